@@ -1,0 +1,298 @@
+package accounts
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/mentord/mentord/internal/errs"
+	"github.com/mentord/mentord/internal/store"
+)
+
+// KnownSkills are the skills the original Momentors offered, in its order.
+// Any other skill name is accepted too; these only fix the spelling of a
+// name typed in another case.
+var KnownSkills = []string{"AI", "AWS S3", "Bootstrap", "Career Help", "CSS", "Django", "FastAPI", "Git", "GitHub",
+	"HTML", "Insomnia", "Interview Help", "JavaScript", "MUI", "Other", "PostgreSQL", "Postico", "Python", "React",
+	"Resume Help", "SQL", "Time Management", "Vue.js"}
+
+var knownSkillByKey = func() map[string]string {
+	m := map[string]string{}
+	for _, s := range KnownSkills {
+		m[store.SkillKey(s)] = s
+	}
+	return m
+}()
+
+// Limits on mentor profiles.
+const (
+	MaxSkills      = 25
+	MaxSkillLength = 50
+	MaxAboutMe     = 1000
+	MaxTeamNumber  = 2_147_483_647
+)
+
+// Mentor is a mentor's profile.
+type Mentor = store.Mentor
+
+// Mentee is a mentee's profile.
+type Mentee = store.Mentee
+
+// MentorInput is the writable part of a mentor profile; nil fields are not
+// being set.
+type MentorInput struct {
+	AboutMe    *string
+	Skills     []string // nil when not sent
+	TeamNumber *int
+}
+
+// NormalizeSkills trims, de-duplicates (ignoring case, first wins) and
+// checks skill names; a known skill typed in another case gets its usual
+// spelling.
+func NormalizeSkills(v *errs.Invalid, field string, raw []string) []string {
+	seen := map[string]bool{}
+	out := []string{}
+	for _, s := range raw {
+		s = strings.TrimSpace(s)
+		key := store.SkillKey(s)
+		switch {
+		case s == "":
+			v.Add(field, CodeBlank, "Skill names may not be blank.")
+			return nil
+		case utf8.RuneCountInString(s) > MaxSkillLength || strings.ContainsAny(s, ",/\n\r\t"):
+			v.Add(field, CodeInvalidChoice, fmt.Sprintf("%q is not a valid choice.", s))
+			return nil
+		}
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		if known, ok := knownSkillByKey[key]; ok {
+			s = known
+		}
+		out = append(out, s)
+	}
+	if len(out) == 0 {
+		v.Add(field, "empty", "This selection may not be empty.")
+		return nil
+	}
+	if len(out) > MaxSkills {
+		v.Add(field, CodeMaxLength, fmt.Sprintf("Ensure this field has no more than %d elements.", MaxSkills))
+		return nil
+	}
+	return out
+}
+
+func checkTeamNumber(v *errs.Invalid, n *int) {
+	if n == nil {
+		return
+	}
+	if *n < 0 {
+		v.Add("team_number", "min_value", "Ensure this value is greater than or equal to 0.")
+	} else if *n > MaxTeamNumber {
+		v.Add("team_number", "max_value", fmt.Sprintf("Ensure this value is less than or equal to %d.", MaxTeamNumber))
+	}
+}
+
+func (s *Service) applyMentor(m *Mentor, in MentorInput, requireSkills bool) error {
+	v := &errs.Invalid{}
+	if in.AboutMe != nil {
+		if utf8.RuneCountInString(*in.AboutMe) > MaxAboutMe {
+			v.Add("about_me", CodeMaxLength, msgMaxLength(MaxAboutMe))
+		} else {
+			m.AboutMe = *in.AboutMe
+		}
+	}
+	if in.Skills != nil {
+		if skills := NormalizeSkills(v, "skills", in.Skills); skills != nil {
+			m.Skills = skills
+		}
+	} else if requireSkills {
+		v.Add("skills", CodeRequired, MsgRequired)
+	}
+	checkTeamNumber(v, in.TeamNumber)
+	if in.TeamNumber != nil && !v.Has("team_number") {
+		m.TeamNumber = *in.TeamNumber
+	}
+	return v.Err()
+}
+
+var (
+	errNoMentorProfile = errs.NotFound("mentor_profile_not_found", "Not found.")
+	errNoMenteeProfile = errs.NotFound("mentee_profile_not_found", "Not found.")
+)
+
+// MentorProfile returns the user's mentor profile.
+func (s *Service) MentorProfile(ctx context.Context, userID int64) (*Mentor, error) {
+	m, err := s.store.MentorOf(ctx, userID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, errNoMentorProfile
+	}
+	return m, err
+}
+
+// CreateMentorProfile creates the user's mentor profile; a second one is
+// refused.
+func (s *Service) CreateMentorProfile(ctx context.Context, userID int64, in MentorInput) (*Mentor, error) {
+	now := s.clock.Now()
+	m := &Mentor{UserID: userID, CreatedAt: now, UpdatedAt: now}
+	if err := s.applyMentor(m, in, true); err != nil {
+		return nil, err
+	}
+	exists := errs.NonField("exists", "Mentor profile already exists.")
+	err := s.store.Tx(ctx, func(q *store.Q) error {
+		if _, err := q.MentorOf(ctx, userID); err == nil {
+			return exists
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		return q.CreateMentor(ctx, m)
+	})
+	if _, dup := store.UniqueViolation(err); dup {
+		return nil, exists
+	}
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// UpdateMentorProfile changes the user's mentor profile; full (PUT) requires
+// the skills.
+func (s *Service) UpdateMentorProfile(ctx context.Context, userID int64, in MentorInput, full bool) (*Mentor, error) {
+	var m *Mentor
+	err := s.store.Tx(ctx, func(q *store.Q) error {
+		var err error
+		m, err = q.MentorOf(ctx, userID)
+		if errors.Is(err, store.ErrNotFound) {
+			return errNoMentorProfile
+		}
+		if err != nil {
+			return err
+		}
+		if err := s.applyMentor(m, in, full); err != nil {
+			return err
+		}
+		m.UpdatedAt = s.clock.Now()
+		return q.UpdateMentor(ctx, m)
+	})
+	return m, err
+}
+
+// DeleteMentorProfile removes the user's mentor profile.
+func (s *Service) DeleteMentorProfile(ctx context.Context, userID int64) error {
+	return s.store.Tx(ctx, func(q *store.Q) error {
+		ok, err := q.DeleteMentor(ctx, userID)
+		if err == nil && !ok {
+			return errNoMentorProfile
+		}
+		return err
+	})
+}
+
+// ListMentors lists the active users flagged as mentors; with skills, only
+// those whose profile has every one of them (whole names, any case).
+func (s *Service) ListMentors(ctx context.Context, skills []string) ([]store.MentorListing, error) {
+	var keys []string
+	seen := map[string]bool{}
+	for _, sk := range skills {
+		k := store.SkillKey(sk)
+		if k != "" && !seen[k] {
+			seen[k] = true
+			keys = append(keys, k)
+		}
+	}
+	if len(skills) > 0 && len(keys) == 0 {
+		return nil, nil
+	}
+	return s.store.ListMentors(ctx, keys)
+}
+
+// MenteeInput is the writable part of a mentee profile.
+type MenteeInput struct {
+	TeamNumber *int
+}
+
+// MenteeProfile returns the user's mentee profile.
+func (s *Service) MenteeProfile(ctx context.Context, userID int64) (*Mentee, error) {
+	m, err := s.store.MenteeOf(ctx, userID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, errNoMenteeProfile
+	}
+	return m, err
+}
+
+// CreateMenteeProfile creates the user's mentee profile; a second one is
+// refused.
+func (s *Service) CreateMenteeProfile(ctx context.Context, userID int64, in MenteeInput) (*Mentee, error) {
+	v := &errs.Invalid{}
+	checkTeamNumber(v, in.TeamNumber)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	now := s.clock.Now()
+	m := &Mentee{UserID: userID, CreatedAt: now, UpdatedAt: now}
+	if in.TeamNumber != nil {
+		m.TeamNumber = *in.TeamNumber
+	}
+	exists := errs.NonField("exists", "Mentee profile already exists.")
+	err := s.store.Tx(ctx, func(q *store.Q) error {
+		if _, err := q.MenteeOf(ctx, userID); err == nil {
+			return exists
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		return q.CreateMentee(ctx, m)
+	})
+	if _, dup := store.UniqueViolation(err); dup {
+		return nil, exists
+	}
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// UpdateMenteeProfile changes the user's mentee profile.
+func (s *Service) UpdateMenteeProfile(ctx context.Context, userID int64, in MenteeInput) (*Mentee, error) {
+	v := &errs.Invalid{}
+	checkTeamNumber(v, in.TeamNumber)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	var m *Mentee
+	err := s.store.Tx(ctx, func(q *store.Q) error {
+		var err error
+		m, err = q.MenteeOf(ctx, userID)
+		if errors.Is(err, store.ErrNotFound) {
+			return errNoMenteeProfile
+		}
+		if err != nil {
+			return err
+		}
+		if in.TeamNumber != nil {
+			m.TeamNumber = *in.TeamNumber
+		}
+		m.UpdatedAt = s.clock.Now()
+		return q.UpdateMentee(ctx, m)
+	})
+	return m, err
+}
+
+// DeleteMenteeProfile removes the user's mentee profile.
+func (s *Service) DeleteMenteeProfile(ctx context.Context, userID int64) error {
+	return s.store.Tx(ctx, func(q *store.Q) error {
+		ok, err := q.DeleteMentee(ctx, userID)
+		if err == nil && !ok {
+			return errNoMenteeProfile
+		}
+		return err
+	})
+}
+
+// ListMentees lists the active users flagged as mentees.
+func (s *Service) ListMentees(ctx context.Context) ([]store.MenteeListing, error) {
+	return s.store.ListMentees(ctx)
+}

@@ -1,0 +1,62 @@
+// Package accounts owns users: sign-up, passwords, every kind of credential
+// (DRF-style tokens, JWTs, the auth cookie), password reset, profiles, mentor
+// and mentee details and notification settings. Every API surface uses it.
+package accounts
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"time"
+
+	"github.com/mentord/mentord/internal/clock"
+	"github.com/mentord/mentord/internal/media"
+	"github.com/mentord/mentord/internal/notify"
+	"github.com/mentord/mentord/internal/store"
+)
+
+// User is an account.
+type User = store.User
+
+// Service implements the account rules.
+type Service struct {
+	store  *store.Store
+	clock  clock.Clock
+	outbox *notify.Outbox
+	media  *media.Store
+
+	tokenKey []byte // derives DRF-style token keys from their seeds
+	jwtKey   []byte // signs JWTs
+
+	// Argon2 is the cost of new password hashes.
+	Argon2 Argon2Params
+	// SiteName appears in e-mails.
+	SiteName string
+	// ResetTTL is how long a password-reset link works.
+	ResetTTL time.Duration
+	// AccessTTL and RefreshTTL are the lifetimes of JWTs.
+	AccessTTL, RefreshTTL time.Duration
+}
+
+// New returns the account service. secret is SECRET_KEY; separate keys for
+// each use are derived from it.
+func New(st *store.Store, clk clock.Clock, outbox *notify.Outbox, m *media.Store, secret string) *Service {
+	return &Service{
+		store: st, clock: clk, outbox: outbox, media: m,
+		tokenKey:   derive(secret, "mentord/drf-token/v1"),
+		jwtKey:     derive(secret, "mentord/jwt/v1"),
+		Argon2:     DefaultArgon2,
+		SiteName:   "mentord",
+		ResetTTL:   24 * time.Hour,
+		AccessTTL:  60 * time.Minute,
+		RefreshTTL: 24 * time.Hour,
+	}
+}
+
+func derive(secret, purpose string) []byte {
+	m := hmac.New(sha256.New, []byte(secret))
+	m.Write([]byte(purpose))
+	return m.Sum(nil)
+}
+
+// Media is where profile photos live.
+func (s *Service) Media() *media.Store { return s.media }

@@ -1,0 +1,183 @@
+package accounts
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/mentord/mentord/internal/errs"
+	"github.com/mentord/mentord/internal/store"
+)
+
+// JWT token types, as in djangorestframework-simplejwt.
+const (
+	JWTAccess  = "access"
+	JWTRefresh = "refresh"
+)
+
+func sha256Hex(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
+}
+
+// tokenKeyFor derives the 40-hex-character key of a DRF-style token from its
+// stored seed; the database alone never reveals a usable key.
+func (s *Service) tokenKeyFor(seed string) string {
+	m := hmac.New(sha256.New, s.tokenKey)
+	m.Write([]byte(seed))
+	return hex.EncodeToString(m.Sum(nil))[:40]
+}
+
+// Token returns the user's token, creating it on first use; every login
+// returns the same key until logout.
+func (s *Service) Token(ctx context.Context, u *User) (string, error) {
+	var key string
+	err := s.store.Tx(ctx, func(q *store.Q) error {
+		t, err := q.TokenOf(ctx, u.ID)
+		if err == nil {
+			key = s.tokenKeyFor(t.Seed)
+			if sha256Hex(key) == t.KeyHash {
+				return nil
+			}
+			// SECRET_KEY changed since the token was made: issue a new one.
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		var b [32]byte
+		rand.Read(b[:])
+		seed := hex.EncodeToString(b[:])
+		key = s.tokenKeyFor(seed)
+		return q.PutToken(ctx, store.AuthToken{UserID: u.ID, KeyHash: sha256Hex(key), Seed: seed, CreatedAt: s.clock.Now()})
+	})
+	return key, err
+}
+
+// Logout deletes the user's token, so it stops working everywhere.
+func (s *Service) Logout(ctx context.Context, userID int64) error {
+	return s.store.Tx(ctx, func(q *store.Q) error { return q.DeleteToken(ctx, userID) })
+}
+
+var (
+	errInvalidToken = errs.Unauthenticated(errs.AuthInvalidToken, "Invalid token.")
+	errInactive     = errs.Unauthenticated(errs.AuthInactive, "User inactive or deleted.")
+)
+
+// AuthenticateToken resolves a DRF-style token key to its user.
+func (s *Service) AuthenticateToken(ctx context.Context, key string) (*User, error) {
+	if key == "" || len(key) > 128 {
+		return nil, errInvalidToken
+	}
+	u, err := s.store.UserByTokenHash(ctx, sha256Hex(key))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, errInvalidToken
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !u.IsActive {
+		return nil, errInactive
+	}
+	return u, nil
+}
+
+type jwtClaims struct {
+	TokenType string `json:"token_type"`
+	UserID    int64  `json:"user_id"`
+	jwt.RegisteredClaims
+}
+
+// IssueJWT returns a fresh access and refresh token pair for the user.
+func (s *Service) IssueJWT(u *User) (access, refresh string, err error) {
+	if access, err = s.signJWT(u.ID, JWTAccess); err != nil {
+		return "", "", err
+	}
+	refresh, err = s.signJWT(u.ID, JWTRefresh)
+	return access, refresh, err
+}
+
+func (s *Service) signJWT(userID int64, typ string) (string, error) {
+	now := s.clock.Now()
+	ttl := s.AccessTTL
+	if typ == JWTRefresh {
+		ttl = s.RefreshTTL
+	}
+	var jti [16]byte
+	rand.Read(jti[:])
+	claims := jwtClaims{
+		TokenType: typ,
+		UserID:    userID,
+		RegisteredClaims: jwt.RegisteredClaims{
+			ExpiresAt: jwt.NewNumericDate(now.Add(ttl)),
+			IssuedAt:  jwt.NewNumericDate(now),
+			ID:        hex.EncodeToString(jti[:]),
+			Subject:   strconv.FormatInt(userID, 10),
+		},
+	}
+	return jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString(s.jwtKey)
+}
+
+func (s *Service) parseJWT(tok, typ string) (int64, error) {
+	var c jwtClaims
+	_, err := jwt.ParseWithClaims(tok, &c, func(*jwt.Token) (any, error) { return s.jwtKey, nil },
+		jwt.WithValidMethods([]string{"HS256"}), jwt.WithExpirationRequired(), jwt.WithTimeFunc(s.clock.Now))
+	if err != nil {
+		return 0, fmt.Errorf("jwt: %w", err)
+	}
+	if c.TokenType != typ || c.UserID <= 0 {
+		return 0, errors.New("jwt: wrong token type")
+	}
+	return c.UserID, nil
+}
+
+// AuthenticateJWT resolves an access token to its user.
+func (s *Service) AuthenticateJWT(ctx context.Context, tok string) (*User, error) {
+	id, err := s.parseJWT(tok, JWTAccess)
+	if err != nil {
+		return nil, errInvalidToken
+	}
+	return s.activeUser(ctx, id)
+}
+
+// RefreshJWT exchanges a refresh token for a new access token.
+func (s *Service) RefreshJWT(ctx context.Context, refresh string) (string, error) {
+	id, err := s.parseJWT(refresh, JWTRefresh)
+	if err != nil {
+		return "", errs.Unauthenticated(errs.AuthInvalidJWTRefresh, "Token is invalid or expired")
+	}
+	if _, err := s.activeUser(ctx, id); err != nil {
+		return "", err
+	}
+	return s.signJWT(id, JWTAccess)
+}
+
+func (s *Service) activeUser(ctx context.Context, id int64) (*User, error) {
+	u, err := s.store.UserByID(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, errInvalidToken
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !u.IsActive {
+		return nil, errInactive
+	}
+	return u, nil
+}
+
+// Authenticate resolves any credential kind: a JWT (it has dots) or a
+// DRF-style token key. The auth cookie may hold either.
+func (s *Service) Authenticate(ctx context.Context, credential string) (*User, error) {
+	for i := 0; i < len(credential); i++ {
+		if credential[i] == '.' {
+			return s.AuthenticateJWT(ctx, credential)
+		}
+	}
+	return s.AuthenticateToken(ctx, credential)
+}

@@ -1,0 +1,289 @@
+package accounts
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+
+	"github.com/mentord/mentord/internal/errs"
+	"github.com/mentord/mentord/internal/store"
+)
+
+// Messages of the uniqueness rules.
+const (
+	MsgUsernameTaken = "A user with that username already exists."
+	MsgEmailTaken    = "user with this email already exists."
+	MsgPhoneTaken    = "user with this phone number already exists."
+	MsgMismatch      = "The two password fields didn't match."
+	MsgBadLogin      = "Unable to log in with provided credentials."
+	MsgWrongPassword = "Invalid password."
+)
+
+// SignUp is a new account. Nil pointers are fields the client did not send.
+type SignUp struct {
+	Username        *string
+	Email           *string
+	Password        *string
+	PasswordConfirm *string // must equal Password
+	ConfirmField    string  // when set, PasswordConfirm is required and reported under this name
+	FirstName       string
+	LastName        string
+}
+
+// SignUp creates an account after the checks djoser makes, in its order:
+// field rules first, then the password validators, then the retyped password.
+func (s *Service) SignUp(ctx context.Context, in SignUp) (*User, error) {
+	return s.createUser(ctx, in, false)
+}
+
+// CreateSuperuser creates a staff superuser (the createsuperuser command).
+func (s *Service) CreateSuperuser(ctx context.Context, username, email, password string) (*User, error) {
+	return s.createUser(ctx, SignUp{Username: &username, Email: &email, Password: &password}, true)
+}
+
+func (s *Service) createUser(ctx context.Context, in SignUp, super bool) (*User, error) {
+	v := &errs.Invalid{}
+	email := checkEmail(v, "email", in.Email)
+	username := checkUsername(v, "username", in.Username)
+	if in.Password == nil {
+		v.Add("password", CodeRequired, MsgRequired)
+	} else if *in.Password == "" {
+		v.Add("password", CodeBlank, MsgBlank)
+	}
+	if in.ConfirmField != "" && in.PasswordConfirm == nil {
+		v.Add(in.ConfirmField, CodeRequired, MsgRequired)
+	}
+	if !v.Has("email") {
+		if taken, err := s.store.EmailTaken(ctx, email, 0); err != nil {
+			return nil, err
+		} else if taken {
+			v.Add("email", CodeUnique, MsgEmailTaken)
+		}
+	}
+	if !v.Has("username") {
+		if taken, err := s.store.UsernameTaken(ctx, username, 0); err != nil {
+			return nil, err
+		} else if taken {
+			v.Add("username", CodeUnique, MsgUsernameTaken)
+		}
+	}
+	if !v.Empty() {
+		return nil, v
+	}
+	u := &User{
+		Username: username, Email: email, FirstName: strings.TrimSpace(in.FirstName), LastName: strings.TrimSpace(in.LastName),
+		Timezone: "UTC", IsActive: true, IsStaff: super, IsSuperuser: super, DateJoined: s.clock.Now(),
+	}
+	for _, m := range passwordProblems(*in.Password, u) {
+		v.Add("password", m.Code, m.Text)
+	}
+	if !v.Empty() {
+		return nil, v
+	}
+	if in.PasswordConfirm != nil && *in.PasswordConfirm != *in.Password {
+		return nil, errs.NonField(CodePasswordMismatch, MsgMismatch)
+	}
+	u.PasswordHash = hashPassword(*in.Password, s.Argon2)
+	err := s.store.Tx(ctx, func(q *store.Q) error { return q.CreateUser(ctx, u) })
+	if err != nil {
+		return nil, uniqueToField(err)
+	}
+	return u, nil
+}
+
+// uniqueToField turns a unique-key violation that lost a race into the same
+// field error the pre-check gives.
+func uniqueToField(err error) error {
+	key, ok := store.UniqueViolation(err)
+	if !ok {
+		return err
+	}
+	switch key {
+	case "users_username_key":
+		return errs.Field("username", CodeUnique, MsgUsernameTaken)
+	case "users_email_key":
+		return errs.Field("email", CodeUnique, MsgEmailTaken)
+	case "users_phone_number_key":
+		return errs.Field("phone_number", CodeUnique, MsgPhoneTaken)
+	}
+	return errs.Conflict("unique", "That value is already in use.")
+}
+
+var dummyHash = sync.OnceValue(func() string { return hashPassword("mentord-timing-equaliser", DefaultArgon2) })
+
+// Login checks a username (or, with byEmail, an e-mail address) and password.
+// Wrong credentials and inactive users get the same error. A hash from an
+// older scheme or cost is replaced by a current one.
+func (s *Service) Login(ctx context.Context, identifier, password string, byEmail bool) (*User, error) {
+	bad := errs.Unauthenticated(errs.AuthBadCredentials, MsgBadLogin)
+	identifier = strings.TrimSpace(identifier)
+	if identifier == "" || password == "" {
+		return nil, bad
+	}
+	u, err := s.store.UserByUsername(ctx, strings.ToLower(identifier))
+	if errors.Is(err, store.ErrNotFound) && byEmail && strings.Contains(identifier, "@") {
+		u, err = s.store.UserByEmail(ctx, identifier)
+	}
+	if errors.Is(err, store.ErrNotFound) {
+		checkPassword(password, dummyHash(), s.Argon2) // spend the same time as a real check
+		return nil, bad
+	}
+	if err != nil {
+		return nil, err
+	}
+	ok, rehash := checkPassword(password, u.PasswordHash, s.Argon2)
+	if !ok || !u.IsActive {
+		return nil, bad
+	}
+	now := s.clock.Now()
+	err = s.store.Tx(ctx, func(q *store.Q) error {
+		if rehash {
+			if err := q.SetPassword(ctx, u.ID, hashPassword(password, s.Argon2)); err != nil {
+				return err
+			}
+		}
+		return q.SetLastLogin(ctx, u.ID, now)
+	})
+	if err != nil {
+		return nil, err
+	}
+	u.LastLogin = &now
+	return u, nil
+}
+
+// User returns a user by id.
+func (s *Service) User(ctx context.Context, id int64) (*User, error) {
+	u, err := s.store.UserByID(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, errs.NotFound("user_not_found", "Not found.")
+	}
+	return u, err
+}
+
+// VisibleUsers lists the users the caller may see: everyone for staff,
+// otherwise only the caller.
+func (s *Service) VisibleUsers(ctx context.Context, caller *User) ([]User, error) {
+	if caller.IsStaff {
+		return s.store.ListUsers(ctx)
+	}
+	u, err := s.store.UserByID(ctx, caller.ID)
+	if err != nil {
+		return nil, err
+	}
+	return []User{*u}, nil
+}
+
+// UserFor returns user id as seen by caller: themselves, or anyone for staff.
+func (s *Service) UserFor(ctx context.Context, caller *User, id int64) (*User, error) {
+	if id != caller.ID && !caller.IsStaff {
+		return nil, errs.NotFound("user_not_found", "Not found.")
+	}
+	return s.User(ctx, id)
+}
+
+// ChangeEmail sets a user's e-mail address.
+func (s *Service) ChangeEmail(ctx context.Context, userID int64, raw *string) (*User, error) {
+	v := &errs.Invalid{}
+	email := checkEmail(v, "email", raw)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	var u *User
+	err := s.store.Tx(ctx, func(q *store.Q) error {
+		var err error
+		if u, err = q.UserByID(ctx, userID); err != nil {
+			return err
+		}
+		if taken, err := q.EmailTaken(ctx, email, userID); err != nil {
+			return err
+		} else if taken {
+			return errs.Field("email", CodeUnique, MsgEmailTaken)
+		}
+		u.Email = email
+		return q.UpdateUser(ctx, u)
+	})
+	if err != nil {
+		return nil, uniqueToField(err)
+	}
+	return u, nil
+}
+
+// verifyCurrent checks the password a user typed to confirm a sensitive step.
+func verifyCurrent(u *User, field string, current *string, p Argon2Params) error {
+	if current == nil {
+		return errs.Field(field, CodeRequired, MsgRequired)
+	}
+	if ok, _ := checkPassword(*current, u.PasswordHash, p); !ok {
+		return errs.Field(field, CodeInvalid, MsgWrongPassword)
+	}
+	return nil
+}
+
+// DeleteAccountWithPassword deletes the caller's account once they confirm
+// their password.
+func (s *Service) DeleteAccountWithPassword(ctx context.Context, u *User, current *string) error {
+	if err := verifyCurrent(u, "current_password", current, s.Argon2); err != nil {
+		return err
+	}
+	return s.DeleteAccount(ctx, u.ID)
+}
+
+// DeleteAccount deletes a user, everything of theirs, and their photo.
+func (s *Service) DeleteAccount(ctx context.Context, userID int64) error {
+	var photo *string
+	err := s.store.Tx(ctx, func(q *store.Q) error {
+		u, err := q.UserByID(ctx, userID)
+		if err != nil {
+			return err
+		}
+		photo = u.ProfilePhoto
+		return q.DeleteUser(ctx, userID)
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return errs.NotFound("user_not_found", "Not found.")
+	}
+	if err == nil && photo != nil {
+		s.media.Remove(*photo)
+	}
+	return err
+}
+
+// ChangePassword sets a new password after checking the current one.
+func (s *Service) ChangePassword(ctx context.Context, u *User, current, newPassword, confirm *string) error {
+	v := &errs.Invalid{}
+	if newPassword == nil {
+		v.Add("new_password", CodeRequired, MsgRequired)
+	}
+	if confirm == nil {
+		v.Add("re_new_password", CodeRequired, MsgRequired)
+	}
+	if current == nil {
+		v.Add("current_password", CodeRequired, MsgRequired)
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	if err := s.checkNewPassword(u, *newPassword, *confirm); err != nil {
+		return err
+	}
+	if err := verifyCurrent(u, "current_password", current, s.Argon2); err != nil {
+		return err
+	}
+	return s.store.Tx(ctx, func(q *store.Q) error { return q.SetPassword(ctx, u.ID, hashPassword(*newPassword, s.Argon2)) })
+}
+
+// checkNewPassword runs the password validators, then the retype check.
+func (s *Service) checkNewPassword(u *User, password, confirm string) error {
+	v := &errs.Invalid{}
+	for _, m := range passwordProblems(password, u) {
+		v.Add("new_password", m.Code, m.Text)
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	if password != confirm {
+		return errs.NonField(CodePasswordMismatch, MsgMismatch)
+	}
+	return nil
+}

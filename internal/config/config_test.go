@@ -1,0 +1,77 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestDefaults(t *testing.T) {
+	c, err := Load(env(map[string]string{"DEBUG": "True"}), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.DatabaseURL != "sqlite:mentord.db" || c.Addr != ":8000" || c.MediaRoot != "media" || !c.Debug ||
+		c.Email.Backend != EmailConsole || c.Email.Port != 587 || !c.Email.UseTLS {
+		t.Fatalf("defaults: %+v", c)
+	}
+	c, err = Load(env(map[string]string{"SECRET_KEY": "k", "EMAIL_HOST": "smtp.example.com", "EMAIL_HOST_USER": "me@example.com"}), "")
+	if err != nil || c.Email.Backend != EmailSMTP || c.Email.From != "me@example.com" {
+		t.Fatalf("smtp when EMAIL_HOST is set: %+v %v", c.Email, err)
+	}
+}
+
+func TestMalformedValuesNameTheirVariable(t *testing.T) {
+	for name, vars := range map[string]map[string]string{
+		"DEBUG":                {"DEBUG": "maybe"},
+		"SECRET_KEY":           {},
+		"DATABASE_URL":         {"DEBUG": "1", "DATABASE_URL": "mysql://x"},
+		"EMAIL_PORT":           {"DEBUG": "1", "EMAIL_PORT": "smtp"},
+		"EMAIL_BACKEND":        {"DEBUG": "1", "EMAIL_BACKEND": "pigeon"},
+		"EMAIL_USE_TLS":        {"DEBUG": "1", "EMAIL_USE_TLS": "sometimes"},
+		"PUBLIC_URL":           {"DEBUG": "1", "PUBLIC_URL": "example.com"},
+		"CORS_ALLOWED_ORIGINS": {"DEBUG": "1", "CORS_ALLOWED_ORIGINS": "https://ok.example, not a url"},
+		"EMAIL_HOST":           {"DEBUG": "1", "EMAIL_BACKEND": "smtp"},
+		"RATE_LIMIT_LOGIN":     {"DEBUG": "1", "RATE_LIMIT_LOGIN": "lots"},
+		"OUTBOX_LEASE":         {"DEBUG": "1", "OUTBOX_LEASE": "1ms"},
+		"TRUSTED_PROXIES":      {"DEBUG": "1", "TRUSTED_PROXIES": "10.0.0.0/8, proxy.local"},
+		"MENTORD_PPROF_ADDR":   {"DEBUG": "1", "MENTORD_PPROF_ADDR": "6060"},
+	} {
+		_, err := Load(env(vars), "")
+		if err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("%s: error %v does not name it", name, err)
+		}
+	}
+}
+
+func TestDotEnvFileAndEnvironmentPrecedence(t *testing.T) {
+	path := filepath.Join(t.TempDir(), ".env")
+	os.WriteFile(path, []byte("# comment\nDEBUG=True\nMENTORD_ADDR=:9000\nPUBLIC_URL=https://mentors.example.org/\n"), 0o600)
+	c, err := Load(env(map[string]string{"MENTORD_ADDR": ":7000"}), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Debug || c.Addr != ":7000" || c.PublicURL != "https://mentors.example.org" {
+		t.Fatalf("%+v", c)
+	}
+	if _, err := Load(env(nil), filepath.Join(t.TempDir(), "missing.env")); err == nil {
+		t.Fatal("no SECRET_KEY and no DEBUG accepted")
+	}
+}
+
+func TestTrustedProxies(t *testing.T) {
+	c, err := Load(env(map[string]string{"DEBUG": "1", "TRUSTED_PROXIES": "10.0.0.0/8, 192.168.1.7 ,::1"}), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range c.TrustedProxies {
+		got = append(got, p.String())
+	}
+	if strings.Join(got, " ") != "10.0.0.0/8 192.168.1.7/32 ::1/128" {
+		t.Fatalf("%v", got)
+	}
+}

@@ -1,0 +1,211 @@
+// Package errs holds the typed errors the domain returns. Each API surface
+// renders them in its own format; no handler writes an error by hand.
+package errs
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Kind says what went wrong, independent of any surface.
+type Kind int
+
+const (
+	KindNotFound Kind = iota + 1
+	KindForbidden
+	KindInvalid
+	KindConflict
+	KindUnauthenticated
+	KindUnavailable
+	KindTooMany
+	KindNotAcceptable
+)
+
+// Error is a domain error with a stable code and an English message. Surfaces
+// may show Message as is or map Code to their own documented wording.
+type Error struct {
+	Kind    Kind
+	Code    string
+	Message string
+}
+
+func (e *Error) Error() string { return e.Message }
+
+// NotFound reports that the thing asked for does not exist (or is not visible
+// to the caller).
+func NotFound(code, msg string) error { return &Error{KindNotFound, code, msg} }
+
+// Forbidden reports that the caller may not do this.
+func Forbidden(code, msg string) error { return &Error{KindForbidden, code, msg} }
+
+// BadRequest reports a request that cannot be carried out as asked, for a
+// reason that is not about one input field (for example a state rule).
+func BadRequest(code, msg string) error { return &Error{KindInvalid, code, msg} }
+
+// Conflict reports a state clash that is not about one input field.
+func Conflict(code, msg string) error { return &Error{KindConflict, code, msg} }
+
+// Unauthenticated reports missing or bad credentials; Code is one of the
+// Auth* constants.
+func Unauthenticated(code, msg string) error { return &Error{KindUnauthenticated, code, msg} }
+
+// NotAcceptable reports that the client asked for a representation (an API
+// version) that does not exist.
+func NotAcceptable(code, msg string) error { return &Error{KindNotAcceptable, code, msg} }
+
+// TooMany reports that the caller is over a rate limit.
+func TooMany(code, msg string) error { return &Error{KindTooMany, code, msg} }
+
+// Unavailable reports that a dependency (the database) cannot serve now.
+func Unavailable(code, msg string) error { return &Error{KindUnavailable, code, msg} }
+
+// Credential problems, as codes on an Unauthenticated error.
+const (
+	AuthNoCredentials     = "not_authenticated"
+	AuthInvalidToken      = "invalid_token"
+	AuthHeaderNoToken     = "header_no_token"
+	AuthHeaderSpaces      = "header_spaces"
+	AuthInactive          = "user_inactive"
+	AuthBadCredentials    = "bad_credentials"
+	AuthInvalidJWTRefresh = "invalid_refresh"
+)
+
+// KindOf returns the kind of err, or 0 when it is not a domain error.
+func KindOf(err error) Kind {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Kind
+	}
+	var v *Invalid
+	if errors.As(err, &v) {
+		return KindInvalid
+	}
+	return 0
+}
+
+// CodeOf returns the code of a domain error, or "".
+func CodeOf(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return ""
+}
+
+// Msg is one validation message.
+type Msg struct {
+	Code string
+	Text string
+}
+
+// FieldErrors are the messages about one input field.
+type FieldErrors struct {
+	Field string
+	Msgs  []Msg
+}
+
+// Invalid is a validation failure: messages per field, in the order the fields
+// were checked, plus messages about the input as a whole.
+type Invalid struct {
+	Fields   []FieldErrors
+	NonField []Msg
+}
+
+func (v *Invalid) Error() string {
+	for _, f := range v.Fields {
+		if len(f.Msgs) > 0 {
+			return fmt.Sprintf("%s: %s", f.Field, f.Msgs[0].Text)
+		}
+	}
+	if len(v.NonField) > 0 {
+		return v.NonField[0].Text
+	}
+	return "invalid input"
+}
+
+// Add records a message about field.
+func (v *Invalid) Add(field, code, text string) {
+	for i := range v.Fields {
+		if v.Fields[i].Field == field {
+			v.Fields[i].Msgs = append(v.Fields[i].Msgs, Msg{code, text})
+			return
+		}
+	}
+	v.Fields = append(v.Fields, FieldErrors{Field: field, Msgs: []Msg{{code, text}}})
+}
+
+// AddNonField records a message about the input as a whole.
+func (v *Invalid) AddNonField(code, text string) {
+	v.NonField = append(v.NonField, Msg{code, text})
+}
+
+// Has reports whether field already has a message.
+func (v *Invalid) Has(field string) bool {
+	for _, f := range v.Fields {
+		if f.Field == field {
+			return true
+		}
+	}
+	return false
+}
+
+// Empty reports whether nothing was recorded.
+func (v *Invalid) Empty() bool { return len(v.Fields) == 0 && len(v.NonField) == 0 }
+
+// Err returns v as an error, or nil when it is empty.
+func (v *Invalid) Err() error {
+	if v == nil || v.Empty() {
+		return nil
+	}
+	return v
+}
+
+// Merge appends the messages of other to v.
+func (v *Invalid) Merge(other *Invalid) {
+	if other == nil {
+		return
+	}
+	for _, f := range other.Fields {
+		for _, m := range f.Msgs {
+			v.Add(f.Field, m.Code, m.Text)
+		}
+	}
+	v.NonField = append(v.NonField, other.NonField...)
+}
+
+// Field returns a one-field validation error.
+func Field(field, code, text string) error {
+	v := &Invalid{}
+	v.Add(field, code, text)
+	return v
+}
+
+// NonField returns a validation error about the input as a whole.
+func NonField(code, text string) error {
+	v := &Invalid{}
+	v.AddNonField(code, text)
+	return v
+}
+
+// AsInvalid extracts a validation error.
+func AsInvalid(err error) (*Invalid, bool) {
+	var v *Invalid
+	if errors.As(err, &v) {
+		return v, true
+	}
+	return nil, false
+}
+
+// Codes lists every code in a validation error, fields first.
+func (v *Invalid) Codes() []string {
+	var out []string
+	for _, f := range v.Fields {
+		for _, m := range f.Msgs {
+			out = append(out, m.Code)
+		}
+	}
+	for _, m := range v.NonField {
+		out = append(out, m.Code)
+	}
+	return out
+}

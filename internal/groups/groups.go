@@ -1,0 +1,459 @@
+// Package groups holds the rules of group sessions: sessions with a number
+// of seats that mentors (instructors) publish and students book or join.
+// The session-quota API and the tutoring API are two views of these rules.
+package groups
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/mentord/mentord/internal/clock"
+	"github.com/mentord/mentord/internal/errs"
+	"github.com/mentord/mentord/internal/notify"
+	"github.com/mentord/mentord/internal/store"
+)
+
+type (
+	// Session is a group session with its creator.
+	Session = store.GroupSession
+	// Participant holds a seat.
+	Participant = store.Participant
+	// User is an account.
+	User = store.User
+)
+
+// Error codes, which surfaces map to their own wording.
+const (
+	CodeNotFound       = "not_found"
+	CodeNotInstructor  = "not_instructor"
+	CodeNotCreator     = "not_creator"
+	CodeNotStudent     = "not_student"
+	CodeAlreadyJoined  = "already_joined"
+	CodeFull           = "full"
+	CodeCannotJoin     = "cannot_join"
+	CodeOwnSession     = "own_session"
+	CodeNotJoined      = "not_joined"
+	CodeCannotLeave    = "cannot_leave"
+	CodeFrozen         = "frozen" // completed or cancelled: no more edits
+	CodeCannotDelete   = "cannot_delete"
+	CodeCannotCancel   = "cannot_cancel"
+	CodeNotUpcoming    = "not_upcoming"
+	CodeTooEarly       = "too_early"
+	CodeNotOngoing     = "not_ongoing"
+	CodeInPast         = "in_past"
+	CodeBelowTaken     = "below_taken"
+	CodeCapacityRange  = "capacity_range"
+	CodeTitleTooLong   = "max_length"
+	CodeRequired       = "required"
+	CodeBlank          = "blank"
+	MaxTitle           = 200
+	MaxCapacity        = 10000
+	reminderWindowLead = time.Hour
+)
+
+// Service implements the group-session rules.
+type Service struct {
+	store  *store.Store
+	clock  clock.Clock
+	outbox *notify.Outbox
+}
+
+// New returns the service.
+func New(st *store.Store, clk clock.Clock, outbox *notify.Outbox) *Service {
+	return &Service{store: st, clock: clk, outbox: outbox}
+}
+
+// Role is how a surface names a user: "instructor" for mentors, "admin" for
+// other staff, "student" for everyone else.
+func Role(u *User) string {
+	switch {
+	case u.IsMentor:
+		return "instructor"
+	case u.IsStaff:
+		return "admin"
+	}
+	return "student"
+}
+
+// IsStudent reports whether the user books as a student: a mentee, or anyone
+// who is not a mentor.
+func IsStudent(u *User) bool { return u.IsMentee || !u.IsMentor }
+
+// Computed properties of a session.
+func IsFull(g *Session) bool        { return g.Taken >= g.Capacity }
+func AvailableSpots(g *Session) int { return max(0, g.Capacity-g.Taken) }
+func (s *Service) CanJoin(g *Session) bool {
+	return g.Status == store.GroupUpcoming && g.Start.After(s.clock.Now()) && !IsFull(g)
+}
+
+var errNotFound = errs.NotFound(CodeNotFound, "Not found.")
+
+// Input is a new session or a change to one; nil fields are not set.
+type Input struct {
+	Title       *string
+	Description *string
+	Field       *string
+	Start       *time.Time
+	Capacity    *int
+}
+
+func (s *Service) apply(g *Session, in Input, creating bool) error {
+	v := &errs.Invalid{}
+	if in.Title != nil {
+		t := strings.TrimSpace(*in.Title)
+		switch {
+		case t == "":
+			v.Add("title", CodeBlank, "This field may not be blank.")
+		case utf8.RuneCountInString(t) > MaxTitle:
+			v.Add("title", CodeTitleTooLong, fmt.Sprintf("Ensure this field has no more than %d characters.", MaxTitle))
+		default:
+			g.Title = t
+		}
+	}
+	if in.Description != nil {
+		g.Description = *in.Description
+	}
+	if in.Field != nil {
+		f := strings.TrimSpace(*in.Field)
+		if f == "" {
+			g.Field = nil
+		} else {
+			g.Field = &f
+		}
+	}
+	if in.Start != nil {
+		if !in.Start.After(s.clock.Now()) {
+			v.Add("date", CodeInPast, "Session date must be in the future")
+		} else {
+			g.Start = *in.Start
+		}
+	}
+	if in.Capacity != nil {
+		switch c := *in.Capacity; {
+		case c < 1:
+			v.Add("capacity", CodeCapacityRange, "Ensure this value is greater than or equal to 1.")
+		case c > MaxCapacity:
+			v.Add("capacity", CodeCapacityRange, fmt.Sprintf("Ensure this value is less than or equal to %d.", MaxCapacity))
+		case !creating && c < g.Taken:
+			v.Add("capacity", CodeBelowTaken, fmt.Sprintf("Cannot reduce max participants below current participant count (%d)", g.Taken))
+		default:
+			g.Capacity = c
+		}
+	}
+	return v.Err()
+}
+
+// Create publishes a session; only mentors (instructors) may.
+func (s *Service) Create(ctx context.Context, caller *User, in Input) (*Session, error) {
+	if !caller.IsMentor {
+		return nil, errs.Forbidden(CodeNotInstructor, "Only instructors can create sessions")
+	}
+	v := &errs.Invalid{}
+	for _, req := range []struct {
+		name string
+		ok   bool
+	}{{"title", in.Title != nil}, {"description", in.Description != nil}, {"date", in.Start != nil}, {"capacity", in.Capacity != nil}} {
+		if !req.ok {
+			v.Add(req.name, CodeRequired, "This field is required.")
+		}
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	now := s.clock.Now()
+	g := &Session{CreatorID: caller.ID, Status: store.GroupUpcoming, CreatedAt: now, UpdatedAt: now, Creator: *caller}
+	if err := s.apply(g, in, true); err != nil {
+		return nil, err
+	}
+	if err := s.store.Tx(ctx, func(q *store.Q) error { return q.CreateGroupSession(ctx, g) }); err != nil {
+		return nil, err
+	}
+	return g, nil
+}
+
+// Get returns a session.
+func (s *Service) Get(ctx context.Context, id int64) (*Session, error) {
+	g, err := s.store.GroupSessionByID(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, errNotFound
+	}
+	return g, err
+}
+
+// Participants returns the seat holders of a session, in joining order.
+func (s *Service) Participants(ctx context.Context, id int64) ([]Participant, error) {
+	if _, err := s.Get(ctx, id); err != nil {
+		return nil, err
+	}
+	m, err := s.store.ParticipantsOf(ctx, id)
+	return m[id], err
+}
+
+// ParticipantsOf returns the seat holders of several sessions in one query.
+func (s *Service) ParticipantsOf(ctx context.Context, ids ...int64) (map[int64][]Participant, error) {
+	return s.store.ParticipantsOf(ctx, ids...)
+}
+
+// creatorTx loads a session inside a transaction and checks that the caller
+// created it (staff may act for the creator).
+func creatorTx(ctx context.Context, q *store.Q, caller *User, id int64, forbidden string) (*Session, error) {
+	g, err := q.GroupSessionByID(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, errNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	if g.CreatorID != caller.ID && !caller.IsStaff {
+		return nil, errs.Forbidden(CodeNotCreator, forbidden)
+	}
+	return g, nil
+}
+
+// Update changes a session that is not completed or cancelled; only its
+// creator may. Participants hear about a new time.
+func (s *Service) Update(ctx context.Context, caller *User, id int64, in Input) (*Session, error) {
+	var out *Session
+	err := s.store.Tx(ctx, func(q *store.Q) error {
+		g, err := creatorTx(ctx, q, caller, id, "Only the creator can update this session")
+		if err != nil {
+			return err
+		}
+		if g.Status == store.GroupCompleted || g.Status == store.GroupCancelled {
+			return errs.BadRequest(CodeFrozen, "Cannot update completed or cancelled sessions")
+		}
+		before := *g
+		if err := s.apply(g, in, false); err != nil {
+			return err
+		}
+		g.UpdatedAt = s.clock.Now()
+		ok, err := q.UpdateGroupSession(ctx, g)
+		if err != nil {
+			return err
+		}
+		if !ok { // a seat was taken meanwhile, or the status changed
+			now, err := q.GroupSessionByID(ctx, id)
+			if err != nil {
+				return err
+			}
+			if now.Status != g.Status {
+				return errs.BadRequest(CodeFrozen, "Cannot update completed or cancelled sessions")
+			}
+			return errs.Field("capacity", CodeBelowTaken, fmt.Sprintf("Cannot reduce max participants below current participant count (%d)", now.Taken))
+		}
+		out = g
+		if !before.Start.Equal(g.Start) {
+			return s.tellParticipants(ctx, q, g, kindMoved, &before.Start)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.outbox.Kick()
+	return out, nil
+}
+
+// Delete removes a session that is not ongoing or completed; only its
+// creator may. Those who held seats are told it will not happen.
+func (s *Service) Delete(ctx context.Context, caller *User, id int64) error {
+	err := s.store.Tx(ctx, func(q *store.Q) error {
+		g, err := creatorTx(ctx, q, caller, id, "Only the creator can delete this session")
+		if err != nil {
+			return err
+		}
+		if g.Status == store.GroupOngoing || g.Status == store.GroupCompleted {
+			return errs.BadRequest(CodeCannotDelete, "Cannot delete ongoing or completed sessions")
+		}
+		if g.Status != store.GroupCancelled {
+			if err := s.tellParticipants(ctx, q, g, kindCancelled, nil); err != nil {
+				return err
+			}
+		}
+		return q.DeleteGroupSession(ctx, id)
+	})
+	if err == nil {
+		s.outbox.Kick()
+	}
+	return err
+}
+
+// JoinOptions narrow who may take a seat.
+type JoinOptions struct {
+	// StudentsOnly refuses mentors who are not also mentees (the quota API's
+	// "only mentees book").
+	StudentsOnly bool
+}
+
+// Join takes a seat for the caller, with the checks of the original view in
+// its order: already joined, full, then not joinable. The seat is taken by a
+// compare-and-swap on the seat count and a unique (session, user) key, so
+// concurrent joins can never oversell the session or seat one person twice.
+func (s *Service) Join(ctx context.Context, caller *User, id int64, opt JoinOptions) (*Session, *Participant, error) {
+	if opt.StudentsOnly && !IsStudent(caller) {
+		return nil, nil, errs.Forbidden(CodeNotStudent, "Only students can book sessions")
+	}
+	var out *Session
+	var seat *Participant
+	alreadyJoined := errs.BadRequest(CodeAlreadyJoined, "Already joined this session")
+	full := errs.BadRequest(CodeFull, "Session is full")
+	err := s.store.Tx(ctx, func(q *store.Q) error {
+		g, err := q.GroupSessionByID(ctx, id)
+		if errors.Is(err, store.ErrNotFound) {
+			return errNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if joined, err := q.IsParticipant(ctx, id, caller.ID); err != nil {
+			return err
+		} else if joined {
+			return alreadyJoined
+		}
+		if IsFull(g) {
+			return full
+		}
+		if !s.CanJoin(g) {
+			return errs.BadRequest(CodeCannotJoin, "Cannot join this session. It may be cancelled, completed, or already started")
+		}
+		if g.CreatorID == caller.ID {
+			return errs.BadRequest(CodeOwnSession, "You cannot join a session you created")
+		}
+		now := s.clock.Now()
+		role := "student"
+		if !IsStudent(caller) {
+			role = "tutor"
+		}
+		seat = &Participant{SessionID: id, UserID: caller.ID, Role: role, JoinedAt: now, User: *caller}
+		if err := q.AddParticipant(ctx, seat); err != nil {
+			return err
+		}
+		ok, err := q.TakeSeat(ctx, id, now)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return full
+		}
+		out, err = q.GroupSessionByID(ctx, id)
+		return err
+	})
+	if key, dup := store.UniqueViolation(err); dup && key == "group_participants_session_id_user_id_key" {
+		return nil, nil, alreadyJoined
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return out, seat, nil
+}
+
+// Leave gives the caller's seat back, before the session starts.
+func (s *Service) Leave(ctx context.Context, caller *User, id int64) (*Session, error) {
+	var out *Session
+	err := s.store.Tx(ctx, func(q *store.Q) error {
+		g, err := q.GroupSessionByID(ctx, id)
+		if errors.Is(err, store.ErrNotFound) {
+			return errNotFound
+		}
+		if err != nil {
+			return err
+		}
+		joined, err := q.IsParticipant(ctx, id, caller.ID)
+		if err != nil {
+			return err
+		}
+		if !joined {
+			return errs.BadRequest(CodeNotJoined, "Not joined to this session")
+		}
+		if g.Status == store.GroupOngoing || g.Status == store.GroupCompleted {
+			return errs.BadRequest(CodeCannotLeave, "Cannot leave an ongoing or completed session")
+		}
+		if _, err := q.RemoveParticipant(ctx, id, caller.ID, s.clock.Now()); err != nil {
+			return err
+		}
+		out, err = q.GroupSessionByID(ctx, id)
+		return err
+	})
+	return out, err
+}
+
+// transition moves a session between statuses by compare-and-swap on the
+// old status; only the creator may.
+func (s *Service) transition(ctx context.Context, caller *User, id int64, forbidden string, check func(*Session) error, from []string, to string) (*Session, error) {
+	var out *Session
+	err := s.store.Tx(ctx, func(q *store.Q) error {
+		g, err := creatorTx(ctx, q, caller, id, forbidden)
+		if err != nil {
+			return err
+		}
+		if err := check(g); err != nil {
+			return err
+		}
+		ok, err := q.SetGroupStatus(ctx, id, from, to, s.clock.Now())
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return errs.BadRequest("changed", "The session changed meanwhile; reload it and try again")
+		}
+		if out, err = q.GroupSessionByID(ctx, id); err != nil {
+			return err
+		}
+		if to == store.GroupCancelled {
+			return s.tellParticipants(ctx, q, out, kindCancelled, nil)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.outbox.Kick()
+	return out, nil
+}
+
+// Cancel cancels an upcoming or ongoing session; participants are told.
+func (s *Service) Cancel(ctx context.Context, caller *User, id int64) (*Session, error) {
+	return s.transition(ctx, caller, id, "Only the creator can cancel a session", func(g *Session) error {
+		if g.Status != store.GroupUpcoming && g.Status != store.GroupOngoing {
+			return errs.BadRequest(CodeCannotCancel, "Cannot cancel a completed or cancelled session")
+		}
+		return nil
+	}, []string{store.GroupUpcoming, store.GroupOngoing}, store.GroupCancelled)
+}
+
+// Start marks an upcoming session as ongoing, from its scheduled time.
+func (s *Service) Start(ctx context.Context, caller *User, id int64) (*Session, error) {
+	return s.transition(ctx, caller, id, "Only the creator can start a session", func(g *Session) error {
+		if g.Status != store.GroupUpcoming {
+			return errs.BadRequest(CodeNotUpcoming, "Only upcoming sessions can be started")
+		}
+		if g.Start.After(s.clock.Now()) {
+			return errs.BadRequest(CodeTooEarly, "Cannot start session before scheduled time")
+		}
+		return nil
+	}, []string{store.GroupUpcoming}, store.GroupOngoing)
+}
+
+// Complete marks an ongoing session as completed.
+func (s *Service) Complete(ctx context.Context, caller *User, id int64) (*Session, error) {
+	return s.transition(ctx, caller, id, "Only the creator can complete a session", func(g *Session) error {
+		if g.Status != store.GroupOngoing {
+			return errs.BadRequest(CodeNotOngoing, "Only ongoing sessions can be completed")
+		}
+		return nil
+	}, []string{store.GroupOngoing}, store.GroupCompleted)
+}
+
+// List returns one page of sessions and the total.
+func (s *Service) List(ctx context.Context, f store.GroupFilter, limit, offset int) ([]Session, int, error) {
+	return s.store.ListGroupSessions(ctx, f, limit, offset)
+}
+
+// OfCreator lists every session a user created, by start.
+func (s *Service) OfCreator(ctx context.Context, creatorID int64) ([]Session, error) {
+	return s.store.GroupSessionsOf(ctx, creatorID)
+}

@@ -1,0 +1,248 @@
+package httpapi
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/netip"
+	"runtime/debug"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/rs/cors"
+)
+
+type ctxKey int
+
+const (
+	keyRequestID ctxKey = iota
+	keyLogInfo
+	keyClientIP
+)
+
+// logInfo collects what the access log needs from deeper layers.
+type logInfo struct {
+	userID atomic.Int64
+}
+
+// RequestID returns the id of the request being served.
+func RequestID(ctx context.Context) string {
+	id, _ := ctx.Value(keyRequestID).(string)
+	return id
+}
+
+// NoteUser records the authenticated user for the access log.
+func NoteUser(r *http.Request, userID int64) {
+	if li, ok := r.Context().Value(keyLogInfo).(*logInfo); ok {
+		li.userID.Store(userID)
+	}
+}
+
+func validRequestID(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for _, c := range s {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int64
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += int64(n)
+	return n, err
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// Observer is told about every finished request (metrics hook).
+type Observer func(r *http.Request, status int, elapsed time.Duration)
+
+// Middleware wraps the router with request ids, access logs, panic recovery,
+// security headers and CORS.
+type Middleware struct {
+	Log         *slog.Logger
+	CORSOrigins []string
+	Observe     Observer
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
+	// believed; a request from anywhere else is its own client.
+	TrustedProxies []netip.Prefix
+}
+
+// Wrap returns h with the middleware around it.
+func (m Middleware) Wrap(h http.Handler) http.Handler {
+	h = securityHeaders(h)
+	if len(m.CORSOrigins) > 0 {
+		opts := cors.Options{
+			AllowedOrigins: m.CORSOrigins,
+			AllowedMethods: []string{"DELETE", "GET", "OPTIONS", "PATCH", "POST", "PUT"},
+			AllowedHeaders: []string{"Accept", "Authorization", "Content-Type", "User-Agent", "X-CSRFToken",
+				"X-Requested-With", "Content-Disposition", "X-Request-ID"},
+			ExposedHeaders:   []string{"X-Request-ID", "Retry-After"},
+			AllowCredentials: true,
+			MaxAge:           86400,
+		}
+		for _, o := range m.CORSOrigins {
+			if o == "*" {
+				opts.AllowedOrigins = nil
+				opts.AllowOriginFunc = func(string) bool { return true }
+			}
+		}
+		h = cors.New(opts).Handler(h)
+	}
+	h = m.recoverPanics(h)
+	return m.logRequests(h)
+}
+
+func (m Middleware) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		id := r.Header.Get("X-Request-ID")
+		if !validRequestID(id) {
+			var b [8]byte
+			rand.Read(b[:])
+			id = hex.EncodeToString(b[:])
+		}
+		li := &logInfo{}
+		client := clientAddr(r, m.TrustedProxies)
+		ctx := context.WithValue(context.WithValue(context.WithValue(r.Context(), keyRequestID, id), keyLogInfo, li), keyClientIP, client)
+		w.Header().Set("X-Request-ID", id)
+		sw := &statusWriter{ResponseWriter: w}
+		path := r.URL.Path
+		inner := r.WithContext(ctx)
+		next.ServeHTTP(sw, inner)
+		if sw.status == 0 {
+			sw.status = http.StatusOK
+		}
+		elapsed := time.Since(start)
+		if m.Observe != nil {
+			m.Observe(inner, sw.status, elapsed) // inner carries the matched route pattern
+		}
+		level := slog.LevelInfo
+		if sw.status >= 500 {
+			level = slog.LevelError
+		}
+		attrs := []slog.Attr{
+			slog.String("request_id", id), slog.String("method", r.Method), slog.String("path", path),
+			slog.Int("status", sw.status), slog.Int64("bytes", sw.bytes), slog.Duration("duration", elapsed),
+			slog.String("remote", r.RemoteAddr), slog.String("client", client),
+		}
+		if uid := li.userID.Load(); uid != 0 {
+			attrs = append(attrs, slog.Int64("user_id", uid))
+		}
+		m.Log.LogAttrs(r.Context(), level, "request", attrs...)
+	})
+}
+
+// clientAddr is the address of the client: the peer, or, when the peer is
+// a trusted proxy, the last address in X-Forwarded-For that is not one of
+// the trusted proxies (the ones before it could be forged by the client).
+func clientAddr(r *http.Request, trusted []netip.Prefix) string {
+	peer := peerAddr(r)
+	if len(trusted) == 0 || !isTrusted(peer, trusted) {
+		return peer
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		addr, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			break
+		}
+		if !isTrusted(addr.String(), trusted) {
+			return addr.Unmap().String()
+		}
+	}
+	return peer
+}
+
+func peerAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+func isTrusted(host string, trusted []netip.Prefix) bool {
+	addr, err := netip.ParseAddr(host)
+	if err != nil {
+		return false
+	}
+	addr = addr.Unmap()
+	for _, p := range trusted {
+		if p.Contains(addr) {
+			return true
+		}
+	}
+	return false
+}
+
+func (m Middleware) recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sw := &statusWriter{ResponseWriter: w}
+		defer func() {
+			p := recover()
+			if p == nil || p == http.ErrAbortHandler {
+				if p != nil {
+					panic(p)
+				}
+				return
+			}
+			m.Log.Error("panic serving request", "request_id", RequestID(r.Context()), "panic", p, "stack", string(debug.Stack()))
+			if sw.status == 0 {
+				WriteJSON(w, http.StatusInternalServerError, map[string]string{"detail": "A server error occurred."})
+			}
+		}()
+		next.ServeHTTP(sw, r)
+	})
+}
+
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// BaseURL is the scheme and host that absolute links should use: PUBLIC_URL
+// when set, otherwise the host the request came to.
+func BaseURL(r *http.Request, publicURL string) string {
+	if publicURL != "" {
+		return publicURL
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	host := r.Host
+	if host == "" || strings.ContainsAny(host, "/\\@ ") {
+		host = "localhost"
+	}
+	return scheme + "://" + host
+}

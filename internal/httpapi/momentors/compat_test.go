@@ -1,0 +1,124 @@
+package momentors_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mentord/mentord/internal/app/apptest"
+	"github.com/mentord/mentord/internal/config"
+	"github.com/mentord/mentord/internal/store"
+	"github.com/mentord/mentord/internal/store/storetest"
+)
+
+// A user imported from the Django deployment keeps their password; the hash
+// becomes argon2id at the first login.
+func TestDjangoPasswordImport(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
+		s := apptest.Start(t, e)
+		ctx := context.Background()
+		// Django's pbkdf2_sha256 hash of "Sup3r-Secret-pw!" with salt "abc123salt"
+		// (hashlib.pbkdf2_hmac("sha256", password, salt, 600000), base64).
+		const djangoHash = "pbkdf2_sha256$600000$abc123salt$tzaPTo5Erv7rM1Mu3Vzbfj3qav4z+xdA89D86xxYU1Q="
+		u := &store.User{Username: "legacy", Email: "legacy@example.com", PasswordHash: djangoHash, Timezone: "UTC", IsActive: true, DateJoined: time.Now()}
+		if err := s.Store.Tx(ctx, func(q *store.Q) error { return q.CreateUser(ctx, u) }); err != nil {
+			t.Fatal(err)
+		}
+		s.Post("/auth/token/login/").JSON(map[string]string{"username": "legacy", "password": "wrong-password"}).Do().Expect(400)
+		s.Post("/auth/token/login/").JSON(map[string]string{"username": "legacy", "password": apptest.Password}).Do().Expect(200)
+		got, _ := s.Store.UserByID(ctx, u.ID)
+		if !strings.HasPrefix(got.PasswordHash, "argon2$argon2id$") || got.LastLogin == nil {
+			t.Fatalf("hash after login: %q", got.PasswordHash)
+		}
+		s.Post("/auth/token/login/").JSON(map[string]string{"username": "legacy", "password": apptest.Password}).Do().Expect(200)
+	})
+}
+
+func TestHTTPPlumbing(t *testing.T) {
+	s := apptest.Start(t, store.SQLite, apptest.Options{Config: func(c *config.Config) {
+		c.CORSAllowedOrigins = []string{"http://localhost:3000"}
+	}})
+	// Health and readiness.
+	s.Get("/healthz").Do().ExpectBody(200, `{"status":"ok"}`)
+	s.Get("/readyz").Do().ExpectBody(200, `{"status":"ok","database":"ok","worker":"ok"}`)
+	// Request ids: generated, or taken from the caller when sane.
+	res := s.Get("/healthz").Header("X-Request-ID", "abc-123").Do()
+	if res.Header.Get("X-Request-ID") != "abc-123" {
+		t.Fatalf("request id %q", res.Header.Get("X-Request-ID"))
+	}
+	if id := s.Get("/healthz").Header("X-Request-ID", "bad id with spaces").Do().Header.Get("X-Request-ID"); len(id) != 16 {
+		t.Fatalf("generated id %q", id)
+	}
+	// CORS preflight from an allowed origin, and none for others.
+	res = s.Request("OPTIONS", "/auth/token/login/").Header("Origin", "http://localhost:3000").Header("Access-Control-Request-Method", "POST").
+		Header("Access-Control-Request-Headers", "authorization,content-type").Do()
+	if res.Header.Get("Access-Control-Allow-Origin") != "http://localhost:3000" || res.Status >= 300 {
+		t.Fatalf("preflight: %d %v", res.Status, res.Header)
+	}
+	res = s.Get("/healthz").Header("Origin", "https://evil.example").Do()
+	if res.Header.Get("Access-Control-Allow-Origin") != "" {
+		t.Fatal("CORS allowed an unlisted origin")
+	}
+	// Security headers.
+	if res.Header.Get("X-Content-Type-Options") != "nosniff" || res.Header.Get("X-Frame-Options") != "DENY" {
+		t.Fatalf("headers %v", res.Header)
+	}
+}
+
+func TestRateLimits(t *testing.T) {
+	s := apptest.Start(t, store.SQLite, apptest.Options{Config: func(c *config.Config) {
+		c.LoginPerMinute, c.SignupPerMinute, c.ResetPerMinute = 5, 3, 2
+	}})
+	u := s.SignUp("limited") // one sign-up and one login used
+	throttled := func(res *apptest.Response) {
+		t.Helper()
+		if res.Status != 429 || res.Header.Get("Retry-After") == "" || !strings.Contains(string(res.Body), "Request was throttled. Expected available in") {
+			t.Fatalf("expected 429 with Retry-After, got %d %v %s", res.Status, res.Header, res.Body)
+		}
+	}
+	// Per account: five attempts on one account, from any address.
+	for i := 0; i < 4; i++ {
+		s.Post("/auth/token/login/").JSON(map[string]string{"username": u.Username, "password": "wrong"}).Do().Expect(400)
+	}
+	throttled(s.Post("/auth/token/login/").JSON(map[string]string{"username": "LIMITED", "password": apptest.Password}).Do())
+	// The same account is throttled on the other surfaces' logins too, since
+	// they share the limiter.
+	throttled(s.Post("/api/auth/login/").JSON(map[string]string{"username": u.Username, "password": apptest.Password}).Do())
+	// Sign-ups per address: three a minute.
+	for i := 0; i < 2; i++ {
+		s.Post("/auth/users/").JSON(map[string]string{"username": fmt.Sprintf("n%d", i), "email": fmt.Sprintf("n%d@example.com", i),
+			"password": apptest.Password, "re_password": apptest.Password}).Do().Expect(201)
+	}
+	throttled(s.Post("/accounts/signup/").JSON(map[string]string{"username": "n9"}).Do())
+	// Password resets per e-mail address and per client address.
+	s.Post("/auth/users/reset_password/").JSON(map[string]string{"email": u.Email}).Do().Expect(204)
+	s.Post("/auth/users/reset_password/").JSON(map[string]string{"email": u.Email}).Do().Expect(204)
+	throttled(s.Post("/auth/users/reset_password/").JSON(map[string]string{"email": u.Email}).Do())
+	// The quota surface answers in its envelope.
+	res := s.Post("/user/login").JSON(map[string]string{"email": u.Email, "password": apptest.Password}).Do()
+	if res.Status != 429 || !strings.Contains(string(res.Body), `"success":false`) {
+		t.Fatalf("quota login: %d %s", res.Status, res.Body)
+	}
+}
+
+func TestMetrics(t *testing.T) {
+	s := apptest.Start(t, store.SQLite)
+	u := s.SignUp("measured")
+	s.Get("/myprofile/").Token(u.Token).Do().Expect(200)
+	s.Get("/nope").Do().Expect(404)
+	body := string(s.Get("/metrics").Do().Expect(200).Body)
+	for _, want := range []string{
+		`mentord_http_requests_total{method="POST",route="/auth/users",status="201"} 1`,
+		`mentord_http_requests_total{method="GET",route="/myprofile",status="200"} 1`,
+		`mentord_http_requests_total{method="GET",route="unmatched",status="404"} 1`,
+		`mentord_http_request_duration_seconds_bucket{method="GET",route="/myprofile",le=`,
+		`mentord_outbox_pending `, `mentord_outbox_oldest_age_seconds `, `mentord_emails_sent_total `,
+		`mentord_emails_failed_total `, `go_goroutines `,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("metrics lack %q", want)
+		}
+	}
+}

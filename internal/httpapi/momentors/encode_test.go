@@ -1,0 +1,55 @@
+package momentors
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/mentord/mentord/internal/mentoring"
+	"github.com/mentord/mentord/internal/store"
+)
+
+// The hand-written encoder of availability lists must give exactly what
+// encoding/json gives for the same AvailabilityOut values.
+func TestAppendAvailabilitiesMatchesEncodingJSON(t *testing.T) {
+	base := time.Date(2030, 1, 15, 9, 0, 0, 0, time.UTC)
+	paris, _ := time.LoadLocation("Europe/Paris")
+	cases := [][]mentoring.Availability{
+		nil,
+		{{ID: 1, MentorID: 2, Start: base, End: base.Add(30 * time.Minute), Status: store.AvailOpen}},
+		{
+			{ID: 7, MentorID: 9, Start: base.Add(123456 * time.Microsecond), End: base.Add(time.Hour), Status: store.AvailRequested},
+			{ID: 8, MentorID: 9, Start: base.In(paris), End: base.Add(2 * time.Hour).In(paris), Status: store.AvailConfirmed},
+			{ID: 1 << 40, MentorID: -1, Start: base.Add(999 * time.Nanosecond), End: base.Add(1500 * time.Nanosecond), Status: `odd "status"`},
+		},
+	}
+	for _, list := range cases {
+		want := []AvailabilityOut{}
+		for i := range list {
+			want = append(want, availabilityJSON(&list[i]))
+		}
+		wantJSON, _ := json.Marshal(want)
+		if got := appendAvailabilities(nil, list); string(got) != string(wantJSON) {
+			t.Errorf("got  %s\nwant %s", got, wantJSON)
+		}
+	}
+}
+
+func TestAppendMentorListItemMatchesEncodingJSON(t *testing.T) {
+	about, team, photo := `Likes "quotes" & <tags>`, 4, "http://x/media/p.jpg"
+	avail := appendAvailabilities(nil, []mentoring.Availability{{ID: 1, MentorID: 2, Start: time.Unix(1e9, 0), End: time.Unix(1e9+1800, 0), Status: store.AvailOpen}})
+	for _, it := range []mentorListItem{
+		{PK: 1, Username: "ann", FirstName: "Ann", LastName: "Lée", Availabilities: noAvailability},
+		{PK: 2, Username: "bob", ProfilePhoto: &photo, IsMentor: true, AboutMe: &about, Skills: []string{"Go", "SQL"}, Availabilities: avail,
+			TeamNumber: &team, MentorProfile: &mentorNested{about, []string{"Go", "SQL"}, avail, team}},
+		{PK: 3, Skills: []string{}, Availabilities: avail, TeamNumber: &team, MentorProfile: &mentorNested{"", []string{}, noAvailability, 0}},
+	} {
+		want, err := json.Marshal(it)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := appendMentorListItem(nil, &it); string(got) != string(want) {
+			t.Errorf("got  %s\nwant %s", got, want)
+		}
+	}
+}

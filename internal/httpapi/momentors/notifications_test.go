@@ -1,0 +1,196 @@
+package momentors_test
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mentord/mentord/internal/app/apptest"
+	"github.com/mentord/mentord/internal/notify/smtptest"
+	"github.com/mentord/mentord/internal/store"
+	"github.com/mentord/mentord/internal/store/storetest"
+)
+
+// deliver runs the delivery worker until nothing is due.
+func deliver(t *testing.T, s *apptest.Server) {
+	t.Helper()
+	for {
+		n, err := s.App.Worker.RunOnce(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			return
+		}
+	}
+}
+
+func icsPart(t *testing.T, m smtptest.Mail) string {
+	t.Helper()
+	for _, a := range m.Attachments {
+		if strings.HasPrefix(a.ContentType, "text/calendar") {
+			return strings.ReplaceAll(string(a.Data), "\r\n", "\n")
+		}
+	}
+	t.Fatalf("no .ics in %q", m.Subject)
+	return ""
+}
+
+func icsField(ics, name string) string {
+	m := regexp.MustCompile(`(?m)^` + name + `[:;]([^\n]*)$`).FindStringSubmatch(ics)
+	if m == nil {
+		return ""
+	}
+	return m[1]
+}
+
+func TestSessionEmails(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
+		s := apptest.Start(t, e, apptest.Options{Now: morning, NoWorker: true})
+		m := s.Mentor("mentor1")
+		me := s.Mentee("mentee1")
+		s.Patch("/myprofile/").Token(m.Token).JSON(map[string]string{"timezone": "America/New_York"}).Do().Expect(200)
+		s.Patch("/myprofile/").Token(me.Token).JSON(map[string]string{"timezone": "Europe/Paris"}).Do().Expect(200)
+		s.Post("/availability/").Token(m.Token).JSON(span("2030-01-15T15:00:00Z", "2030-01-15T18:00:00Z")).Do().Expect(201)
+		s.Post("/sessionrequest/").Token(me.Token).JSON(map[string]any{"mentor_availability": 1, "start_time": "2030-01-15T15:00:00Z"}).Do().Expect(201)
+		deliver(t, s)
+		got := s.SMTP.Messages()
+		if len(got) != 1 || got[0].To[0] != m.Email || got[0].Subject != "Mentee1 Mentee has requested your help" ||
+			!strings.Contains(got[0].Text, "Mentee1 Mentee from Team 1 has requested a 30-min mentoring session with you at 10:00 AM EST on Tuesday, January 15.") {
+			t.Fatalf("request mail: %+v", got)
+		}
+
+		// Confirmation: both, with the link and an invitation.
+		conf := s.Patch("/sessionrequest/1/").Token(m.Token).JSON(map[string]string{"status": "Confirmed"}).Do().Expect(200).Obj()
+		link := conf["meeting_link"].(string)
+		deliver(t, s)
+		toMentee, toMentor := s.SMTP.To(me.Email), s.SMTP.To(m.Email)
+		if len(toMentee) != 1 || len(toMentor) != 2 {
+			t.Fatalf("mails: mentee %d mentor %d", len(toMentee), len(toMentor))
+		}
+		for _, mail := range []smtptest.Mail{toMentee[0], toMentor[1]} {
+			if mail.Subject != "Mentor Session Confirmed" || !strings.Contains(mail.Text, link) {
+				t.Fatalf("confirm mail: %+v", mail)
+			}
+			ics := icsPart(t, mail)
+			if icsField(ics, "METHOD") != "REQUEST" || icsField(ics, "UID") != "session-1@mentord" || icsField(ics, "SEQUENCE") != "0" ||
+				icsField(ics, "DTSTART") != "20300115T150000Z" || icsField(ics, "DTEND") != "20300115T153000Z" || !strings.Contains(ics, link) {
+				t.Fatalf("invite:\n%s", ics)
+			}
+		}
+		if !strings.Contains(toMentee[0].Text, "at 4:00 PM CET on Tuesday, January 15") || !strings.Contains(toMentor[1].Text, "at 10:00 AM EST") {
+			t.Fatalf("time zones: %q / %q", toMentee[0].Text, toMentor[1].Text)
+		}
+
+		// Cancellation by the mentee: the mentor hears, with METHOD:CANCEL.
+		s.Patch("/sessionrequest/1/").Token(me.Token).JSON(map[string]string{"status": "Canceled"}).Do().Expect(200)
+		deliver(t, s)
+		toMentor = s.SMTP.To(m.Email)
+		if len(toMentor) != 3 || len(s.SMTP.To(me.Email)) != 1 {
+			t.Fatalf("after cancel: mentor %d mentee %d", len(toMentor), len(s.SMTP.To(me.Email)))
+		}
+		cancel := toMentor[2]
+		ics := icsPart(t, cancel)
+		if cancel.Subject != "Mentee1 Mentee has canceled their session" || icsField(ics, "METHOD") != "CANCEL" ||
+			icsField(ics, "UID") != "session-1@mentord" || icsField(ics, "SEQUENCE") != "1" || icsField(ics, "STATUS") != "CANCELLED" {
+			t.Fatalf("cancel mail %q:\n%s", cancel.Subject, ics)
+		}
+
+		// Each recipient's own switch decides.
+		s.Patch(fmt.Sprintf("/notificationsettings/%d/", m.ID)).Token(m.Token).JSON(map[string]bool{"session_requested": false, "session_confirmed": false}).Do().Expect(200)
+		s.Post("/sessionrequest/").Token(me.Token).JSON(map[string]any{"mentor_availability": 1, "start_time": "2030-01-15T16:00:00Z"}).Do().Expect(201)
+		s.Patch("/sessionrequest/2/").Token(m.Token).JSON(map[string]string{"status": "Confirmed"}).Do().Expect(200)
+		s.Patch("/sessionrequest/2/").Token(m.Token).JSON(map[string]string{"status": "Canceled"}).Do().Expect(200)
+		deliver(t, s)
+		if n := len(s.SMTP.To(m.Email)); n != 3 {
+			t.Fatalf("mentor with switches off got %d more", n-3)
+		}
+		toMentee = s.SMTP.To(me.Email)
+		if len(toMentee) != 3 || toMentee[1].Subject != "Mentor Session Confirmed" || toMentee[2].Subject != "Mentor1 Mentor has canceled your session" {
+			t.Fatalf("mentee mails: %d %q %q", len(toMentee), toMentee[1].Subject, toMentee[2].Subject)
+		}
+	})
+}
+
+// A confirmation made while the mail server is down still succeeds; the
+// e-mails arrive once it is back, even after a restart of mentord.
+func TestEmailsSurviveSMTPOutageAndRestart(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
+		url := storetest.URL(t, e)
+		mail := smtptest.Start(t)
+		s := apptest.Start(t, e, apptest.Options{URL: url, Now: morning, NoWorker: true, SMTP: mail})
+		m := s.Mentor("mentor1")
+		me := s.Mentee("mentee1")
+		s.Post("/availability/").Token(m.Token).JSON(span("2030-01-15T15:00:00Z", "2030-01-15T18:00:00Z")).Do().Expect(201)
+		s.Post("/sessionrequest/").Token(me.Token).JSON(map[string]any{"mentor_availability": 1, "start_time": "2030-01-15T15:00:00Z"}).Do().Expect(201)
+		deliver(t, s)
+		mail.Stop()
+		s.Patch("/sessionrequest/1/").Token(m.Token).JSON(map[string]string{"status": "Confirmed"}).Do().Expect(200)
+		deliver(t, s) // fails, schedules retries
+		if n := len(mail.Messages()); n != 1 {
+			t.Fatalf("%d messages while down", n)
+		}
+		// mentord restarts (a new process on the same database), SMTP comes back.
+		s2 := apptest.Start(t, e, apptest.Options{URL: url, NoWorker: true, SMTP: mail, Clock: s.Clock})
+		mail.Restart()
+		s.Clock.Advance(time.Minute)
+		deliver(t, s2)
+		if got := mail.Messages(); len(got) != 3 || got[1].Subject != "Mentor Session Confirmed" || got[2].Subject != "Mentor Session Confirmed" {
+			t.Fatalf("after recovery: %d messages", len(got))
+		}
+		deliver(t, s2)
+		deliver(t, s)
+		if n := len(mail.Messages()); n != 3 {
+			t.Fatalf("redelivered: %d", n)
+		}
+	})
+}
+
+func TestRemindersFollowTheSession(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
+		s := apptest.Start(t, e, apptest.Options{Now: morning, NoWorker: true})
+		m := s.Mentor("mentor1")
+		me := s.Mentee("mentee1")
+		s.Post("/availability/").Token(m.Token).JSON(span("2030-01-15T15:00:00Z", "2030-01-15T18:00:00Z")).Do().Expect(201)
+		s.Post("/sessionrequest/").Token(me.Token).JSON(map[string]any{"mentor_availability": 1, "start_time": "2030-01-15T16:00:00Z"}).Do().Expect(201)
+		s.Patch("/sessionrequest/1/").Token(m.Token).JSON(map[string]string{"status": "Confirmed"}).Do().Expect(200)
+		deliver(t, s)
+		base := len(s.SMTP.Messages())
+		reminders := func() []string {
+			var out []string
+			for _, mail := range s.SMTP.Messages()[base:] {
+				out = append(out, mail.To[0]+" "+mail.Subject)
+			}
+			return out
+		}
+		at := func(h, min int) { s.Clock.Set(time.Date(2030, 1, 15, h, min, 0, 0, time.UTC)); deliver(t, s) }
+		at(14, 59)
+		if r := reminders(); len(r) != 0 {
+			t.Fatalf("early: %v", r)
+		}
+		at(15, 0)
+		at(15, 1)
+		if r := reminders(); len(r) != 2 || !strings.Contains(r[0], "60 Minutes") {
+			t.Fatalf("60-minute reminders: %v", r)
+		}
+		// The mentor moves the session by an hour: reminders follow.
+		s.Patch("/sessionrequest/1/").Token(m.Token).JSON(map[string]string{"start_time": "2030-01-15T17:00:00Z"}).Do().Expect(200)
+		deliver(t, s)
+		base = len(s.SMTP.Messages())
+		at(15, 45) // the old 15-minute reminder is not sent
+		at(16, 0)
+		at(16, 45)
+		at(17, 0)
+		r := reminders()
+		if len(r) != 4 || !strings.Contains(r[0], "60 Minutes") || !strings.Contains(r[3], "15 Minutes") {
+			t.Fatalf("after the move: %v", r)
+		}
+		mail := s.SMTP.Messages()[base]
+		if !strings.Contains(mail.Text, "at 5:00 PM UTC is coming up in 60 minutes") || !strings.Contains(mail.Text, "meet.jit.si") {
+			t.Fatalf("reminder text %q", mail.Text)
+		}
+	})
+}

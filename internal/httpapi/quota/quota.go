@@ -1,0 +1,435 @@
+// Package quota serves the session-quota API: mentors publish sessions with
+// a quota of seats, students book them. Every answer is the envelope
+// {"success", "message", "data"}; credentials come in the auth cookie, which
+// POST /user/login sets.
+package quota
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mentord/mentord/internal/accounts"
+	"github.com/mentord/mentord/internal/errs"
+	"github.com/mentord/mentord/internal/groups"
+	"github.com/mentord/mentord/internal/httpapi"
+	"github.com/mentord/mentord/internal/httpapi/drf"
+	"github.com/mentord/mentord/internal/timefmt"
+)
+
+// Surface holds what the quota handlers need.
+type Surface struct {
+	Accounts *accounts.Service
+	Groups   *groups.Service
+	Limits   httpapi.Limits
+	Log      *slog.Logger
+	rd       renderer
+}
+
+// New returns the quota surface.
+func New(acc *accounts.Service, g *groups.Service, limits httpapi.Limits, log *slog.Logger) *Surface {
+	return &Surface{Accounts: acc, Groups: g, Limits: limits, Log: log, rd: renderer{log}}
+}
+
+// This API's wording of the group-session rules.
+var messages = map[string]string{
+	groups.CodeNotFound:      "session is not found",
+	groups.CodeNotCreator:    "session is not found", // someone else's session is not found
+	groups.CodeNotInstructor: "only mentors can manage sessions",
+	groups.CodeNotStudent:    "only students can book sessions",
+	groups.CodeFull:          "quota has run out",
+	groups.CodeAlreadyJoined: "you already booked this session",
+	groups.CodeCannotJoin:    "this session can no longer be booked",
+	groups.CodeOwnSession:    "you cannot book your own session",
+	groups.CodeFrozen:        "this session can no longer be changed",
+	groups.CodeCannotDelete:  "an ongoing or completed session cannot be deleted",
+	groups.CodeInPast:        "scheduled time cannot in the past",
+	groups.CodeCapacityRange: "Number must be greater than or equal to 1",
+}
+
+type envelope struct {
+	Success bool   `json:"success"`
+	Message string `json:"message"`
+	Data    any    `json:"data,omitempty"`
+}
+
+type renderer struct{ log *slog.Logger }
+
+func (rd renderer) Error(w http.ResponseWriter, r *http.Request, err error) {
+	status, msg := http.StatusInternalServerError, "internal server error"
+	var (
+		e   *errs.Error
+		mna *httpapi.MethodNotAllowed
+		umt *httpapi.UnsupportedMediaType
+		mal *httpapi.Malformed
+		big *httpapi.TooLarge
+	)
+	if httpapi.DependencyDown(err) {
+		w.Header().Set("Retry-After", "5")
+		status, msg = http.StatusServiceUnavailable, httpapi.MsgUnavailable
+	} else if v, ok := errs.AsInvalid(err); ok {
+		status, msg = http.StatusBadRequest, firstMessage(v)
+	} else if errors.As(err, &e) {
+		status = map[errs.Kind]int{errs.KindNotFound: 404, errs.KindForbidden: 403, errs.KindInvalid: 400, errs.KindConflict: 409,
+			errs.KindUnauthenticated: 401, errs.KindUnavailable: 503, errs.KindTooMany: 429, errs.KindNotAcceptable: 406}[e.Kind]
+		msg = e.Message
+		if m, ok := messages[e.Code]; ok {
+			msg = m
+		}
+		if e.Code == groups.CodeNotCreator {
+			status = http.StatusNotFound
+		}
+		if e.Kind == errs.KindUnauthenticated {
+			msg = "Unauthorized"
+		}
+		if e.Kind == errs.KindTooMany && w.Header().Get("Retry-After") == "" {
+			w.Header().Set("Retry-After", "60")
+		}
+	} else if errors.As(err, &mna) {
+		status, msg = http.StatusMethodNotAllowed, fmt.Sprintf("method %s not allowed", mna.Method)
+	} else if errors.Is(err, httpapi.RouteNotFound{}) {
+		status, msg = http.StatusNotFound, "not found"
+	} else if errors.As(err, &umt) {
+		status, msg = http.StatusUnsupportedMediaType, "unsupported media type"
+	} else if errors.As(err, &mal) {
+		status, msg = http.StatusBadRequest, "request body is not valid JSON"
+	} else if errors.As(err, &big) {
+		status, msg = http.StatusRequestEntityTooLarge, "request body is too large"
+	} else if rd.log != nil {
+		rd.log.Error("request failed", "request_id", httpapi.RequestID(r.Context()), "err", err)
+	}
+	httpapi.WriteJSON(w, status, envelope{Message: msg})
+}
+
+// firstMessage picks the message of a validation error, in this API's words.
+func firstMessage(v *errs.Invalid) string {
+	for _, f := range v.Fields {
+		for _, m := range f.Msgs {
+			if m.Code == groups.CodeCapacityRange && strings.Contains(m.Text, "less than") {
+				return fmt.Sprintf("Number must be less than or equal to %d", groups.MaxCapacity)
+			}
+			if t, ok := messages[m.Code]; ok {
+				return t
+			}
+			if m.Code == groups.CodeBelowTaken {
+				return "quota cannot be lower than the seats already booked"
+			}
+			return fieldName(f.Field) + ": " + m.Text
+		}
+	}
+	if len(v.NonField) > 0 {
+		return v.NonField[0].Text
+	}
+	return "invalid input"
+}
+
+func fieldName(f string) string {
+	switch f {
+	case "date":
+		return "scheduledAt"
+	case "capacity":
+		return "quota"
+	}
+	return f
+}
+
+// Register adds the quota routes.
+func (s *Surface) Register(rt *httpapi.Router) {
+	h := func(method, path string, fn http.HandlerFunc) { rt.Handle(method, path, s.rd, fn) }
+	h("POST", "/user/login", httpapi.Limit(s.Limits.Login, s.rd, s.login))
+	h("POST", "/user/logout", s.authed(s.logout))
+	h("POST", "/session/api/addSession", s.authed(s.add))
+	h("PUT", "/session/api/updateSession/{sessionId}", s.authed(s.update))
+	h("DELETE", "/session/api/deleteSession/{sessionId}", s.authed(s.delete))
+	h("GET", "/session/getSession/{mentorId}", s.list)
+	h("POST", "/session/api/student/bookSession/{mentorId}", s.authed(s.book))
+	rt.NotFound("/session/", s.rd)
+	rt.NotFound("/user/", s.rd)
+}
+
+type authedHandler func(w http.ResponseWriter, r *http.Request, u *accounts.User)
+
+func (s *Surface) authed(h authedHandler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		u, err := httpapi.Authenticate(r, s.Accounts)
+		if err != nil {
+			s.rd.Error(w, r, err)
+			return
+		}
+		h(w, r, u)
+	}
+}
+
+func pathID(r *http.Request, name string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil || id < 1 {
+		return 0, errs.BadRequest("invalid_id", "Validation failed (numeric string is expected)")
+	}
+	return id, nil
+}
+
+// dateTime is this API's date format: "2024-10-03 14:30:00", in UTC.
+func dateTime(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05") }
+
+type sessionOut struct {
+	ID          int64   `json:"id"`
+	MentorID    int64   `json:"mentor_id"`
+	ScheduledAt string  `json:"scheduledAt"`
+	Quota       int     `json:"quota"`
+	Booked      int     `json:"booked"`
+	Remaining   int     `json:"remaining"`
+	Title       string  `json:"title"`
+	Field       *string `json:"field"`
+	Status      string  `json:"status"`
+}
+
+func sessionJSON(g *groups.Session) sessionOut {
+	return sessionOut{g.ID, g.CreatorID, dateTime(g.Start), g.Capacity, g.Taken, groups.AvailableSpots(g), g.Title, g.Field, g.Status}
+}
+
+func fullName(u *accounts.User) string {
+	if n := strings.TrimSpace(u.FirstName + " " + u.LastName); n != "" {
+		return n
+	}
+	return u.Username
+}
+
+// readBody reads scheduledAt and quota (and the optional title, description
+// and field); with full, scheduledAt and quota are required.
+func (s *Surface) readBody(w http.ResponseWriter, r *http.Request, full bool) (groups.Input, bool) {
+	in, err := httpapi.ReadInput(r)
+	if err != nil {
+		s.rd.Error(w, r, err)
+		return groups.Input{}, false
+	}
+	if _, ok := in.JSON.(map[string]any); !ok && in.JSON != nil {
+		s.rd.Error(w, r, errs.BadRequest("invalid", "request body must be a JSON object"))
+		return groups.Input{}, false
+	}
+	f := drf.NewForm(in)
+	var out groups.Input
+	if raw, ok := f.Value("scheduledAt"); ok {
+		str, isStr := raw.(string)
+		t, err := timefmt.Parse(str)
+		if !isStr || err != nil {
+			s.rd.Error(w, r, errs.BadRequest("invalid_date", "Invalid date"))
+			return out, false
+		}
+		out.Start = &t
+	} else if full {
+		s.rd.Error(w, r, errs.BadRequest("required", "scheduledAt is required"))
+		return out, false
+	}
+	if raw, ok := f.Value("quota"); ok {
+		n, valid := drf.ParseInt(raw)
+		if _, isStr := raw.(string); isStr || !valid {
+			s.rd.Error(w, r, errs.BadRequest("invalid_quota", "quota must be a whole number"))
+			return out, false
+		}
+		out.Capacity = &n
+	} else if full {
+		s.rd.Error(w, r, errs.BadRequest("required", "quota is required"))
+		return out, false
+	}
+	out.Title = f.Str("title", drf.Str{Max: groups.MaxTitle})
+	out.Description = f.Str("description", drf.Str{AllowBlank: true})
+	out.Field = f.Str("field", drf.Str{AllowBlank: true, AllowNull: true, Max: 100})
+	if err := f.Err(); err != nil {
+		s.rd.Error(w, r, err)
+		return out, false
+	}
+	return out, true
+}
+
+// POST /session/api/addSession
+func (s *Surface) add(w http.ResponseWriter, r *http.Request, u *accounts.User) {
+	in, ok := s.readBody(w, r, true)
+	if !ok {
+		return
+	}
+	if in.Title == nil {
+		t := "Mentoring session with " + fullName(u)
+		in.Title = &t
+	}
+	if in.Description == nil {
+		empty := ""
+		in.Description = &empty
+	}
+	g, err := s.Groups.Create(r.Context(), u, in)
+	if err != nil {
+		s.rd.Error(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusOK, envelope{true, "Successfully add new schedule", sessionJSON(g)})
+}
+
+// PUT /session/api/updateSession/:sessionId
+func (s *Surface) update(w http.ResponseWriter, r *http.Request, u *accounts.User) {
+	id, err := pathID(r, "sessionId")
+	if err != nil {
+		s.rd.Error(w, r, err)
+		return
+	}
+	if !u.IsMentor {
+		s.rd.Error(w, r, errs.Forbidden(groups.CodeNotInstructor, ""))
+		return
+	}
+	in, ok := s.readBody(w, r, false)
+	if !ok {
+		return
+	}
+	g, err := s.Groups.Update(r.Context(), u, id, in)
+	if err != nil {
+		s.rd.Error(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusOK, envelope{true, "successfully update mentor session", sessionJSON(g)})
+}
+
+// DELETE /session/api/deleteSession/:sessionId
+func (s *Surface) delete(w http.ResponseWriter, r *http.Request, u *accounts.User) {
+	id, err := pathID(r, "sessionId")
+	if err != nil {
+		s.rd.Error(w, r, err)
+		return
+	}
+	if !u.IsMentor {
+		s.rd.Error(w, r, errs.Forbidden(groups.CodeNotInstructor, ""))
+		return
+	}
+	if err := s.Groups.Delete(r.Context(), u, id); err != nil {
+		s.rd.Error(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusOK, envelope{Success: true, Message: "successfully delete mentor session"})
+}
+
+// GET /session/getSession/:mentorId (public)
+func (s *Surface) list(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "mentorId")
+	if err != nil {
+		s.rd.Error(w, r, err)
+		return
+	}
+	mentor, err := s.Accounts.User(r.Context(), id)
+	if err != nil || !mentor.IsMentor {
+		if err == nil || errs.KindOf(err) == errs.KindNotFound {
+			err = errs.NotFound("mentor_not_found", "mentor not found")
+		}
+		s.rd.Error(w, r, err)
+		return
+	}
+	list, err := s.Groups.OfCreator(r.Context(), id)
+	if err != nil {
+		s.rd.Error(w, r, err)
+		return
+	}
+	out := make([]sessionOut, len(list))
+	for i := range list {
+		out[i] = sessionJSON(&list[i])
+	}
+	httpapi.WriteJSON(w, http.StatusOK, envelope{Success: true, Message: "Successfully get all session data", Data: out})
+}
+
+// POST /session/api/student/bookSession/:mentorId {"session_id": N}
+func (s *Surface) book(w http.ResponseWriter, r *http.Request, u *accounts.User) {
+	mentorID, err := pathID(r, "mentorId")
+	if err != nil {
+		s.rd.Error(w, r, err)
+		return
+	}
+	in, err := httpapi.ReadInput(r)
+	if err != nil {
+		s.rd.Error(w, r, err)
+		return
+	}
+	raw, _ := in.Get("session_id")
+	n, ok := drf.ParseInt(raw)
+	if _, isStr := raw.(string); isStr || !ok || n < 1 {
+		s.rd.Error(w, r, errs.BadRequest("invalid_session_id", "session_id must be a number greater than or equal to 1"))
+		return
+	}
+	g, err := s.Groups.Get(r.Context(), int64(n))
+	if err == nil && g.CreatorID != mentorID {
+		err = errs.NotFound(groups.CodeNotFound, "")
+	}
+	if err != nil {
+		s.rd.Error(w, r, err)
+		return
+	}
+	g, seat, err := s.Groups.Join(r.Context(), u, g.ID, groups.JoinOptions{StudentsOnly: true})
+	if err != nil {
+		s.rd.Error(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusOK, envelope{true, "successfully book mentoring session", map[string]any{
+		"session_id":   g.ID,
+		"scheduledAt":  dateTime(g.Start),
+		"mentor_name":  fullName(&g.Creator),
+		"student_name": fullName(u),
+		"field":        g.Field,
+		"bookedAt":     dateTime(seat.JoinedAt),
+	}})
+}
+
+// POST /user/login with email (or username) and password: sets the auth
+// cookie.
+func (s *Surface) login(w http.ResponseWriter, r *http.Request) {
+	in, err := httpapi.ReadInput(r)
+	if err != nil {
+		s.rd.Error(w, r, err)
+		return
+	}
+	f := drf.NewForm(in)
+	id := f.Raw("email", false)
+	if id == nil {
+		id = f.Raw("username", false)
+	}
+	password := f.Raw("password", false)
+	if id == nil || password == nil {
+		s.rd.Error(w, r, errs.BadRequest("required", "email and password are required"))
+		return
+	}
+	if !s.Limits.LoginAccount.Check(w, r, s.rd, *id) {
+		return
+	}
+	u, err := s.Accounts.Login(r.Context(), *id, *password, true)
+	if errs.CodeOf(err) == errs.AuthBadCredentials {
+		httpapi.WriteJSON(w, http.StatusUnauthorized, envelope{Message: "email or password wrong"})
+		return
+	}
+	if err != nil {
+		s.rd.Error(w, r, err)
+		return
+	}
+	key, err := s.Accounts.Token(r.Context(), u)
+	if err != nil {
+		s.rd.Error(w, r, err)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: httpapi.CookieName, Value: key, Path: "/", MaxAge: 7 * 24 * 3600,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+	httpapi.NoteUser(r, u.ID)
+	role := "student"
+	if u.IsMentor {
+		role = "mentor"
+	}
+	httpapi.WriteJSON(w, http.StatusOK, envelope{true, "successfully login user", map[string]any{
+		"id": u.ID, "username": u.Username, "email": u.Email, "name": fullName(u), "role": role,
+	}})
+}
+
+// POST /user/logout: forgets the token and clears the cookie.
+func (s *Surface) logout(w http.ResponseWriter, r *http.Request, u *accounts.User) {
+	if err := s.Accounts.Logout(r.Context(), u.ID); err != nil {
+		s.rd.Error(w, r, err)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: httpapi.CookieName, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
+		SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+	httpapi.WriteJSON(w, http.StatusOK, envelope{Success: true, Message: "successfully logout user"})
+}

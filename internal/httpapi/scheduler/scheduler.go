@@ -1,0 +1,433 @@
+// Package scheduler serves the meeting-scheduler API: /accounts/ (JWT
+// sign-up and login) and /schedules/ (contacts, calendars, invitations by
+// link, suggestions, finalizing). Validation errors are DRF's
+// {"field": ["..."]}; rule violations are {"error": "..."}.
+package scheduler
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/mentord/mentord/internal/accounts"
+	"github.com/mentord/mentord/internal/errs"
+	"github.com/mentord/mentord/internal/httpapi"
+	"github.com/mentord/mentord/internal/httpapi/drf"
+	"github.com/mentord/mentord/internal/meetings"
+	"github.com/mentord/mentord/internal/timefmt"
+)
+
+// Surface holds what the scheduler handlers need.
+type Surface struct {
+	Accounts  *accounts.Service
+	Meetings  *meetings.Service
+	PublicURL string
+	Limits    httpapi.Limits
+	rd        renderer
+}
+
+// New returns the scheduler surface.
+func New(acc *accounts.Service, m *meetings.Service, publicURL string, limits httpapi.Limits, log *slog.Logger) *Surface {
+	return &Surface{Accounts: acc, Meetings: m, PublicURL: publicURL, Limits: limits, rd: renderer{drf.Renderer{Log: log, AuthScheme: "Bearer"}}}
+}
+
+type renderer struct{ drf drf.Renderer }
+
+// Error renders rule violations as {"error": "..."} (as the original views
+// did) and everything else the DRF way.
+func (rd renderer) Error(w http.ResponseWriter, r *http.Request, err error) {
+	var e *errs.Error
+	if errors.As(err, &e) && (e.Kind == errs.KindInvalid || e.Kind == errs.KindConflict || e.Code == "already_finalized") {
+		status := map[errs.Kind]int{errs.KindInvalid: 400, errs.KindConflict: 409, errs.KindNotFound: 404}[e.Kind]
+		httpapi.WriteJSON(w, status, map[string]string{"error": e.Message})
+		return
+	}
+	rd.drf.Error(w, r, err)
+}
+
+// Register adds the routes.
+func (s *Surface) Register(rt *httpapi.Router) {
+	h := func(method, path string, fn http.HandlerFunc, opts ...httpapi.RouteOption) {
+		rt.Handle(method, path, s.rd, fn, opts...)
+	}
+	h("POST", "/accounts/signup", httpapi.Limit(s.Limits.Signup, s.rd, s.signup))
+	h("POST", "/accounts/login", httpapi.Limit(s.Limits.Login, s.rd, s.login))
+	h("POST", "/accounts/login/refresh", s.refresh)
+	h("GET", "/schedules/contacts", s.authed(s.listContacts))
+	h("POST", "/schedules/contacts", s.authed(s.addContact))
+	h("PATCH", "/schedules/contacts", s.authed(s.updateContact))
+	h("PUT", "/schedules/contacts", s.authed(s.updateContact))
+	h("DELETE", "/schedules/contacts", s.authed(s.deleteContact))
+	h("GET", "/schedules/home", s.authed(s.home))
+	h("POST", "/schedules/calendars/create", s.authed(s.createCalendar))
+	h("GET", "/schedules/calendars/{id}/details", s.authed(s.details))
+	h("PUT", "/schedules/calendars/{id}/details", s.authed(s.updateCalendar))
+	h("PATCH", "/schedules/calendars/{id}/details", s.authed(s.updateCalendar))
+	h("GET", "/schedules/calendars/{id}/confirm", s.authed(s.proposal))
+	h("POST", "/schedules/calendars/{id}/confirm", s.authed(s.finalize))
+	// remind/<calendar>/<contact> and <calendar>/respond/<token> overlap as
+	// ServeMux patterns, so one pattern takes both and dispatches.
+	h("GET", "/schedules/calendars/{x}/{y}/{z}", s.threeSegments,
+		httpapi.Serves("/schedules/calendars/{id}/respond/{token}", "/schedules/calendars/remind/{id}/{contact}"))
+	h("POST", "/schedules/calendars/{x}/{y}/{z}", s.threeSegments,
+		httpapi.Serves("/schedules/calendars/{id}/respond/{token}"))
+	rt.NotFound("/schedules/", s.rd)
+	rt.NotFound("/accounts/", s.rd)
+}
+
+func (s *Surface) threeSegments(w http.ResponseWriter, r *http.Request) {
+	x, y, z := r.PathValue("x"), r.PathValue("y"), r.PathValue("z")
+	switch {
+	case y == "respond":
+		r.SetPathValue("id", x)
+		r.SetPathValue("token", z)
+		h := s.openInvitation
+		if r.Method == http.MethodPost {
+			h = s.answer
+		}
+		httpapi.Limit(s.Limits.Respond, s.rd, h)(w, r)
+	case x == "remind" && r.Method == http.MethodGet:
+		r.SetPathValue("id", y)
+		r.SetPathValue("contact", z)
+		s.authed(s.remind)(w, r)
+	case x == "remind":
+		w.Header().Set("Allow", "GET, HEAD, OPTIONS")
+		s.rd.Error(w, r, &httpapi.MethodNotAllowed{Method: r.Method, Allow: []string{"GET"}})
+	default:
+		s.rd.Error(w, r, errNotFound)
+	}
+}
+
+type authedHandler func(w http.ResponseWriter, r *http.Request, u *accounts.User)
+
+func (s *Surface) authed(h authedHandler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		u, err := httpapi.Authenticate(r, s.Accounts)
+		if err != nil {
+			s.rd.Error(w, r, err)
+			return
+		}
+		h(w, r, u)
+	}
+}
+
+func pathID(r *http.Request, name string) (int64, bool) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	return id, err == nil && id > 0
+}
+
+var errNotFound = errs.NotFound("not_found", "Not found.")
+
+// form reads the body as one JSON object.
+func (s *Surface) form(w http.ResponseWriter, r *http.Request) (*drf.Form, bool) {
+	f, err := readForm(r)
+	if err != nil {
+		s.rd.Error(w, r, err)
+		return nil, false
+	}
+	return f, true
+}
+
+func readForm(r *http.Request) (*drf.Form, error) {
+	in, err := httpapi.ReadInput(r)
+	if err != nil {
+		return nil, err
+	}
+	if in.IsNull() || (in.JSON != nil && !isObject(in.JSON)) {
+		return nil, errs.NonField("invalid", "Invalid data. Expected a dictionary.")
+	}
+	return drf.NewForm(in), nil
+}
+
+func isObject(v any) bool { _, ok := v.(map[string]any); return ok }
+
+// --- accounts ---
+
+var signupMessages = map[string]string{
+	accounts.CodePasswordTooShort: "Password must be at least 8 characters long.",
+	accounts.CodePasswordMismatch: "Passwords must match.",
+}
+
+// POST /accounts/signup/
+func (s *Surface) signup(w http.ResponseWriter, r *http.Request) {
+	f, ok := s.form(w, r)
+	if !ok {
+		return
+	}
+	in := accounts.SignUp{
+		Username: f.Raw("username", false), Email: f.Raw("email", false), Password: f.Raw("password", false),
+		PasswordConfirm: f.Raw("password2", false), ConfirmField: "password2",
+	}
+	first, last := f.Str("first_name", drf.Str{AllowBlank: true, Max: 150}), f.Str("last_name", drf.Str{AllowBlank: true, Max: 150})
+	if first != nil {
+		in.FirstName = *first
+	}
+	if last != nil {
+		in.LastName = *last
+	}
+	if err := f.Err(); err != nil {
+		s.rd.Error(w, r, err)
+		return
+	}
+	u, err := s.Accounts.SignUp(r.Context(), in)
+	if v, ok := errs.AsInvalid(err); ok {
+		// This API words the password and username rules as errors about
+		// the whole input.
+		out := &errs.Invalid{NonField: v.NonField}
+		for _, fe := range v.Fields {
+			for _, m := range fe.Msgs {
+				switch {
+				case fe.Field == "username" && m.Code == accounts.CodeUnique:
+					out.AddNonField(m.Code, "Username already taken.")
+				case fe.Field == "password" && m.Code != accounts.CodeRequired && m.Code != accounts.CodeBlank:
+					text := m.Text
+					if t, ok := signupMessages[m.Code]; ok {
+						text = t
+					}
+					out.AddNonField(m.Code, text)
+				default:
+					out.Add(fe.Field, m.Code, m.Text)
+				}
+			}
+		}
+		for i := range out.NonField {
+			if t, ok := signupMessages[out.NonField[i].Code]; ok {
+				out.NonField[i].Text = t
+			}
+		}
+		err = out
+	}
+	if err != nil {
+		s.rd.Error(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusCreated, map[string]any{"id": u.ID, "username": u.Username, "email": u.Email, "first_name": u.FirstName, "last_name": u.LastName})
+}
+
+// POST /accounts/login/ -> {"refresh", "access"}
+func (s *Surface) login(w http.ResponseWriter, r *http.Request) {
+	f, ok := s.form(w, r)
+	if !ok {
+		return
+	}
+	username, password := f.Raw("username", true), f.Raw("password", true)
+	if err := f.Err(); err != nil {
+		s.rd.Error(w, r, err)
+		return
+	}
+	if !s.Limits.LoginAccount.Check(w, r, s.rd, *username) {
+		return
+	}
+	u, err := s.Accounts.Login(r.Context(), *username, *password, false)
+	if errs.CodeOf(err) == errs.AuthBadCredentials {
+		httpapi.WriteJSON(w, http.StatusUnauthorized, map[string]string{"detail": "No active account found with the given credentials"})
+		return
+	}
+	if err != nil {
+		s.rd.Error(w, r, err)
+		return
+	}
+	access, refresh, err := s.Accounts.IssueJWT(u)
+	if err != nil {
+		s.rd.Error(w, r, err)
+		return
+	}
+	httpapi.NoteUser(r, u.ID)
+	httpapi.WriteJSON(w, http.StatusOK, map[string]string{"refresh": refresh, "access": access})
+}
+
+// POST /accounts/login/refresh/ -> {"access"}
+func (s *Surface) refresh(w http.ResponseWriter, r *http.Request) {
+	f, ok := s.form(w, r)
+	if !ok {
+		return
+	}
+	tok := f.Raw("refresh", true)
+	if err := f.Err(); err != nil {
+		s.rd.Error(w, r, err)
+		return
+	}
+	access, err := s.Accounts.RefreshJWT(r.Context(), *tok)
+	if err != nil {
+		if errs.KindOf(err) == errs.KindUnauthenticated {
+			httpapi.WriteJSON(w, http.StatusUnauthorized, map[string]string{"detail": "Token is invalid or expired", "code": "token_not_valid"})
+			return
+		}
+		s.rd.Error(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusOK, map[string]string{"access": access})
+}
+
+// --- contacts ---
+
+type contactOut struct {
+	ID        int64  `json:"id"`
+	FirstName string `json:"first_Name"`
+	LastName  string `json:"last_Name"`
+	Email     string `json:"email"`
+}
+
+func contactJSON(k *meetings.Contact) contactOut {
+	return contactOut{k.ID, k.FirstName, k.LastName, k.Email}
+}
+
+func (s *Surface) listContacts(w http.ResponseWriter, r *http.Request, u *accounts.User) {
+	list, err := s.Meetings.Contacts(r.Context(), u)
+	if err != nil {
+		s.rd.Error(w, r, err)
+		return
+	}
+	out := make([]contactOut, len(list))
+	for i := range list {
+		out[i] = contactJSON(&list[i])
+	}
+	httpapi.WriteJSON(w, http.StatusOK, out)
+}
+
+func contactInput(f *drf.Form) meetings.ContactInput {
+	return meetings.ContactInput{FirstName: f.Raw("first_Name", false), LastName: f.Raw("last_Name", false), Email: f.Raw("email", false)}
+}
+
+func (s *Surface) addContact(w http.ResponseWriter, r *http.Request, u *accounts.User) {
+	f, ok := s.form(w, r)
+	if !ok {
+		return
+	}
+	in := contactInput(f)
+	if err := f.Err(); err != nil {
+		s.rd.Error(w, r, err)
+		return
+	}
+	k, err := s.Meetings.AddContact(r.Context(), u, in)
+	if err != nil {
+		s.rd.Error(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusCreated, contactJSON(k))
+}
+
+// readContactID reads the body's contact_id; a missing or unknown one is 404.
+func (s *Surface) readContactID(w http.ResponseWriter, r *http.Request, f *drf.Form) (int64, bool) {
+	id := f.PK("contact_id", false)
+	if id == nil {
+		if f.Has("contact_id") {
+			s.rd.Error(w, r, f.Err())
+		} else {
+			s.rd.Error(w, r, errNotFound)
+		}
+		return 0, false
+	}
+	return *id, true
+}
+
+func (s *Surface) updateContact(w http.ResponseWriter, r *http.Request, u *accounts.User) {
+	f, ok := s.form(w, r)
+	if !ok {
+		return
+	}
+	id, ok := s.readContactID(w, r, f)
+	if !ok {
+		return
+	}
+	in := contactInput(f)
+	if err := f.Err(); err != nil {
+		s.rd.Error(w, r, err)
+		return
+	}
+	k, err := s.Meetings.UpdateContact(r.Context(), u, id, in)
+	if err != nil {
+		s.rd.Error(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"contact_id": k.ID, "id": k.ID, "first_Name": k.FirstName, "last_Name": k.LastName, "email": k.Email})
+}
+
+func (s *Surface) deleteContact(w http.ResponseWriter, r *http.Request, u *accounts.User) {
+	f, ok := s.form(w, r)
+	if !ok {
+		return
+	}
+	id, ok := s.readContactID(w, r, f)
+	if !ok {
+		return
+	}
+	if err := s.Meetings.DeleteContact(r.Context(), u, id); err != nil {
+		s.rd.Error(w, r, err)
+		return
+	}
+	httpapi.NoContent(w)
+}
+
+// --- shapes ---
+
+type calendarOut struct {
+	ID            int64   `json:"id"`
+	Name          string  `json:"name"`
+	Description   string  `json:"description"`
+	Deadline      string  `json:"deadline"`
+	Invitees      []int64 `json:"invitees"`
+	Finalized     bool    `json:"finalized"`
+	MeetingLength int     `json:"meeting_length"`
+	Timezone      string  `json:"timezone"`
+}
+
+type slotOut struct {
+	ID              int64  `json:"id"`
+	Date            string `json:"date"`
+	StartTime       string `json:"start_time"`
+	EndTime         string `json:"end_time"`
+	PreferenceLevel int    `json:"preference_level"`
+}
+
+func slotsJSON(list []meetings.Slot) []slotOut {
+	out := make([]slotOut, len(list))
+	for i, sl := range list {
+		out[i] = slotOut{sl.ID, sl.Day, sl.StartClock, sl.EndClock, sl.Preference}
+	}
+	return out
+}
+
+func calendarJSON(v *meetings.View) calendarOut {
+	c := v.Calendar
+	ids := make([]int64, len(v.Invitations))
+	for i, inv := range v.Invitations {
+		ids[i] = inv.ContactID
+	}
+	return calendarOut{c.ID, c.Name, c.Description, timefmt.DRF(c.Deadline), ids, c.Finalized, c.MeetingLength, c.Timezone}
+}
+
+type inviteeAvailOut struct {
+	Contact contactOut `json:"contact"`
+	Status  bool       `json:"status"`
+	Slots   []slotOut  `json:"slots"`
+}
+
+func detailsJSON(v *meetings.View) map[string]any {
+	inv := make([]inviteeAvailOut, len(v.Invitations))
+	for i := range v.Invitations {
+		x := &v.Invitations[i]
+		inv[i] = inviteeAvailOut{contactJSON(&x.Contact), x.Responded, slotsJSON(v.Answers[x.ID])}
+	}
+	return map[string]any{
+		"Calendar":             calendarJSON(v),
+		"Owner_availability":   map[string]any{"slots": slotsJSON(v.OwnerSlots)},
+		"Invitee_availability": inv,
+	}
+}
+
+// wallTime is how this API shows a meeting time: ISO 8601 in the
+// calendar's zone with its offset, which finalize accepts back as is.
+func wallTime(t time.Time, loc *time.Location) string { return t.In(loc).Format(time.RFC3339) }
+
+func (s *Surface) linkBase(r *http.Request) string { return httpapi.BaseURL(r, s.PublicURL) }
+
+func (s *Surface) calendarID(w http.ResponseWriter, r *http.Request) (int64, bool) {
+	id, ok := pathID(r, "id")
+	if !ok {
+		s.rd.Error(w, r, errNotFound)
+	}
+	return id, ok
+}

@@ -1,0 +1,98 @@
+package tutoring_test
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mentord/mentord/internal/app/apptest"
+	"github.com/mentord/mentord/internal/store"
+	"github.com/mentord/mentord/internal/store/storetest"
+)
+
+func deliver(t *testing.T, s *apptest.Server) {
+	t.Helper()
+	for {
+		n, err := s.App.Worker.RunOnce(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			return
+		}
+	}
+}
+
+func TestGroupEmailsAndReminders(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
+		s := apptest.Start(t, e, apptest.Options{Now: t0, NoWorker: true})
+		inst := s.Mentor("inst")
+		a, b, c := s.Mentee("amy"), s.Mentee("ben"), s.Mentee("cal")
+		s.Patch(fmt.Sprintf("/notificationsettings/%d/", b.ID)).Token(b.Token).JSON(map[string]bool{"fifteen_minute_alert": false, "session_confirmed": false}).Do().Expect(200)
+		s.Patch("/myprofile/").Token(a.Token).JSON(map[string]string{"timezone": "America/New_York"}).Do().Expect(200)
+		s.Post("/api/sessions/").Token(inst.Token).JSON(session("Algorithms", 5*time.Hour, 5)).Do().Expect(201)
+		s.Post("/api/sessions/").Token(inst.Token).JSON(session("Graphs", 6*time.Hour, 5)).Do().Expect(201)
+		for _, u := range []apptest.User{a, b, c} {
+			s.Post("/api/sessions/1/join/").Token(u.Token).Do().Expect(201)
+			s.Post("/api/sessions/2/join/").Token(u.Token).Do().Expect(201)
+		}
+		s.Post("/api/sessions/1/leave/").Token(c.Token).Do().Expect(200)
+		deliver(t, s)
+		base := len(s.SMTP.Messages())
+		since := func() []string {
+			var out []string
+			for _, m := range s.SMTP.Messages()[base:] {
+				out = append(out, strings.SplitN(m.To[0], "@", 2)[0]+": "+m.Subject)
+			}
+			base = len(s.SMTP.Messages())
+			return out
+		}
+
+		// A new time: participants with the switch on hear, in their own zone.
+		s.Patch("/api/sessions/1/").Token(inst.Token).JSON(map[string]any{"date": at(4 * time.Hour)}).Do().Expect(200)
+		deliver(t, s)
+		mails := s.SMTP.Messages()[base:]
+		if got := since(); len(got) != 1 || got[0] != "amy: Session rescheduled: Algorithms" {
+			t.Fatalf("reschedule mails: %v", got)
+		}
+		if !strings.Contains(mails[0].Text, "from 9:00 AM EST on Thursday, January 10 to 8:00 AM EST on Thursday, January 10") {
+			t.Fatalf("text: %q", mails[0].Text)
+		}
+
+		// Reminders for session 1 (now at 13:00 UTC): creator + amy + ben at
+		// 60 minutes; creator + amy at 15 (ben switched it off); not cal, who left.
+		for _, step := range []time.Duration{179, 180, 181, 225, 226, 240} {
+			s.Clock.Set(t0.Add(step * time.Minute))
+			deliver(t, s)
+		}
+		got := since()
+		want := []string{"amy: Algorithms starts in 60 minutes", "ben: Algorithms starts in 60 minutes", "inst: Algorithms starts in 60 minutes",
+			"amy: Algorithms starts in 15 minutes", "inst: Algorithms starts in 15 minutes"}
+		if strings.Join(sortedCopy(got), "|") != strings.Join(sortedCopy(want), "|") {
+			t.Fatalf("reminders:\n got %v\nwant %v", got, want)
+		}
+
+		// Cancelling session 2: everyone holding a seat hears; no reminders follow.
+		s.Post("/api/sessions/2/cancel/").Token(inst.Token).Do().Expect(200)
+		deliver(t, s)
+		if got := since(); len(got) != 3 || !strings.HasSuffix(got[0], "Session cancelled: Graphs") {
+			t.Fatalf("cancel mails: %v", got)
+		}
+		for _, step := range []time.Duration{300, 346, 359} {
+			s.Clock.Set(t0.Add(step * time.Minute))
+			deliver(t, s)
+		}
+		if got := since(); len(got) != 0 {
+			t.Fatalf("mails after the cancellation: %v", got)
+		}
+	})
+}
+
+func sortedCopy(in []string) []string {
+	out := append([]string(nil), in...)
+	sort.Strings(out)
+	return out
+}

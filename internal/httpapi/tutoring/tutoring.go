@@ -1,0 +1,448 @@
+// Package tutoring serves the tutoring-sessions API (/api/sessions/...,
+// /api/auth/...): group sessions with a capacity, join/leave, a status flow,
+// JWT login, pagination and filters. Explicit errors are {"error": "..."};
+// validation errors are DRF's {"field": ["..."]}.
+package tutoring
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/mentord/mentord/internal/accounts"
+	"github.com/mentord/mentord/internal/errs"
+	"github.com/mentord/mentord/internal/groups"
+	"github.com/mentord/mentord/internal/httpapi"
+	"github.com/mentord/mentord/internal/httpapi/drf"
+	"github.com/mentord/mentord/internal/store"
+	"github.com/mentord/mentord/internal/timefmt"
+)
+
+// Surface holds what the tutoring handlers need.
+type Surface struct {
+	Accounts  *accounts.Service
+	Groups    *groups.Service
+	PublicURL string
+	Limits    httpapi.Limits
+	rd        renderer
+}
+
+// New returns the tutoring surface.
+func New(acc *accounts.Service, g *groups.Service, publicURL string, limits httpapi.Limits, log *slog.Logger) *Surface {
+	return &Surface{Accounts: acc, Groups: g, PublicURL: publicURL, Limits: limits, rd: renderer{drf.Renderer{Log: log, AuthScheme: "Bearer"}}}
+}
+
+// Capacity bounds of this API's max_participants.
+const (
+	minParticipants = 2
+	maxParticipants = 20
+)
+
+// renderer writes DRF errors, except that rule violations are
+// {"error": "..."} and validation fields use this API's names.
+type renderer struct{ drf drf.Renderer }
+
+func (rd renderer) Error(w http.ResponseWriter, r *http.Request, err error) {
+	if v, ok := errs.AsInvalid(err); ok {
+		rd.drf.Error(w, r, rename(v, map[string]string{"capacity": "max_participants"}))
+		return
+	}
+	var e *errs.Error
+	if errors.As(err, &e) {
+		switch e.Kind {
+		case errs.KindForbidden, errs.KindInvalid, errs.KindConflict:
+			status := map[errs.Kind]int{errs.KindForbidden: 403, errs.KindInvalid: 400, errs.KindConflict: 409}[e.Kind]
+			httpapi.WriteJSON(w, status, map[string]string{"error": e.Message})
+			return
+		case errs.KindUnauthenticated:
+			if e.Code != errs.AuthNoCredentials {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="api"`)
+				httpapi.WriteJSON(w, 401, map[string]string{"detail": "Given token not valid for any token type", "code": "token_not_valid"})
+				return
+			}
+		}
+	}
+	rd.drf.Error(w, r, err)
+}
+
+func rename(v *errs.Invalid, names map[string]string) *errs.Invalid {
+	out := &errs.Invalid{NonField: v.NonField}
+	for _, f := range v.Fields {
+		name := f.Field
+		if n, ok := names[name]; ok {
+			name = n
+		}
+		out.Fields = append(out.Fields, errs.FieldErrors{Field: name, Msgs: f.Msgs})
+	}
+	return out
+}
+
+// Register adds the tutoring routes.
+func (s *Surface) Register(rt *httpapi.Router) {
+	h := func(method, path string, fn http.HandlerFunc) { rt.Handle(method, path, s.rd, fn) }
+	h("POST", "/api/auth/login", httpapi.Limit(s.Limits.Login, s.rd, s.login))
+	h("POST", "/api/auth/token/refresh", s.refresh)
+	h("GET", "/api/sessions", s.authed(s.list))
+	h("POST", "/api/sessions", s.authed(s.create))
+	h("GET", "/api/sessions/my_sessions", s.authed(s.mine))
+	h("GET", "/api/sessions/created_sessions", s.authed(s.created))
+	h("GET", "/api/sessions/joined_sessions", s.authed(s.joined))
+	h("GET", "/api/sessions/{id}", s.authed(s.detail))
+	h("PUT", "/api/sessions/{id}", s.authed(s.update))
+	h("PATCH", "/api/sessions/{id}", s.authed(s.update))
+	h("DELETE", "/api/sessions/{id}", s.authed(s.delete))
+	h("GET", "/api/sessions/{id}/participants", s.authed(s.participants))
+	h("POST", "/api/sessions/{id}/join", s.authed(s.action(s.join, http.StatusCreated, "Successfully joined the session")))
+	h("POST", "/api/sessions/{id}/leave", s.authed(s.action(s.Groups.Leave, http.StatusOK, "Successfully left the session")))
+	h("POST", "/api/sessions/{id}/cancel", s.authed(s.action(s.Groups.Cancel, http.StatusOK, "Session cancelled successfully")))
+	h("POST", "/api/sessions/{id}/start", s.authed(s.action(s.Groups.Start, http.StatusOK, "Session started successfully")))
+	h("POST", "/api/sessions/{id}/complete", s.authed(s.action(s.Groups.Complete, http.StatusOK, "Session completed successfully")))
+	rt.NotFound("/api/", s.rd)
+}
+
+type authedHandler func(w http.ResponseWriter, r *http.Request, u *accounts.User)
+
+func (s *Surface) authed(h authedHandler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		u, err := httpapi.Authenticate(r, s.Accounts)
+		if err != nil {
+			s.rd.Error(w, r, err)
+			return
+		}
+		h(w, r, u)
+	}
+}
+
+func sessionID(r *http.Request) (int64, bool) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	return id, err == nil && id > 0
+}
+
+// --- shapes ---
+
+type userOut struct {
+	ID         int64  `json:"id"`
+	Email      string `json:"email"`
+	Username   string `json:"username"`
+	FirstName  string `json:"first_name"`
+	LastName   string `json:"last_name"`
+	Role       string `json:"role"`
+	DateJoined string `json:"date_joined"`
+}
+
+func userJSON(u *accounts.User) userOut {
+	return userOut{u.ID, u.Email, u.Username, u.FirstName, u.LastName, groups.Role(u), timefmt.DRF(u.DateJoined)}
+}
+
+type participantOut struct {
+	ID       int64   `json:"id"`
+	User     userOut `json:"user"`
+	JoinedAt string  `json:"joined_at"`
+	Role     string  `json:"role"`
+}
+
+type sessionBase struct {
+	ID              int64   `json:"id"`
+	Title           string  `json:"title"`
+	Description     string  `json:"description"`
+	Date            string  `json:"date"`
+	MaxParticipants int     `json:"max_participants"`
+	Creator         userOut `json:"creator"`
+}
+
+type detailOut struct {
+	sessionBase
+	Participants   []participantOut `json:"participants"`
+	Status         string           `json:"status"`
+	CreatedAt      string           `json:"created_at"`
+	UpdatedAt      string           `json:"updated_at"`
+	IsFull         bool             `json:"is_full"`
+	AvailableSpots int              `json:"available_spots"`
+	CanJoin        bool             `json:"can_join"`
+}
+
+type listItemOut struct {
+	sessionBase
+	Status           string `json:"status"`
+	CreatedAt        string `json:"created_at"`
+	UpdatedAt        string `json:"updated_at"`
+	ParticipantCount int    `json:"participant_count"`
+	IsFull           bool   `json:"is_full"`
+	AvailableSpots   int    `json:"available_spots"`
+	CanJoin          bool   `json:"can_join"`
+}
+
+func base(g *groups.Session) sessionBase {
+	return sessionBase{g.ID, g.Title, g.Description, timefmt.DRF(g.Start), g.Capacity, userJSON(&g.Creator)}
+}
+
+func participantsJSON(list []groups.Participant) []participantOut {
+	out := make([]participantOut, len(list))
+	for i := range list {
+		p := &list[i]
+		out[i] = participantOut{p.ID, userJSON(&p.User), timefmt.DRF(p.JoinedAt), p.Role}
+	}
+	return out
+}
+
+func (s *Surface) detailJSON(r *http.Request, g *groups.Session) (detailOut, error) {
+	parts, err := s.Groups.ParticipantsOf(r.Context(), g.ID)
+	if err != nil {
+		return detailOut{}, err
+	}
+	return detailOut{base(g), participantsJSON(parts[g.ID]), g.Status, timefmt.DRF(g.CreatedAt), timefmt.DRF(g.UpdatedAt),
+		groups.IsFull(g), groups.AvailableSpots(g), s.Groups.CanJoin(g)}, nil
+}
+
+func (s *Surface) writeDetail(w http.ResponseWriter, r *http.Request, status int, g *groups.Session) {
+	out, err := s.detailJSON(r, g)
+	if err != nil {
+		s.rd.Error(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, status, out)
+}
+
+type pageOut struct {
+	Count    int           `json:"count"`
+	Next     *string       `json:"next"`
+	Previous *string       `json:"previous"`
+	Results  []listItemOut `json:"results"`
+}
+
+var errInvalidPage = errs.NotFound("invalid_page", "Invalid page.")
+
+// writePage lists one page of sessions matching f.
+func (s *Surface) writePage(w http.ResponseWriter, r *http.Request, f store.GroupFilter) {
+	page, ok := httpapi.ParsePage(r, 10, 100)
+	if !ok {
+		s.rd.Error(w, r, errInvalidPage)
+		return
+	}
+	// The count comes with the page; a page beyond the end is found out
+	// from it.
+	list, total, err := s.Groups.List(r.Context(), f, page.Size, max(0, page.Offset()))
+	if err != nil {
+		s.rd.Error(w, r, err)
+		return
+	}
+	if page.Number == -1 {
+		page.Resolve(total)
+		if list, total, err = s.Groups.List(r.Context(), f, page.Size, page.Offset()); err != nil {
+			s.rd.Error(w, r, err)
+			return
+		}
+	}
+	if !page.Resolve(total) {
+		s.rd.Error(w, r, errInvalidPage)
+		return
+	}
+	out := pageOut{Count: total, Results: make([]listItemOut, len(list))}
+	out.Next, out.Previous = page.Links(r, s.PublicURL, total)
+	for i := range list {
+		g := &list[i]
+		out.Results[i] = listItemOut{base(g), g.Status, timefmt.DRF(g.CreatedAt), timefmt.DRF(g.UpdatedAt), g.Taken,
+			groups.IsFull(g), groups.AvailableSpots(g), s.Groups.CanJoin(g)}
+	}
+	httpapi.WriteJSON(w, http.StatusOK, out)
+}
+
+var statuses = map[string]bool{store.GroupUpcoming: true, store.GroupOngoing: true, store.GroupCompleted: true, store.GroupCancelled: true}
+
+// GET /api/sessions/?status=&date_from=&date_to=&creator=&page=&page_size=
+func (s *Surface) list(w http.ResponseWriter, r *http.Request, _ *accounts.User) {
+	q := r.URL.Query()
+	v := &errs.Invalid{}
+	var f store.GroupFilter
+	if st := q.Get("status"); st != "" {
+		if !statuses[st] {
+			v.Add("status", "invalid_choice", fmt.Sprintf("Select a valid choice. %s is not one of the available choices.", st))
+		}
+		f.Status = st
+	}
+	for _, d := range []struct {
+		name string
+		dst  **time.Time
+	}{{"date_from", &f.From}, {"date_to", &f.To}} {
+		if raw := q.Get(d.name); raw != "" {
+			t, err := timefmt.Parse(raw)
+			if err != nil {
+				v.Add(d.name, "invalid", "Enter a valid date/time.")
+				continue
+			}
+			*d.dst = &t
+		}
+	}
+	if raw := q.Get("creator"); raw != "" {
+		id, err := strconv.ParseInt(raw, 10, 64)
+		if err != nil || id < 1 {
+			v.Add("creator", "invalid", "Enter a number.")
+		}
+		f.CreatorID = id
+	}
+	if err := v.Err(); err != nil {
+		s.rd.drf.Error(w, r, err)
+		return
+	}
+	s.writePage(w, r, f)
+}
+
+func (s *Surface) mine(w http.ResponseWriter, r *http.Request, u *accounts.User) {
+	s.writePage(w, r, store.GroupFilter{InvolvedID: u.ID})
+}
+
+func (s *Surface) created(w http.ResponseWriter, r *http.Request, u *accounts.User) {
+	s.writePage(w, r, store.GroupFilter{CreatorID: u.ID})
+}
+
+func (s *Surface) joined(w http.ResponseWriter, r *http.Request, u *accounts.User) {
+	s.writePage(w, r, store.GroupFilter{JoinedID: u.ID})
+}
+
+func (s *Surface) detail(w http.ResponseWriter, r *http.Request, _ *accounts.User) {
+	id, ok := sessionID(r)
+	if !ok {
+		s.rd.Error(w, r, errs.NotFound("not_found", "Not found."))
+		return
+	}
+	g, err := s.Groups.Get(r.Context(), id)
+	if err != nil {
+		s.rd.Error(w, r, err)
+		return
+	}
+	s.writeDetail(w, r, http.StatusOK, g)
+}
+
+func (s *Surface) participants(w http.ResponseWriter, r *http.Request, _ *accounts.User) {
+	id, ok := sessionID(r)
+	if !ok {
+		s.rd.Error(w, r, errs.NotFound("not_found", "Not found."))
+		return
+	}
+	list, err := s.Groups.Participants(r.Context(), id)
+	if err != nil {
+		s.rd.Error(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusOK, participantsJSON(list))
+}
+
+// readInput reads title, description, date and max_participants; with
+// full (POST, PUT) all four are required.
+func (s *Surface) readInput(w http.ResponseWriter, r *http.Request, full bool) (groups.Input, bool) {
+	in, err := httpapi.ReadInput(r)
+	if err != nil {
+		s.rd.Error(w, r, err)
+		return groups.Input{}, false
+	}
+	if in.JSON != nil {
+		if _, ok := in.JSON.(map[string]any); !ok {
+			s.rd.Error(w, r, errs.NonField("invalid", "Invalid data. Expected a dictionary."))
+			return groups.Input{}, false
+		}
+	}
+	f := drf.NewForm(in)
+	out := groups.Input{
+		Title:       f.Str("title", drf.Str{Required: full, Max: groups.MaxTitle}),
+		Description: f.Str("description", drf.Str{Required: full}),
+		Start:       f.DateTime("date", full),
+		Capacity:    f.Int("max_participants", full),
+	}
+	if out.Capacity != nil {
+		switch {
+		case *out.Capacity < minParticipants:
+			f.Fail("max_participants", "min_value", fmt.Sprintf("Ensure this value is greater than or equal to %d.", minParticipants))
+		case *out.Capacity > maxParticipants:
+			f.Fail("max_participants", "max_value", fmt.Sprintf("Ensure this value is less than or equal to %d.", maxParticipants))
+		}
+	}
+	if err := f.Err(); err != nil {
+		s.rd.Error(w, r, err)
+		return groups.Input{}, false
+	}
+	return out, true
+}
+
+// POST /api/sessions/ (instructors only)
+func (s *Surface) create(w http.ResponseWriter, r *http.Request, u *accounts.User) {
+	if !u.IsMentor {
+		s.rd.Error(w, r, errs.Forbidden(groups.CodeNotInstructor, "Only instructors can create sessions"))
+		return
+	}
+	in, ok := s.readInput(w, r, true)
+	if !ok {
+		return
+	}
+	g, err := s.Groups.Create(r.Context(), u, in)
+	if err != nil {
+		s.rd.Error(w, r, err)
+		return
+	}
+	s.writeDetail(w, r, http.StatusCreated, g)
+}
+
+// PUT (all fields) and PATCH (some) /api/sessions/<id>/ (creator only)
+func (s *Surface) update(w http.ResponseWriter, r *http.Request, u *accounts.User) {
+	id, ok := sessionID(r)
+	if !ok {
+		s.rd.Error(w, r, errs.NotFound("not_found", "Not found."))
+		return
+	}
+	in, ok := s.readInput(w, r, r.Method == http.MethodPut)
+	if !ok {
+		return
+	}
+	g, err := s.Groups.Update(r.Context(), u, id, in)
+	if err != nil {
+		s.rd.Error(w, r, err)
+		return
+	}
+	s.writeDetail(w, r, http.StatusOK, g)
+}
+
+// DELETE /api/sessions/<id>/ (creator only)
+func (s *Surface) delete(w http.ResponseWriter, r *http.Request, u *accounts.User) {
+	id, ok := sessionID(r)
+	if !ok {
+		s.rd.Error(w, r, errs.NotFound("not_found", "Not found."))
+		return
+	}
+	if err := s.Groups.Delete(r.Context(), u, id); err != nil {
+		s.rd.Error(w, r, err)
+		return
+	}
+	httpapi.NoContent(w)
+}
+
+// join takes a seat; anyone but the creator may join.
+func (s *Surface) join(ctx context.Context, u *accounts.User, id int64) (*groups.Session, error) {
+	g, _, err := s.Groups.Join(ctx, u, id, groups.JoinOptions{})
+	return g, err
+}
+
+// action serves join, leave, cancel, start and complete:
+// {"message": "...", "session": <detail>}.
+func (s *Surface) action(do func(ctx context.Context, u *accounts.User, id int64) (*groups.Session, error), status int, msg string) authedHandler {
+	return func(w http.ResponseWriter, r *http.Request, u *accounts.User) {
+		id, ok := sessionID(r)
+		if !ok {
+			s.rd.Error(w, r, errs.NotFound("not_found", "Not found."))
+			return
+		}
+		g, err := do(r.Context(), u, id)
+		if err != nil {
+			s.rd.Error(w, r, err)
+			return
+		}
+		out, err := s.detailJSON(r, g)
+		if err != nil {
+			s.rd.Error(w, r, err)
+			return
+		}
+		httpapi.WriteJSON(w, status, map[string]any{"message": msg, "session": out})
+	}
+}

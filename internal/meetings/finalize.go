@@ -1,0 +1,269 @@
+package meetings
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/mentord/mentord/internal/errs"
+	"github.com/mentord/mentord/internal/notify"
+	"github.com/mentord/mentord/internal/scheduling"
+	"github.com/mentord/mentord/internal/store"
+)
+
+// Proposed is one meeting of a suggested schedule.
+type Proposed struct {
+	Contact    Contact
+	Start, End time.Time
+	Score      int
+}
+
+// Suggestion is a suggested schedule: its meetings by start time, and the
+// invitees it leaves out (those who have not answered always are).
+type Suggestion struct {
+	Meetings    []Proposed
+	Unscheduled []Contact
+	Score       int
+}
+
+// Proposal is what the owner needs to finalize a calendar.
+type Proposal struct {
+	*View
+	Suggestions []Suggestion
+}
+
+var errAlreadyFinalized = errs.NotFound("already_finalized", "Calendar is already finalized")
+
+// Propose computes the best schedules for a calendar that is not finalized:
+// the owner's slots cut into meeting_length blocks, each given to at most
+// one invitee who answered and whose answer holds it, the most invitees
+// scheduled, then the best preferences, then the earliest times.
+func (s *Service) Propose(ctx context.Context, owner *User, id int64) (*Proposal, error) {
+	c, err := ownCalendar(ctx, s.store.Q, owner, id, false, true)
+	if err != nil {
+		return nil, err
+	}
+	if c.Finalized {
+		return nil, errAlreadyFinalized
+	}
+	v, err := s.view(ctx, s.store.Q, c)
+	if err != nil {
+		return nil, err
+	}
+	var ownerSlots []scheduling.Slot
+	for _, sl := range v.OwnerSlots {
+		ownerSlots = append(ownerSlots, scheduling.Slot{Start: sl.Start, End: sl.End, Pref: sl.Preference})
+	}
+	cands := scheduling.Candidates(ownerSlots, time.Duration(c.MeetingLength)*time.Minute)
+	var answered []Invitation
+	var answers [][]scheduling.Slot
+	var silent []Contact
+	for _, inv := range v.Invitations {
+		if !inv.Responded {
+			silent = append(silent, inv.Contact)
+			continue
+		}
+		var slots []scheduling.Slot
+		for _, sl := range v.Answers[inv.ID] {
+			slots = append(slots, scheduling.Slot{Start: sl.Start, End: sl.End, Pref: sl.Preference})
+		}
+		answered = append(answered, inv)
+		answers = append(answers, slots)
+	}
+	p := &Proposal{View: v}
+	for _, sug := range scheduling.Suggest(cands, answers, s.Suggestions) {
+		out := Suggestion{Score: sug.Score}
+		placed := map[int]bool{}
+		for _, m := range sug.Meetings {
+			placed[m.Invitee] = true
+			cand := cands[m.Candidate]
+			out.Meetings = append(out.Meetings, Proposed{Contact: answered[m.Invitee].Contact, Start: cand.Start, End: cand.End, Score: m.Score})
+		}
+		for i, inv := range answered {
+			if !placed[i] {
+				out.Unscheduled = append(out.Unscheduled, inv.Contact)
+			}
+		}
+		out.Unscheduled = append(out.Unscheduled, silent...)
+		sort.Slice(out.Unscheduled, func(i, j int) bool { return out.Unscheduled[i].ID < out.Unscheduled[j].ID })
+		p.Suggestions = append(p.Suggestions, out)
+	}
+	return p, nil
+}
+
+// When is a time the owner typed: a wall-clock time in the calendar's zone,
+// or an instant (when the text carried an offset).
+type When struct {
+	Civil *Civil
+	At    time.Time
+}
+
+func (w When) in(loc *time.Location) time.Time {
+	if w.Civil != nil {
+		return w.Civil.In(loc)
+	}
+	return w.At.UTC()
+}
+
+// FinalItem is one meeting the owner chose.
+type FinalItem struct {
+	ContactID  int64
+	Start, End When
+}
+
+type chosen struct {
+	ContactID  int64
+	Start, End time.Time
+}
+
+func finalErr(msg string) error { return errs.BadRequest("invalid_schedule", msg) }
+
+// Finalize checks the chosen schedule, stores its meetings, makes the
+// calendar read-only (its links stop working), and sends every scheduled
+// invitee a calendar invitation and the owner a summary, through the
+// outbox. Only one finalize of a calendar can succeed.
+func (s *Service) Finalize(ctx context.Context, owner *User, id int64, in []FinalItem) ([]Meeting, error) {
+	var out []Meeting
+	err := s.store.Tx(ctx, func(q *store.Q) error {
+		c, err := ownCalendar(ctx, q, owner, id, true, true)
+		if err != nil {
+			return err
+		}
+		if c.Finalized {
+			return errAlreadyFinalized
+		}
+		v, err := s.view(ctx, q, c)
+		if err != nil {
+			return err
+		}
+		items := make([]chosen, len(in))
+		for i, it := range in {
+			items[i] = chosen{it.ContactID, it.Start.in(v.Location), it.End.in(v.Location)}
+		}
+		byContact := map[int64]*Invitation{}
+		for i := range v.Invitations {
+			byContact[v.Invitations[i].ContactID] = &v.Invitations[i]
+		}
+		seen := map[int64]bool{}
+		for _, it := range items {
+			k, err := q.ContactByID(ctx, it.ContactID)
+			if err != nil || k.OwnerID != owner.ID {
+				return finalErr("Invalid contact id")
+			}
+			inv := byContact[it.ContactID]
+			if inv == nil {
+				return finalErr("Contact not invited to calendar")
+			}
+			if seen[it.ContactID] {
+				return finalErr(fmt.Sprintf("Contact scheduled more than once: %d", it.ContactID))
+			}
+			seen[it.ContactID] = true
+			if !it.End.After(it.Start) {
+				return finalErr(fmt.Sprintf("Invalid meeting time for contact: %d", it.ContactID))
+			}
+		}
+		sorted := append([]chosen(nil), items...)
+		sort.Slice(sorted, func(i, j int) bool { return sorted[i].Start.Before(sorted[j].Start) })
+		for i := 1; i < len(sorted); i++ {
+			if sorted[i].Start.Before(sorted[i-1].End) {
+				return finalErr("Meeting times overlap")
+			}
+		}
+		for _, it := range items {
+			span := scheduling.Interval{Start: it.Start, End: it.End}
+			if !inside(span, v.OwnerSlots) {
+				return finalErr(fmt.Sprintf("Meeting time outside your availability for contact: %d", it.ContactID))
+			}
+			if inv := byContact[it.ContactID]; inv.Responded && !inside(span, v.Answers[inv.ID]) {
+				return finalErr(fmt.Sprintf("Invalid meeting time for contact: %d", it.ContactID))
+			}
+		}
+		now := s.clock.Now()
+		if ok, err := q.FinalizeCalendar(ctx, c.ID, now); err != nil {
+			return err
+		} else if !ok {
+			return errAlreadyFinalized
+		}
+		c.Finalized, c.FinalizedAt = true, &now
+		for _, it := range sorted {
+			m := Meeting{CalendarID: c.ID, ContactID: it.ContactID, Start: it.Start, End: it.End, CreatedAt: now, Contact: byContact[it.ContactID].Contact}
+			if err := q.CreateMeeting(ctx, &m); err != nil {
+				return err
+			}
+			out = append(out, m)
+		}
+		return s.mailFinalized(ctx, q, owner, c, out)
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.outbox.Kick()
+	return out, nil
+}
+
+// inside reports whether span lies within one of the slots.
+func inside(span scheduling.Interval, slots []Slot) bool {
+	for _, sl := range slots {
+		if (scheduling.Interval{Start: sl.Start, End: sl.End}).Contains(span) {
+			return true
+		}
+	}
+	return false
+}
+
+// mailFinalized sends each scheduled invitee an invitation and the owner
+// the whole schedule.
+func (s *Service) mailFinalized(ctx context.Context, q *store.Q, owner *User, c *Calendar, list []Meeting) error {
+	now := s.clock.Now()
+	loc := s.location(c.Timezone)
+	ownerName := fullName(owner.FirstName, owner.LastName)
+	if ownerName == "" {
+		ownerName = owner.Username
+	}
+	var events []notify.Event
+	var lines []string
+	for _, m := range list {
+		k := m.Contact
+		ev := notify.Event{
+			UID: fmt.Sprintf("meeting-%d@%s", m.ID, s.SiteName), Start: m.Start, End: m.End, Stamp: now,
+			Summary:     fmt.Sprintf("%s: %s and %s", c.Name, ownerName, fullName(k.FirstName, k.LastName)),
+			Description: c.Description,
+			Organizer:   notify.Person{Name: ownerName, Email: owner.Email},
+			Attendees:   []notify.Person{{Name: fullName(k.FirstName, k.LastName), Email: k.Email}},
+		}
+		events = append(events, ev)
+		st, en := m.Start.In(loc), m.End.In(loc)
+		lines = append(lines, fmt.Sprintf("- %s: %s, %s to %s", fullName(k.FirstName, k.LastName), st.Format("Monday, January 2, 2006"),
+			st.Format("15:04"), en.Format("15:04 MST")))
+		text := fmt.Sprintf("Hello %s,\n\nYou have a meeting scheduled with %s on %s from %s to %s (%s).\n\nMeeting: %s\n%s\n\nBest,\n%s Team\n",
+			fullName(k.FirstName, k.LastName), ownerName, st.Format("2006-01-02"), st.Format("15:04"), en.Format("15:04"), st.Format("MST"),
+			c.Name, c.Description, s.SiteName)
+		if _, err := s.outbox.Email(ctx, q, now, notify.Message{To: []string{k.Email}, Subject: "Meeting Scheduled", Text: text,
+			Attachments: []notify.Attachment{notify.Invite(ev)}}, notify.Options{}); err != nil {
+			return err
+		}
+	}
+	if owner.Email == "" {
+		return nil
+	}
+	summary := fmt.Sprintf("Hello %s,\n\n\"%s\" is finalized with %d meeting(s):\n\n%s\n\nBest,\n%s Team\n",
+		ownerName, c.Name, len(list), joinLines(lines), s.SiteName)
+	m := notify.Message{To: []string{owner.Email}, Subject: "Meetings scheduled: " + c.Name, Text: summary}
+	if len(events) > 0 {
+		m.Attachments = []notify.Attachment{notify.Invites(events...)}
+	}
+	_, err := s.outbox.Email(ctx, q, now, m, notify.Options{})
+	return err
+}
+
+func joinLines(lines []string) string {
+	if len(lines) == 0 {
+		return "(no meetings)"
+	}
+	out := lines[0]
+	for _, l := range lines[1:] {
+		out += "\n" + l
+	}
+	return out
+}

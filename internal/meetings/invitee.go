@@ -1,0 +1,216 @@
+package meetings
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html"
+	"strconv"
+	"time"
+
+	"github.com/mentord/mentord/internal/errs"
+	"github.com/mentord/mentord/internal/notify"
+	"github.com/mentord/mentord/internal/store"
+)
+
+// AnswerInput is one slot of an invitee's answer, in the calendar's zone.
+type AnswerInput struct {
+	Start, End Civil
+	Pref       int
+}
+
+// InviteeView is what an invitee sees through their link.
+type InviteeView struct {
+	*View
+	Owner      *User
+	Invitation *Invitation
+}
+
+var errBadLink = errs.NotFound("not_found", "Not found.")
+
+// Open resolves a response link: the token must be one the server issued,
+// for this calendar, and the calendar not finalized. Anything else is 404,
+// whatever was wrong, so a guess learns nothing.
+func (s *Service) Open(ctx context.Context, calendarID int64, token string) (*InviteeView, error) {
+	if len(token) < 20 || len(token) > 100 {
+		return nil, errBadLink
+	}
+	inv, err := s.store.InvitationByTokenHash(ctx, tokenHash(token))
+	if errors.Is(err, store.ErrNotFound) || (err == nil && inv.CalendarID != calendarID) {
+		return nil, errBadLink
+	}
+	if err != nil {
+		return nil, err
+	}
+	c, err := s.store.CalendarByID(ctx, calendarID, false)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && c.Finalized) {
+		return nil, errBadLink
+	}
+	if err != nil {
+		return nil, err
+	}
+	v, err := s.view(ctx, s.store.Q, c)
+	if err != nil {
+		return nil, err
+	}
+	owner, err := s.store.UserByID(ctx, c.OwnerID)
+	if err != nil {
+		return nil, err
+	}
+	return &InviteeView{View: v, Owner: owner, Invitation: inv}, nil
+}
+
+// Answer records an invitee's availability, once, before the deadline.
+func (s *Service) Answer(ctx context.Context, calendarID int64, token string, in []AnswerInput) ([]Slot, error) {
+	iv, err := s.Open(ctx, calendarID, token)
+	if err != nil {
+		return nil, err
+	}
+	now := s.clock.Now()
+	if now.After(iv.Calendar.Deadline) {
+		return nil, errs.BadRequest("deadline_passed", "Deadline has passed")
+	}
+	if iv.Invitation.Responded {
+		return nil, errs.BadRequest("already_responded", "Already responded")
+	}
+	var slots []Slot
+	for _, a := range in {
+		start, end := a.Start.In(iv.Location), a.End.In(iv.Location)
+		switch {
+		case a.Pref < 1 || a.Pref > 3:
+			return nil, errs.BadRequest("preference", "Invalid preference level.")
+		case !end.After(start):
+			return nil, errs.BadRequest("end_before_start", MsgEndAfterStart)
+		case a.Start.Date() != a.End.Date():
+			return nil, errs.BadRequest("two_days", "Start and end times must be on the same day.")
+		}
+		slots = append(slots, Slot{Day: a.Start.Date(), StartClock: a.Start.Clock(), EndClock: a.End.Clock(), Preference: a.Pref, Start: start, End: end})
+	}
+	err = s.store.Tx(ctx, func(q *store.Q) error {
+		ok, err := q.MarkResponded(ctx, iv.Invitation.ID, now)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return errs.BadRequest("already_responded", "Already responded")
+		}
+		for i := range slots {
+			if err := q.AddInviteeSlot(ctx, iv.Invitation.ID, &slots[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return slots, err
+}
+
+// --- e-mails ---
+
+func (s *Service) ownerName(owner *User) string {
+	if n := fullName(owner.FirstName, owner.LastName); n != "" {
+		return n
+	}
+	return owner.Username
+}
+
+func (s *Service) invitationMail(owner *User, c *Calendar, inv *Invitation) notify.Message {
+	k := inv.Contact
+	link := s.ResponseLink(c, inv)
+	deadline := c.Deadline.In(s.location(c.Timezone)).Format("Monday, January 2, 2006 at 3:04 PM MST")
+	text := fmt.Sprintf("Dear %s,\n\nYou are invited to the following meeting with %s:\n\nMeeting name: %s\nMeeting description: %s\n\n"+
+		"Please respond by %s using the link below:\n%s\n\nBest,\n%s Team\n",
+		fullName(k.FirstName, k.LastName), s.ownerName(owner), c.Name, c.Description, deadline, link, s.SiteName)
+	html := fmt.Sprintf(`<p>Dear %s,</p><p>You are invited to the following meeting with %s:</p><ul><li><b>Meeting name:</b> %s</li>`+
+		`<li><b>Meeting description:</b> %s</li></ul><p>Please respond by %s using the link below:</p><p><a href="%s">Response link</a></p><p>Best,<br>%s Team</p>`,
+		esc(fullName(k.FirstName, k.LastName)), esc(s.ownerName(owner)), esc(c.Name), esc(c.Description), esc(deadline), esc(link), esc(s.SiteName))
+	return notify.Message{To: []string{k.Email}, Subject: "Meeting invitation", Text: text, HTML: html}
+}
+
+func (s *Service) reminderMail(owner *User, c *Calendar, inv *Invitation) notify.Message {
+	k := inv.Contact
+	dl := c.Deadline.In(s.location(c.Timezone))
+	text := fmt.Sprintf("Hello %s,\n\nDon't forget to fill out your availability for your %s meeting with %s by %s at %s.\n\n%s\n\nRegards,\n%s Team\n",
+		fullName(k.FirstName, k.LastName), c.Name, s.ownerName(owner), dl.Format("2006-01-02"), dl.Format("15:04 MST"), s.ResponseLink(c, inv), s.SiteName)
+	return notify.Message{To: []string{k.Email}, Subject: "Meeting Reminder", Text: text}
+}
+
+// KindDeadlineReminder is the outbox job of the automatic reminder sent 24
+// hours before a calendar's deadline to those who have not answered.
+const KindDeadlineReminder = "calendar_reminder"
+
+type reminderJob struct {
+	InvitationID int64     `json:"invitation_id"`
+	Deadline     time.Time `json:"deadline"`
+}
+
+// ScanDeadlineReminders enqueues, once per invitation and deadline, a
+// reminder for every invitee who has not answered a calendar whose deadline
+// is within 24 hours.
+func (s *Service) ScanDeadlineReminders(ctx context.Context) (int, error) {
+	now := s.clock.Now()
+	cals, err := s.store.OpenCalendarsWithDeadlineIn(ctx, now, now.Add(24*time.Hour))
+	if err != nil || len(cals) == 0 {
+		return 0, err
+	}
+	added := 0
+	err = s.store.Tx(ctx, func(q *store.Q) error {
+		added = 0
+		for _, c := range cals {
+			invs, err := q.InvitationsOf(ctx, c.ID)
+			if err != nil {
+				return err
+			}
+			for _, inv := range invs {
+				if inv.Responded {
+					continue
+				}
+				payload, _ := json.Marshal(reminderJob{InvitationID: inv.ID, Deadline: c.Deadline})
+				key := "calendar-reminder:" + strconv.FormatInt(inv.ID, 10) + ":" + strconv.FormatInt(c.Deadline.Unix(), 10)
+				ok, err := s.outbox.Job(ctx, q, now, KindDeadlineReminder, string(payload), notify.Options{DedupeKey: key})
+				if err != nil {
+					return err
+				}
+				if ok {
+					added++
+				}
+			}
+		}
+		return nil
+	})
+	return added, err
+}
+
+// RenderDeadlineReminder builds the reminder when it is still due: no
+// answer yet, calendar open, same deadline, not passed.
+func (s *Service) RenderDeadlineReminder(ctx context.Context, job store.Job) (*notify.Message, error) {
+	var r reminderJob
+	if err := json.Unmarshal([]byte(job.Payload), &r); err != nil {
+		return nil, notify.Permanent(err)
+	}
+	inv, err := s.store.InvitationByID(ctx, r.InvitationID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	c, err := s.store.CalendarByID(ctx, inv.CalendarID, false)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if inv.Responded || c.Finalized || !c.Deadline.Equal(r.Deadline) || !s.clock.Now().Before(c.Deadline) {
+		return nil, nil
+	}
+	owner, err := s.store.UserByID(ctx, c.OwnerID)
+	if err != nil {
+		return nil, err
+	}
+	m := s.reminderMail(owner, c, inv)
+	return &m, nil
+}
+
+var esc = html.EscapeString

@@ -1,0 +1,225 @@
+// Package meetings holds the meeting scheduler's rules: an owner's
+// contacts, calendars in which the owner offers slots with preferences,
+// invitations that contacts answer through a private link, suggested
+// schedules, and finalizing with calendar invitations.
+package meetings
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/mentord/mentord/internal/accounts"
+	"github.com/mentord/mentord/internal/clock"
+	"github.com/mentord/mentord/internal/errs"
+	"github.com/mentord/mentord/internal/notify"
+	"github.com/mentord/mentord/internal/store"
+)
+
+type (
+	// User is an account.
+	User = store.User
+	// Contact is someone an owner invites.
+	Contact = store.Contact
+	// Calendar is a round of one-on-one meetings.
+	Calendar = store.Calendar
+	// Slot is a slot as given, with the instants it stands for.
+	Slot = store.WallSlot
+	// Invitation is one contact's invitation to one calendar.
+	Invitation = store.Invitation
+	// Meeting is a finalized meeting.
+	Meeting = store.Meeting
+)
+
+// Service implements the scheduler's rules.
+type Service struct {
+	store    *store.Store
+	clock    clock.Clock
+	outbox   *notify.Outbox
+	tokenKey []byte
+	// SiteName signs the e-mails.
+	SiteName string
+	// Suggestions is how many schedules a proposal offers.
+	Suggestions int
+}
+
+// New returns the service; secret is SECRET_KEY.
+func New(st *store.Store, clk clock.Clock, outbox *notify.Outbox, secret string) *Service {
+	m := hmac.New(sha256.New, []byte(secret))
+	m.Write([]byte("mentord/invitation/v1"))
+	return &Service{store: st, clock: clk, outbox: outbox, tokenKey: m.Sum(nil), SiteName: "mentord", Suggestions: 3}
+}
+
+// Limits of this API's fields.
+const (
+	MaxName        = 150
+	MaxDescription = 200
+	MinMeeting     = 5
+	MaxMeeting     = 8 * 60
+)
+
+var errNotFound = errs.NotFound("not_found", "Not found.")
+
+func msgMax(n int) string { return fmt.Sprintf("Ensure this field has no more than %d characters.", n) }
+
+func fullName(first, last string) string { return strings.TrimSpace(first + " " + last) }
+
+// --- contacts ---
+
+// ContactInput is a new contact or a change; nil fields are not set.
+type ContactInput struct {
+	FirstName, LastName, Email *string
+}
+
+// Contacts lists the owner's contacts.
+func (s *Service) Contacts(ctx context.Context, owner *User) ([]Contact, error) {
+	return s.store.ContactsOf(ctx, owner.ID)
+}
+
+func checkName(v *errs.Invalid, field string, raw *string, required bool) string {
+	if raw == nil {
+		if required {
+			v.Add(field, "required", "This field is required.")
+		}
+		return ""
+	}
+	name := strings.TrimSpace(*raw)
+	switch {
+	case name == "":
+		v.Add(field, "blank", "This field may not be blank.")
+	case utf8.RuneCountInString(name) > MaxName:
+		v.Add(field, "max_length", msgMax(MaxName))
+	}
+	return name
+}
+
+func (s *Service) checkContact(ctx context.Context, q *store.Q, owner *User, k *Contact, in ContactInput, creating bool) error {
+	v := &errs.Invalid{}
+	if in.FirstName != nil || creating {
+		k.FirstName = checkName(v, "first_Name", in.FirstName, creating)
+	}
+	if in.LastName != nil || creating {
+		k.LastName = checkName(v, "last_Name", in.LastName, creating)
+	}
+	if in.Email != nil || creating {
+		switch {
+		case in.Email == nil:
+			v.Add("email", "required", "This field is required.")
+		case !validEmail(strings.TrimSpace(*in.Email)):
+			v.Add("email", "invalid", "Enter a valid email address.")
+		default:
+			k.Email = strings.TrimSpace(*in.Email)
+			taken, err := q.ContactEmailTaken(ctx, owner.ID, k.Email, k.ID)
+			if err != nil {
+				return err
+			}
+			if taken {
+				v.Add("email", "unique", "A contact with this email already exists.")
+			}
+		}
+	}
+	return v.Err()
+}
+
+// AddContact stores a new contact of the owner.
+func (s *Service) AddContact(ctx context.Context, owner *User, in ContactInput) (*Contact, error) {
+	now := s.clock.Now()
+	k := &Contact{OwnerID: owner.ID, CreatedAt: now, UpdatedAt: now}
+	err := s.store.Tx(ctx, func(q *store.Q) error {
+		if err := s.checkContact(ctx, q, owner, k, in, true); err != nil {
+			return err
+		}
+		return q.CreateContact(ctx, k)
+	})
+	if _, dup := store.UniqueViolation(err); dup {
+		return nil, errs.Field("email", "unique", "A contact with this email already exists.")
+	}
+	return k, err
+}
+
+// ownContact loads a contact, which must be the owner's: 404 when it does
+// not exist, 403 when it is someone else's.
+func ownContact(ctx context.Context, q *store.Q, owner *User, id int64) (*Contact, error) {
+	k, err := q.ContactByID(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, errNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	if k.OwnerID != owner.ID {
+		return nil, errs.Forbidden("invalid_contact", "Invalid contact")
+	}
+	return k, nil
+}
+
+// UpdateContact changes one of the owner's contacts.
+func (s *Service) UpdateContact(ctx context.Context, owner *User, id int64, in ContactInput) (*Contact, error) {
+	var k *Contact
+	err := s.store.Tx(ctx, func(q *store.Q) error {
+		var err error
+		if k, err = ownContact(ctx, q, owner, id); err != nil {
+			return err
+		}
+		if in.FirstName == nil && in.LastName == nil && in.Email == nil {
+			return errs.NonField("no_input", "No input.")
+		}
+		if err := s.checkContact(ctx, q, owner, k, in, false); err != nil {
+			return err
+		}
+		k.UpdatedAt = s.clock.Now()
+		return q.UpdateContact(ctx, k)
+	})
+	if _, dup := store.UniqueViolation(err); dup {
+		return nil, errs.Field("email", "unique", "A contact with this email already exists.")
+	}
+	return k, err
+}
+
+// DeleteContact removes one of the owner's contacts, with their invitations
+// and meetings.
+func (s *Service) DeleteContact(ctx context.Context, owner *User, id int64) error {
+	return s.store.Tx(ctx, func(q *store.Q) error {
+		if _, err := ownContact(ctx, q, owner, id); err != nil {
+			return err
+		}
+		return q.DeleteContact(ctx, id)
+	})
+}
+
+// --- tokens ---
+
+// token derives an invitation's token from its stored seed: 256 bits that
+// only the server can produce, so reminder e-mails can carry the same link
+// while the database holds only the token's hash.
+func (s *Service) token(seed string) string {
+	m := hmac.New(sha256.New, s.tokenKey)
+	m.Write([]byte(seed))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+func tokenHash(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+func (s *Service) newInvitation(calendarID, contactID int64) *Invitation {
+	var b [16]byte
+	rand.Read(b[:])
+	seed := hex.EncodeToString(b[:])
+	return &Invitation{CalendarID: calendarID, ContactID: contactID, TokenSeed: seed, TokenHash: tokenHash(s.token(seed)), CreatedAt: s.clock.Now()}
+}
+
+// ResponseLink is the private link of an invitation.
+func (s *Service) ResponseLink(c *Calendar, inv *Invitation) string {
+	return fmt.Sprintf("%s/schedules/calendars/%d/respond/%s/", strings.TrimRight(c.LinkBase, "/"), c.ID, s.token(inv.TokenSeed))
+}
+
+var validEmail = accounts.ValidEmail

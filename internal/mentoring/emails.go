@@ -1,0 +1,338 @@
+package mentoring
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/mentord/mentord/internal/notify"
+	"github.com/mentord/mentord/internal/store"
+)
+
+// people are a session's participants as the e-mails need them.
+type people struct {
+	mentor, mentee                 *User
+	mentorSettings, menteeSettings *store.NotificationSettings
+	team                           int // the mentee's team number
+}
+
+func loadPeople(ctx context.Context, q *store.Q, sess *Session) (*people, error) {
+	var p people
+	var err error
+	if p.mentor, err = q.UserByID(ctx, sess.MentorID); err != nil {
+		return nil, err
+	}
+	if p.mentee, err = q.UserByID(ctx, sess.MenteeID); err != nil {
+		return nil, err
+	}
+	if p.mentorSettings, err = q.NotificationSettingsOf(ctx, sess.MentorID); err != nil {
+		return nil, err
+	}
+	if p.menteeSettings, err = q.NotificationSettingsOf(ctx, sess.MenteeID); err != nil {
+		return nil, err
+	}
+	if m, err := q.MenteeOf(ctx, sess.MenteeID); err == nil {
+		p.team = m.TeamNumber
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return nil, err
+	}
+	return &p, nil
+}
+
+func fullName(u *User) string {
+	switch {
+	case u.FirstName != "" && u.LastName != "":
+		return u.FirstName + " " + u.LastName
+	case u.FirstName != "":
+		return u.FirstName
+	}
+	return u.Username
+}
+
+func firstName(u *User) string {
+	if u.FirstName != "" {
+		return u.FirstName
+	}
+	return u.Username
+}
+
+// when formats an instant for a recipient: "3:30 PM EST" and
+// "Monday, November 20", in the recipient's own time zone.
+func when(t time.Time, u *User) (clock, date string) {
+	loc, err := time.LoadLocation(u.Timezone)
+	if err != nil {
+		loc = time.UTC
+	}
+	lt := t.In(loc)
+	return lt.Format("3:04 PM MST"), lt.Format("Monday, January 2")
+}
+
+// invite is the calendar event of a session.
+func (s *Service) invite(sess *Session, p *people, cancel bool, now time.Time) notify.Attachment {
+	link := ""
+	if sess.MeetingLink != nil {
+		link = *sess.MeetingLink
+	}
+	return notify.Invite(notify.Event{
+		UID:         fmt.Sprintf("session-%d@%s", sess.ID, s.SiteName),
+		Sequence:    sess.ICSSequence,
+		Cancel:      cancel,
+		Start:       sess.Start,
+		End:         sess.End,
+		Summary:     fmt.Sprintf("Mentoring session: %s and %s", fullName(p.mentee), fullName(p.mentor)),
+		Description: fmt.Sprintf("A %d-minute mentoring session.", sess.Length),
+		Location:    link,
+		Organizer:   notify.Person{Name: fullName(p.mentor), Email: p.mentor.Email},
+		Attendees:   []notify.Person{{Name: fullName(p.mentee), Email: p.mentee.Email}},
+		Stamp:       now,
+	})
+}
+
+func (s *Service) send(ctx context.Context, q *store.Q, to *User, m notify.Message) error {
+	if to.Email == "" || !to.IsActive {
+		return nil
+	}
+	m.To = []string{to.Email}
+	_, err := s.outbox.Email(ctx, q, s.clock.Now(), m, notify.Options{})
+	return err
+}
+
+// emailRequested tells the mentor about a new request.
+func (s *Service) emailRequested(ctx context.Context, q *store.Q, sess *Session) error {
+	p, err := loadPeople(ctx, q, sess)
+	if err != nil || !p.mentorSettings.SessionRequested {
+		return err
+	}
+	t, d := when(sess.Start, p.mentor)
+	return s.send(ctx, q, p.mentor, notify.Message{
+		Subject: fmt.Sprintf("%s has requested your help", fullName(p.mentee)),
+		Text: fmt.Sprintf("%s from Team %d has requested a %d-min mentoring session with you at %s on %s.\n\n"+
+			"Confirm or cancel it on your sessions page.\n", fullName(p.mentee), p.team, sess.Length, t, d),
+	})
+}
+
+// emailConfirmed tells both participants, with the meeting link and a
+// calendar invitation.
+func (s *Service) emailConfirmed(ctx context.Context, q *store.Q, sess *Session) error {
+	p, err := loadPeople(ctx, q, sess)
+	if err != nil {
+		return err
+	}
+	invite := s.invite(sess, p, false, s.clock.Now())
+	for _, to := range []struct {
+		user *User
+		on   bool
+	}{{p.mentee, p.menteeSettings.SessionConfirmed}, {p.mentor, p.mentorSettings.SessionConfirmed}} {
+		if !to.on {
+			continue
+		}
+		t, d := when(sess.Start, to.user)
+		err := s.send(ctx, q, to.user, notify.Message{
+			Subject: "Mentor Session Confirmed",
+			Text: fmt.Sprintf("A session with %s and %s has been confirmed for a %d-minute mentoring session at %s on %s. "+
+				"Here is the link to your session: %s\n", firstName(p.mentee), firstName(p.mentor), sess.Length, t, d, deref(sess.MeetingLink)),
+			Attachments: []notify.Attachment{invite},
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// emailCanceled tells the participant who did not cancel. A session that had
+// been confirmed also gets its calendar event cancelled.
+func (s *Service) emailCanceled(ctx context.Context, q *store.Q, sess *Session, from string, actorID int64) error {
+	p, err := loadPeople(ctx, q, sess)
+	if err != nil {
+		return err
+	}
+	var m notify.Message
+	var to *User
+	if actorID == sess.MenteeID {
+		if !p.mentorSettings.SessionCanceled {
+			return nil
+		}
+		to = p.mentor
+		t, d := when(sess.Start, to)
+		m = notify.Message{
+			Subject: fmt.Sprintf("%s has canceled their session", fullName(p.mentee)),
+			Text: fmt.Sprintf("%s from Team %d has canceled their %d-minute mentoring session with you at %s on %s.\n",
+				fullName(p.mentee), p.team, sess.Length, t, d),
+		}
+	} else {
+		if !p.menteeSettings.SessionCanceled {
+			return nil
+		}
+		to = p.mentee
+		t, d := when(sess.Start, to)
+		m = notify.Message{
+			Subject: fmt.Sprintf("%s has canceled your session", fullName(p.mentor)),
+			Text:    fmt.Sprintf("%s has canceled the %d-minute mentoring session with you at %s on %s.\n", fullName(p.mentor), sess.Length, t, d),
+		}
+	}
+	if from == store.StatusConfirmed {
+		m.Attachments = []notify.Attachment{s.invite(sess, p, true, s.clock.Now())}
+	}
+	return s.send(ctx, q, to, m)
+}
+
+// emailRescheduled tells the other participant about a new time. A session
+// that stays confirmed sends both participants an updated invitation; one
+// that goes back to Pending (moved by the mentee) cancels the old event.
+func (s *Service) emailRescheduled(ctx context.Context, q *store.Q, before, after *Session, actorID int64) error {
+	p, err := loadPeople(ctx, q, after)
+	if err != nil {
+		return err
+	}
+	now := s.clock.Now()
+	actor, other := p.mentor, p.mentee
+	otherOn := p.menteeSettings.SessionConfirmed
+	actorOn := p.mentorSettings.SessionConfirmed
+	if actorID == after.MenteeID {
+		actor, other = p.mentee, p.mentor
+		otherOn, actorOn = p.mentorSettings.SessionRequested, p.menteeSettings.SessionConfirmed
+	}
+	text := func(u *User) string {
+		ot, od := when(before.Start, u)
+		nt, nd := when(after.Start, u)
+		msg := fmt.Sprintf("%s has moved the mentoring session of %s on %s to a %d-minute session at %s on %s.",
+			fullName(actor), ot, od, after.Length, nt, nd)
+		if after.Status == store.StatusPending && before.Status == store.StatusConfirmed {
+			msg += " The mentor needs to confirm the new time."
+		}
+		return msg + "\n"
+	}
+	var atts []notify.Attachment
+	if before.Status == store.StatusConfirmed {
+		atts = []notify.Attachment{s.invite(after, p, after.Status != store.StatusConfirmed, now)}
+	}
+	if otherOn {
+		if err := s.send(ctx, q, other, notify.Message{Subject: "Mentor Session Rescheduled", Text: text(other), Attachments: atts}); err != nil {
+			return err
+		}
+	}
+	if actorOn && len(atts) > 0 {
+		return s.send(ctx, q, actor, notify.Message{Subject: "Mentor Session Rescheduled", Text: text(actor), Attachments: atts})
+	}
+	return nil
+}
+
+// KindReminder is the outbox job of a 60- or 15-minute reminder.
+const KindReminder = "session_reminder"
+
+type reminderJob struct {
+	SessionID int64     `json:"session_id"`
+	UserID    int64     `json:"user_id"`
+	Minutes   int       `json:"minutes"`
+	Start     time.Time `json:"start"`
+}
+
+// ScanReminders enqueues the reminders that are due now: the 60-minute one
+// from an hour before a confirmed session until 15 minutes before, the
+// 15-minute one from then until the start, for each participant whose own
+// switch is on. A reminder's key holds the session, the person and the start
+// time, so it is enqueued once however many workers scan, and a rescheduled
+// session gets reminders for its new time. It returns how many it enqueued.
+func (s *Service) ScanReminders(ctx context.Context) (int, error) {
+	now := s.clock.Now()
+	due, err := s.store.ConfirmedStartingIn(ctx, now, now.Add(time.Hour))
+	if err != nil || len(due) == 0 {
+		return 0, err
+	}
+	added := 0
+	err = s.store.Tx(ctx, func(q *store.Q) error {
+		added = 0
+		for i := range due {
+			sess := &due[i]
+			minutes := 60
+			if !now.Before(sess.Start.Add(-15 * time.Minute)) {
+				minutes = 15
+			}
+			for _, uid := range []int64{sess.MentorID, sess.MenteeID} {
+				n, err := q.NotificationSettingsOf(ctx, uid)
+				if errors.Is(err, store.ErrNotFound) {
+					continue
+				}
+				if err != nil {
+					return err
+				}
+				if (minutes == 60 && !n.SixtyMinuteAlert) || (minutes == 15 && !n.FifteenMinuteAlert) {
+					continue
+				}
+				payload, _ := json.Marshal(reminderJob{SessionID: sess.ID, UserID: uid, Minutes: minutes, Start: sess.Start})
+				key := "reminder:" + strconv.Itoa(minutes) + ":" + strconv.FormatInt(sess.ID, 10) + ":" + strconv.FormatInt(uid, 10) +
+					":" + strconv.FormatInt(sess.Start.Unix(), 10)
+				ok, err := s.outbox.Job(ctx, q, now, KindReminder, string(payload), notify.Options{DedupeKey: key})
+				if err != nil {
+					return err
+				}
+				if ok {
+					added++
+				}
+			}
+		}
+		return nil
+	})
+	return added, err
+}
+
+// RenderReminder turns a reminder job into its message when it is still
+// true: the session is still confirmed, at the same time, not yet started,
+// and the recipient still wants the reminder.
+func (s *Service) RenderReminder(ctx context.Context, job store.Job) (*notify.Message, error) {
+	var r reminderJob
+	if err := json.Unmarshal([]byte(job.Payload), &r); err != nil {
+		return nil, notify.Permanent(err)
+	}
+	sess, err := s.store.SessionByID(ctx, r.SessionID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	now := s.clock.Now()
+	if sess.Status != store.StatusConfirmed || !sess.Start.Equal(r.Start) || !now.Before(sess.Start) {
+		return nil, nil
+	}
+	n, err := s.store.NotificationSettingsOf(ctx, r.UserID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if (r.Minutes == 60 && !n.SixtyMinuteAlert) || (r.Minutes == 15 && !n.FifteenMinuteAlert) {
+		return nil, nil
+	}
+	p, err := loadPeople(ctx, s.store.Q, sess)
+	if err != nil {
+		return nil, err
+	}
+	to := p.mentor
+	if r.UserID == sess.MenteeID {
+		to = p.mentee
+	}
+	if to.Email == "" || !to.IsActive {
+		return nil, nil
+	}
+	t, _ := when(sess.Start, to)
+	left := int(sess.Start.Sub(now).Round(time.Minute) / time.Minute)
+	return &notify.Message{
+		To:      []string{to.Email},
+		Subject: fmt.Sprintf("Mentor Session in %d Minutes", r.Minutes),
+		Text: fmt.Sprintf("Your %d-minute session with %s and %s at %s is coming up in %d minutes.\n\nHere is the link to your session: %s\n",
+			sess.Length, firstName(p.mentee), firstName(p.mentor), t, left, deref(sess.MeetingLink)),
+	}, nil
+}

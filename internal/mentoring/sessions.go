@@ -1,0 +1,385 @@
+package mentoring
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/mentord/mentord/internal/errs"
+	"github.com/mentord/mentord/internal/scheduling"
+	"github.com/mentord/mentord/internal/store"
+)
+
+// Session messages.
+const (
+	MsgOverlap          = "A session with this mentor/mentee is already scheduled during this time."
+	MsgOutsideAvail     = "The session must lie inside the mentor's availability."
+	MsgSessionInPast    = "A session must start in the future."
+	MsgNotMentee        = "Only mentees can request sessions."
+	MsgOwnSession       = "You cannot request a session with yourself."
+	MsgStatusAndTime    = "Change either the status or the time of a session, not both at once."
+	MsgCancelBeforeDrop = "Only canceled, completed or past sessions can be deleted; cancel the session first."
+)
+
+var (
+	errSessionNotFound = errs.NotFound("not_found", "Not found.")
+	errNotParticipant  = errs.Forbidden("not_participant", "You do not have permission to perform this action.")
+)
+
+// RequestInput is a session request; nil fields were not sent.
+type RequestInput struct {
+	AvailabilityID *int64
+	Start          *time.Time
+	Length         *int // minutes; 30 when not sent
+}
+
+func invalidChoice(field string, v any) error {
+	return errs.Field(field, "invalid_choice", fmt.Sprintf("%q is not a valid choice.", fmt.Sprint(v)))
+}
+
+// slot checks a proposed time for a session of mentor with mentee, inside a
+// transaction that holds both users' locks: availability (the named one must
+// exist, belong to the mentor and contain the start; touching availability
+// may carry the rest), the future, and no overlap with either person's live
+// sessions other than except.
+func (s *Service) checkSlot(ctx context.Context, q *store.Q, mentorID, menteeID, availID int64, span scheduling.Interval, except int64) error {
+	a, err := q.AvailabilityByID(ctx, availID)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && a.MentorID != mentorID) {
+		return errs.Field("mentor_availability", "does_not_exist", fmt.Sprintf("Invalid pk \"%d\" - object does not exist.", availID))
+	}
+	if err != nil {
+		return err
+	}
+	if !span.Start.After(s.clock.Now()) {
+		return errs.Field("start_time", "in_past", MsgSessionInPast)
+	}
+	named := scheduling.Interval{Start: a.Start, End: a.End}
+	if span.Start.Before(named.Start) || !span.Start.Before(named.End) {
+		return errs.NonField("outside_availability", MsgOutsideAvail)
+	}
+	around, err := q.AvailabilityAround(ctx, mentorID, span.Start, span.End)
+	if err != nil {
+		return err
+	}
+	ivs := make([]scheduling.Interval, len(around))
+	for i, av := range around {
+		ivs[i] = scheduling.Interval{Start: av.Start, End: av.End}
+	}
+	if !scheduling.Covered(span, ivs) {
+		return errs.NonField("outside_availability", MsgOutsideAvail)
+	}
+	for _, who := range []int64{mentorID, menteeID} {
+		busy, err := q.UserBusy(ctx, who, span.Start, span.End, except)
+		if err != nil {
+			return err
+		}
+		if busy {
+			return errOverlap
+		}
+	}
+	return nil
+}
+
+var errOverlap = errs.NonField("overlap", MsgOverlap)
+
+// RequestSession books a Pending session for the calling mentee inside a
+// mentor's availability. Two requests for overlapping times can never both
+// succeed: both run under the same user-row locks (PostgreSQL) or the single
+// write lock (SQLite), and PostgreSQL's exclusion constraints back that up.
+func (s *Service) RequestSession(ctx context.Context, caller *User, in RequestInput) (*Session, error) {
+	v := &errs.Invalid{}
+	if in.AvailabilityID == nil {
+		v.Add("mentor_availability", "required", "This field is required.")
+	}
+	if in.Start == nil {
+		v.Add("start_time", "required", "This field is required.")
+	}
+	length := 30
+	if in.Length != nil {
+		if !sessionLengths[*in.Length] {
+			v.Merge(invalidChoice("session_length", *in.Length).(*errs.Invalid))
+		} else {
+			length = *in.Length
+		}
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	if !caller.IsMentee {
+		return nil, errs.Forbidden("not_mentee", MsgNotMentee)
+	}
+	now := s.clock.Now()
+	sess := &Session{
+		MenteeID: caller.ID, AvailabilityID: in.AvailabilityID, Start: *in.Start, End: in.Start.Add(time.Duration(length) * time.Minute),
+		Length: length, Status: store.StatusPending, CreatedAt: now, ModifiedAt: now,
+	}
+	err := s.store.Tx(ctx, func(q *store.Q) error {
+		a, err := q.AvailabilityByID(ctx, *in.AvailabilityID)
+		if errors.Is(err, store.ErrNotFound) {
+			return errs.Field("mentor_availability", "does_not_exist", fmt.Sprintf("Invalid pk \"%d\" - object does not exist.", *in.AvailabilityID))
+		}
+		if err != nil {
+			return err
+		}
+		if a.MentorID == caller.ID {
+			return errs.NonField("own_session", MsgOwnSession)
+		}
+		sess.MentorID = a.MentorID
+		if err := q.LockUsers(ctx, sess.MentorID, sess.MenteeID); err != nil {
+			return err
+		}
+		if err := s.checkSlot(ctx, q, sess.MentorID, sess.MenteeID, a.ID, scheduling.Interval{Start: sess.Start, End: sess.End}, 0); err != nil {
+			return err
+		}
+		if err := q.CreateSession(ctx, sess); err != nil {
+			return err
+		}
+		full, err := q.SessionByID(ctx, sess.ID)
+		if err != nil {
+			return err
+		}
+		*sess = *full
+		return s.emailRequested(ctx, q, sess)
+	})
+	if _, ok := store.ExclusionViolation(err); ok {
+		return nil, errOverlap
+	}
+	if err != nil {
+		return nil, err
+	}
+	s.outbox.Kick()
+	return sess, nil
+}
+
+// SessionFor returns a session the caller takes part in (or any, for staff).
+func (s *Service) SessionFor(ctx context.Context, caller *User, id int64) (*Session, error) {
+	sess, err := s.store.SessionByID(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, errSessionNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !caller.IsStaff && caller.ID != sess.MentorID && caller.ID != sess.MenteeID {
+		return nil, errNotParticipant
+	}
+	return sess, nil
+}
+
+// SessionChange is a PATCH or PUT of a session; nil fields were not sent.
+type SessionChange struct {
+	Status         *string
+	AvailabilityID *int64
+	Start          *time.Time
+	Length         *int
+}
+
+// ChangeSession applies a status transition or a reschedule:
+//
+//	Pending -> Confirmed            by the mentor, before the start
+//	Pending|Confirmed -> Canceled   by either participant, before the start
+//	Confirmed -> Completed          by the mentor, after the start
+//
+// A reschedule (new start, length or availability) is for a live session
+// before its start, by either participant, under the same rules as a new
+// request. When the mentee moves a confirmed session it needs the mentor's
+// confirmation again.
+func (s *Service) ChangeSession(ctx context.Context, caller *User, id int64, ch SessionChange) (*Session, error) {
+	if ch.Length != nil && !sessionLengths[*ch.Length] {
+		return nil, invalidChoice("session_length", *ch.Length)
+	}
+	if ch.Status != nil {
+		switch *ch.Status {
+		case store.StatusPending, store.StatusConfirmed, store.StatusCanceled, store.StatusCompleted:
+		default:
+			return nil, invalidChoice("status", *ch.Status)
+		}
+	}
+	var result *Session
+	err := s.store.Tx(ctx, func(q *store.Q) error {
+		sess, err := q.SessionByID(ctx, id)
+		if errors.Is(err, store.ErrNotFound) {
+			return errSessionNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if !caller.IsStaff && caller.ID != sess.MentorID && caller.ID != sess.MenteeID {
+			return errNotParticipant
+		}
+		if err := q.LockUsers(ctx, sess.MentorID, sess.MenteeID); err != nil {
+			return err
+		}
+		// Re-read under the locks: another request may have changed it.
+		if sess, err = q.SessionByID(ctx, id); err != nil {
+			return err
+		}
+		moved := (ch.Start != nil && !ch.Start.Equal(sess.Start)) || (ch.Length != nil && *ch.Length != sess.Length) ||
+			(ch.AvailabilityID != nil && (sess.AvailabilityID == nil || *ch.AvailabilityID != *sess.AvailabilityID))
+		statusChange := ch.Status != nil && *ch.Status != sess.Status
+		switch {
+		case moved && statusChange:
+			return errs.NonField("status_and_time", MsgStatusAndTime)
+		case statusChange:
+			result, err = s.transition(ctx, q, caller, sess, *ch.Status)
+		case moved:
+			result, err = s.reschedule(ctx, q, caller, sess, ch)
+		default:
+			result = sess
+		}
+		return err
+	})
+	if _, ok := store.ExclusionViolation(err); ok {
+		return nil, errOverlap
+	}
+	if err != nil {
+		return nil, err
+	}
+	s.outbox.Kick()
+	return result, nil
+}
+
+func statusError(msg string) error { return errs.Field("status", "invalid_transition", msg) }
+
+func (s *Service) transition(ctx context.Context, q *store.Q, caller *User, sess *Session, to string) (*Session, error) {
+	now := s.clock.Now()
+	started := !now.Before(sess.Start)
+	isMentor := caller.ID == sess.MentorID || (caller.IsStaff && caller.ID != sess.MenteeID)
+	from := sess.Status
+	var link *string
+	bump := false
+	switch {
+	case from == store.StatusPending && to == store.StatusConfirmed:
+		if !isMentor {
+			return nil, statusError("Only the mentor can confirm a session.")
+		}
+		if started {
+			return nil, statusError("A session that has started can no longer be confirmed.")
+		}
+		l := s.newMeetingLink()
+		link = &l
+	case (from == store.StatusPending || from == store.StatusConfirmed) && to == store.StatusCanceled:
+		if started {
+			return nil, statusError("A session that has started can no longer be canceled.")
+		}
+		bump = true
+	case from == store.StatusConfirmed && to == store.StatusCompleted:
+		if !isMentor {
+			return nil, statusError("Only the mentor can complete a session.")
+		}
+		if !started {
+			return nil, statusError("A session can only be completed once it has started.")
+		}
+	default:
+		return nil, statusError(fmt.Sprintf("A %s session cannot become %s.", from, to))
+	}
+	ok, err := q.SetSessionStatus(ctx, sess.ID, from, to, link, bump, now)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, statusError("The session changed meanwhile; reload it and try again.")
+	}
+	after, err := q.SessionByID(ctx, sess.ID)
+	if err != nil {
+		return nil, err
+	}
+	switch to {
+	case store.StatusConfirmed:
+		err = s.emailConfirmed(ctx, q, after)
+	case store.StatusCanceled:
+		err = s.emailCanceled(ctx, q, after, from, caller.ID)
+	}
+	return after, err
+}
+
+func (s *Service) reschedule(ctx context.Context, q *store.Q, caller *User, sess *Session, ch SessionChange) (*Session, error) {
+	if !sess.Live() {
+		return nil, statusError(fmt.Sprintf("A %s session cannot be moved.", sess.Status))
+	}
+	if !s.clock.Now().Before(sess.Start) {
+		return nil, statusError("A session that has started can no longer be moved.")
+	}
+	moved := *sess
+	if ch.Start != nil {
+		moved.Start = *ch.Start
+	}
+	if ch.Length != nil {
+		moved.Length = *ch.Length
+	}
+	if ch.AvailabilityID != nil {
+		moved.AvailabilityID = ch.AvailabilityID
+	}
+	if moved.AvailabilityID == nil {
+		return nil, errs.Field("mentor_availability", "required", "This field is required.")
+	}
+	moved.End = moved.Start.Add(time.Duration(moved.Length) * time.Minute)
+	span := scheduling.Interval{Start: moved.Start, End: moved.End}
+	if err := s.checkSlot(ctx, q, sess.MentorID, sess.MenteeID, *moved.AvailabilityID, span, sess.ID); err != nil {
+		return nil, err
+	}
+	wasConfirmed := sess.Status == store.StatusConfirmed
+	if wasConfirmed && caller.ID == sess.MenteeID {
+		moved.Status = store.StatusPending
+	}
+	moved.ICSSequence++
+	moved.ModifiedAt = s.clock.Now()
+	ok, err := q.RescheduleSession(ctx, &moved, sess.Status)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, statusError("The session changed meanwhile; reload it and try again.")
+	}
+	after, err := q.SessionByID(ctx, sess.ID)
+	if err != nil {
+		return nil, err
+	}
+	return after, s.emailRescheduled(ctx, q, sess, after, caller.ID)
+}
+
+// DeleteSession removes a session that no longer holds anyone's time:
+// canceled, completed, or in the past. A live future session must be
+// canceled first, so that the other participant hears about it.
+func (s *Service) DeleteSession(ctx context.Context, caller *User, id int64) error {
+	return s.store.Tx(ctx, func(q *store.Q) error {
+		sess, err := q.SessionByID(ctx, id)
+		if errors.Is(err, store.ErrNotFound) {
+			return errSessionNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if !caller.IsStaff && caller.ID != sess.MentorID && caller.ID != sess.MenteeID {
+			return errNotParticipant
+		}
+		if sess.Live() && s.clock.Now().Before(sess.End) {
+			return statusError(MsgCancelBeforeDrop)
+		}
+		return q.DeleteSession(ctx, id)
+	})
+}
+
+// Upcoming lists the caller's sessions that started at most 24 hours ago or
+// later, by start; Archived lists the older ones, newest first. Together they
+// hold each session exactly once.
+func (s *Service) Upcoming(ctx context.Context, caller *User) ([]Session, error) {
+	from := s.clock.Now().Add(-ArchiveAfter)
+	return s.store.ListSessions(ctx, store.SessionFilter{UserID: caller.ID, StartAtLeast: &from})
+}
+
+// Archived lists the caller's sessions that started more than 24 hours ago.
+func (s *Service) Archived(ctx context.Context, caller *User) ([]Session, error) {
+	before := s.clock.Now().Add(-ArchiveAfter)
+	return s.store.ListSessions(ctx, store.SessionFilter{UserID: caller.ID, StartBefore: &before, NewestFirst: true})
+}
+
+// AllFor lists every session of the caller, or every session for staff.
+func (s *Service) AllFor(ctx context.Context, caller *User) ([]Session, error) {
+	f := store.SessionFilter{UserID: caller.ID}
+	if caller.IsStaff {
+		f.UserID = 0
+	}
+	return s.store.ListSessions(ctx, f)
+}

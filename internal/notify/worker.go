@@ -1,0 +1,214 @@
+package notify
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/mentord/mentord/internal/clock"
+	"github.com/mentord/mentord/internal/store"
+)
+
+// Handler turns a job into the message to send, or nil when there is nothing
+// to send any more (the session was cancelled, the flag was switched off).
+// It runs when the job is due, so it sees the current state.
+type Handler func(ctx context.Context, job store.Job) (*Message, error)
+
+// Worker delivers due jobs. Several workers, in one process or many sharing a
+// PostgreSQL database, may run at once: each job is leased to one of them.
+type Worker struct {
+	store    *store.Store
+	clock    clock.Clock
+	sender   Sender
+	log      *slog.Logger
+	wake     chan struct{}
+	id       string
+	handlers map[string]Handler
+	scanners []Scanner
+
+	// Lease is how long a claimed job stays with this worker before another
+	// may take it (a crash between send and record means one redelivery).
+	// A send is given at most half of it.
+	Lease time.Duration
+	// Poll is how often the worker looks for due jobs when not woken.
+	Poll time.Duration
+	// GiveUpAfter bounds how long a job is retried.
+	GiveUpAfter time.Duration
+	// OnSent, when set, is told about every delivered message (metrics).
+	OnSent func(job store.Job, at time.Time)
+
+	sent, failed atomic.Int64
+	lastRun      atomic.Int64 // unix nanos of the last completed pass
+	mu           sync.Mutex
+}
+
+// NewWorker returns a worker that takes its wake-ups from outbox.
+func NewWorker(s *store.Store, c clock.Clock, sender Sender, outbox *Outbox, log *slog.Logger) *Worker {
+	var b [6]byte
+	rand.Read(b[:])
+	w := &Worker{
+		store: s, clock: c, sender: sender, log: log, wake: outbox.wake,
+		id:          hex.EncodeToString(b[:]),
+		handlers:    map[string]Handler{},
+		Lease:       2 * time.Minute,
+		Poll:        time.Second,
+		GiveUpAfter: 3 * 24 * time.Hour,
+	}
+	w.Register(KindEmail, func(_ context.Context, j store.Job) (*Message, error) {
+		var m Message
+		if err := json.Unmarshal([]byte(j.Payload), &m); err != nil {
+			return nil, Permanent(err)
+		}
+		return &m, nil
+	})
+	return w
+}
+
+// Register sets the handler for a job kind.
+func (w *Worker) Register(kind string, h Handler) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.handlers[kind] = h
+}
+
+// Scanner enqueues jobs that have become due (such as reminders); it runs at
+// the start of every pass and returns how many jobs it added.
+type Scanner func(ctx context.Context) (int, error)
+
+// AddScanner adds a scanner to every pass.
+func (w *Worker) AddScanner(sc Scanner) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.scanners = append(w.scanners, sc)
+}
+
+// Sent and Failed count the messages delivered and given up on.
+func (w *Worker) Sent() int64   { return w.sent.Load() }
+func (w *Worker) Failed() int64 { return w.failed.Load() }
+
+// LastRun is when the worker last finished a pass (zero before the first),
+// for readiness checks.
+func (w *Worker) LastRun() time.Time {
+	if n := w.lastRun.Load(); n != 0 {
+		return time.Unix(0, n)
+	}
+	return time.Time{}
+}
+
+// Run delivers jobs until ctx ends.
+func (w *Worker) Run(ctx context.Context) {
+	t := time.NewTicker(w.Poll)
+	defer t.Stop()
+	for {
+		for {
+			n, err := w.RunOnce(ctx)
+			if err != nil {
+				if ctx.Err() == nil {
+					w.log.Warn("outbox pass failed", "err", err)
+				}
+				break
+			}
+			if n == 0 {
+				break
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-w.wake:
+		case <-t.C:
+		}
+	}
+}
+
+// RunOnce claims the jobs due now and processes them; it returns how many it
+// processed.
+func (w *Worker) RunOnce(ctx context.Context) (int, error) {
+	defer w.lastRun.Store(time.Now().UnixNano())
+	w.mu.Lock()
+	scanners := w.scanners
+	w.mu.Unlock()
+	for _, sc := range scanners {
+		if _, err := sc(ctx); err != nil {
+			return 0, fmt.Errorf("scanning: %w", err)
+		}
+	}
+	jobs, err := w.store.ClaimJobs(ctx, w.clock.Now(), w.Lease, w.id, 20)
+	if err != nil {
+		return 0, err
+	}
+	for _, j := range jobs {
+		w.process(ctx, j)
+	}
+	return len(jobs), nil
+}
+
+func (w *Worker) process(ctx context.Context, j store.Job) {
+	w.mu.Lock()
+	h := w.handlers[j.Kind]
+	w.mu.Unlock()
+	log := w.log.With("job", j.ID, "kind", j.Kind, "attempt", j.Attempts)
+	if h == nil {
+		w.fail(ctx, j, log, fmt.Errorf("no handler for kind %q", j.Kind))
+		return
+	}
+	msg, err := h(ctx, j)
+	if err == nil && msg == nil {
+		if err := w.store.CompleteJob(ctx, j.ID, w.id, w.clock.Now(), "skipped"); err != nil {
+			log.Error("recording skipped job", "err", err)
+		}
+		return
+	}
+	if err == nil {
+		if msg.MessageID == "" {
+			msg.MessageID = fmt.Sprintf("outbox-%d-%s@mentord", j.ID, j.CreatedAt.UTC().Format("20060102150405"))
+		}
+		sendCtx, cancel := context.WithTimeout(ctx, w.Lease/2)
+		err = w.sender.Send(sendCtx, msg)
+		cancel()
+	}
+	if err != nil {
+		var perm permanentError
+		if errors.As(err, &perm) || w.clock.Now().Sub(j.CreatedAt) > w.GiveUpAfter {
+			w.fail(ctx, j, log, err)
+			return
+		}
+		next := w.clock.Now().Add(backoff(j.Attempts))
+		log.Warn("delivery failed; will retry", "err", err, "next", next)
+		if err := w.store.RetryJob(ctx, j.ID, w.id, next, err.Error()); err != nil {
+			log.Error("recording retry", "err", err)
+		}
+		return
+	}
+	w.sent.Add(1)
+	if w.OnSent != nil {
+		w.OnSent(j, w.clock.Now())
+	}
+	if err := w.store.CompleteJob(ctx, j.ID, w.id, w.clock.Now(), ""); err != nil {
+		log.Error("recording delivery", "err", err)
+	}
+}
+
+func (w *Worker) fail(ctx context.Context, j store.Job, log *slog.Logger, cause error) {
+	w.failed.Add(1)
+	log.Error("giving up on job", "err", cause)
+	if err := w.store.FailJob(ctx, j.ID, w.id, w.clock.Now(), cause.Error()); err != nil {
+		log.Error("recording failure", "err", err)
+	}
+}
+
+// backoff grows from 5 s to at most 10 min.
+func backoff(attempts int) time.Duration {
+	d := 5 * time.Second
+	for i := 1; i < attempts && d < 10*time.Minute; i++ {
+		d *= 2
+	}
+	return min(d, 10*time.Minute)
+}

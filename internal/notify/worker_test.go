@@ -1,0 +1,76 @@
+package notify_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/mentord/mentord/internal/clock"
+	"github.com/mentord/mentord/internal/notify"
+	"github.com/mentord/mentord/internal/notify/smtptest"
+	"github.com/mentord/mentord/internal/store"
+	"github.com/mentord/mentord/internal/store/storetest"
+)
+
+func TestEmailSurvivesSMTPOutage(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
+		ctx := context.Background()
+		s := storetest.Open(t, e)
+		smtp := smtptest.Start(t)
+		clk := clock.NewFake(time.Date(2030, 1, 1, 9, 0, 0, 0, time.UTC))
+		sender, err := notify.NewSender(smtp.Config(), io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		outbox := notify.NewOutbox()
+		w := notify.NewWorker(s, clk, sender, outbox, slog.New(slog.DiscardHandler))
+
+		smtp.Stop()
+		err = s.Tx(ctx, func(q *store.Q) error {
+			_, err := outbox.Email(ctx, q, clk.Now(), notify.Message{To: []string{"ann@example.com"}, Subject: "Hello", Text: "Body text"}, notify.Options{DedupeKey: "k1", Sensitive: true})
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The same dedupe key is enqueued only once.
+		err = s.Tx(ctx, func(q *store.Q) error {
+			added, err := outbox.Email(ctx, q, clk.Now(), notify.Message{To: []string{"ann@example.com"}, Subject: "Hello"}, notify.Options{DedupeKey: "k1"})
+			if added {
+				t.Error("a second job with the same dedupe key was added")
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n, err := w.RunOnce(ctx); err != nil || n != 1 {
+			t.Fatalf("first pass processed %d, %v", n, err)
+		}
+		if w.Sent() != 0 {
+			t.Fatal("sent while the server was down")
+		}
+		// Not due again until the backoff passes.
+		if n, _ := w.RunOnce(ctx); n != 0 {
+			t.Fatalf("retried before the backoff: %d", n)
+		}
+		smtp.Restart()
+		clk.Advance(10 * time.Second)
+		if n, err := w.RunOnce(ctx); err != nil || n != 1 {
+			t.Fatalf("second pass processed %d, %v", n, err)
+		}
+		got := smtp.Wait(1, 5*time.Second)
+		if got[0].Subject != "Hello" || got[0].To[0] != "ann@example.com" || got[0].Text != "Body text" {
+			t.Fatalf("received %+v", got[0])
+		}
+		if n, _ := w.RunOnce(ctx); n != 0 {
+			t.Fatal("a delivered job ran again")
+		}
+		st, err := s.OutboxStats(ctx, clk.Now())
+		if err != nil || st.Pending != 0 {
+			t.Fatalf("stats %+v %v", st, err)
+		}
+	})
+}

@@ -1,0 +1,158 @@
+package scheduling
+
+import (
+	"math/rand"
+	"sort"
+	"testing"
+)
+
+// bruteForce lists the weights of every assignment (each row to a distinct
+// column or left out), best first.
+func bruteForce(w [][]int64, cols int) []int64 {
+	var out []int64
+	used := make([]bool, cols)
+	var rec func(r int, total int64)
+	rec = func(r int, total int64) {
+		if r == len(w) {
+			out = append(out, total)
+			return
+		}
+		rec(r+1, total) // left out
+		for c := 0; c < cols; c++ {
+			if !used[c] && w[r][c] != Forbidden {
+				used[c] = true
+				rec(r+1, total+w[r][c])
+				used[c] = false
+			}
+		}
+	}
+	rec(0, 0)
+	sort.Slice(out, func(i, j int) bool { return out[i] > out[j] })
+	return out
+}
+
+func randomMatrix(rng *rand.Rand, n, m int, density float64, maxW int64) [][]int64 {
+	w := make([][]int64, n)
+	for r := range w {
+		w[r] = make([]int64, m)
+		for c := range w[r] {
+			if rng.Float64() < density {
+				w[r][c] = 1 + rng.Int63n(maxW)
+			} else {
+				w[r][c] = Forbidden
+			}
+		}
+	}
+	return w
+}
+
+func checkAssignment(t *testing.T, w [][]int64, cols int, a Assignment) {
+	t.Helper()
+	seen := map[int]bool{}
+	var total int64
+	for r, c := range a.Col {
+		if c < 0 {
+			continue
+		}
+		if c >= cols || w[r][c] == Forbidden || seen[c] {
+			t.Fatalf("invalid pair row %d col %d in %v", r, c, a.Col)
+		}
+		seen[c] = true
+		total += w[r][c]
+	}
+	if total != a.Weight {
+		t.Fatalf("weight %d, pairs sum to %d", a.Weight, total)
+	}
+}
+
+// TestKBestAgainstBruteForce compares the k best weights with exhaustive
+// search on thousands of random instances up to 7 rows and 10 columns.
+func TestKBestAgainstBruteForce(t *testing.T) {
+	rng := rand.New(rand.NewSource(20261123))
+	instances := 3000
+	if testing.Short() {
+		instances = 300
+	}
+	for i := 0; i < instances; i++ {
+		n, m := rng.Intn(8), rng.Intn(11)
+		maxW := []int64{1, 3, 10, 1000}[rng.Intn(4)] // small ranges make many ties
+		w := randomMatrix(rng, n, m, 0.2+0.8*rng.Float64(), maxW)
+		k := 1 + rng.Intn(5)
+		got := KBestAssignments(w, m, k)
+		want := bruteForce(w, m)
+		if len(want) > k {
+			want = want[:k]
+		}
+		if len(got) != len(want) {
+			t.Fatalf("instance %d (%dx%d, k=%d): %d assignments, brute force %d", i, n, m, k, len(got), len(want))
+		}
+		distinct := map[string]bool{}
+		for j, a := range got {
+			checkAssignment(t, w, m, a)
+			if a.Weight != want[j] {
+				t.Fatalf("instance %d (%dx%d): assignment %d weighs %d, brute force %d\nw=%v\ngot=%v\nwant=%v", i, n, m, j, a.Weight, want[j], w, got, want)
+			}
+			key := ""
+			for _, c := range a.Col {
+				key += string(rune(c + 2))
+			}
+			if distinct[key] {
+				t.Fatalf("instance %d: assignment %v returned twice", i, a.Col)
+			}
+			distinct[key] = true
+		}
+	}
+}
+
+func TestNoSlowFallbacks(t *testing.T) {
+	before := childFallbacks.Load()
+	rng := rand.New(rand.NewSource(5))
+	for i := 0; i < 2000; i++ {
+		n, m := rng.Intn(12), rng.Intn(15)
+		KBestAssignments(randomMatrix(rng, n, m, rng.Float64(), 1+rng.Int63n(5)), m, 1+rng.Intn(6))
+	}
+	if n := childFallbacks.Load() - before; n != 0 {
+		t.Fatalf("%d children needed the slow path", n)
+	}
+}
+
+func TestKBestEdgeCases(t *testing.T) {
+	if got := KBestAssignments(nil, 5, 3); len(got) != 1 || got[0].Weight != 0 {
+		t.Fatalf("no rows: %+v", got)
+	}
+	w := [][]int64{{Forbidden, Forbidden}, {Forbidden, Forbidden}}
+	got := KBestAssignments(w, 2, 3)
+	if len(got) != 1 || got[0].Col[0] != -1 || got[0].Col[1] != -1 {
+		t.Fatalf("nothing possible: %+v", got)
+	}
+	// More rows than columns.
+	w = [][]int64{{5}, {7}, {6}}
+	got = KBestAssignments(w, 1, 3)
+	if got[0].Weight != 7 || got[1].Weight != 6 || got[2].Weight != 5 {
+		t.Fatalf("3 rows, 1 column: %+v", got)
+	}
+}
+
+func FuzzKBest(f *testing.F) {
+	f.Add(int64(1), uint8(4), uint8(6), uint8(3))
+	f.Add(int64(7), uint8(7), uint8(2), uint8(5))
+	f.Fuzz(func(t *testing.T, seed int64, nb, mb, kb uint8) {
+		n, m, k := int(nb%8), int(mb%11), 1+int(kb%6)
+		rng := rand.New(rand.NewSource(seed))
+		w := randomMatrix(rng, n, m, rng.Float64(), 1+rng.Int63n(50))
+		got := KBestAssignments(w, m, k)
+		want := bruteForce(w, m)
+		if len(want) > k {
+			want = want[:k]
+		}
+		if len(got) != len(want) {
+			t.Fatalf("%d assignments, want %d", len(got), len(want))
+		}
+		for j, a := range got {
+			checkAssignment(t, w, m, a)
+			if a.Weight != want[j] {
+				t.Fatalf("assignment %d weighs %d, want %d", j, a.Weight, want[j])
+			}
+		}
+	})
+}

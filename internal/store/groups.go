@@ -1,0 +1,252 @@
+package store
+
+import (
+	"context"
+	"strings"
+	"time"
+)
+
+// Group-session statuses.
+const (
+	GroupUpcoming  = "upcoming"
+	GroupOngoing   = "ongoing"
+	GroupCompleted = "completed"
+	GroupCancelled = "cancelled"
+)
+
+// GroupSession is a session for several people with a fixed number of seats.
+type GroupSession struct {
+	ID          int64
+	CreatorID   int64
+	Title       string
+	Description string
+	Field       *string
+	Start       time.Time
+	Capacity    int
+	Taken       int
+	Status      string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	Creator     User
+}
+
+// Participant holds a seat in a group session.
+type Participant struct {
+	ID        int64
+	SessionID int64
+	UserID    int64
+	Role      string
+	JoinedAt  time.Time
+	User      User
+}
+
+const groupColumns = `g.id, g.creator_id, g.title, g.description, g.field, g.start_time, g.capacity, g.taken, g.status,
+	g.created_at, g.updated_at, `
+
+func (q *Q) groups(ctx context.Context, where, order string, limit, offset int, args ...any) ([]GroupSession, error) {
+	query := "SELECT " + groupColumns + userCols("c") + " FROM group_sessions g JOIN users c ON c.id = g.creator_id WHERE " + where + " ORDER BY " + order
+	if limit > 0 {
+		query += " LIMIT ? OFFSET ?"
+		args = append(args, limit, offset)
+	}
+	rows, err := q.query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []GroupSession
+	for rows.Next() {
+		var g GroupSession
+		dest := append([]any{&g.ID, &g.CreatorID, &g.Title, &g.Description, &g.Field, scanTime(&g.Start), &g.Capacity, &g.Taken,
+			&g.Status, scanTime(&g.CreatedAt), scanTime(&g.UpdatedAt)}, userDest(&g.Creator)...)
+		if err := rows.Scan(dest...); err != nil {
+			return nil, err
+		}
+		out = append(out, g)
+	}
+	return out, rows.Err()
+}
+
+// CreateGroupSession inserts a group session and sets its id.
+func (q *Q) CreateGroupSession(ctx context.Context, g *GroupSession) error {
+	return q.row(ctx, `INSERT INTO group_sessions (creator_id, title, description, field, start_time, capacity, taken, status, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?) RETURNING id`,
+		g.CreatorID, g.Title, g.Description, g.Field, g.Start, g.Capacity, g.Status, g.CreatedAt, g.UpdatedAt).Scan(&g.ID)
+}
+
+// GroupSessionByID returns a group session with its creator.
+func (q *Q) GroupSessionByID(ctx context.Context, id int64) (*GroupSession, error) {
+	list, err := q.groups(ctx, "g.id = ?", "g.id", 0, 0, id)
+	if err != nil {
+		return nil, err
+	}
+	if len(list) == 0 {
+		return nil, ErrNotFound
+	}
+	return &list[0], nil
+}
+
+// UpdateGroupSession writes the editable fields, only while the new
+// capacity still holds the seats taken (compare-and-swap); it reports whether
+// it wrote.
+func (q *Q) UpdateGroupSession(ctx context.Context, g *GroupSession) (bool, error) {
+	res, err := q.exec(ctx, `UPDATE group_sessions SET title = ?, description = ?, field = ?, start_time = ?, capacity = ?, updated_at = ?
+		WHERE id = ? AND taken <= ? AND status = ?`,
+		g.Title, g.Description, g.Field, g.Start, g.Capacity, g.UpdatedAt, g.ID, g.Capacity, g.Status)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// TakeSeat takes one seat of an upcoming session that has not started and
+// is not full, in one statement; it reports whether a seat was free.
+func (q *Q) TakeSeat(ctx context.Context, id int64, now time.Time) (bool, error) {
+	res, err := q.exec(ctx, `UPDATE group_sessions SET taken = taken + 1, updated_at = ?
+		WHERE id = ? AND taken < capacity AND status = 'upcoming' AND start_time > ?`, now, id, now)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// AddParticipant records a seat holder; the unique (session, user) key
+// refuses a second seat for the same person.
+func (q *Q) AddParticipant(ctx context.Context, p *Participant) error {
+	return q.row(ctx, "INSERT INTO group_participants (session_id, user_id, role, joined_at) VALUES (?, ?, ?, ?) RETURNING id",
+		p.SessionID, p.UserID, p.Role, p.JoinedAt).Scan(&p.ID)
+}
+
+// RemoveParticipant gives a seat back; it reports whether the person held one.
+func (q *Q) RemoveParticipant(ctx context.Context, sessionID, userID int64, now time.Time) (bool, error) {
+	res, err := q.exec(ctx, "DELETE FROM group_participants WHERE session_id = ? AND user_id = ?", sessionID, userID)
+	if err != nil {
+		return false, err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return false, err
+	}
+	_, err = q.exec(ctx, "UPDATE group_sessions SET taken = taken - 1, updated_at = ? WHERE id = ?", now, sessionID)
+	return err == nil, err
+}
+
+// IsParticipant reports whether the user holds a seat.
+func (q *Q) IsParticipant(ctx context.Context, sessionID, userID int64) (bool, error) {
+	return q.exists(ctx, "SELECT 1 FROM group_participants WHERE session_id = ? AND user_id = ?", sessionID, userID)
+}
+
+// SetGroupStatus moves a session to status to, only from one of the given
+// statuses (compare-and-swap).
+func (q *Q) SetGroupStatus(ctx context.Context, id int64, from []string, to string, now time.Time) (bool, error) {
+	args := []any{to, now, id}
+	for _, f := range from {
+		args = append(args, f)
+	}
+	res, err := q.exec(ctx, "UPDATE group_sessions SET status = ?, updated_at = ? WHERE id = ? AND status IN ("+placeholders(len(from))+")", args...)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// DeleteGroupSession removes a session and its participants.
+func (q *Q) DeleteGroupSession(ctx context.Context, id int64) error {
+	_, err := q.exec(ctx, "DELETE FROM group_sessions WHERE id = ?", id)
+	return err
+}
+
+// ParticipantsOf returns the participants of the sessions, by session, in
+// the order they joined, in one query.
+func (q *Q) ParticipantsOf(ctx context.Context, sessionIDs ...int64) (map[int64][]Participant, error) {
+	out := map[int64][]Participant{}
+	if len(sessionIDs) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(sessionIDs))
+	for i, id := range sessionIDs {
+		args[i] = id
+	}
+	rows, err := q.query(ctx, "SELECT p.id, p.session_id, p.user_id, p.role, p.joined_at, "+userColumns+
+		" FROM group_participants p JOIN users u ON u.id = p.user_id WHERE p.session_id IN ("+placeholders(len(args))+") ORDER BY p.joined_at, p.id", args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var p Participant
+		dest := append([]any{&p.ID, &p.SessionID, &p.UserID, &p.Role, scanTime(&p.JoinedAt)}, userDest(&p.User)...)
+		if err := rows.Scan(dest...); err != nil {
+			return nil, err
+		}
+		out[p.SessionID] = append(out[p.SessionID], p)
+	}
+	return out, rows.Err()
+}
+
+// GroupFilter selects group sessions for a list; zero fields do not filter.
+type GroupFilter struct {
+	Status    string
+	From, To  *time.Time // start_time >= From, <= To
+	CreatorID int64
+	// InvolvedID selects sessions created by or joined by the user;
+	// JoinedID only those joined.
+	InvolvedID int64
+	JoinedID   int64
+}
+
+func (f GroupFilter) where() (string, []any) {
+	conds := []string{"1 = 1"}
+	var args []any
+	if f.Status != "" {
+		conds = append(conds, "g.status = ?")
+		args = append(args, f.Status)
+	}
+	if f.From != nil {
+		conds = append(conds, "g.start_time >= ?")
+		args = append(args, *f.From)
+	}
+	if f.To != nil {
+		conds = append(conds, "g.start_time <= ?")
+		args = append(args, *f.To)
+	}
+	if f.CreatorID != 0 {
+		conds = append(conds, "g.creator_id = ?")
+		args = append(args, f.CreatorID)
+	}
+	if f.InvolvedID != 0 {
+		conds = append(conds, "(g.creator_id = ? OR g.id IN (SELECT session_id FROM group_participants WHERE user_id = ?))")
+		args = append(args, f.InvolvedID, f.InvolvedID)
+	}
+	if f.JoinedID != 0 {
+		conds = append(conds, "g.id IN (SELECT session_id FROM group_participants WHERE user_id = ?)")
+		args = append(args, f.JoinedID)
+	}
+	return strings.Join(conds, " AND "), args
+}
+
+// ListGroupSessions returns one page (by start, then id) and the total count.
+func (q *Q) ListGroupSessions(ctx context.Context, f GroupFilter, limit, offset int) ([]GroupSession, int, error) {
+	where, args := f.where()
+	var total int
+	if err := q.row(ctx, "SELECT COUNT(*) FROM group_sessions g WHERE "+where, args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	if total == 0 || offset >= total {
+		return nil, total, nil
+	}
+	list, err := q.groups(ctx, where, "g.start_time, g.id", limit, offset, args...)
+	return list, total, err
+}
+
+// GroupSessionsOf lists every session a creator made, by start.
+func (q *Q) GroupSessionsOf(ctx context.Context, creatorID int64) ([]GroupSession, error) {
+	return q.groups(ctx, "g.creator_id = ?", "g.start_time, g.id", 0, 0, creatorID)
+}
+
+// UpcomingGroupsStartingIn lists upcoming sessions starting in (from, to].
+func (q *Q) UpcomingGroupsStartingIn(ctx context.Context, from, to time.Time) ([]GroupSession, error) {
+	return q.groups(ctx, "g.status = 'upcoming' AND g.start_time > ? AND g.start_time <= ?", "g.start_time, g.id", 0, 0, from, to)
+}

@@ -1,0 +1,267 @@
+package store
+
+import (
+	"context"
+	"strings"
+	"time"
+)
+
+// Mentor is a mentor's profile; its key is the user id.
+type Mentor struct {
+	UserID     int64
+	AboutMe    string
+	TeamNumber int
+	Skills     []string // in the mentor's order
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+// Mentee is a mentee's profile; its key is the user id.
+type Mentee struct {
+	UserID     int64
+	TeamNumber int
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+// SkillKey is the form of a skill name used for matching.
+func SkillKey(name string) string { return strings.ToLower(strings.TrimSpace(name)) }
+
+// CreateMentor inserts a mentor profile with its skills.
+func (q *Q) CreateMentor(ctx context.Context, m *Mentor) error {
+	if _, err := q.exec(ctx, "INSERT INTO mentors (user_id, about_me, team_number, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
+		m.UserID, m.AboutMe, m.TeamNumber, m.CreatedAt, m.UpdatedAt); err != nil {
+		return err
+	}
+	return q.putSkills(ctx, m.UserID, m.Skills)
+}
+
+// UpdateMentor writes a mentor profile and replaces its skills.
+func (q *Q) UpdateMentor(ctx context.Context, m *Mentor) error {
+	if _, err := q.exec(ctx, "UPDATE mentors SET about_me = ?, team_number = ?, updated_at = ? WHERE user_id = ?",
+		m.AboutMe, m.TeamNumber, m.UpdatedAt, m.UserID); err != nil {
+		return err
+	}
+	if _, err := q.exec(ctx, "DELETE FROM mentor_skills WHERE mentor_id = ?", m.UserID); err != nil {
+		return err
+	}
+	return q.putSkills(ctx, m.UserID, m.Skills)
+}
+
+func (q *Q) putSkills(ctx context.Context, mentorID int64, skills []string) error {
+	if len(skills) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	b.WriteString("INSERT INTO mentor_skills (mentor_id, position, name, name_key) VALUES ")
+	args := make([]any, 0, 4*len(skills))
+	for i, s := range skills {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("(?, ?, ?, ?)")
+		args = append(args, mentorID, i, s, SkillKey(s))
+	}
+	_, err := q.exec(ctx, b.String(), args...)
+	return err
+}
+
+// DeleteMentor removes a mentor profile.
+func (q *Q) DeleteMentor(ctx context.Context, userID int64) (bool, error) {
+	res, err := q.exec(ctx, "DELETE FROM mentors WHERE user_id = ?", userID)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n > 0, err
+}
+
+// MentorOf returns the mentor profile of a user.
+func (q *Q) MentorOf(ctx context.Context, userID int64) (*Mentor, error) {
+	m := &Mentor{}
+	err := q.row(ctx, "SELECT user_id, about_me, team_number, created_at, updated_at FROM mentors WHERE user_id = ?", userID).
+		Scan(&m.UserID, &m.AboutMe, &m.TeamNumber, scanTime(&m.CreatedAt), scanTime(&m.UpdatedAt))
+	if err = one(err); err != nil {
+		return nil, err
+	}
+	skills, err := q.skillsWhere(ctx, "ms.mentor_id = ?", userID)
+	if err != nil {
+		return nil, err
+	}
+	m.Skills = skills[userID]
+	return m, nil
+}
+
+// skillsWhere loads the skills of the mentors selected by cond, in order.
+func (q *Q) skillsWhere(ctx context.Context, cond string, args ...any) (map[int64][]string, error) {
+	rows, err := q.query(ctx, "SELECT ms.mentor_id, ms.name FROM mentor_skills ms WHERE "+cond+" ORDER BY ms.mentor_id, ms.position", args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64][]string{}
+	for rows.Next() {
+		var id int64
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return nil, err
+		}
+		out[id] = append(out[id], name)
+	}
+	return out, rows.Err()
+}
+
+// MentorListing is a user flagged as mentor, with their profile when they
+// have one.
+type MentorListing struct {
+	User   User
+	Mentor *Mentor
+}
+
+// ListMentors returns the active users flagged as mentors, by id, with their
+// profiles. When skillKeys is not empty, only mentors with a profile holding
+// every one of those skills (matched on whole, lower-cased names) are listed.
+// It always takes two queries, however many mentors there are.
+func (q *Q) ListMentors(ctx context.Context, skillKeys []string) ([]MentorListing, error) {
+	cond := "u.is_mentor = ? AND u.is_active = ?"
+	args := []any{true, true}
+	if len(skillKeys) > 0 {
+		cond += " AND u.id IN (SELECT mentor_id FROM mentor_skills WHERE name_key IN (" + placeholders(len(skillKeys)) +
+			") GROUP BY mentor_id HAVING COUNT(*) = ?)"
+		for _, k := range skillKeys {
+			args = append(args, k)
+		}
+		args = append(args, len(skillKeys))
+	}
+	rows, err := q.query(ctx, "SELECT "+userColumns+`, m.user_id, m.about_me, m.team_number, m.created_at, m.updated_at
+		FROM users u LEFT JOIN mentors m ON m.user_id = u.id WHERE `+cond+" ORDER BY u.id", args...)
+	if err != nil {
+		return nil, err
+	}
+	var out []MentorListing
+	for rows.Next() {
+		var l MentorListing
+		var mid *int64
+		var about *string
+		var team *int
+		var created, updated *time.Time
+		if err := scanUser(rows, &l.User, &mid, &about, &team, scanNullTime(&created), scanNullTime(&updated)); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if mid != nil {
+			l.Mentor = &Mentor{UserID: *mid, AboutMe: *about, TeamNumber: *team, CreatedAt: *created, UpdatedAt: *updated}
+		}
+		out = append(out, l)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return out, nil
+	}
+	skills, err := q.skillsWhere(ctx, "ms.mentor_id IN (SELECT u.id FROM users u WHERE "+cond+")", args...)
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		if out[i].Mentor != nil {
+			out[i].Mentor.Skills = skills[out[i].User.ID]
+		}
+	}
+	return out, nil
+}
+
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+// CreateMentee inserts a mentee profile.
+func (q *Q) CreateMentee(ctx context.Context, m *Mentee) error {
+	_, err := q.exec(ctx, "INSERT INTO mentees (user_id, team_number, created_at, updated_at) VALUES (?, ?, ?, ?)",
+		m.UserID, m.TeamNumber, m.CreatedAt, m.UpdatedAt)
+	return err
+}
+
+// UpdateMentee writes a mentee profile.
+func (q *Q) UpdateMentee(ctx context.Context, m *Mentee) error {
+	_, err := q.exec(ctx, "UPDATE mentees SET team_number = ?, updated_at = ? WHERE user_id = ?", m.TeamNumber, m.UpdatedAt, m.UserID)
+	return err
+}
+
+// DeleteMentee removes a mentee profile.
+func (q *Q) DeleteMentee(ctx context.Context, userID int64) (bool, error) {
+	res, err := q.exec(ctx, "DELETE FROM mentees WHERE user_id = ?", userID)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n > 0, err
+}
+
+// MenteeOf returns the mentee profile of a user.
+func (q *Q) MenteeOf(ctx context.Context, userID int64) (*Mentee, error) {
+	m := &Mentee{}
+	err := q.row(ctx, "SELECT user_id, team_number, created_at, updated_at FROM mentees WHERE user_id = ?", userID).
+		Scan(&m.UserID, &m.TeamNumber, scanTime(&m.CreatedAt), scanTime(&m.UpdatedAt))
+	return m, one(err)
+}
+
+// MenteeListing is a user flagged as mentee, with their profile when they
+// have one.
+type MenteeListing struct {
+	User   User
+	Mentee *Mentee
+}
+
+// ListMentees returns the active users flagged as mentees, by id, in one query.
+func (q *Q) ListMentees(ctx context.Context) ([]MenteeListing, error) {
+	rows, err := q.query(ctx, "SELECT "+userColumns+`, m.user_id, m.team_number
+		FROM users u LEFT JOIN mentees m ON m.user_id = u.id WHERE u.is_mentee = ? AND u.is_active = ? ORDER BY u.id`, true, true)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []MenteeListing
+	for rows.Next() {
+		var l MenteeListing
+		var mid *int64
+		var team *int
+		if err := scanUser(rows, &l.User, &mid, &team); err != nil {
+			return nil, err
+		}
+		if mid != nil {
+			l.Mentee = &Mentee{UserID: *mid, TeamNumber: *team}
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+// NotificationSettings are a user's e-mail switches; the key is the user id.
+type NotificationSettings struct {
+	UserID             int64
+	SessionRequested   bool
+	SessionConfirmed   bool
+	SessionCanceled    bool
+	FifteenMinuteAlert bool
+	SixtyMinuteAlert   bool
+}
+
+// NotificationSettingsOf returns a user's settings.
+func (q *Q) NotificationSettingsOf(ctx context.Context, userID int64) (*NotificationSettings, error) {
+	n := &NotificationSettings{}
+	err := q.row(ctx, `SELECT user_id, session_requested, session_confirmed, session_canceled, fifteen_minute_alert,
+		sixty_minute_alert FROM notification_settings WHERE user_id = ?`, userID).
+		Scan(&n.UserID, &n.SessionRequested, &n.SessionConfirmed, &n.SessionCanceled, &n.FifteenMinuteAlert, &n.SixtyMinuteAlert)
+	return n, one(err)
+}
+
+// UpdateNotificationSettings writes a user's settings.
+func (q *Q) UpdateNotificationSettings(ctx context.Context, n *NotificationSettings) error {
+	_, err := q.exec(ctx, `UPDATE notification_settings SET session_requested = ?, session_confirmed = ?,
+		session_canceled = ?, fifteen_minute_alert = ?, sixty_minute_alert = ? WHERE user_id = ?`,
+		n.SessionRequested, n.SessionConfirmed, n.SessionCanceled, n.FifteenMinuteAlert, n.SixtyMinuteAlert, n.UserID)
+	return err
+}

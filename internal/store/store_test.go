@@ -1,0 +1,125 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/mentord/mentord/internal/store"
+	"github.com/mentord/mentord/internal/store/storetest"
+)
+
+func TestMigrateIsIdempotentAndConcurrent(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
+		url := storetest.URL(t, e)
+		ctx := context.Background()
+		var wg sync.WaitGroup
+		errs := make(chan error, 3)
+		for range 3 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				s, err := store.Open(ctx, url)
+				if err != nil {
+					errs <- err
+					return
+				}
+				defer s.Close()
+				_, err = s.Migrate(ctx)
+				errs <- err
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		s := storetest.OpenURL(t, url)
+		applied, err := s.Migrate(ctx)
+		if err != nil || len(applied) != 0 {
+			t.Fatalf("second migrate applied %v, err %v", applied, err)
+		}
+	})
+}
+
+func TestUserRoundTripAndUniqueKeys(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
+		s := storetest.Open(t, e)
+		ctx := context.Background()
+		joined := time.Date(2026, 3, 1, 12, 30, 15, 123456000, time.UTC)
+		phone := "+12125550101"
+		u := &store.User{Username: "ann", Email: "Ann@Example.com", Timezone: "UTC", IsActive: true, IsMentor: true, DateJoined: joined, PhoneNumber: &phone}
+		if err := s.Tx(ctx, func(q *store.Q) error { return q.CreateUser(ctx, u) }); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.UserByEmail(ctx, "ann@example.COM")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.ID != u.ID || !got.DateJoined.Equal(joined) || !got.IsMentor || got.IsMentee || *got.PhoneNumber != phone || got.LastLogin != nil {
+			t.Fatalf("round trip: %+v", got)
+		}
+		for _, tc := range []struct {
+			user *store.User
+			key  string
+		}{
+			{&store.User{Username: "ann", Email: "other@example.com", DateJoined: joined}, "users_username_key"},
+			{&store.User{Username: "bob", Email: "ANN@example.com", DateJoined: joined}, "users_email_key"},
+			{&store.User{Username: "cid", Email: "c@example.com", PhoneNumber: &phone, DateJoined: joined}, "users_phone_number_key"},
+		} {
+			err := s.Tx(ctx, func(q *store.Q) error { return q.CreateUser(ctx, tc.user) })
+			key, ok := store.UniqueViolation(err)
+			if !ok || key != tc.key {
+				t.Errorf("creating %s: got (%q, %v) from %v, want %s", tc.user.Username, key, ok, err, tc.key)
+			}
+		}
+		settings, err := s.NotificationSettingsOf(ctx, u.ID)
+		if err != nil || !settings.SessionRequested || !settings.SixtyMinuteAlert {
+			t.Fatalf("settings %+v, %v", settings, err)
+		}
+	})
+}
+
+func TestReadPoolRefusesWrites(t *testing.T) {
+	s := storetest.Open(t, store.SQLite)
+	err := s.CreateUser(context.Background(), &store.User{Username: "x", DateJoined: time.Now()})
+	if err == nil {
+		t.Fatal("a write outside Tx succeeded on the read pool")
+	}
+}
+
+// TestVersionCountsCommittedWrites: a cache keyed on Version sees each
+// committed write to its tables, and no rolled-back one.
+func TestVersionCountsCommittedWrites(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
+		s := storetest.Open(t, e)
+		ctx := context.Background()
+		v0 := s.Version("users", "mentors")
+		u := &store.User{Username: "v", Email: "v@example.com", Timezone: "UTC", IsActive: true, DateJoined: time.Now()}
+		if err := s.Tx(ctx, func(q *store.Q) error { return q.CreateUser(ctx, u) }); err != nil {
+			t.Fatal(err)
+		}
+		v1 := s.Version("users", "mentors")
+		if v1 == v0 {
+			t.Fatal("a committed insert did not change the version")
+		}
+		if s.Version("availabilities") != 0 {
+			t.Fatal("an untouched table changed version")
+		}
+		boom := errors.New("boom")
+		err := s.Tx(ctx, func(q *store.Q) error {
+			u.FirstName = "Changed"
+			if err := q.UpdateUser(ctx, u); err != nil {
+				return err
+			}
+			return boom
+		})
+		if !errors.Is(err, boom) || s.Version("users", "mentors") != v1 {
+			t.Fatalf("a rolled-back write changed the version: %v", err)
+		}
+	})
+}

@@ -1,0 +1,99 @@
+// Package storetest gives tests an isolated, migrated database on each
+// engine: SQLite always, PostgreSQL when MENTORD_TEST_POSTGRES_URL is set.
+package storetest
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/mentord/mentord/internal/store"
+)
+
+// EnvPostgres names the variable holding the PostgreSQL server for tests.
+const EnvPostgres = "MENTORD_TEST_POSTGRES_URL"
+
+// ForEach runs fn once per engine as a subtest named after the engine. The
+// PostgreSQL subtest is skipped, saying why, when no server is configured.
+func ForEach(t *testing.T, fn func(t *testing.T, engine store.Engine)) {
+	t.Helper()
+	for _, e := range []store.Engine{store.SQLite, store.Postgres} {
+		t.Run(string(e), func(t *testing.T) {
+			if e == store.Postgres && os.Getenv(EnvPostgres) == "" {
+				t.Skip(EnvPostgres + " is not set; skipping the PostgreSQL run (.ci/run sets it)")
+			}
+			fn(t, e)
+		})
+	}
+}
+
+// URL returns a DATABASE_URL for a new, empty database of the engine that
+// lives as long as the test. Several stores may open it at once, as several
+// mentord processes would.
+func URL(t testing.TB, engine store.Engine) string {
+	t.Helper()
+	switch engine {
+	case store.SQLite:
+		return "sqlite:" + filepath.Join(t.TempDir(), "mentord.db")
+	case store.Postgres:
+		base := os.Getenv(EnvPostgres)
+		if base == "" {
+			t.Skip(EnvPostgres + " is not set")
+		}
+		var b [6]byte
+		rand.Read(b[:])
+		schema := "t_" + hex.EncodeToString(b[:])
+		admin, err := sql.Open("pgx", base)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer admin.Close()
+		if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
+			t.Fatalf("creating schema: %v", err)
+		}
+		t.Cleanup(func() {
+			db, err := sql.Open("pgx", base)
+			if err != nil {
+				return
+			}
+			defer db.Close()
+			db.Exec("DROP SCHEMA " + schema + " CASCADE")
+		})
+		u, err := url.Parse(base)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q := u.Query()
+		q.Set("search_path", schema+",public") // public holds extensions such as btree_gist
+		u.RawQuery = q.Encode()
+		return u.String()
+	}
+	t.Fatalf("unknown engine %q", engine)
+	return ""
+}
+
+// Open returns a migrated store on a new database of the engine, closed when
+// the test ends.
+func Open(t testing.TB, engine store.Engine) *store.Store {
+	t.Helper()
+	return OpenURL(t, URL(t, engine))
+}
+
+// OpenURL opens and migrates the database at databaseURL for the test.
+func OpenURL(t testing.TB, databaseURL string) *store.Store {
+	t.Helper()
+	s, err := store.Open(context.Background(), databaseURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if _, err := s.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
