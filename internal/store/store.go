@@ -86,7 +86,7 @@ func Open(ctx context.Context, databaseURL string) (*Store, error) {
 			w.SetMaxOpenConns(1)
 			w.SetConnMaxIdleTime(0)
 			w.SetConnMaxLifetime(0)
-			if err := w.PingContext(ctx); err != nil {
+			if err := pingSwitchingToWAL(ctx, w); err != nil {
 				w.Close()
 				return nil, fmt.Errorf("opening %s: %w", path, err)
 			}
@@ -125,6 +125,25 @@ func Open(ctx context.Context, databaseURL string) (*Store, error) {
 		return nil, fmt.Errorf("connecting to database: %w", err)
 	}
 	return s, nil
+}
+
+// pingSwitchingToWAL opens the writer connection, whose DSN switches the file
+// to WAL. SQLite answers that switch with SQLITE_BUSY at once, without
+// calling the busy handler, while another process is opening the same new
+// file, so it is retried here for as long as busy_timeout would have waited.
+func pingSwitchingToWAL(ctx context.Context, w *sql.DB) error {
+	deadline := time.Now().Add(10 * time.Second)
+	for attempt := 1; ; attempt++ {
+		err := w.PingContext(ctx)
+		if err == nil || !transient(err) || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(time.Duration(min(attempt, 20)) * 5 * time.Millisecond):
+		}
+	}
 }
 
 // Engine reports which engine this store runs on.
