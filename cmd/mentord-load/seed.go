@@ -219,7 +219,7 @@ func seed(ctx context.Context, st *store.Store, secret string, sz sizes, now tim
 			fx.MentorTokens = append(fx.MentorTokens, tok)
 			continue
 		}
-		access, _, err := acc.IssueJWT(u)
+		access, _, err := acc.IssueJWT(ctx, u.ID)
 		if err != nil {
 			return nil, err
 		}

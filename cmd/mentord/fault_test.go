@@ -165,7 +165,7 @@ func TestKillDuringBookings(t *testing.T) {
 			t.Fatal(err)
 		}
 		token := func(u store.User) string {
-			access, _, err := acc.IssueJWT(&u)
+			access, _, err := acc.IssueJWT(ctx, u.ID)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -7,7 +7,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"strconv"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -90,19 +89,37 @@ func (s *Service) AuthenticateToken(ctx context.Context, key string) (*User, err
 type jwtClaims struct {
 	TokenType string `json:"token_type"`
 	UserID    int64  `json:"user_id"`
+	// PasswordStamp ties the token to the password it was issued under, so
+	// changing or resetting the password ends every JWT issued before, as
+	// Django does for sessions with its session auth hash.
+	PasswordStamp string `json:"pwd"`
 	jwt.RegisteredClaims
 }
 
-// IssueJWT returns a fresh access and refresh token pair for the user.
-func (s *Service) IssueJWT(u *User) (access, refresh string, err error) {
-	if access, err = s.signJWT(u.ID, JWTAccess); err != nil {
+// passwordStamp is an HMAC of the stored password hash: it changes with the
+// password and tells nothing about it.
+func (s *Service) passwordStamp(u *User) string {
+	m := hmac.New(sha256.New, s.jwtKey)
+	m.Write([]byte("password:"))
+	m.Write([]byte(u.PasswordHash))
+	return hex.EncodeToString(m.Sum(nil))[:32]
+}
+
+// IssueJWT returns a fresh access and refresh token pair for the active
+// user with this id, bound to the password stored now.
+func (s *Service) IssueJWT(ctx context.Context, userID int64) (access, refresh string, err error) {
+	u, err := s.activeUser(ctx, userID)
+	if err != nil {
 		return "", "", err
 	}
-	refresh, err = s.signJWT(u.ID, JWTRefresh)
+	if access, err = s.signJWT(u, JWTAccess); err != nil {
+		return "", "", err
+	}
+	refresh, err = s.signJWT(u, JWTRefresh)
 	return access, refresh, err
 }
 
-func (s *Service) signJWT(userID int64, typ string) (string, error) {
+func (s *Service) signJWT(u *User, typ string) (string, error) {
 	now := s.clock.Now()
 	ttl := s.AccessTTL
 	if typ == JWTRefresh {
@@ -111,50 +128,53 @@ func (s *Service) signJWT(userID int64, typ string) (string, error) {
 	var jti [16]byte
 	rand.Read(jti[:])
 	claims := jwtClaims{
-		TokenType: typ,
-		UserID:    userID,
+		TokenType:     typ,
+		UserID:        u.ID,
+		PasswordStamp: s.passwordStamp(u),
 		RegisteredClaims: jwt.RegisteredClaims{
 			ExpiresAt: jwt.NewNumericDate(now.Add(ttl)),
 			IssuedAt:  jwt.NewNumericDate(now),
 			ID:        hex.EncodeToString(jti[:]),
-			Subject:   strconv.FormatInt(userID, 10),
+			Subject:   strconv.FormatInt(u.ID, 10),
 		},
 	}
 	return jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString(s.jwtKey)
 }
 
-func (s *Service) parseJWT(tok, typ string) (int64, error) {
+// userOfJWT checks a JWT of the given type and returns its user, who must
+// still be active and have the password the token was issued under.
+func (s *Service) userOfJWT(ctx context.Context, tok, typ string) (*User, error) {
 	var c jwtClaims
 	_, err := jwt.ParseWithClaims(tok, &c, func(*jwt.Token) (any, error) { return s.jwtKey, nil },
 		jwt.WithValidMethods([]string{"HS256"}), jwt.WithExpirationRequired(), jwt.WithTimeFunc(s.clock.Now))
+	if err != nil || c.TokenType != typ || c.UserID <= 0 {
+		return nil, errInvalidToken
+	}
+	u, err := s.activeUser(ctx, c.UserID)
 	if err != nil {
-		return 0, fmt.Errorf("jwt: %w", err)
+		return nil, err
 	}
-	if c.TokenType != typ || c.UserID <= 0 {
-		return 0, errors.New("jwt: wrong token type")
+	if !hmac.Equal([]byte(c.PasswordStamp), []byte(s.passwordStamp(u))) {
+		return nil, errInvalidToken
 	}
-	return c.UserID, nil
+	return u, nil
 }
 
 // AuthenticateJWT resolves an access token to its user.
 func (s *Service) AuthenticateJWT(ctx context.Context, tok string) (*User, error) {
-	id, err := s.parseJWT(tok, JWTAccess)
-	if err != nil {
-		return nil, errInvalidToken
-	}
-	return s.activeUser(ctx, id)
+	return s.userOfJWT(ctx, tok, JWTAccess)
 }
 
 // RefreshJWT exchanges a refresh token for a new access token.
 func (s *Service) RefreshJWT(ctx context.Context, refresh string) (string, error) {
-	id, err := s.parseJWT(refresh, JWTRefresh)
-	if err != nil {
+	u, err := s.userOfJWT(ctx, refresh, JWTRefresh)
+	if errs.CodeOf(err) == errs.AuthInvalidToken {
 		return "", errs.Unauthenticated(errs.AuthInvalidJWTRefresh, "Token is invalid or expired")
 	}
-	if _, err := s.activeUser(ctx, id); err != nil {
+	if err != nil {
 		return "", err
 	}
-	return s.signJWT(id, JWTAccess)
+	return s.signJWT(u, JWTAccess)
 }
 
 func (s *Service) activeUser(ctx context.Context, id int64) (*User, error) {

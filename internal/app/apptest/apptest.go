@@ -373,7 +373,7 @@ func (s *Server) Mentee(username string) User {
 // JWT returns an access token for the user, as /api/auth/login/ would.
 func (s *Server) JWT(u User) string {
 	s.t.Helper()
-	access, _, err := s.App.Accounts.IssueJWT(&store.User{ID: u.ID})
+	access, _, err := s.App.Accounts.IssueJWT(context.Background(), u.ID)
 	if err != nil {
 		s.t.Fatal(err)
 	}

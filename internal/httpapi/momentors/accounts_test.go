@@ -96,7 +96,7 @@ func TestLoginLogoutAndCredentialErrors(t *testing.T) {
 		}
 
 		// A JWT and the auth cookie resolve to the same user.
-		access, _, err := s.App.Accounts.IssueJWT(&store.User{ID: u.ID})
+		access, _, err := s.App.Accounts.IssueJWT(context.Background(), u.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -142,6 +142,12 @@ func TestPasswordResetEndToEnd(t *testing.T) {
 			t.Fatalf("no link to this server in %q", mail.Text)
 		}
 		uid, token := m[2], m[3]
+		// JWTs issued before the reset (tutoring and scheduler logins).
+		var before struct {
+			Tokens struct{ Access, Refresh string }
+		}
+		s.Post("/api/auth/login/").JSON(map[string]string{"email": u.Email, "password": apptest.Password}).Do().Expect(200).Decode(&before)
+		s.Get("/myprofile/").Bearer(before.Tokens.Access).Do().Expect(200)
 		confirm := func(uid, token, p1, p2 string) *apptest.Response {
 			return s.Post("/auth/users/reset_password_confirm/").JSON(map[string]string{"uid": uid, "token": token, "new_password": p1, "re_new_password": p2}).Do()
 		}
@@ -157,6 +163,16 @@ func TestPasswordResetEndToEnd(t *testing.T) {
 		s.Get("/myprofile/").Token(u.Token).Do().Expect(401)
 		s.Post("/auth/token/login/").JSON(map[string]string{"username": "forgetful", "password": apptest.Password}).Do().Expect(400)
 		s.Post("/auth/token/login/").JSON(map[string]string{"username": "forgetful", "password": "N3w-Passw0rd!"}).Do().Expect(200)
+		// The reset ends the JWTs issued under the old password, refresh
+		// tokens included; a login with the new one issues working ones.
+		s.Get("/myprofile/").Bearer(before.Tokens.Access).Do().ExpectBody(401, `{"detail":"Invalid token."}`)
+		s.Post("/api/auth/token/refresh/").JSON(map[string]string{"refresh": before.Tokens.Refresh}).Do().Expect(401)
+		var after struct {
+			Tokens struct{ Access, Refresh string }
+		}
+		s.Post("/api/auth/login/").JSON(map[string]string{"email": u.Email, "password": "N3w-Passw0rd!"}).Do().Expect(200).Decode(&after)
+		s.Get("/myprofile/").Bearer(after.Tokens.Access).Do().Expect(200)
+		s.Post("/api/auth/token/refresh/").JSON(map[string]string{"refresh": after.Tokens.Refresh}).Do().Expect(200)
 
 		// A link expires after a day.
 		s.Post("/auth/users/reset_password/").JSON(map[string]string{"email": u.Email}).Do().Expect(204)
@@ -187,10 +203,16 @@ func TestSetPasswordAndDeleteAccount(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
 		s := apptest.Start(t, e)
 		u := s.SignUp("changer")
+		jwt := s.JWT(u)
 		s.Post("/auth/users/set_password/").Token(u.Token).JSON(map[string]string{"current_password": "wrong", "new_password": "N3w-Passw0rd!", "re_new_password": "N3w-Passw0rd!"}).Do().
 			ExpectBody(400, `{"current_password":["Invalid password."]}`)
 		s.Post("/auth/users/set_password/").Token(u.Token).JSON(map[string]string{"current_password": apptest.Password, "new_password": "N3w-Passw0rd!", "re_new_password": "N3w-Passw0rd!"}).Do().Expect(204)
 		s.Post("/auth/token/login/").JSON(map[string]string{"username": "changer", "password": "N3w-Passw0rd!"}).Do().Expect(200)
+		// djoser keeps the caller's token on a password change; JWTs issued
+		// under the old password stop working.
+		s.Get("/myprofile/").Token(u.Token).Do().Expect(200)
+		s.Get("/myprofile/").Bearer(jwt).Do().ExpectBody(401, `{"detail":"Invalid token."}`)
+		s.Get("/myprofile/").Bearer(s.JWT(u)).Do().Expect(200)
 
 		s.Patch("/auth/users/me/").Token(u.Token).JSON(map[string]string{"email": "new@example.com", "username": "ignored"}).Do().
 			ExpectBody(200, `{"email":"new@example.com","id":1,"username":"changer"}`)

@@ -33,6 +33,15 @@ func TestDjangoPasswordImport(t *testing.T) {
 			t.Fatalf("hash after login: %q", got.PasswordHash)
 		}
 		s.Post("/auth/token/login/").JSON(map[string]string{"username": "legacy", "password": apptest.Password}).Do().Expect(200)
+
+		// A JWT login that rehashes issues tokens bound to the new hash.
+		legacy := &store.User{Username: "legacy2", Email: "legacy2@example.com", PasswordHash: djangoHash, Timezone: "UTC", IsActive: true, DateJoined: time.Now()}
+		if err := s.Store.Tx(ctx, func(q *store.Q) error { return q.CreateUser(ctx, legacy) }); err != nil {
+			t.Fatal(err)
+		}
+		var login struct{ Tokens struct{ Access string } }
+		s.Post("/api/auth/login/").JSON(map[string]string{"email": legacy.Email, "password": apptest.Password}).Do().Expect(200).Decode(&login)
+		s.Get("/myprofile/").Bearer(login.Tokens.Access).Do().Expect(200)
 	})
 }
 

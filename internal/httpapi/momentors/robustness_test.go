@@ -140,7 +140,7 @@ func TestNoSecretsInTheDatabase(t *testing.T) {
 		mail := s.SMTP.Messages()[0]
 		link := resetLink.FindStringSubmatch(mail.Text)
 		resetToken := link[3]
-		access, refresh, _ := s.App.Accounts.IssueJWT(&store.User{ID: u.ID})
+		access, refresh, _ := s.App.Accounts.IssueJWT(context.Background(), u.ID)
 		s.Get("/myprofile/").Bearer(access).Do().Expect(200)
 
 		secrets := []string{apptest.Password, u.Token, resetToken, access, refresh}

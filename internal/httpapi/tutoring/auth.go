@@ -37,7 +37,7 @@ func (s *Surface) login(w http.ResponseWriter, r *http.Request) {
 		s.rd.Error(w, r, err)
 		return
 	}
-	access, refresh, err := s.Accounts.IssueJWT(u)
+	access, refresh, err := s.Accounts.IssueJWT(r.Context(), u.ID)
 	if err != nil {
 		s.rd.Error(w, r, err)
 		return
