@@ -8,6 +8,7 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"strings"
 )
 
@@ -109,10 +110,17 @@ func ReadInput(r *http.Request) (*Input, error) {
 		return in, nil
 	case mt == "application/x-www-form-urlencoded":
 		in.form = true
-		if err := r.ParseForm(); err != nil {
+		// Read here rather than by ParseForm, which ignores the body of a
+		// DELETE; DRF clients send contact_id that way too.
+		data, err := io.ReadAll(r.Body)
+		if err != nil {
 			return nil, bodyErr(err)
 		}
-		for k, v := range r.PostForm {
+		values, err := url.ParseQuery(string(data))
+		if err != nil {
+			return nil, &Malformed{Detail: "Malformed request body - " + err.Error()}
+		}
+		for k, v := range values {
 			in.fields[k] = formValue(v)
 		}
 		return in, nil
