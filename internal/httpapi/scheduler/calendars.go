@@ -229,8 +229,17 @@ func (s *Surface) updateCalendar(w http.ResponseWriter, r *http.Request, u *acco
 	if !ok {
 		return
 	}
-	f, ok := s.form(w, r)
-	if !ok {
+	// Who may act comes before what was sent: someone else's calendar is
+	// 404, as on GET, whatever the body holds.
+	fail := func(err error) {
+		if _, cerr := s.Meetings.Calendar(r.Context(), u, id); cerr != nil {
+			err = cerr
+		}
+		s.rd.Error(w, r, err)
+	}
+	f, err := readForm(r)
+	if err != nil {
+		fail(err)
 		return
 	}
 	ch := meetings.CalendarChange{
@@ -246,7 +255,7 @@ func (s *Surface) updateCalendar(w http.ResponseWriter, r *http.Request, u *acco
 		ch.AddSlots = readSlots(f, "add_availabilities", raw)
 	}
 	if err := f.Err(); err != nil {
-		s.rd.Error(w, r, err)
+		fail(err)
 		return
 	}
 	v, err := s.Meetings.UpdateCalendar(r.Context(), u, id, ch)

@@ -33,6 +33,12 @@ func TestCalendarAndLinkCheckedBeforeBody(t *testing.T) {
 		s.Post(confirm).Bearer(other).JSON(map[string]any{"finalized_schedule": []any{map[string]any{"contact_id": ann, "start_time": "soon", "end_time": "later"}}}).Do().
 			ExpectBody(403, forbidden)
 		s.Post(confirm).Bearer(other).JSON(`[1]`).Do().ExpectBody(403, forbidden)
+		details := fmt.Sprintf("/schedules/calendars/%d/details/", id)
+		for _, body := range []any{`{`, `[1]`, map[string]any{"meeting_length": "long"}, map[string]any{"add_availabilities": []any{map[string]any{"date": "soon"}}}, map[string]any{"name": "Mine"}} {
+			s.Put(details).Bearer(other).JSON(body).Do().ExpectBody(404, `{"detail":"Not found."}`)
+		}
+		s.Put("/schedules/calendars/999/details/").Bearer(tok).JSON(map[string]any{"meeting_length": "long"}).Do().ExpectBody(404, `{"detail":"Not found."}`)
+		s.Put(details).Bearer(tok).JSON(map[string]any{"meeting_length": "long"}).Do().Expect(400)
 		bad := fmt.Sprintf("/schedules/calendars/%d/respond/%s/", id, strings.Repeat("A", 43))
 		for _, body := range []any{`{`, `[1]`, map[string]any{}, map[string]any{"availability": []any{map[string]any{"start_time": "soon"}}}} {
 			s.Post(bad).JSON(body).Do().ExpectBody(404, `{"detail":"Not found."}`)
