@@ -401,3 +401,116 @@ func TestPostgresOutage(t *testing.T) {
 		s.Post("/auth/token/login/").JSON(map[string]string{"username": "steady", "password": apptest.Password}).Do().Expect(200)
 	})
 }
+
+// TestPostgresStopped stops the PostgreSQL server itself under a running
+// mentord process: /readyz fails, requests get a clean 503, and once the
+// server is started again mentord serves reads and writes without a
+// restart. Every other test on that server would lose its connections too,
+// so it runs only when given the commands to stop and start it, which
+// .ci/run does in a step of its own after the other tests.
+func TestPostgresStopped(t *testing.T) {
+	stop, start := os.Getenv("MENTORD_FAULT_PG_STOP"), os.Getenv("MENTORD_FAULT_PG_START")
+	if stop == "" || start == "" {
+		t.Skip("MENTORD_FAULT_PG_STOP and MENTORD_FAULT_PG_START are not set (.ci/run sets them: this test stops the PostgreSQL server)")
+	}
+	databaseURL := storetest.URL(t, store.Postgres)
+	bin, err := buildServer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	shell := func(command string) error {
+		out, err := exec.Command("sh", "-c", command).CombinedOutput()
+		if err != nil {
+			return fmt.Errorf("%s: %v\n%s", command, err, out)
+		}
+		return nil
+	}
+	env := []string{"DATABASE_URL=" + databaseURL, "SECRET_KEY=fault-test-secret", "DEBUG=False", "EMAIL_BACKEND=file",
+		"EMAIL_FILE_PATH=" + t.TempDir(), "MEDIA_ROOT=" + t.TempDir(), "RATE_LIMIT_LOGIN=0", "RATE_LIMIT_SIGNUP=0"}
+	srv := startServer(t, bin, env, freePort(t))
+
+	client := &http.Client{Timeout: 10 * time.Second}
+	call := func(method, path, token, body string) (int, http.Header, string) {
+		req, _ := http.NewRequest(method, "http://"+srv.addr+path, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		if token != "" {
+			req.Header.Set("Authorization", "Token "+token)
+		}
+		res, err := client.Do(req)
+		if err != nil {
+			t.Fatalf("%s %s: %v", method, path, err)
+		}
+		defer res.Body.Close()
+		raw, _ := io.ReadAll(res.Body)
+		return res.StatusCode, res.Header, string(raw)
+	}
+	if status, _, body := call("POST", "/auth/users/", "", `{"username":"steady","email":"steady@example.com","password":"`+apptest.Password+`","re_password":"`+apptest.Password+`"}`); status != 201 {
+		t.Fatalf("sign-up: %d %s", status, body)
+	}
+	login := func() (string, int) {
+		status, _, body := call("POST", "/auth/token/login/", "", `{"username":"steady","password":"`+apptest.Password+`"}`)
+		var out struct {
+			AuthToken string `json:"auth_token"`
+		}
+		json.Unmarshal([]byte(body), &out)
+		return out.AuthToken, status
+	}
+	token, status := login()
+	if status != 200 || token == "" {
+		t.Fatalf("login: %d", status)
+	}
+
+	if err := shell(stop); err != nil {
+		t.Fatal(err)
+	}
+	// Whatever happens below, the server is started again for the tests
+	// and clean-ups that follow.
+	t.Cleanup(func() { shell(start) })
+
+	waitFor := func(what string, ok func() bool) {
+		t.Helper()
+		deadline := time.Now().Add(30 * time.Second)
+		for !ok() {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: not within 30 s\n%s", what, srv.logs.String())
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	waitFor("/readyz reporting the database down", func() bool {
+		status, _, body := call("GET", "/readyz", "", "")
+		return status == 503 && strings.Contains(body, `"database":"unreachable"`)
+	})
+	const unavailable = `{"detail":"The service is temporarily unavailable. Try again shortly."}`
+	for _, c := range []struct{ method, path, token, body string }{
+		{"GET", "/myprofile/", token, ""},
+		{"PATCH", "/myprofile/", token, `{"first_name":"Lost"}`},
+		{"POST", "/auth/token/login/", "", `{"username":"steady","password":"` + apptest.Password + `"}`},
+	} {
+		status, header, body := call(c.method, c.path, c.token, c.body)
+		if status != 503 || header.Get("Retry-After") == "" || body != unavailable {
+			t.Errorf("%s %s while PostgreSQL is stopped: %d %q (Retry-After %q)", c.method, c.path, status, body, header.Get("Retry-After"))
+		}
+	}
+
+	if err := shell(start); err != nil {
+		t.Fatal(err)
+	}
+	waitFor("serving again after PostgreSQL started", func() bool {
+		status, _, _ := call("GET", "/myprofile/", token, "")
+		return status == 200
+	})
+	if status, _, body := call("GET", "/readyz", "", ""); status != 200 {
+		t.Fatalf("readyz after the restart: %d %s", status, body)
+	}
+	// The write refused while PostgreSQL was down did not land; new ones do.
+	if _, _, body := call("GET", "/myprofile/", token, ""); strings.Contains(body, "Lost") {
+		t.Fatalf("a refused write was stored: %s", body)
+	}
+	if status, _, body := call("PATCH", "/myprofile/", token, `{"first_name":"Back"}`); status != 200 || !strings.Contains(body, `"first_name":"Back"`) {
+		t.Fatalf("write after the restart: %d %s", status, body)
+	}
+	if again, status := login(); status != 200 || again != token {
+		t.Fatalf("login after the restart: %d, same token %v", status, again == token)
+	}
+}
