@@ -225,8 +225,10 @@ func (s *Surface) readBody(w http.ResponseWriter, r *http.Request, full bool) (g
 		return out, false
 	}
 	if raw, ok := f.Value("quota"); ok {
+		// In JSON a quota must be a number, as the original's schema said;
+		// a form has only strings, so there its digits are the number.
 		n, valid := drf.ParseInt(raw)
-		if _, isStr := raw.(string); isStr || !valid {
+		if _, isStr := raw.(string); (isStr && !in.IsForm()) || !valid {
 			s.rd.Error(w, r, errs.BadRequest("invalid_quota", "quota must be a whole number"))
 			return out, false
 		}

@@ -131,6 +131,16 @@ func TestQuotaWalkThrough(t *testing.T) {
 		s.Post("/user/logout").Cookie("auth", sc).Do().ExpectBody(200, `{"success":true,"message":"successfully logout user"}`)
 		book(sc, mentor.ID, 2).Expect(401)
 		s.Get("/session/nope").Do().ExpectBody(404, `{"success":false,"message":"not found"}`)
+
+		// JSON wants a number; a form's digits are one.
+		s.Post("/session/api/addSession").Cookie("auth", mc).JSON(`{"scheduledAt": "2030-10-03T14:30:00Z", "quota": "5"}`).Do().
+			ExpectBody(400, `{"success":false,"message":"quota must be a whole number"}`)
+		s.Post("/session/api/addSession").Cookie("auth", mc).Raw("application/x-www-form-urlencoded", []byte("scheduledAt=2030-10-03T14:30:00Z&quota=x")).Do().
+			ExpectBody(400, `{"success":false,"message":"quota must be a whole number"}`)
+		form := s.Post("/session/api/addSession").Cookie("auth", mc).Raw("application/x-www-form-urlencoded", []byte("scheduledAt=2030-10-03T14:30:00Z&quota=4")).Do().Expect(200).Obj()
+		if data := form["data"].(map[string]any); data["quota"] != 4.0 || data["remaining"] != 4.0 {
+			t.Fatalf("add by form: %v", form)
+		}
 	})
 }
 
