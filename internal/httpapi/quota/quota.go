@@ -351,7 +351,7 @@ func (s *Surface) book(w http.ResponseWriter, r *http.Request, u *accounts.User)
 	}
 	raw, _ := in.Get("session_id")
 	n, ok := drf.ParseInt(raw)
-	if _, isStr := raw.(string); isStr || !ok || n < 1 {
+	if _, isStr := raw.(string); (isStr && !in.IsForm()) || !ok || n < 1 { // as quota in readBody
 		s.rd.Error(w, r, errs.BadRequest("invalid_session_id", "session_id must be a number greater than or equal to 1"))
 		return
 	}

@@ -141,6 +141,12 @@ func TestQuotaWalkThrough(t *testing.T) {
 		if data := form["data"].(map[string]any); data["quota"] != 4.0 || data["remaining"] != 4.0 {
 			t.Fatalf("add by form: %v", form)
 		}
+		formID := fmt.Sprintf("%.0f", form["data"].(map[string]any)["id"])
+		formCookie := cookieLogin(t, s, s.Mentee("former").Email)
+		bookPath := fmt.Sprintf("/session/api/student/bookSession/%d", mentor.ID)
+		s.Post(bookPath).Cookie("auth", formCookie).Raw("application/x-www-form-urlencoded", []byte("session_id=one")).Do().
+			ExpectBody(400, `{"success":false,"message":"session_id must be a number greater than or equal to 1"}`)
+		s.Post(bookPath).Cookie("auth", formCookie).Raw("application/x-www-form-urlencoded", []byte("session_id="+formID)).Do().Expect(200)
 	})
 }
 
