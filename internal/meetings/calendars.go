@@ -308,17 +308,25 @@ func (s *Service) Calendar(ctx context.Context, owner *User, id int64) (*View, e
 	return s.view(ctx, s.store.Q, c)
 }
 
+// CheckEdit reports why the owner may not edit the calendar, or nil: the
+// check UpdateCalendar makes before it looks at the change (someone else's
+// calendar is missing to them, as on reading it).
+func (s *Service) CheckEdit(ctx context.Context, owner *User, id int64) error {
+	_, err := ownCalendar(ctx, s.store.Q, owner, id, false, false)
+	return err
+}
+
 // UpdateCalendar changes a calendar that is not finalized. New invitees are
 // e-mailed; removing invitees or slots that are not there is ignored.
 func (s *Service) UpdateCalendar(ctx context.Context, owner *User, id int64, ch CalendarChange) (*View, error) {
-	if ch.Empty() {
-		return nil, errs.NonField("no_input", "No input.")
-	}
 	var view *View
 	err := s.store.Tx(ctx, func(q *store.Q) error {
 		c, err := ownCalendar(ctx, q, owner, id, true, false)
 		if err != nil {
 			return err
+		}
+		if ch.Empty() {
+			return errs.NonField("no_input", "No input.")
 		}
 		if c.Finalized {
 			return errs.BadRequest("finalized", MsgFinalized)

@@ -35,17 +35,31 @@ type Proposal struct {
 
 var errAlreadyFinalized = errs.NotFound("already_finalized", "Calendar is already finalized")
 
+// finalizable loads a calendar that the owner may propose for or finalize:
+// theirs (someone else's is 403) and not finalized yet (404).
+func finalizable(ctx context.Context, q *store.Q, owner *User, id int64, lock bool) (*Calendar, error) {
+	c, err := ownCalendar(ctx, q, owner, id, lock, true)
+	if err == nil && c.Finalized {
+		return nil, errAlreadyFinalized
+	}
+	return c, err
+}
+
+// CheckFinalize reports why the owner may not finalize the calendar, or nil:
+// the checks Finalize makes before it looks at the schedule.
+func (s *Service) CheckFinalize(ctx context.Context, owner *User, id int64) error {
+	_, err := finalizable(ctx, s.store.Q, owner, id, false)
+	return err
+}
+
 // Propose computes the best schedules for a calendar that is not finalized:
 // the owner's slots cut into meeting_length blocks, each given to at most
 // one invitee who answered and whose answer holds it, the most invitees
 // scheduled, then the best preferences, then the earliest times.
 func (s *Service) Propose(ctx context.Context, owner *User, id int64) (*Proposal, error) {
-	c, err := ownCalendar(ctx, s.store.Q, owner, id, false, true)
+	c, err := finalizable(ctx, s.store.Q, owner, id, false)
 	if err != nil {
 		return nil, err
-	}
-	if c.Finalized {
-		return nil, errAlreadyFinalized
 	}
 	v, err := s.view(ctx, s.store.Q, c)
 	if err != nil {
@@ -126,12 +140,9 @@ func finalErr(msg string) error { return errs.BadRequest("invalid_schedule", msg
 func (s *Service) Finalize(ctx context.Context, owner *User, id int64, in []FinalItem) ([]Meeting, error) {
 	var out []Meeting
 	err := s.store.Tx(ctx, func(q *store.Q) error {
-		c, err := ownCalendar(ctx, q, owner, id, true, true)
+		c, err := finalizable(ctx, q, owner, id, true)
 		if err != nil {
 			return err
-		}
-		if c.Finalized {
-			return errAlreadyFinalized
 		}
 		v, err := s.view(ctx, q, c)
 		if err != nil {

@@ -1,6 +1,7 @@
 package scheduler
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -223,20 +224,27 @@ func (s *Surface) details(w http.ResponseWriter, r *http.Request, u *accounts.Us
 	httpapi.WriteJSON(w, http.StatusOK, detailsJSON(v))
 }
 
+// accessFirst returns how to answer an error found in a request's body:
+// who may act comes before what was sent, so when check finds the caller
+// may not act on the calendar at all, that is the answer instead.
+func (s *Surface) accessFirst(w http.ResponseWriter, r *http.Request, u *accounts.User, id int64,
+	check func(context.Context, *accounts.User, int64) error) func(error) {
+	return func(err error) {
+		if denied := check(r.Context(), u, id); denied != nil {
+			err = denied
+		}
+		s.rd.Error(w, r, err)
+	}
+}
+
 // PUT (or PATCH) /schedules/calendars/<id>/details/
 func (s *Surface) updateCalendar(w http.ResponseWriter, r *http.Request, u *accounts.User) {
 	id, ok := s.calendarID(w, r)
 	if !ok {
 		return
 	}
-	// Who may act comes before what was sent: someone else's calendar is
-	// 404, as on GET, whatever the body holds.
-	fail := func(err error) {
-		if _, cerr := s.Meetings.Calendar(r.Context(), u, id); cerr != nil {
-			err = cerr
-		}
-		s.rd.Error(w, r, err)
-	}
+	// Someone else's calendar is 404, as on GET, whatever the body holds.
+	fail := s.accessFirst(w, r, u, id, s.Meetings.CheckEdit)
 	f, err := readForm(r)
 	if err != nil {
 		fail(err)
@@ -385,15 +393,8 @@ func (s *Surface) finalize(w http.ResponseWriter, r *http.Request, u *accounts.U
 	if !ok {
 		return
 	}
-	// Ownership and state first, so the answer does not depend on the
-	// body: someone else's calendar is 403 and a finalized one 404 whatever
-	// was sent (Propose makes exactly those checks).
-	fail := func(err error) {
-		if _, perr := s.Meetings.Propose(r.Context(), u, id); perr != nil {
-			err = perr
-		}
-		s.rd.Error(w, r, err)
-	}
+	// Someone else's calendar is 403 and a finalized one 404 whatever was sent.
+	fail := s.accessFirst(w, r, u, id, s.Meetings.CheckFinalize)
 	f, err := readForm(r)
 	if err != nil {
 		fail(err)

@@ -34,7 +34,7 @@ func TestCalendarAndLinkCheckedBeforeBody(t *testing.T) {
 			ExpectBody(403, forbidden)
 		s.Post(confirm).Bearer(other).JSON(`[1]`).Do().ExpectBody(403, forbidden)
 		details := fmt.Sprintf("/schedules/calendars/%d/details/", id)
-		for _, body := range []any{`{`, `[1]`, map[string]any{"meeting_length": "long"}, map[string]any{"add_availabilities": []any{map[string]any{"date": "soon"}}}, map[string]any{"name": "Mine"}} {
+		for _, body := range []any{`{`, `[1]`, map[string]any{}, map[string]any{"meeting_length": "long"}, map[string]any{"add_availabilities": []any{map[string]any{"date": "soon"}}}, map[string]any{"name": "Mine"}} {
 			s.Put(details).Bearer(other).JSON(body).Do().ExpectBody(404, `{"detail":"Not found."}`)
 		}
 		s.Put("/schedules/calendars/999/details/").Bearer(tok).JSON(map[string]any{"meeting_length": "long"}).Do().ExpectBody(404, `{"detail":"Not found."}`)
