@@ -198,6 +198,16 @@ func fullName(u *accounts.User) string {
 	return u.Username
 }
 
+// wholeNumber reads a number field of in. In JSON it must be a number, as
+// the original's schema said; a form has only text, so there its digits are
+// the number.
+func wholeNumber(in *httpapi.Input, raw any) (int, bool) {
+	if _, isStr := raw.(string); isStr && !in.IsForm() {
+		return 0, false
+	}
+	return drf.ParseInt(raw)
+}
+
 // readBody reads scheduledAt and quota (and the optional title, description
 // and field); with full, scheduledAt and quota are required.
 func (s *Surface) readBody(w http.ResponseWriter, r *http.Request, full bool) (groups.Input, bool) {
@@ -225,10 +235,8 @@ func (s *Surface) readBody(w http.ResponseWriter, r *http.Request, full bool) (g
 		return out, false
 	}
 	if raw, ok := f.Value("quota"); ok {
-		// In JSON a quota must be a number, as the original's schema said;
-		// a form has only strings, so there its digits are the number.
-		n, valid := drf.ParseInt(raw)
-		if _, isStr := raw.(string); (isStr && !in.IsForm()) || !valid {
+		n, valid := wholeNumber(in, raw)
+		if !valid {
 			s.rd.Error(w, r, errs.BadRequest("invalid_quota", "quota must be a whole number"))
 			return out, false
 		}
@@ -350,8 +358,8 @@ func (s *Surface) book(w http.ResponseWriter, r *http.Request, u *accounts.User)
 		return
 	}
 	raw, _ := in.Get("session_id")
-	n, ok := drf.ParseInt(raw)
-	if _, isStr := raw.(string); (isStr && !in.IsForm()) || !ok || n < 1 { // as quota in readBody
+	n, ok := wholeNumber(in, raw)
+	if !ok || n < 1 {
 		s.rd.Error(w, r, errs.BadRequest("invalid_session_id", "session_id must be a number greater than or equal to 1"))
 		return
 	}
