@@ -46,6 +46,7 @@ type MentorInput struct {
 	AboutMe    *string
 	Skills     []string // nil when not sent
 	TeamNumber *int
+	Unread     *errs.Invalid // see SignUp.Unread
 }
 
 // NormalizeSkills trims, de-duplicates (ignoring case, first wins) and
@@ -86,7 +87,7 @@ func NormalizeSkills(v *errs.Invalid, field string, raw []string) []string {
 }
 
 func checkTeamNumber(v *errs.Invalid, n *int) {
-	if n == nil {
+	if n == nil || v.Has("team_number") {
 		return
 	}
 	if *n < 0 {
@@ -97,19 +98,21 @@ func checkTeamNumber(v *errs.Invalid, n *int) {
 }
 
 func (s *Service) applyMentor(m *Mentor, in MentorInput, requireSkills bool) error {
-	v := &errs.Invalid{}
-	if in.AboutMe != nil {
+	v := errs.Begin(in.Unread)
+	if in.AboutMe != nil && !v.Has("about_me") {
 		if utf8.RuneCountInString(*in.AboutMe) > MaxAboutMe {
 			v.Add("about_me", CodeMaxLength, msgMaxLength(MaxAboutMe))
 		} else {
 			m.AboutMe = *in.AboutMe
 		}
 	}
-	if in.Skills != nil {
+	switch {
+	case v.Has("skills"):
+	case in.Skills != nil:
 		if skills := NormalizeSkills(v, "skills", in.Skills); skills != nil {
 			m.Skills = skills
 		}
-	} else if requireSkills {
+	case requireSkills:
 		v.Add("skills", CodeRequired, MsgRequired)
 	}
 	checkTeamNumber(v, in.TeamNumber)

@@ -50,6 +50,9 @@ var usernamePattern = regexp.MustCompile(`^[\p{L}\p{N}_.@+-]+$`)
 
 // checkUsername validates a username and returns it lower-cased.
 func checkUsername(v *errs.Invalid, field string, raw *string) string {
+	if v.Has(field) {
+		return ""
+	}
 	if raw == nil {
 		v.Add(field, CodeRequired, MsgRequired)
 		return ""
@@ -96,6 +99,9 @@ func ValidEmail(s string) bool {
 
 // checkEmail validates a required e-mail address.
 func checkEmail(v *errs.Invalid, field string, raw *string) string {
+	if v.Has(field) {
+		return ""
+	}
 	if raw == nil {
 		v.Add(field, CodeRequired, MsgRequired)
 		return ""

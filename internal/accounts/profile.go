@@ -30,8 +30,9 @@ type ProfileUpdate struct {
 	IsMentor    *bool
 	IsMentee    *bool
 	IsActive    *bool
-	Photo       io.Reader // a new profile photo
-	RemovePhoto bool      // drop the current photo
+	Photo       io.Reader     // a new profile photo
+	RemovePhoto bool          // drop the current photo
+	Unread      *errs.Invalid // see SignUp.Unread
 }
 
 const nameMax = 75
@@ -46,9 +47,9 @@ func (s *Service) UpdateProfile(ctx context.Context, userID int64, in ProfileUpd
 	if err != nil {
 		return nil, err
 	}
-	v := &errs.Invalid{}
+	v := errs.Begin(in.Unread)
 	setName := func(field string, val *string, dst *string) {
-		if val == nil {
+		if val == nil || v.Has(field) {
 			return
 		}
 		n := strings.TrimSpace(*val)
@@ -71,7 +72,7 @@ func (s *Service) UpdateProfile(ctx context.Context, userID int64, in ProfileUpd
 			u.Email = email
 		}
 	}
-	if in.PhoneNumber != nil {
+	if in.PhoneNumber != nil && !v.Has("phone_number") {
 		if strings.TrimSpace(*in.PhoneNumber) == "" {
 			u.PhoneNumber = nil
 		} else if p, ok := normalizePhone(*in.PhoneNumber); !ok {
@@ -84,7 +85,7 @@ func (s *Service) UpdateProfile(ctx context.Context, userID int64, in ProfileUpd
 			u.PhoneNumber = &p
 		}
 	}
-	if in.Timezone != nil {
+	if in.Timezone != nil && !v.Has("timezone") {
 		tz := strings.TrimSpace(*in.Timezone)
 		if !ValidTimezone(tz) {
 			v.Add("timezone", CodeInvalidChoice, fmt.Sprintf("%q is not a valid choice.", *in.Timezone))

@@ -97,21 +97,15 @@ func humanDuration(d time.Duration) string {
 // ResetConfirm is the second step of a password reset.
 type ResetConfirm struct {
 	UID, Token, NewPassword, Confirm *string
+	Unread                           *errs.Invalid // see SignUp.Unread
 }
 
 // ConfirmPasswordReset sets a new password with a token from a reset e-mail.
 // The token works once; success also retires the user's other reset links
 // and logs out their DRF-style token.
 func (s *Service) ConfirmPasswordReset(ctx context.Context, in ResetConfirm) error {
-	v := &errs.Invalid{}
-	for _, f := range []struct {
-		name string
-		val  *string
-	}{{"uid", in.UID}, {"token", in.Token}, {"new_password", in.NewPassword}, {"re_new_password", in.Confirm}} {
-		if f.val == nil {
-			v.Add(f.name, CodeRequired, MsgRequired)
-		}
-	}
+	v := errs.Begin(in.Unread)
+	requireAll(v, []namedValue{{"uid", in.UID}, {"token", in.Token}, {"new_password", in.NewPassword}, {"re_new_password", in.Confirm}})
 	if err := v.Err(); err != nil {
 		return err
 	}

@@ -29,6 +29,9 @@ type SignUp struct {
 	ConfirmField    string  // when set, PasswordConfirm is required and reported under this name
 	FirstName       string
 	LastName        string
+	// Unread are the problems the surface found reading the input; they
+	// are reported together with these checks (see errs.Begin).
+	Unread *errs.Invalid
 }
 
 // SignUp creates an account after the checks djoser makes, in its order:
@@ -43,15 +46,17 @@ func (s *Service) CreateSuperuser(ctx context.Context, username, email, password
 }
 
 func (s *Service) createUser(ctx context.Context, in SignUp, super bool) (*User, error) {
-	v := &errs.Invalid{}
+	v := errs.Begin(in.Unread)
 	email := checkEmail(v, "email", in.Email)
 	username := checkUsername(v, "username", in.Username)
-	if in.Password == nil {
+	switch {
+	case v.Has("password"):
+	case in.Password == nil:
 		v.Add("password", CodeRequired, MsgRequired)
-	} else if *in.Password == "" {
+	case *in.Password == "":
 		v.Add("password", CodeBlank, MsgBlank)
 	}
-	if in.ConfirmField != "" && in.PasswordConfirm == nil {
+	if in.ConfirmField != "" && in.PasswordConfirm == nil && !v.Has(in.ConfirmField) {
 		v.Add(in.ConfirmField, CodeRequired, MsgRequired)
 	}
 	if !v.Has("email") {
@@ -249,28 +254,41 @@ func (s *Service) DeleteAccount(ctx context.Context, userID int64) error {
 	return err
 }
 
+// PasswordChange is a change of one's own password; nil fields were not
+// sent.
+type PasswordChange struct {
+	Current, New, Confirm *string
+	Unread                *errs.Invalid // see SignUp.Unread
+}
+
 // ChangePassword sets a new password after checking the current one.
-func (s *Service) ChangePassword(ctx context.Context, u *User, current, newPassword, confirm *string) error {
-	v := &errs.Invalid{}
-	if newPassword == nil {
-		v.Add("new_password", CodeRequired, MsgRequired)
-	}
-	if confirm == nil {
-		v.Add("re_new_password", CodeRequired, MsgRequired)
-	}
-	if current == nil {
-		v.Add("current_password", CodeRequired, MsgRequired)
-	}
+func (s *Service) ChangePassword(ctx context.Context, u *User, in PasswordChange) error {
+	v := errs.Begin(in.Unread)
+	requireAll(v, []namedValue{{"new_password", in.New}, {"re_new_password", in.Confirm}, {"current_password", in.Current}})
 	if err := v.Err(); err != nil {
 		return err
 	}
-	if err := s.checkNewPassword(u, *newPassword, *confirm); err != nil {
+	if err := s.checkNewPassword(u, *in.New, *in.Confirm); err != nil {
 		return err
 	}
-	if err := verifyCurrent(u, "current_password", current, s.Argon2); err != nil {
+	if err := verifyCurrent(u, "current_password", in.Current, s.Argon2); err != nil {
 		return err
 	}
-	return s.store.Tx(ctx, func(q *store.Q) error { return q.SetPassword(ctx, u.ID, hashPassword(*newPassword, s.Argon2)) })
+	return s.store.Tx(ctx, func(q *store.Q) error { return q.SetPassword(ctx, u.ID, hashPassword(*in.New, s.Argon2)) })
+}
+
+type namedValue struct {
+	name string
+	val  *string
+}
+
+// requireAll reports each field that was not sent and is not reported yet.
+func requireAll(v *errs.Invalid, fields []namedValue) {
+	for _, f := range fields {
+		if f.val == nil && !v.Has(f.name) {
+			v.Add(f.name, CodeRequired, MsgRequired)
+		}
+	}
 }
 
 // checkNewPassword runs the password validators, then the retype check.

@@ -141,6 +141,9 @@ func (v *Invalid) AddNonField(code, text string) {
 
 // Has reports whether field already has a message.
 func (v *Invalid) Has(field string) bool {
+	if v == nil {
+		return false
+	}
 	for _, f := range v.Fields {
 		if f.Field == field {
 			return true
@@ -150,13 +153,24 @@ func (v *Invalid) Has(field string) bool {
 }
 
 // Empty reports whether nothing was recorded.
-func (v *Invalid) Empty() bool { return len(v.Fields) == 0 && len(v.NonField) == 0 }
+func (v *Invalid) Empty() bool { return v == nil || len(v.Fields) == 0 && len(v.NonField) == 0 }
 
 // Err returns v as an error, or nil when it is empty.
 func (v *Invalid) Err() error {
 	if v == nil || v.Empty() {
 		return nil
 	}
+	return v
+}
+
+// Begin starts a validation with the problems a surface already found
+// reading the input (nil when none), so that the domain's own findings are
+// reported with them in one answer, as DRF reports every bad field at once.
+// The result is a copy: unread is not changed. A field already in it is
+// not checked again, and nothing is written while it holds anything.
+func Begin(unread *Invalid) *Invalid {
+	v := &Invalid{}
+	v.Merge(unread)
 	return v
 }
 

@@ -99,11 +99,11 @@ type Input struct {
 	Field       *string
 	Start       *time.Time
 	Capacity    *int
+	Unread      *errs.Invalid // the surface's reading problems, reported with these checks (errs.Begin)
 }
 
-func (s *Service) apply(g *Session, in Input, creating bool) error {
-	v := &errs.Invalid{}
-	if in.Title != nil {
+func (s *Service) apply(v *errs.Invalid, g *Session, in Input, creating bool) error {
+	if in.Title != nil && !v.Has("title") {
 		t := strings.TrimSpace(*in.Title)
 		switch {
 		case t == "":
@@ -125,14 +125,14 @@ func (s *Service) apply(g *Session, in Input, creating bool) error {
 			g.Field = &f
 		}
 	}
-	if in.Start != nil {
+	if in.Start != nil && !v.Has("date") {
 		if !in.Start.After(s.clock.Now()) {
 			v.Add("date", CodeInPast, "Session date must be in the future")
 		} else {
 			g.Start = *in.Start
 		}
 	}
-	if in.Capacity != nil {
+	if in.Capacity != nil && !v.Has("capacity") {
 		switch c := *in.Capacity; {
 		case c < 1:
 			v.Add("capacity", CodeCapacityRange, "Ensure this value is greater than or equal to 1.")
@@ -152,21 +152,18 @@ func (s *Service) Create(ctx context.Context, caller *User, in Input) (*Session,
 	if !caller.IsMentor {
 		return nil, errs.Forbidden(CodeNotInstructor, "Only instructors can create sessions")
 	}
-	v := &errs.Invalid{}
+	v := errs.Begin(in.Unread)
 	for _, req := range []struct {
 		name string
 		ok   bool
 	}{{"title", in.Title != nil}, {"description", in.Description != nil}, {"date", in.Start != nil}, {"capacity", in.Capacity != nil}} {
-		if !req.ok {
+		if !req.ok && !v.Has(req.name) {
 			v.Add(req.name, CodeRequired, "This field is required.")
 		}
 	}
-	if err := v.Err(); err != nil {
-		return nil, err
-	}
 	now := s.clock.Now()
 	g := &Session{CreatorID: caller.ID, Status: store.GroupUpcoming, CreatedAt: now, UpdatedAt: now, Creator: *caller}
-	if err := s.apply(g, in, true); err != nil {
+	if err := s.apply(v, g, in, true); err != nil {
 		return nil, err
 	}
 	if err := s.store.Tx(ctx, func(q *store.Q) error { return q.CreateGroupSession(ctx, g) }); err != nil {
@@ -227,7 +224,7 @@ func (s *Service) Update(ctx context.Context, caller *User, id int64, in Input) 
 			return errs.BadRequest(CodeFrozen, "Cannot update completed or cancelled sessions")
 		}
 		before := *g
-		if err := s.apply(g, in, false); err != nil {
+		if err := s.apply(errs.Begin(in.Unread), g, in, false); err != nil {
 			return err
 		}
 		g.UpdatedAt = s.clock.Now()

@@ -76,6 +76,7 @@ func fullName(first, last string) string { return strings.TrimSpace(first + " " 
 // ContactInput is a new contact or a change; nil fields are not set.
 type ContactInput struct {
 	FirstName, LastName, Email *string
+	Unread                     *errs.Invalid // the surface's reading problems, reported with these checks (errs.Begin)
 }
 
 // Contacts lists the owner's contacts.
@@ -84,6 +85,9 @@ func (s *Service) Contacts(ctx context.Context, owner *User) ([]Contact, error) 
 }
 
 func checkName(v *errs.Invalid, field string, raw *string, required bool) string {
+	if v.Has(field) {
+		return ""
+	}
 	if raw == nil {
 		if required {
 			v.Add(field, "required", "This field is required.")
@@ -101,14 +105,14 @@ func checkName(v *errs.Invalid, field string, raw *string, required bool) string
 }
 
 func (s *Service) checkContact(ctx context.Context, q *store.Q, owner *User, k *Contact, in ContactInput, creating bool) error {
-	v := &errs.Invalid{}
+	v := errs.Begin(in.Unread)
 	if in.FirstName != nil || creating {
 		k.FirstName = checkName(v, "first_Name", in.FirstName, creating)
 	}
 	if in.LastName != nil || creating {
 		k.LastName = checkName(v, "last_Name", in.LastName, creating)
 	}
-	if in.Email != nil || creating {
+	if (in.Email != nil || creating) && !v.Has("email") {
 		switch {
 		case in.Email == nil:
 			v.Add("email", "required", "This field is required.")
@@ -168,7 +172,7 @@ func (s *Service) UpdateContact(ctx context.Context, owner *User, id int64, in C
 		if k, err = ownContact(ctx, q, owner, id); err != nil {
 			return err
 		}
-		if in.FirstName == nil && in.LastName == nil && in.Email == nil {
+		if in.FirstName == nil && in.LastName == nil && in.Email == nil && in.Unread.Empty() {
 			return errs.NonField("no_input", "No input.")
 		}
 		if err := s.checkContact(ctx, q, owner, k, in, false); err != nil {

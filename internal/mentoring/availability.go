@@ -27,6 +27,7 @@ var errNotMentor = errs.Forbidden("not_mentor", "Only mentors can manage availab
 // AvailabilityInput is a posted span; nil fields were not sent.
 type AvailabilityInput struct {
 	Start, End *time.Time
+	Unread     *errs.Invalid // the surface's reading problems, reported with these checks (errs.Begin)
 }
 
 // MyAvailability lists the caller's availability that has not ended, by
@@ -64,20 +65,23 @@ func withStatus(avail []Availability, spans []store.SessionSpan) {
 // given; V2 stores consecutive 30-minute chunks of it. The checks and their
 // wording follow the original V1 and V2 serializers.
 func (s *Service) AddAvailability(ctx context.Context, caller *User, in AvailabilityInput, v2 bool) ([]Availability, error) {
-	v := &errs.Invalid{}
-	if in.Start == nil {
+	if !caller.IsMentor {
+		return nil, errNotMentor
+	}
+	v := errs.Begin(in.Unread)
+	if in.Start == nil && !v.Has("start_time") {
 		v.Add("start_time", "required", "This field is required.")
 	}
-	if in.End == nil {
+	if in.End == nil && !v.Has("end_time") {
 		v.Add("end_time", "required", "This field is required.")
+	}
+	now := s.clock.Now()
+	if !v2 && in.End != nil && !in.End.After(now) {
+		v.Add("end_time", "end_in_past", MsgEndInFuture) // V1's field validator
 	}
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	if !caller.IsMentor {
-		return nil, errNotMentor
-	}
-	now := s.clock.Now()
 	span := scheduling.Interval{Start: *in.Start, End: *in.End}
 	overlapMsg := MsgOverlapV1
 	if v2 {
@@ -85,8 +89,6 @@ func (s *Service) AddAvailability(ctx context.Context, caller *User, in Availabi
 		if !span.Start.After(now) {
 			return nil, errs.NonField("start_in_past", MsgStartInFuture)
 		}
-	} else if !span.End.After(now) {
-		return nil, errs.Field("end_time", "end_in_past", MsgEndInFuture)
 	}
 	if !span.Valid() {
 		return nil, errs.NonField("end_before_start", MsgEndAfterStart)

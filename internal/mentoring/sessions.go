@@ -31,7 +31,8 @@ var (
 type RequestInput struct {
 	AvailabilityID *int64
 	Start          *time.Time
-	Length         *int // minutes; 30 when not sent
+	Length         *int          // minutes; 30 when not sent
+	Unread         *errs.Invalid // the surface's reading problems, reported with these checks (errs.Begin)
 }
 
 func invalidChoice(field string, v any) error {
@@ -88,15 +89,15 @@ var errOverlap = errs.NonField("overlap", MsgOverlap)
 // succeed: both run under the same user-row locks (PostgreSQL) or the single
 // write lock (SQLite), and PostgreSQL's exclusion constraints back that up.
 func (s *Service) RequestSession(ctx context.Context, caller *User, in RequestInput) (*Session, error) {
-	v := &errs.Invalid{}
-	if in.AvailabilityID == nil {
+	v := errs.Begin(in.Unread)
+	if in.AvailabilityID == nil && !v.Has("mentor_availability") {
 		v.Add("mentor_availability", "required", "This field is required.")
 	}
-	if in.Start == nil {
+	if in.Start == nil && !v.Has("start_time") {
 		v.Add("start_time", "required", "This field is required.")
 	}
 	length := 30
-	if in.Length != nil {
+	if in.Length != nil && !v.Has("session_length") {
 		if !sessionLengths[*in.Length] {
 			v.Merge(invalidChoice("session_length", *in.Length).(*errs.Invalid))
 		} else {
@@ -173,6 +174,7 @@ type SessionChange struct {
 	AvailabilityID *int64
 	Start          *time.Time
 	Length         *int
+	Unread         *errs.Invalid // the surface's reading problems, reported with these checks (errs.Begin)
 }
 
 // ChangeSession applies a status transition or a reschedule:
@@ -186,15 +188,19 @@ type SessionChange struct {
 // request. When the mentee moves a confirmed session it needs the mentor's
 // confirmation again.
 func (s *Service) ChangeSession(ctx context.Context, caller *User, id int64, ch SessionChange) (*Session, error) {
-	if ch.Length != nil && !sessionLengths[*ch.Length] {
-		return nil, invalidChoice("session_length", *ch.Length)
-	}
-	if ch.Status != nil {
+	v := errs.Begin(ch.Unread)
+	if ch.Status != nil && !v.Has("status") {
 		switch *ch.Status {
 		case store.StatusPending, store.StatusConfirmed, store.StatusCanceled, store.StatusCompleted:
 		default:
-			return nil, invalidChoice("status", *ch.Status)
+			v.Merge(invalidChoice("status", *ch.Status).(*errs.Invalid))
 		}
+	}
+	if ch.Length != nil && !sessionLengths[*ch.Length] && !v.Has("session_length") {
+		v.Merge(invalidChoice("session_length", *ch.Length).(*errs.Invalid))
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
 	}
 	var result *Session
 	err := s.store.Tx(ctx, func(q *store.Q) error {

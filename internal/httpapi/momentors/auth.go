@@ -20,10 +20,7 @@ func (s *Surface) signUp(w http.ResponseWriter, r *http.Request) {
 		Password:        f.Raw("password", false),
 		PasswordConfirm: f.Raw("re_password", false),
 		ConfirmField:    "re_password",
-	}
-	if err := f.Err(); err != nil {
-		s.fail(w, r, err)
-		return
+		Unread:          f.Invalid(),
 	}
 	u, err := s.Accounts.SignUp(r.Context(), in)
 	if err != nil {
@@ -120,12 +117,9 @@ func (s *Surface) setPassword(w http.ResponseWriter, r *http.Request, u *account
 	if !ok {
 		return
 	}
-	current, next, confirm := f.Raw("current_password", false), f.Raw("new_password", false), f.Raw("re_new_password", false)
-	err := f.Err()
-	if err == nil {
-		err = s.Accounts.ChangePassword(r.Context(), u, current, next, confirm)
-	}
-	if err != nil {
+	in := accounts.PasswordChange{Current: f.Raw("current_password", false), New: f.Raw("new_password", false),
+		Confirm: f.Raw("re_new_password", false), Unread: f.Invalid()}
+	if err := s.Accounts.ChangePassword(r.Context(), u, in); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -162,13 +156,9 @@ func (s *Surface) resetPasswordConfirm(w http.ResponseWriter, r *http.Request) {
 	}
 	in := accounts.ResetConfirm{
 		UID: f.Raw("uid", false), Token: f.Raw("token", false),
-		NewPassword: f.Raw("new_password", false), Confirm: f.Raw("re_new_password", false),
+		NewPassword: f.Raw("new_password", false), Confirm: f.Raw("re_new_password", false), Unread: f.Invalid(),
 	}
-	err := f.Err()
-	if err == nil {
-		err = s.Accounts.ConfirmPasswordReset(r.Context(), in)
-	}
-	if err != nil {
+	if err := s.Accounts.ConfirmPasswordReset(r.Context(), in); err != nil {
 		s.fail(w, r, err)
 		return
 	}

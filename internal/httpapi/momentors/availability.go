@@ -134,11 +134,7 @@ func (s *Surface) availability(w http.ResponseWriter, r *http.Request, u *accoun
 	if !ok {
 		return
 	}
-	in := mentoring.AvailabilityInput{Start: f.DateTime("start_time", true), End: f.DateTime("end_time", true)}
-	if err := f.Err(); err != nil {
-		s.rd.ErrorList(w, r, err)
-		return
-	}
+	in := mentoring.AvailabilityInput{Start: f.DateTime("start_time", false), End: f.DateTime("end_time", false), Unread: f.Invalid()}
 	list, err := s.Mentoring.AddAvailability(r.Context(), u, in, v2)
 	if err != nil {
 		// Errors that are not about one field come back as a bare list, as

@@ -250,6 +250,7 @@ func mentorInput(f *drf.Form, full bool) accounts.MentorInput {
 		AboutMe:    f.Str("about_me", drf.Str{AllowBlank: true, Max: accounts.MaxAboutMe}),
 		Skills:     f.List("skills", full, true),
 		TeamNumber: f.Int("team_number", false),
+		Unread:     f.Invalid(),
 	}
 }
 
@@ -278,10 +279,6 @@ func (s *Surface) mentorInfoCreate(w http.ResponseWriter, r *http.Request, u *ac
 		return
 	}
 	in := mentorInput(f, true)
-	if err := f.Err(); err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	m, err := s.Accounts.CreateMentorProfile(r.Context(), u.ID, in)
 	if err != nil {
 		s.fail(w, r, err)
@@ -313,10 +310,6 @@ func (s *Surface) mentorInfoUpdate(w http.ResponseWriter, r *http.Request, u *ac
 			return
 		}
 		in := mentorInput(f, r.Method == http.MethodPut)
-		if err := f.Err(); err != nil {
-			s.fail(w, r, err)
-			return
-		}
 		m, err := s.Accounts.UpdateMentorProfile(ctx, u.ID, in, r.Method == http.MethodPut)
 		if err != nil {
 			s.fail(w, r, err)

@@ -50,10 +50,7 @@ func (s *Surface) myProfile(w http.ResponseWriter, r *http.Request, u *accounts.
 	} else if sent {
 		f.Fail("profile_photo", "invalid", "The submitted data was not a file. Check the encoding type on the form.")
 	}
-	if err := f.Err(); err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	in.Unread = f.Invalid()
 	updated, err := s.Accounts.UpdateProfile(r.Context(), u.ID, in)
 	if err != nil {
 		s.fail(w, r, err)

@@ -283,3 +283,30 @@ func TestSessionListsAndArchiveBoundary(t *testing.T) {
 		}
 	})
 }
+
+// TestEveryBadFieldAtOnce: a body with several bad fields gets a message for
+// each in one 400, as DRF reports them, and nothing is written.
+func TestEveryBadFieldAtOnce(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
+		s := apptest.Start(t, e, apptest.Options{Now: morning})
+		s.Post("/auth/users/").JSON(map[string]any{"username": []string{"x"}, "email": "nope", "re_password": "x"}).Do().
+			ExpectBody(400, `{"username":["Not a valid string."],"email":["Enter a valid email address."],"password":["This field is required."]}`)
+		mentee := s.Mentee("mia")
+		s.Patch("/myprofile/").Token(mentee.Token).JSON(map[string]any{"first_name": "Changed", "phone_number": "call me",
+			"timezone": "Mars/Olympus", "is_mentor": "maybe"}).Do().ExpectBody(400,
+			`{"is_mentor":["Must be a valid boolean."],"phone_number":["Enter a valid phone number."],"timezone":["\"Mars/Olympus\" is not a valid choice."]}`)
+		if p := s.Get("/myprofile/").Token(mentee.Token).Do().Expect(200).Obj(); p["first_name"] != "Mia" {
+			t.Fatalf("a refused PATCH changed the profile: %v", p)
+		}
+		s.Post("/sessionrequest/").Token(mentee.Token).JSON(map[string]any{"mentor_availability": "x", "start_time": "soon", "session_length": 45}).Do().
+			ExpectBody(400, `{"mentor_availability":["Incorrect type. Expected pk value, received str."],
+				"start_time":["Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]."],
+				"session_length":["\"45\" is not a valid choice."]}`)
+		mentor := s.SignUp("max")
+		s.Post("/mentorinfo/").Token(mentor.Token).JSON(map[string]any{"about_me": strings.Repeat("a", 1001), "skills": 5, "team_number": -1}).Do().
+			ExpectBody(400, `{"about_me":["Ensure this field has no more than 1000 characters."],
+				"skills":["Expected a list of items but got type \"int\"."],"team_number":["Ensure this value is greater than or equal to 0."]}`)
+		s.Post("/auth/users/set_password/").Token(mentor.Token).JSON(map[string]any{"new_password": []int{1}}).Do().
+			ExpectBody(400, `{"new_password":["Not a valid string."],"re_new_password":["This field is required."],"current_password":["This field is required."]}`)
+	})
+}

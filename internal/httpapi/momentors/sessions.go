@@ -79,13 +79,10 @@ func (s *Surface) requestSession(w http.ResponseWriter, r *http.Request, u *acco
 		return
 	}
 	in := mentoring.RequestInput{
-		AvailabilityID: f.PK("mentor_availability", true),
-		Start:          f.DateTime("start_time", true),
+		AvailabilityID: f.PK("mentor_availability", false),
+		Start:          f.DateTime("start_time", false),
 		Length:         readLength(f),
-	}
-	if err := f.Err(); err != nil {
-		s.fail(w, r, err)
-		return
+		Unread:         f.Invalid(),
 	}
 	sess, err := s.Mentoring.RequestSession(r.Context(), u, in)
 	if err != nil {
@@ -135,10 +132,7 @@ func (s *Surface) sessionDetail(w http.ResponseWriter, r *http.Request, u *accou
 		AvailabilityID: f.PK("mentor_availability", full),
 		Start:          f.DateTime("start_time", full),
 		Length:         readLength(f),
-	}
-	if err := f.Err(); err != nil {
-		s.fail(w, r, err)
-		return
+		Unread:         f.Invalid(),
 	}
 	sess, err := s.Mentoring.ChangeSession(ctx, u, id, ch)
 	if err != nil {

@@ -360,10 +360,8 @@ func (s *Surface) readInput(w http.ResponseWriter, r *http.Request, full bool) (
 			f.Fail("max_participants", "max_value", fmt.Sprintf("Ensure this value is less than or equal to %d.", maxParticipants))
 		}
 	}
-	if err := f.Err(); err != nil {
-		s.rd.Error(w, r, err)
-		return groups.Input{}, false
-	}
+	// The domain calls max_participants capacity; the renderer renames it back.
+	out.Unread = rename(f.Invalid(), map[string]string{"max_participants": "capacity"})
 	return out, true
 }
 

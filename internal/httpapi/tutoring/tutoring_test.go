@@ -304,3 +304,26 @@ func strPtr(v any) *string {
 	s, _ := v.(string)
 	return &s
 }
+
+// TestEveryBadFieldAtOnce: several bad fields, one 400 with a message each.
+func TestEveryBadFieldAtOnce(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
+		s := apptest.Start(t, e, apptest.Options{Now: t0})
+		inst := s.Mentor("john")
+		body := map[string]any{"title": strings.Repeat("t", 201), "description": "d", "date": at(-time.Hour), "max_participants": 30}
+		s.Post("/api/sessions/").Token(inst.Token).JSON(body).Do().ExpectBody(400, `{
+			"title":["Ensure this field has no more than 200 characters."],
+			"date":["Session date must be in the future"],
+			"max_participants":["Ensure this value is less than or equal to 20."]}`)
+		s.Post("/api/sessions/").Token(inst.Token).JSON(map[string]any{"date": "tomorrow", "max_participants": 1}).Do().ExpectBody(400, `{
+			"title":["This field is required."], "description":["This field is required."],
+			"date":["Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]."],
+			"max_participants":["Ensure this value is greater than or equal to 2."]}`)
+		id := int(s.Post("/api/sessions/").Token(inst.Token).JSON(session("Go", time.Hour, 5)).Do().Expect(201).Obj()["id"].(float64))
+		s.Patch(fmt.Sprintf("/api/sessions/%d/", id)).Token(inst.Token).JSON(map[string]any{"title": "", "date": at(-time.Minute), "max_participants": "many"}).Do().
+			ExpectBody(400, `{"title":["This field may not be blank."],"date":["Session date must be in the future"],"max_participants":["A valid integer is required."]}`)
+		if got := s.Get(fmt.Sprintf("/api/sessions/%d/", id)).Token(inst.Token).Do().Expect(200).Obj(); got["title"] != "Go" {
+			t.Fatalf("a refused PATCH changed the session: %v", got)
+		}
+	})
+}
