@@ -51,6 +51,7 @@ type CalendarInput struct {
 	Slots             []SlotInput
 	MeetingLength     *int
 	Timezone          *string
+	Unread            *errs.Invalid // the surface's reading problems, reported with these checks (errs.Begin)
 }
 
 // CalendarChange is an update; nil and empty fields change nothing.
@@ -62,12 +63,13 @@ type CalendarChange struct {
 	RemoveInvitees    []int64
 	AddSlots          []SlotInput
 	RemoveSlots       []int64
+	Unread            *errs.Invalid // see CalendarInput.Unread
 }
 
 // Empty reports whether the change asks for nothing.
 func (c CalendarChange) Empty() bool {
 	return c.Name == nil && c.Description == nil && c.Deadline == nil && c.MeetingLength == nil && c.AddInvitees == nil &&
-		c.RemoveInvitees == nil && c.AddSlots == nil && c.RemoveSlots == nil
+		c.RemoveInvitees == nil && c.AddSlots == nil && c.RemoveSlots == nil && c.Unread.Empty()
 }
 
 // View is a calendar with its slots, invitations and answers.
@@ -90,7 +92,9 @@ const (
 	MsgFinalized     = "Calendar has been finalized and can no longer be changed."
 )
 
-func (s *Service) location(name string) *time.Location {
+func (s *Service) location(name string) *time.Location { return zone(name) }
+
+func zone(name string) *time.Location {
 	loc, err := time.LoadLocation(name)
 	if err != nil {
 		return time.UTC
@@ -98,8 +102,29 @@ func (s *Service) location(name string) *time.Location {
 	return loc
 }
 
+// Location is the time zone of the calendar's wall-clock times.
+func Location(c *Calendar) *time.Location { return zone(c.Timezone) }
+
+// WallLayout writes a wall-clock time of a calendar's zone without a zone
+// suffix, as the scheduler's original API did.
+const WallLayout = "2006-01-02T15:04:05"
+
+// CivilOf is the wall-clock time of t in loc.
+func CivilOf(t time.Time, loc *time.Location) Civil {
+	l := t.In(loc)
+	return Civil{l.Year(), l.Month(), l.Day(), l.Hour(), l.Minute(), l.Second()}
+}
+
+// nameable reports whether the wall-clock time of t in loc stands for t
+// alone: not so in the hour repeated when clocks go back, whose wall-clock
+// times stand for the earlier instant.
+func nameable(t time.Time, loc *time.Location) bool { return CivilOf(t, loc).In(loc).Equal(t) }
+
 // toSlots checks owner slots (in loc) and turns them into stored slots.
 func (s *Service) toSlots(v *errs.Invalid, field string, in []SlotInput, loc *time.Location) []Slot {
+	if v.Has(field) {
+		return nil
+	}
 	today := s.clock.Now().In(loc)
 	todayDate := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)
 	var out []Slot
@@ -139,7 +164,7 @@ func (s *Service) checkFields(v *errs.Invalid, c *Calendar, name, description *s
 			c.Name = n
 		}
 	}
-	if description != nil {
+	if description != nil && !v.Has("description") {
 		d := strings.TrimSpace(*description)
 		switch {
 		case d == "":
@@ -150,14 +175,14 @@ func (s *Service) checkFields(v *errs.Invalid, c *Calendar, name, description *s
 			c.Description = d
 		}
 	}
-	if deadline != nil {
+	if deadline != nil && !v.Has("deadline") {
 		if !deadline.After(s.clock.Now()) {
 			v.Add("deadline", "past", MsgPastDeadline)
 		} else {
 			c.Deadline = *deadline
 		}
 	}
-	if length != nil {
+	if length != nil && !v.Has("meeting_length") {
 		if *length < MinMeeting || *length > MaxMeeting {
 			v.Add("meeting_length", "range", fmt.Sprintf("Meeting length must be between %d and %d minutes.", MinMeeting, MaxMeeting))
 		} else {
@@ -168,6 +193,9 @@ func (s *Service) checkFields(v *errs.Invalid, c *Calendar, name, description *s
 
 // checkInvitees validates contact ids for a calendar of owner.
 func checkInvitees(ctx context.Context, q *store.Q, v *errs.Invalid, field string, owner *User, ids []int64, foreign string) []Contact {
+	if v.Has(field) {
+		return nil
+	}
 	var out []Contact
 	seen := map[int64]bool{}
 	for _, id := range ids {
@@ -194,23 +222,20 @@ func checkInvitees(ctx context.Context, q *store.Q, v *errs.Invalid, field strin
 // contacts: each gets an e-mail with a private link to answer, through the
 // outbox, in the same transaction.
 func (s *Service) CreateCalendar(ctx context.Context, owner *User, in CalendarInput, linkBase string) (*View, error) {
-	v := &errs.Invalid{}
+	v := errs.Begin(in.Unread)
 	for _, req := range []struct {
 		name string
 		ok   bool
 	}{{"name", in.Name != nil}, {"description", in.Description != nil}, {"deadline", in.Deadline != nil}, {"available_slots", in.Slots != nil}} {
-		if !req.ok {
+		if !req.ok && !v.Has(req.name) {
 			v.Add(req.name, "required", "This field is required.")
 		}
 	}
-	if err := v.Err(); err != nil {
-		return nil, err
-	}
 	tz := owner.Timezone
-	if in.Timezone != nil {
+	if in.Timezone != nil && !v.Has("timezone") {
 		tz = strings.TrimSpace(*in.Timezone)
 		if !accounts.ValidTimezone(tz) {
-			return nil, errs.Field("timezone", "invalid_choice", fmt.Sprintf("%q is not a valid choice.", *in.Timezone))
+			v.Add("timezone", "invalid_choice", fmt.Sprintf("%q is not a valid choice.", *in.Timezone))
 		}
 	}
 	if !accounts.ValidTimezone(tz) {
@@ -299,6 +324,17 @@ func ownCalendar(ctx context.Context, q *store.Q, owner *User, id int64, lock, f
 	return c, nil
 }
 
+// CalendarMeetings returns one of the owner's calendars with its meetings
+// (none until it is finalized), by start.
+func (s *Service) CalendarMeetings(ctx context.Context, owner *User, id int64) (*Calendar, []Meeting, error) {
+	c, err := ownCalendar(ctx, s.store.Q, owner, id, false, false)
+	if err != nil {
+		return nil, nil, err
+	}
+	list, err := s.store.MeetingsOf(ctx, c.ID)
+	return c, list, err
+}
+
 // Calendar returns one of the owner's calendars in full.
 func (s *Service) Calendar(ctx context.Context, owner *User, id int64) (*View, error) {
 	c, err := ownCalendar(ctx, s.store.Q, owner, id, false, false)
@@ -331,7 +367,7 @@ func (s *Service) UpdateCalendar(ctx context.Context, owner *User, id int64, ch 
 		if c.Finalized {
 			return errs.BadRequest("finalized", MsgFinalized)
 		}
-		v := &errs.Invalid{}
+		v := errs.Begin(ch.Unread)
 		s.checkFields(v, c, ch.Name, ch.Description, ch.Deadline, ch.MeetingLength)
 		loc := s.location(c.Timezone)
 		added := s.toSlots(v, "add_availabilities", ch.AddSlots, loc)

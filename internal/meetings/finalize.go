@@ -3,6 +3,7 @@ package meetings
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -70,6 +71,12 @@ func (s *Service) Propose(ctx context.Context, owner *User, id int64) (*Proposal
 		ownerSlots = append(ownerSlots, scheduling.Slot{Start: sl.Start, End: sl.End, Pref: sl.Preference})
 	}
 	cands := scheduling.Candidates(ownerSlots, time.Duration(c.MeetingLength)*time.Minute)
+	// Everyone reads and answers this calendar in its wall-clock times, so a
+	// meeting is only offered when its start and end have wall-clock times
+	// of their own (not in the hour repeated when clocks go back).
+	cands = slices.DeleteFunc(cands, func(c scheduling.Candidate) bool {
+		return !nameable(c.Start, v.Location) || !nameable(c.End, v.Location)
+	})
 	var answered []Invitation
 	var answers [][]scheduling.Slot
 	var silent []Contact

@@ -158,12 +158,10 @@ func (s *Surface) home(w http.ResponseWriter, r *http.Request, u *accounts.User)
 			open = append(open, map[string]any{"id": c.ID, "name": c.Name, "description": c.Description, "deadline": timefmt.DRF(c.Deadline)})
 			continue
 		}
-		item := map[string]any{"id": c.ID, "name": c.Name, "description": c.Description, "start_time": nil, "end_time": nil}
+		item := map[string]any{"id": c.ID, "name": c.Name, "description": c.Description, "deadline": timefmt.DRF(c.Deadline),
+			"start_time": nil, "end_time": nil}
 		if ms := byCal[c.ID]; len(ms) > 0 {
-			loc, _ := time.LoadLocation(c.Timezone)
-			if loc == nil {
-				loc = time.UTC
-			}
+			loc := meetings.Location(&c)
 			last := ms[0].End
 			for _, m := range ms {
 				if m.End.After(last) {
@@ -198,10 +196,7 @@ func (s *Surface) createCalendar(w http.ResponseWriter, r *http.Request, u *acco
 	if ok {
 		in.Slots = readSlots(f, "available_slots", raw)
 	}
-	if err := f.Err(); err != nil {
-		s.rd.Error(w, r, err)
-		return
-	}
+	in.Unread = f.Invalid()
 	v, err := s.Meetings.CreateCalendar(r.Context(), u, in, s.linkBase(r))
 	if err != nil {
 		s.rd.Error(w, r, err)
@@ -262,10 +257,7 @@ func (s *Surface) updateCalendar(w http.ResponseWriter, r *http.Request, u *acco
 	if raw, ok := f.Value("add_availabilities"); ok {
 		ch.AddSlots = readSlots(f, "add_availabilities", raw)
 	}
-	if err := f.Err(); err != nil {
-		fail(err)
-		return
-	}
+	ch.Unread = f.Invalid()
 	v, err := s.Meetings.UpdateCalendar(r.Context(), u, id, ch)
 	if err != nil {
 		s.rd.Error(w, r, err)
@@ -288,6 +280,26 @@ func (s *Surface) remind(w http.ResponseWriter, r *http.Request, u *accounts.Use
 		return
 	}
 	httpapi.WriteJSON(w, http.StatusOK, map[string]string{"message": msg})
+}
+
+// GET /schedules/calendars/<id>/meetings/: the finalized meetings, owner
+// only (someone else's calendar is 404, as on details).
+func (s *Surface) meetings(w http.ResponseWriter, r *http.Request, u *accounts.User) {
+	id, ok := s.calendarID(w, r)
+	if !ok {
+		return
+	}
+	c, list, err := s.Meetings.CalendarMeetings(r.Context(), u, id)
+	if err != nil {
+		s.rd.Error(w, r, err)
+		return
+	}
+	loc := meetings.Location(c)
+	out := make([]meetingOut, len(list))
+	for i, m := range list {
+		out[i] = meetingOut{m.Contact.ID, m.Contact.FirstName, m.Contact.LastName, wallTime(m.Start, loc), wallTime(m.End, loc)}
+	}
+	httpapi.WriteJSON(w, http.StatusOK, out)
 }
 
 type personOut struct {
@@ -478,6 +490,7 @@ func (s *Surface) openInvitation(w http.ResponseWriter, r *http.Request) {
 		"owner":              personOut{iv.Owner.ID, iv.Owner.FirstName, iv.Owner.LastName},
 		"invitees":           invitees,
 		"invitee":            contactJSON(&iv.Invitation.Contact),
+		"invitee_id":         contactJSON(&iv.Invitation.Contact), // the original web client's name for it
 		"responded":          iv.Invitation.Responded,
 		"owner_availability": availJSON(iv.OwnerSlots),
 		"availability":       availJSON(iv.Answers[iv.Invitation.ID]),

@@ -55,6 +55,7 @@ func (s *Surface) Register(rt *httpapi.Router) {
 	h("POST", "/accounts/signup", httpapi.Limit(s.Limits.Signup, s.rd, s.signup))
 	h("POST", "/accounts/login", httpapi.Limit(s.Limits.Login, s.rd, s.login))
 	h("POST", "/accounts/login/refresh", s.refresh)
+	h("POST", "/accounts/checktoken", s.authed(s.checkToken))
 	h("GET", "/schedules/contacts", s.authed(s.listContacts))
 	h("POST", "/schedules/contacts", s.authed(s.addContact))
 	h("PATCH", "/schedules/contacts", s.authed(s.updateContact))
@@ -65,6 +66,7 @@ func (s *Surface) Register(rt *httpapi.Router) {
 	h("GET", "/schedules/calendars/{id}/details", s.authed(s.details))
 	h("PUT", "/schedules/calendars/{id}/details", s.authed(s.updateCalendar))
 	h("PATCH", "/schedules/calendars/{id}/details", s.authed(s.updateCalendar))
+	h("GET", "/schedules/calendars/{id}/meetings", s.authed(s.meetings))
 	h("GET", "/schedules/calendars/{id}/confirm", s.authed(s.proposal))
 	h("POST", "/schedules/calendars/{id}/confirm", s.authed(s.finalize))
 	// remind/<calendar>/<contact> and <calendar>/respond/<token> overlap as
@@ -158,7 +160,7 @@ func (s *Surface) signup(w http.ResponseWriter, r *http.Request) {
 	}
 	in := accounts.SignUp{
 		Username: f.Raw("username", false), Email: f.Raw("email", false), Password: f.Raw("password", false),
-		PasswordConfirm: f.Raw("password2", false), ConfirmField: "password2",
+		PasswordConfirm: f.Raw("password2", false), ConfirmField: "password2", Unread: f.Invalid(),
 	}
 	first, last := f.Str("first_name", drf.Str{AllowBlank: true, Max: 150}), f.Str("last_name", drf.Str{AllowBlank: true, Max: 150})
 	if first != nil {
@@ -166,10 +168,6 @@ func (s *Surface) signup(w http.ResponseWriter, r *http.Request) {
 	}
 	if last != nil {
 		in.LastName = *last
-	}
-	if err := f.Err(); err != nil {
-		s.rd.Error(w, r, err)
-		return
 	}
 	u, err := s.Accounts.SignUp(r.Context(), in)
 	if v, ok := errs.AsInvalid(err); ok {
@@ -261,6 +259,12 @@ func (s *Surface) refresh(w http.ResponseWriter, r *http.Request) {
 	httpapi.WriteJSON(w, http.StatusOK, map[string]string{"access": access})
 }
 
+// POST /accounts/checktoken/: 200 with an empty body when the credential
+// is good (the original web client asks on every page).
+func (s *Surface) checkToken(w http.ResponseWriter, _ *http.Request, _ *accounts.User) {
+	w.WriteHeader(http.StatusOK)
+}
+
 // --- contacts ---
 
 type contactOut struct {
@@ -288,7 +292,8 @@ func (s *Surface) listContacts(w http.ResponseWriter, r *http.Request, u *accoun
 }
 
 func contactInput(f *drf.Form) meetings.ContactInput {
-	return meetings.ContactInput{FirstName: f.Raw("first_Name", false), LastName: f.Raw("last_Name", false), Email: f.Raw("email", false)}
+	return meetings.ContactInput{FirstName: f.Raw("first_Name", false), LastName: f.Raw("last_Name", false), Email: f.Raw("email", false),
+		Unread: f.Invalid()}
 }
 
 func (s *Surface) addContact(w http.ResponseWriter, r *http.Request, u *accounts.User) {
@@ -297,10 +302,6 @@ func (s *Surface) addContact(w http.ResponseWriter, r *http.Request, u *accounts
 		return
 	}
 	in := contactInput(f)
-	if err := f.Err(); err != nil {
-		s.rd.Error(w, r, err)
-		return
-	}
 	k, err := s.Meetings.AddContact(r.Context(), u, in)
 	if err != nil {
 		s.rd.Error(w, r, err)
@@ -333,10 +334,6 @@ func (s *Surface) updateContact(w http.ResponseWriter, r *http.Request, u *accou
 		return
 	}
 	in := contactInput(f)
-	if err := f.Err(); err != nil {
-		s.rd.Error(w, r, err)
-		return
-	}
 	k, err := s.Meetings.UpdateContact(r.Context(), u, id, in)
 	if err != nil {
 		s.rd.Error(w, r, err)
@@ -418,9 +415,11 @@ func detailsJSON(v *meetings.View) map[string]any {
 	}
 }
 
-// wallTime is how this API shows a meeting time: ISO 8601 in the
-// calendar's zone with its offset, which finalize accepts back as is.
-func wallTime(t time.Time, loc *time.Location) string { return t.In(loc).Format(time.RFC3339) }
+// wallTime is how this API shows a meeting time: the wall-clock time in the
+// calendar's zone, without a zone suffix, as the original printed it (a Z
+// would be false outside UTC). Finalize reads it back in the same zone; the
+// domain offers no meeting whose naive start or end would be ambiguous.
+func wallTime(t time.Time, loc *time.Location) string { return t.In(loc).Format(meetings.WallLayout) }
 
 func (s *Surface) linkBase(r *http.Request) string { return httpapi.BaseURL(r, s.PublicURL) }
 
