@@ -8,6 +8,7 @@ import (
 
 	"github.com/mentord/mentord/internal/accounts"
 	"github.com/mentord/mentord/internal/clock"
+	"github.com/mentord/mentord/internal/domain"
 	"github.com/mentord/mentord/internal/media"
 	"github.com/mentord/mentord/internal/notify"
 	"github.com/mentord/mentord/internal/store"
@@ -63,7 +64,7 @@ func seed(ctx context.Context, st *store.Store, secret string, sz sizes, now tim
 	fx := &fixture{}
 	mentorIDs := make([]int64, sz.Mentors)
 	menteeIDs := make([]int64, sz.Mentees)
-	users := make([]*store.User, 0, sz.Mentors+sz.Mentees)
+	users := make([]*domain.User, 0, sz.Mentors+sz.Mentees)
 
 	batch := func(n int, what string, fn func(q *store.Q, i int) error) error {
 		const size = 2000
@@ -87,7 +88,7 @@ func seed(ctx context.Context, st *store.Store, secret string, sz sizes, now tim
 
 	joined := now.Add(-400 * 24 * time.Hour)
 	if err := batch(sz.Mentors, "mentors", func(q *store.Q, i int) error {
-		u := &store.User{Username: fmt.Sprintf("mentor%04d", i), Email: fmt.Sprintf("mentor%04d@example.com", i),
+		u := &domain.User{Username: fmt.Sprintf("mentor%04d", i), Email: fmt.Sprintf("mentor%04d@example.com", i),
 			FirstName: firstNames[i%len(firstNames)], LastName: lastNames[(i/len(firstNames))%len(lastNames)],
 			Timezone: "UTC", IsActive: true, IsMentor: true, DateJoined: joined}
 		if err := q.CreateUser(ctx, u); err != nil {
@@ -97,13 +98,13 @@ func seed(ctx context.Context, st *store.Store, secret string, sz sizes, now tim
 		users = append(users, u)
 		skills := []string{skillNames[i%len(skillNames)], skillNames[(i*7+3)%len(skillNames)], skillNames[(i*13+5)%len(skillNames)]}
 		skills = dedupe(skills)
-		return q.CreateMentor(ctx, &store.Mentor{UserID: u.ID, AboutMe: fmt.Sprintf("Engineer for %d years; happy to help with %s.", 3+i%15, skills[0]),
+		return q.CreateMentor(ctx, &domain.Mentor{UserID: u.ID, AboutMe: fmt.Sprintf("Engineer for %d years; happy to help with %s.", 3+i%15, skills[0]),
 			TeamNumber: i % 40, Skills: skills, CreatedAt: joined, UpdatedAt: joined})
 	}); err != nil {
 		return nil, err
 	}
 	if err := batch(sz.Mentees, "mentees", func(q *store.Q, i int) error {
-		u := &store.User{Username: fmt.Sprintf("mentee%04d", i), Email: fmt.Sprintf("mentee%04d@example.com", i),
+		u := &domain.User{Username: fmt.Sprintf("mentee%04d", i), Email: fmt.Sprintf("mentee%04d@example.com", i),
 			FirstName: firstNames[(i+5)%len(firstNames)], LastName: lastNames[(i/3)%len(lastNames)],
 			Timezone: "UTC", IsActive: true, IsMentee: true, DateJoined: joined}
 		if err := q.CreateUser(ctx, u); err != nil {
@@ -111,7 +112,7 @@ func seed(ctx context.Context, st *store.Store, secret string, sz sizes, now tim
 		}
 		menteeIDs[i] = u.ID
 		users = append(users, u)
-		return q.CreateMentee(ctx, &store.Mentee{UserID: u.ID, TeamNumber: i % 40, CreatedAt: joined, UpdatedAt: joined})
+		return q.CreateMentee(ctx, &domain.Mentee{UserID: u.ID, TeamNumber: i % 40, CreatedAt: joined, UpdatedAt: joined})
 	}); err != nil {
 		return nil, err
 	}
@@ -122,10 +123,10 @@ func seed(ctx context.Context, st *store.Store, secret string, sz sizes, now tim
 	perMentor := sz.Chunks / sz.Mentors
 	menteeAt := func(i, d int) int { return (i + 37*d) % sz.Mentees }
 	if err := batch(sz.Mentors, "mentors' availability and upcoming sessions", func(q *store.Q, i int) error {
-		list := make([]*store.Availability, perMentor)
+		list := make([]*domain.Availability, perMentor)
 		for d := range list {
 			start := now.Truncate(24 * time.Hour).Add(time.Duration(d+1)*24*time.Hour + time.Duration(8+i%10)*time.Hour)
-			list[d] = &store.Availability{MentorID: mentorIDs[i], Start: start, End: start.Add(30 * time.Minute), CreatedAt: joined}
+			list[d] = &domain.Availability{MentorID: mentorIDs[i], Start: start, End: start.Add(30 * time.Minute), CreatedAt: joined}
 		}
 		if err := q.CreateAvailabilities(ctx, list); err != nil {
 			return err
@@ -136,12 +137,12 @@ func seed(ctx context.Context, st *store.Store, secret string, sz sizes, now tim
 				fx.FreeSlots = append(fx.FreeSlots, slot{Mentee: mentee, AvailabilityID: a.ID, Start: a.Start})
 				continue
 			}
-			status := store.StatusPending
+			status := domain.StatusPending
 			if d%4 == 0 {
-				status = store.StatusConfirmed
+				status = domain.StatusConfirmed
 			}
 			id := a.ID
-			if err := q.CreateSession(ctx, &store.Session{MentorID: mentorIDs[i], MenteeID: menteeIDs[mentee], AvailabilityID: &id,
+			if err := q.CreateSession(ctx, &domain.Session{MentorID: mentorIDs[i], MenteeID: menteeIDs[mentee], AvailabilityID: &id,
 				Start: a.Start, End: a.End, Length: 30, Status: status, CreatedAt: now, ModifiedAt: now}); err != nil {
 				return err
 			}
@@ -158,14 +159,14 @@ func seed(ctx context.Context, st *store.Store, secret string, sz sizes, now tim
 	if err := batch(past, "past sessions", func(q *store.Q, n int) error {
 		i, k := n%sz.Mentors, n/sz.Mentors
 		start := now.Add(-time.Duration(k*sz.Mentors+i+1) * 30 * time.Minute)
-		status := store.StatusCompleted
+		status := domain.StatusCompleted
 		switch n % 10 {
 		case 0, 1:
-			status = store.StatusCanceled
+			status = domain.StatusCanceled
 		case 2:
-			status = store.StatusConfirmed
+			status = domain.StatusConfirmed
 		}
-		return q.CreateSession(ctx, &store.Session{MentorID: mentorIDs[i], MenteeID: menteeIDs[(i*13+k*7)%sz.Mentees],
+		return q.CreateSession(ctx, &domain.Session{MentorID: mentorIDs[i], MenteeID: menteeIDs[(i*13+k*7)%sz.Mentees],
 			Start: start, End: start.Add(30 * time.Minute), Length: 30, Status: status, CreatedAt: start.Add(-72 * time.Hour), ModifiedAt: start})
 	}); err != nil {
 		return nil, err
@@ -178,7 +179,7 @@ func seed(ctx context.Context, st *store.Store, secret string, sz sizes, now tim
 	if err := batch(sz.Groups, "group sessions", func(q *store.Q, g int) error {
 		field := skillNames[g%len(skillNames)]
 		start := now.Add(time.Duration(24+g%(24*30)) * time.Hour)
-		gs := &store.GroupSession{CreatorID: mentorIDs[g%sz.Mentors], Title: fmt.Sprintf("%s study group #%d", field, g),
+		gs := &domain.GroupSession{CreatorID: mentorIDs[g%sz.Mentors], Title: fmt.Sprintf("%s study group #%d", field, g),
 			Description: "Bring your questions; we work through them together.", Field: &field, Start: start,
 			Capacity: capacity, Status: "upcoming", CreatedAt: now, UpdatedAt: now}
 		if err := q.CreateGroupSession(ctx, gs); err != nil {
@@ -186,7 +187,7 @@ func seed(ctx context.Context, st *store.Store, secret string, sz sizes, now tim
 		}
 		for k := 0; k < taken; k++ {
 			mentee := (g*taken + k) % sz.Mentees
-			if err := q.AddParticipant(ctx, &store.Participant{SessionID: gs.ID, UserID: menteeIDs[mentee], Role: "student", JoinedAt: now}); err != nil {
+			if err := q.AddParticipant(ctx, &domain.Participant{SessionID: gs.ID, UserID: menteeIDs[mentee], Role: "student", JoinedAt: now}); err != nil {
 				return err
 			}
 			if ok, err := q.TakeSeat(ctx, gs.ID, now); err != nil || !ok {

@@ -20,6 +20,7 @@ import (
 	"github.com/mentord/mentord/internal/accounts"
 	"github.com/mentord/mentord/internal/app/apptest"
 	"github.com/mentord/mentord/internal/clock"
+	"github.com/mentord/mentord/internal/domain"
 	"github.com/mentord/mentord/internal/media"
 	"github.com/mentord/mentord/internal/notify"
 	"github.com/mentord/mentord/internal/notify/smtptest"
@@ -121,13 +122,13 @@ func TestKillDuringBookings(t *testing.T) {
 
 		// Seed: a mentor with a long availability, 60 mentees, a 25-seat
 		// group session and 80 students.
-		var mentor store.User
-		var mentees, students []store.User
+		var mentor domain.User
+		var mentees, students []domain.User
 		var availID int64
 		var groupID int64
 		err := st.Tx(ctx, func(q *store.Q) error {
-			mk := func(name string, mentor, mentee bool) (store.User, error) {
-				u := store.User{Username: name, Email: name + "@example.com", FirstName: name, Timezone: "UTC", IsActive: true,
+			mk := func(name string, mentor, mentee bool) (domain.User, error) {
+				u := domain.User{Username: name, Email: name + "@example.com", FirstName: name, Timezone: "UTC", IsActive: true,
 					IsMentor: mentor, IsMentee: mentee, DateJoined: now}
 				return u, q.CreateUser(ctx, &u)
 			}
@@ -149,12 +150,12 @@ func TestKillDuringBookings(t *testing.T) {
 				}
 				students = append(students, u)
 			}
-			a := []*store.Availability{{MentorID: mentor.ID, Start: now.Add(24 * time.Hour), End: now.Add(24*time.Hour + 30*time.Hour), CreatedAt: now}}
+			a := []*domain.Availability{{MentorID: mentor.ID, Start: now.Add(24 * time.Hour), End: now.Add(24*time.Hour + 30*time.Hour), CreatedAt: now}}
 			if err := q.CreateAvailabilities(ctx, a); err != nil {
 				return err
 			}
 			availID = a[0].ID
-			g := &store.GroupSession{CreatorID: mentor.ID, Title: "Crowded", Start: now.Add(48 * time.Hour), Capacity: 25, Status: store.GroupUpcoming, CreatedAt: now, UpdatedAt: now}
+			g := &domain.GroupSession{CreatorID: mentor.ID, Title: "Crowded", Start: now.Add(48 * time.Hour), Capacity: 25, Status: domain.GroupUpcoming, CreatedAt: now, UpdatedAt: now}
 			if err := q.CreateGroupSession(ctx, g); err != nil {
 				return err
 			}
@@ -164,7 +165,7 @@ func TestKillDuringBookings(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		token := func(u store.User) string {
+		token := func(u domain.User) string {
 			access, _, err := acc.IssueJWT(ctx, u.ID)
 			if err != nil {
 				t.Fatal(err)
@@ -199,7 +200,7 @@ func TestKillDuringBookings(t *testing.T) {
 		var wg sync.WaitGroup
 		for i, u := range mentees {
 			wg.Add(1)
-			go func(i int, u store.User) {
+			go func(i int, u domain.User) {
 				defer wg.Done()
 				time.Sleep(time.Duration(i) * 10 * time.Millisecond)
 				start := now.Add(24*time.Hour + time.Duration(i)*30*time.Minute).Truncate(time.Second)
@@ -217,7 +218,7 @@ func TestKillDuringBookings(t *testing.T) {
 		}
 		for i, u := range students {
 			wg.Add(1)
-			go func(i int, u store.User) {
+			go func(i int, u domain.User) {
 				defer wg.Done()
 				time.Sleep(time.Duration(i) * 8 * time.Millisecond)
 				status, body := post(addr, fmt.Sprintf("/api/sessions/%d/join/", groupID), token(u), nil)

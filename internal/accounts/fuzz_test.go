@@ -3,7 +3,7 @@ package accounts
 import (
 	"testing"
 
-	"github.com/mentord/mentord/internal/store"
+	"github.com/mentord/mentord/internal/domain"
 )
 
 // FuzzPasswordHash checks any stored hash text against any password: no
@@ -38,7 +38,7 @@ func FuzzContactFields(f *testing.F) {
 		}
 		ValidEmail(email)
 		ValidTimezone(tz)
-		passwordProblems(phone, &store.User{Username: email, Email: email, FirstName: tz})
+		passwordProblems(phone, &domain.User{Username: email, Email: email, FirstName: tz})
 	})
 }
 

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/mentord/mentord/internal/domain"
 	"github.com/mentord/mentord/internal/errs"
 	"github.com/mentord/mentord/internal/store"
 )
@@ -21,7 +22,7 @@ var KnownSkills = []string{"AI", "AWS S3", "Bootstrap", "Career Help", "CSS", "D
 var knownSkillByKey = func() map[string]string {
 	m := map[string]string{}
 	for _, s := range KnownSkills {
-		m[store.SkillKey(s)] = s
+		m[domain.SkillKey(s)] = s
 	}
 	return m
 }()
@@ -33,12 +34,6 @@ const (
 	MaxAboutMe     = 1000
 	MaxTeamNumber  = 2_147_483_647
 )
-
-// Mentor is a mentor's profile.
-type Mentor = store.Mentor
-
-// Mentee is a mentee's profile.
-type Mentee = store.Mentee
 
 // MentorInput is the writable part of a mentor profile; nil fields are not
 // being set.
@@ -57,7 +52,7 @@ func NormalizeSkills(v *errs.Invalid, field string, raw []string) []string {
 	out := []string{}
 	for _, s := range raw {
 		s = strings.TrimSpace(s)
-		key := store.SkillKey(s)
+		key := domain.SkillKey(s)
 		switch {
 		case s == "":
 			v.Add(field, CodeBlank, "Skill names may not be blank.")
@@ -97,7 +92,7 @@ func checkTeamNumber(v *errs.Invalid, n *int) {
 	}
 }
 
-func (s *Service) applyMentor(m *Mentor, in MentorInput, requireSkills bool) error {
+func (s *Service) applyMentor(m *domain.Mentor, in MentorInput, requireSkills bool) error {
 	v := errs.Begin(in.Unread)
 	if in.AboutMe != nil && !v.Has("about_me") {
 		if utf8.RuneCountInString(*in.AboutMe) > MaxAboutMe {
@@ -128,7 +123,7 @@ var (
 )
 
 // MentorProfile returns the user's mentor profile.
-func (s *Service) MentorProfile(ctx context.Context, userID int64) (*Mentor, error) {
+func (s *Service) MentorProfile(ctx context.Context, userID int64) (*domain.Mentor, error) {
 	m, err := s.store.MentorOf(ctx, userID)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, errNoMentorProfile
@@ -138,9 +133,9 @@ func (s *Service) MentorProfile(ctx context.Context, userID int64) (*Mentor, err
 
 // CreateMentorProfile creates the user's mentor profile; a second one is
 // refused.
-func (s *Service) CreateMentorProfile(ctx context.Context, userID int64, in MentorInput) (*Mentor, error) {
+func (s *Service) CreateMentorProfile(ctx context.Context, userID int64, in MentorInput) (*domain.Mentor, error) {
 	now := s.clock.Now()
-	m := &Mentor{UserID: userID, CreatedAt: now, UpdatedAt: now}
+	m := &domain.Mentor{UserID: userID, CreatedAt: now, UpdatedAt: now}
 	if err := s.applyMentor(m, in, true); err != nil {
 		return nil, err
 	}
@@ -164,8 +159,8 @@ func (s *Service) CreateMentorProfile(ctx context.Context, userID int64, in Ment
 
 // UpdateMentorProfile changes the user's mentor profile; full (PUT) requires
 // the skills.
-func (s *Service) UpdateMentorProfile(ctx context.Context, userID int64, in MentorInput, full bool) (*Mentor, error) {
-	var m *Mentor
+func (s *Service) UpdateMentorProfile(ctx context.Context, userID int64, in MentorInput, full bool) (*domain.Mentor, error) {
+	var m *domain.Mentor
 	err := s.store.Tx(ctx, func(q *store.Q) error {
 		var err error
 		m, err = q.MentorOf(ctx, userID)
@@ -197,11 +192,11 @@ func (s *Service) DeleteMentorProfile(ctx context.Context, userID int64) error {
 
 // ListMentors lists the active users flagged as mentors; with skills, only
 // those whose profile has every one of them (whole names, any case).
-func (s *Service) ListMentors(ctx context.Context, skills []string) ([]store.MentorListing, error) {
+func (s *Service) ListMentors(ctx context.Context, skills []string) ([]domain.MentorListing, error) {
 	var keys []string
 	seen := map[string]bool{}
 	for _, sk := range skills {
-		k := store.SkillKey(sk)
+		k := domain.SkillKey(sk)
 		if k != "" && !seen[k] {
 			seen[k] = true
 			keys = append(keys, k)
@@ -219,7 +214,7 @@ type MenteeInput struct {
 }
 
 // MenteeProfile returns the user's mentee profile.
-func (s *Service) MenteeProfile(ctx context.Context, userID int64) (*Mentee, error) {
+func (s *Service) MenteeProfile(ctx context.Context, userID int64) (*domain.Mentee, error) {
 	m, err := s.store.MenteeOf(ctx, userID)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, errNoMenteeProfile
@@ -229,14 +224,14 @@ func (s *Service) MenteeProfile(ctx context.Context, userID int64) (*Mentee, err
 
 // CreateMenteeProfile creates the user's mentee profile; a second one is
 // refused.
-func (s *Service) CreateMenteeProfile(ctx context.Context, userID int64, in MenteeInput) (*Mentee, error) {
+func (s *Service) CreateMenteeProfile(ctx context.Context, userID int64, in MenteeInput) (*domain.Mentee, error) {
 	v := &errs.Invalid{}
 	checkTeamNumber(v, in.TeamNumber)
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
 	now := s.clock.Now()
-	m := &Mentee{UserID: userID, CreatedAt: now, UpdatedAt: now}
+	m := &domain.Mentee{UserID: userID, CreatedAt: now, UpdatedAt: now}
 	if in.TeamNumber != nil {
 		m.TeamNumber = *in.TeamNumber
 	}
@@ -259,13 +254,13 @@ func (s *Service) CreateMenteeProfile(ctx context.Context, userID int64, in Ment
 }
 
 // UpdateMenteeProfile changes the user's mentee profile.
-func (s *Service) UpdateMenteeProfile(ctx context.Context, userID int64, in MenteeInput) (*Mentee, error) {
+func (s *Service) UpdateMenteeProfile(ctx context.Context, userID int64, in MenteeInput) (*domain.Mentee, error) {
 	v := &errs.Invalid{}
 	checkTeamNumber(v, in.TeamNumber)
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	var m *Mentee
+	var m *domain.Mentee
 	err := s.store.Tx(ctx, func(q *store.Q) error {
 		var err error
 		m, err = q.MenteeOf(ctx, userID)
@@ -296,6 +291,6 @@ func (s *Service) DeleteMenteeProfile(ctx context.Context, userID int64) error {
 }
 
 // ListMentees lists the active users flagged as mentees.
-func (s *Service) ListMentees(ctx context.Context) ([]store.MenteeListing, error) {
+func (s *Service) ListMentees(ctx context.Context) ([]domain.MenteeListing, error) {
 	return s.store.ListMentees(ctx)
 }

@@ -14,8 +14,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/mentord/mentord/internal/domain"
 	"github.com/mentord/mentord/internal/errs"
-	"github.com/mentord/mentord/internal/store"
 )
 
 // Validation codes that surfaces may map to their own wording.
@@ -164,7 +164,7 @@ var nonWord = regexp.MustCompile(`[^\p{L}\p{N}_]+`)
 
 // passwordProblems runs Django's four default validators, in Django's order,
 // against a password for user u.
-func passwordProblems(password string, u *store.User) []errs.Msg {
+func passwordProblems(password string, u *domain.User) []errs.Msg {
 	var out []errs.Msg
 	if m, ok := tooSimilar(password, u); ok {
 		out = append(out, m)
@@ -182,7 +182,7 @@ func passwordProblems(password string, u *store.User) []errs.Msg {
 }
 
 // tooSimilar is Django's UserAttributeSimilarityValidator (max similarity 0.7).
-func tooSimilar(password string, u *store.User) (errs.Msg, bool) {
+func tooSimilar(password string, u *domain.User) (errs.Msg, bool) {
 	if u == nil {
 		return errs.Msg{}, false
 	}

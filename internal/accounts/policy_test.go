@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mentord/mentord/internal/store"
+	"github.com/mentord/mentord/internal/domain"
 )
 
 func TestPasswordHashing(t *testing.T) {
@@ -33,7 +33,7 @@ func TestPasswordHashing(t *testing.T) {
 }
 
 func TestPasswordValidatorsMatchDjango(t *testing.T) {
-	u := &store.User{Username: "johnsmith", Email: "john.smith@example.com", FirstName: "John"}
+	u := &domain.User{Username: "johnsmith", Email: "john.smith@example.com", FirstName: "John"}
 	codes := func(pw string) string {
 		var out []string
 		for _, m := range passwordProblems(pw, u) {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/mentord/mentord/internal/domain"
 	"github.com/mentord/mentord/internal/errs"
 	"github.com/mentord/mentord/internal/media"
 	"github.com/mentord/mentord/internal/store"
@@ -39,7 +40,7 @@ const nameMax = 75
 
 // UpdateProfile validates and applies a profile change. A new photo replaces
 // the old one, whose file is removed once the change is stored.
-func (s *Service) UpdateProfile(ctx context.Context, userID int64, in ProfileUpdate) (*User, error) {
+func (s *Service) UpdateProfile(ctx context.Context, userID int64, in ProfileUpdate) (*domain.User, error) {
 	u, err := s.store.UserByID(ctx, userID)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, errs.NotFound("user_not_found", "Not found.")

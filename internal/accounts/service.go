@@ -14,9 +14,6 @@ import (
 	"github.com/mentord/mentord/internal/store"
 )
 
-// User is an account.
-type User = store.User
-
 // Service implements the account rules.
 type Service struct {
 	store  *store.Store

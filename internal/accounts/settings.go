@@ -4,12 +4,10 @@ import (
 	"context"
 	"errors"
 
+	"github.com/mentord/mentord/internal/domain"
 	"github.com/mentord/mentord/internal/errs"
 	"github.com/mentord/mentord/internal/store"
 )
-
-// NotificationSettings are a user's e-mail switches.
-type NotificationSettings = store.NotificationSettings
 
 // SettingsUpdate changes some switches; nil ones stay.
 type SettingsUpdate struct {
@@ -18,7 +16,7 @@ type SettingsUpdate struct {
 
 // NotificationSettingsFor returns the settings of user userID, which only
 // that user may read.
-func (s *Service) NotificationSettingsFor(ctx context.Context, caller *User, userID int64) (*NotificationSettings, error) {
+func (s *Service) NotificationSettingsFor(ctx context.Context, caller *domain.User, userID int64) (*domain.NotificationSettings, error) {
 	n, err := s.store.NotificationSettingsOf(ctx, userID)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, errs.NotFound("settings_not_found", "Not found.")
@@ -33,7 +31,7 @@ func (s *Service) NotificationSettingsFor(ctx context.Context, caller *User, use
 }
 
 // UpdateNotificationSettings changes the caller's own switches.
-func (s *Service) UpdateNotificationSettings(ctx context.Context, caller *User, userID int64, in SettingsUpdate) (*NotificationSettings, error) {
+func (s *Service) UpdateNotificationSettings(ctx context.Context, caller *domain.User, userID int64, in SettingsUpdate) (*domain.NotificationSettings, error) {
 	n, err := s.NotificationSettingsFor(ctx, caller, userID)
 	if err != nil {
 		return nil, err

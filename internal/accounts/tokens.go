@@ -11,6 +11,7 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 
+	"github.com/mentord/mentord/internal/domain"
 	"github.com/mentord/mentord/internal/errs"
 	"github.com/mentord/mentord/internal/store"
 )
@@ -36,7 +37,7 @@ func (s *Service) tokenKeyFor(seed string) string {
 
 // Token returns the user's token, creating it on first use; every login
 // returns the same key until logout.
-func (s *Service) Token(ctx context.Context, u *User) (string, error) {
+func (s *Service) Token(ctx context.Context, u *domain.User) (string, error) {
 	var key string
 	err := s.store.Tx(ctx, func(q *store.Q) error {
 		t, err := q.TokenOf(ctx, u.ID)
@@ -69,7 +70,7 @@ var (
 )
 
 // AuthenticateToken resolves a DRF-style token key to its user.
-func (s *Service) AuthenticateToken(ctx context.Context, key string) (*User, error) {
+func (s *Service) AuthenticateToken(ctx context.Context, key string) (*domain.User, error) {
 	if key == "" || len(key) > 128 {
 		return nil, errInvalidToken
 	}
@@ -98,7 +99,7 @@ type jwtClaims struct {
 
 // passwordStamp is an HMAC of the stored password hash: it changes with the
 // password and tells nothing about it.
-func (s *Service) passwordStamp(u *User) string {
+func (s *Service) passwordStamp(u *domain.User) string {
 	m := hmac.New(sha256.New, s.jwtKey)
 	m.Write([]byte("password:"))
 	m.Write([]byte(u.PasswordHash))
@@ -119,7 +120,7 @@ func (s *Service) IssueJWT(ctx context.Context, userID int64) (access, refresh s
 	return access, refresh, err
 }
 
-func (s *Service) signJWT(u *User, typ string) (string, error) {
+func (s *Service) signJWT(u *domain.User, typ string) (string, error) {
 	now := s.clock.Now()
 	ttl := s.AccessTTL
 	if typ == JWTRefresh {
@@ -143,7 +144,7 @@ func (s *Service) signJWT(u *User, typ string) (string, error) {
 
 // userOfJWT checks a JWT of the given type and returns its user, who must
 // still be active and have the password the token was issued under.
-func (s *Service) userOfJWT(ctx context.Context, tok, typ string) (*User, error) {
+func (s *Service) userOfJWT(ctx context.Context, tok, typ string) (*domain.User, error) {
 	var c jwtClaims
 	_, err := jwt.ParseWithClaims(tok, &c, func(*jwt.Token) (any, error) { return s.jwtKey, nil },
 		jwt.WithValidMethods([]string{"HS256"}), jwt.WithExpirationRequired(), jwt.WithTimeFunc(s.clock.Now))
@@ -161,7 +162,7 @@ func (s *Service) userOfJWT(ctx context.Context, tok, typ string) (*User, error)
 }
 
 // AuthenticateJWT resolves an access token to its user.
-func (s *Service) AuthenticateJWT(ctx context.Context, tok string) (*User, error) {
+func (s *Service) AuthenticateJWT(ctx context.Context, tok string) (*domain.User, error) {
 	return s.userOfJWT(ctx, tok, JWTAccess)
 }
 
@@ -177,7 +178,7 @@ func (s *Service) RefreshJWT(ctx context.Context, refresh string) (string, error
 	return s.signJWT(u, JWTAccess)
 }
 
-func (s *Service) activeUser(ctx context.Context, id int64) (*User, error) {
+func (s *Service) activeUser(ctx context.Context, id int64) (*domain.User, error) {
 	u, err := s.store.UserByID(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, errInvalidToken
@@ -193,7 +194,7 @@ func (s *Service) activeUser(ctx context.Context, id int64) (*User, error) {
 
 // Authenticate resolves any credential kind: a JWT (it has dots) or a
 // DRF-style token key. The auth cookie may hold either.
-func (s *Service) Authenticate(ctx context.Context, credential string) (*User, error) {
+func (s *Service) Authenticate(ctx context.Context, credential string) (*domain.User, error) {
 	for i := 0; i < len(credential); i++ {
 		if credential[i] == '.' {
 			return s.AuthenticateJWT(ctx, credential)

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/mentord/mentord/internal/domain"
 	"github.com/mentord/mentord/internal/errs"
 	"github.com/mentord/mentord/internal/store"
 )
@@ -36,16 +37,16 @@ type SignUp struct {
 
 // SignUp creates an account after the checks djoser makes, in its order:
 // field rules first, then the password validators, then the retyped password.
-func (s *Service) SignUp(ctx context.Context, in SignUp) (*User, error) {
+func (s *Service) SignUp(ctx context.Context, in SignUp) (*domain.User, error) {
 	return s.createUser(ctx, in, false)
 }
 
 // CreateSuperuser creates a staff superuser (the createsuperuser command).
-func (s *Service) CreateSuperuser(ctx context.Context, username, email, password string) (*User, error) {
+func (s *Service) CreateSuperuser(ctx context.Context, username, email, password string) (*domain.User, error) {
 	return s.createUser(ctx, SignUp{Username: &username, Email: &email, Password: &password}, true)
 }
 
-func (s *Service) createUser(ctx context.Context, in SignUp, super bool) (*User, error) {
+func (s *Service) createUser(ctx context.Context, in SignUp, super bool) (*domain.User, error) {
 	v := errs.Begin(in.Unread)
 	email := checkEmail(v, "email", in.Email)
 	username := checkUsername(v, "username", in.Username)
@@ -76,7 +77,7 @@ func (s *Service) createUser(ctx context.Context, in SignUp, super bool) (*User,
 	if !v.Empty() {
 		return nil, v
 	}
-	u := &User{
+	u := &domain.User{
 		Username: username, Email: email, FirstName: strings.TrimSpace(in.FirstName), LastName: strings.TrimSpace(in.LastName),
 		Timezone: "UTC", IsActive: true, IsStaff: super, IsSuperuser: super, DateJoined: s.clock.Now(),
 	}
@@ -120,7 +121,7 @@ var dummyHash = sync.OnceValue(func() string { return hashPassword("mentord-timi
 // Login checks a username (or, with byEmail, an e-mail address) and password.
 // Wrong credentials and inactive users get the same error. A hash from an
 // older scheme or cost is replaced by a current one.
-func (s *Service) Login(ctx context.Context, identifier, password string, byEmail bool) (*User, error) {
+func (s *Service) Login(ctx context.Context, identifier, password string, byEmail bool) (*domain.User, error) {
 	bad := errs.Unauthenticated(errs.AuthBadCredentials, MsgBadLogin)
 	identifier = strings.TrimSpace(identifier)
 	if identifier == "" || password == "" {
@@ -158,7 +159,7 @@ func (s *Service) Login(ctx context.Context, identifier, password string, byEmai
 }
 
 // User returns a user by id.
-func (s *Service) User(ctx context.Context, id int64) (*User, error) {
+func (s *Service) User(ctx context.Context, id int64) (*domain.User, error) {
 	u, err := s.store.UserByID(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, errs.NotFound("user_not_found", "Not found.")
@@ -168,7 +169,7 @@ func (s *Service) User(ctx context.Context, id int64) (*User, error) {
 
 // VisibleUsers lists the users the caller may see: everyone for staff,
 // otherwise only the caller.
-func (s *Service) VisibleUsers(ctx context.Context, caller *User) ([]User, error) {
+func (s *Service) VisibleUsers(ctx context.Context, caller *domain.User) ([]domain.User, error) {
 	if caller.IsStaff {
 		return s.store.ListUsers(ctx)
 	}
@@ -176,11 +177,11 @@ func (s *Service) VisibleUsers(ctx context.Context, caller *User) ([]User, error
 	if err != nil {
 		return nil, err
 	}
-	return []User{*u}, nil
+	return []domain.User{*u}, nil
 }
 
 // UserFor returns user id as seen by caller: themselves, or anyone for staff.
-func (s *Service) UserFor(ctx context.Context, caller *User, id int64) (*User, error) {
+func (s *Service) UserFor(ctx context.Context, caller *domain.User, id int64) (*domain.User, error) {
 	if id != caller.ID && !caller.IsStaff {
 		return nil, errs.NotFound("user_not_found", "Not found.")
 	}
@@ -188,13 +189,13 @@ func (s *Service) UserFor(ctx context.Context, caller *User, id int64) (*User, e
 }
 
 // ChangeEmail sets a user's e-mail address.
-func (s *Service) ChangeEmail(ctx context.Context, userID int64, raw *string) (*User, error) {
+func (s *Service) ChangeEmail(ctx context.Context, userID int64, raw *string) (*domain.User, error) {
 	v := &errs.Invalid{}
 	email := checkEmail(v, "email", raw)
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	var u *User
+	var u *domain.User
 	err := s.store.Tx(ctx, func(q *store.Q) error {
 		var err error
 		if u, err = q.UserByID(ctx, userID); err != nil {
@@ -215,7 +216,7 @@ func (s *Service) ChangeEmail(ctx context.Context, userID int64, raw *string) (*
 }
 
 // verifyCurrent checks the password a user typed to confirm a sensitive step.
-func verifyCurrent(u *User, field string, current *string, p Argon2Params) error {
+func verifyCurrent(u *domain.User, field string, current *string, p Argon2Params) error {
 	if current == nil {
 		return errs.Field(field, CodeRequired, MsgRequired)
 	}
@@ -227,7 +228,7 @@ func verifyCurrent(u *User, field string, current *string, p Argon2Params) error
 
 // DeleteAccountWithPassword deletes the caller's account once they confirm
 // their password.
-func (s *Service) DeleteAccountWithPassword(ctx context.Context, u *User, current *string) error {
+func (s *Service) DeleteAccountWithPassword(ctx context.Context, u *domain.User, current *string) error {
 	if err := verifyCurrent(u, "current_password", current, s.Argon2); err != nil {
 		return err
 	}
@@ -262,7 +263,7 @@ type PasswordChange struct {
 }
 
 // ChangePassword sets a new password after checking the current one.
-func (s *Service) ChangePassword(ctx context.Context, u *User, in PasswordChange) error {
+func (s *Service) ChangePassword(ctx context.Context, u *domain.User, in PasswordChange) error {
 	v := errs.Begin(in.Unread)
 	requireAll(v, []namedValue{{"new_password", in.New}, {"re_new_password", in.Confirm}, {"current_password", in.Current}})
 	if err := v.Err(); err != nil {
@@ -292,7 +293,7 @@ func requireAll(v *errs.Invalid, fields []namedValue) {
 }
 
 // checkNewPassword runs the password validators, then the retype check.
-func (s *Service) checkNewPassword(u *User, password, confirm string) error {
+func (s *Service) checkNewPassword(u *domain.User, password, confirm string) error {
 	v := &errs.Invalid{}
 	for _, m := range passwordProblems(password, u) {
 		v.Add("new_password", m.Code, m.Text)

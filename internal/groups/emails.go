@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/mentord/mentord/internal/domain"
 	"github.com/mentord/mentord/internal/notify"
 	"github.com/mentord/mentord/internal/store"
 )
@@ -19,7 +20,7 @@ const (
 	kindMoved
 )
 
-func fullName(u *User) string {
+func fullName(u *domain.User) string {
 	switch {
 	case u.FirstName != "" && u.LastName != "":
 		return u.FirstName + " " + u.LastName
@@ -31,7 +32,7 @@ func fullName(u *User) string {
 
 // localTime shows an instant in the recipient's zone: "3:30 PM EST on
 // Monday, November 20".
-func localTime(t time.Time, u *User) string {
+func localTime(t time.Time, u *domain.User) string {
 	loc, err := time.LoadLocation(u.Timezone)
 	if err != nil {
 		loc = time.UTC
@@ -42,7 +43,7 @@ func localTime(t time.Time, u *User) string {
 // tellParticipants e-mails everyone holding a seat, inside the transaction
 // that makes the change, each according to their own switch: a cancellation
 // (or deletion) uses session_canceled, a new time session_confirmed.
-func (s *Service) tellParticipants(ctx context.Context, q *store.Q, g *Session, what notice, oldStart *time.Time) error {
+func (s *Service) tellParticipants(ctx context.Context, q *store.Q, g *domain.GroupSession, what notice, oldStart *time.Time) error {
 	parts, err := q.ParticipantsOf(ctx, g.ID)
 	if err != nil {
 		return err
@@ -170,7 +171,7 @@ func (s *Service) RenderReminder(ctx context.Context, job store.Job) (*notify.Me
 		return nil, err
 	}
 	now := s.clock.Now()
-	if g.Status != store.GroupUpcoming || !g.Start.Equal(r.Start) || !now.Before(g.Start) {
+	if g.Status != domain.GroupUpcoming || !g.Start.Equal(r.Start) || !now.Before(g.Start) {
 		return nil, nil
 	}
 	if r.UserID != g.CreatorID {

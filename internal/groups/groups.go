@@ -12,18 +12,10 @@ import (
 	"unicode/utf8"
 
 	"github.com/mentord/mentord/internal/clock"
+	"github.com/mentord/mentord/internal/domain"
 	"github.com/mentord/mentord/internal/errs"
 	"github.com/mentord/mentord/internal/notify"
 	"github.com/mentord/mentord/internal/store"
-)
-
-type (
-	// Session is a group session with its creator.
-	Session = store.GroupSession
-	// Participant holds a seat.
-	Participant = store.Participant
-	// User is an account.
-	User = store.User
 )
 
 // Error codes, which surfaces map to their own wording.
@@ -69,7 +61,7 @@ func New(st *store.Store, clk clock.Clock, outbox *notify.Outbox) *Service {
 
 // Role is how a surface names a user: "instructor" for mentors, "admin" for
 // other staff, "student" for everyone else.
-func Role(u *User) string {
+func Role(u *domain.User) string {
 	switch {
 	case u.IsMentor:
 		return "instructor"
@@ -81,13 +73,13 @@ func Role(u *User) string {
 
 // IsStudent reports whether the user books as a student: a mentee, or anyone
 // who is not a mentor.
-func IsStudent(u *User) bool { return u.IsMentee || !u.IsMentor }
+func IsStudent(u *domain.User) bool { return u.IsMentee || !u.IsMentor }
 
 // Computed properties of a session.
-func IsFull(g *Session) bool        { return g.Taken >= g.Capacity }
-func AvailableSpots(g *Session) int { return max(0, g.Capacity-g.Taken) }
-func (s *Service) CanJoin(g *Session) bool {
-	return g.Status == store.GroupUpcoming && g.Start.After(s.clock.Now()) && !IsFull(g)
+func IsFull(g *domain.GroupSession) bool        { return g.Taken >= g.Capacity }
+func AvailableSpots(g *domain.GroupSession) int { return max(0, g.Capacity-g.Taken) }
+func (s *Service) CanJoin(g *domain.GroupSession) bool {
+	return g.Status == domain.GroupUpcoming && g.Start.After(s.clock.Now()) && !IsFull(g)
 }
 
 var errNotFound = errs.NotFound(CodeNotFound, "Not found.")
@@ -102,7 +94,7 @@ type Input struct {
 	Unread      *errs.Invalid // the surface's reading problems, reported with these checks (errs.Begin)
 }
 
-func (s *Service) apply(v *errs.Invalid, g *Session, in Input, creating bool) error {
+func (s *Service) apply(v *errs.Invalid, g *domain.GroupSession, in Input, creating bool) error {
 	if in.Title != nil && !v.Has("title") {
 		t := strings.TrimSpace(*in.Title)
 		switch {
@@ -148,7 +140,7 @@ func (s *Service) apply(v *errs.Invalid, g *Session, in Input, creating bool) er
 }
 
 // Create publishes a session; only mentors (instructors) may.
-func (s *Service) Create(ctx context.Context, caller *User, in Input) (*Session, error) {
+func (s *Service) Create(ctx context.Context, caller *domain.User, in Input) (*domain.GroupSession, error) {
 	if !caller.IsMentor {
 		return nil, errs.Forbidden(CodeNotInstructor, "Only instructors can create sessions")
 	}
@@ -162,7 +154,7 @@ func (s *Service) Create(ctx context.Context, caller *User, in Input) (*Session,
 		}
 	}
 	now := s.clock.Now()
-	g := &Session{CreatorID: caller.ID, Status: store.GroupUpcoming, CreatedAt: now, UpdatedAt: now, Creator: *caller}
+	g := &domain.GroupSession{CreatorID: caller.ID, Status: domain.GroupUpcoming, CreatedAt: now, UpdatedAt: now, Creator: *caller}
 	if err := s.apply(v, g, in, true); err != nil {
 		return nil, err
 	}
@@ -173,7 +165,7 @@ func (s *Service) Create(ctx context.Context, caller *User, in Input) (*Session,
 }
 
 // Get returns a session.
-func (s *Service) Get(ctx context.Context, id int64) (*Session, error) {
+func (s *Service) Get(ctx context.Context, id int64) (*domain.GroupSession, error) {
 	g, err := s.store.GroupSessionByID(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, errNotFound
@@ -182,7 +174,7 @@ func (s *Service) Get(ctx context.Context, id int64) (*Session, error) {
 }
 
 // Participants returns the seat holders of a session, in joining order.
-func (s *Service) Participants(ctx context.Context, id int64) ([]Participant, error) {
+func (s *Service) Participants(ctx context.Context, id int64) ([]domain.Participant, error) {
 	if _, err := s.Get(ctx, id); err != nil {
 		return nil, err
 	}
@@ -191,13 +183,13 @@ func (s *Service) Participants(ctx context.Context, id int64) ([]Participant, er
 }
 
 // ParticipantsOf returns the seat holders of several sessions in one query.
-func (s *Service) ParticipantsOf(ctx context.Context, ids ...int64) (map[int64][]Participant, error) {
+func (s *Service) ParticipantsOf(ctx context.Context, ids ...int64) (map[int64][]domain.Participant, error) {
 	return s.store.ParticipantsOf(ctx, ids...)
 }
 
 // creatorTx loads a session inside a transaction and checks that the caller
 // created it (staff may act for the creator).
-func creatorTx(ctx context.Context, q *store.Q, caller *User, id int64, forbidden string) (*Session, error) {
+func creatorTx(ctx context.Context, q *store.Q, caller *domain.User, id int64, forbidden string) (*domain.GroupSession, error) {
 	g, err := q.GroupSessionByID(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, errNotFound
@@ -213,14 +205,14 @@ func creatorTx(ctx context.Context, q *store.Q, caller *User, id int64, forbidde
 
 // Update changes a session that is not completed or cancelled; only its
 // creator may. Participants hear about a new time.
-func (s *Service) Update(ctx context.Context, caller *User, id int64, in Input) (*Session, error) {
-	var out *Session
+func (s *Service) Update(ctx context.Context, caller *domain.User, id int64, in Input) (*domain.GroupSession, error) {
+	var out *domain.GroupSession
 	err := s.store.Tx(ctx, func(q *store.Q) error {
 		g, err := creatorTx(ctx, q, caller, id, "Only the creator can update this session")
 		if err != nil {
 			return err
 		}
-		if g.Status == store.GroupCompleted || g.Status == store.GroupCancelled {
+		if g.Status == domain.GroupCompleted || g.Status == domain.GroupCancelled {
 			return errs.BadRequest(CodeFrozen, "Cannot update completed or cancelled sessions")
 		}
 		before := *g
@@ -257,16 +249,16 @@ func (s *Service) Update(ctx context.Context, caller *User, id int64, in Input) 
 
 // Delete removes a session that is not ongoing or completed; only its
 // creator may. Those who held seats are told it will not happen.
-func (s *Service) Delete(ctx context.Context, caller *User, id int64) error {
+func (s *Service) Delete(ctx context.Context, caller *domain.User, id int64) error {
 	err := s.store.Tx(ctx, func(q *store.Q) error {
 		g, err := creatorTx(ctx, q, caller, id, "Only the creator can delete this session")
 		if err != nil {
 			return err
 		}
-		if g.Status == store.GroupOngoing || g.Status == store.GroupCompleted {
+		if g.Status == domain.GroupOngoing || g.Status == domain.GroupCompleted {
 			return errs.BadRequest(CodeCannotDelete, "Cannot delete ongoing or completed sessions")
 		}
-		if g.Status != store.GroupCancelled {
+		if g.Status != domain.GroupCancelled {
 			if err := s.tellParticipants(ctx, q, g, kindCancelled, nil); err != nil {
 				return err
 			}
@@ -290,12 +282,12 @@ type JoinOptions struct {
 // its order: already joined, full, then not joinable. The seat is taken by a
 // compare-and-swap on the seat count and a unique (session, user) key, so
 // concurrent joins can never oversell the session or seat one person twice.
-func (s *Service) Join(ctx context.Context, caller *User, id int64, opt JoinOptions) (*Session, *Participant, error) {
+func (s *Service) Join(ctx context.Context, caller *domain.User, id int64, opt JoinOptions) (*domain.GroupSession, *domain.Participant, error) {
 	if opt.StudentsOnly && !IsStudent(caller) {
 		return nil, nil, errs.Forbidden(CodeNotStudent, "Only students can book sessions")
 	}
-	var out *Session
-	var seat *Participant
+	var out *domain.GroupSession
+	var seat *domain.Participant
 	alreadyJoined := errs.BadRequest(CodeAlreadyJoined, "Already joined this session")
 	full := errs.BadRequest(CodeFull, "Session is full")
 	err := s.store.Tx(ctx, func(q *store.Q) error {
@@ -325,7 +317,7 @@ func (s *Service) Join(ctx context.Context, caller *User, id int64, opt JoinOpti
 		if !IsStudent(caller) {
 			role = "tutor"
 		}
-		seat = &Participant{SessionID: id, UserID: caller.ID, Role: role, JoinedAt: now, User: *caller}
+		seat = &domain.Participant{SessionID: id, UserID: caller.ID, Role: role, JoinedAt: now, User: *caller}
 		if err := q.AddParticipant(ctx, seat); err != nil {
 			return err
 		}
@@ -349,8 +341,8 @@ func (s *Service) Join(ctx context.Context, caller *User, id int64, opt JoinOpti
 }
 
 // Leave gives the caller's seat back, before the session starts.
-func (s *Service) Leave(ctx context.Context, caller *User, id int64) (*Session, error) {
-	var out *Session
+func (s *Service) Leave(ctx context.Context, caller *domain.User, id int64) (*domain.GroupSession, error) {
+	var out *domain.GroupSession
 	err := s.store.Tx(ctx, func(q *store.Q) error {
 		g, err := q.GroupSessionByID(ctx, id)
 		if errors.Is(err, store.ErrNotFound) {
@@ -366,7 +358,7 @@ func (s *Service) Leave(ctx context.Context, caller *User, id int64) (*Session, 
 		if !joined {
 			return errs.BadRequest(CodeNotJoined, "Not joined to this session")
 		}
-		if g.Status == store.GroupOngoing || g.Status == store.GroupCompleted {
+		if g.Status == domain.GroupOngoing || g.Status == domain.GroupCompleted {
 			return errs.BadRequest(CodeCannotLeave, "Cannot leave an ongoing or completed session")
 		}
 		if _, err := q.RemoveParticipant(ctx, id, caller.ID, s.clock.Now()); err != nil {
@@ -380,8 +372,8 @@ func (s *Service) Leave(ctx context.Context, caller *User, id int64) (*Session, 
 
 // transition moves a session between statuses by compare-and-swap on the
 // old status; only the creator may.
-func (s *Service) transition(ctx context.Context, caller *User, id int64, forbidden string, check func(*Session) error, from []string, to string) (*Session, error) {
-	var out *Session
+func (s *Service) transition(ctx context.Context, caller *domain.User, id int64, forbidden string, check func(*domain.GroupSession) error, from []string, to string) (*domain.GroupSession, error) {
+	var out *domain.GroupSession
 	err := s.store.Tx(ctx, func(q *store.Q) error {
 		g, err := creatorTx(ctx, q, caller, id, forbidden)
 		if err != nil {
@@ -400,7 +392,7 @@ func (s *Service) transition(ctx context.Context, caller *User, id int64, forbid
 		if out, err = q.GroupSessionByID(ctx, id); err != nil {
 			return err
 		}
-		if to == store.GroupCancelled {
+		if to == domain.GroupCancelled {
 			return s.tellParticipants(ctx, q, out, kindCancelled, nil)
 		}
 		return nil
@@ -413,44 +405,44 @@ func (s *Service) transition(ctx context.Context, caller *User, id int64, forbid
 }
 
 // Cancel cancels an upcoming or ongoing session; participants are told.
-func (s *Service) Cancel(ctx context.Context, caller *User, id int64) (*Session, error) {
-	return s.transition(ctx, caller, id, "Only the creator can cancel a session", func(g *Session) error {
-		if g.Status != store.GroupUpcoming && g.Status != store.GroupOngoing {
+func (s *Service) Cancel(ctx context.Context, caller *domain.User, id int64) (*domain.GroupSession, error) {
+	return s.transition(ctx, caller, id, "Only the creator can cancel a session", func(g *domain.GroupSession) error {
+		if g.Status != domain.GroupUpcoming && g.Status != domain.GroupOngoing {
 			return errs.BadRequest(CodeCannotCancel, "Cannot cancel a completed or cancelled session")
 		}
 		return nil
-	}, []string{store.GroupUpcoming, store.GroupOngoing}, store.GroupCancelled)
+	}, []string{domain.GroupUpcoming, domain.GroupOngoing}, domain.GroupCancelled)
 }
 
 // Start marks an upcoming session as ongoing, from its scheduled time.
-func (s *Service) Start(ctx context.Context, caller *User, id int64) (*Session, error) {
-	return s.transition(ctx, caller, id, "Only the creator can start a session", func(g *Session) error {
-		if g.Status != store.GroupUpcoming {
+func (s *Service) Start(ctx context.Context, caller *domain.User, id int64) (*domain.GroupSession, error) {
+	return s.transition(ctx, caller, id, "Only the creator can start a session", func(g *domain.GroupSession) error {
+		if g.Status != domain.GroupUpcoming {
 			return errs.BadRequest(CodeNotUpcoming, "Only upcoming sessions can be started")
 		}
 		if g.Start.After(s.clock.Now()) {
 			return errs.BadRequest(CodeTooEarly, "Cannot start session before scheduled time")
 		}
 		return nil
-	}, []string{store.GroupUpcoming}, store.GroupOngoing)
+	}, []string{domain.GroupUpcoming}, domain.GroupOngoing)
 }
 
 // Complete marks an ongoing session as completed.
-func (s *Service) Complete(ctx context.Context, caller *User, id int64) (*Session, error) {
-	return s.transition(ctx, caller, id, "Only the creator can complete a session", func(g *Session) error {
-		if g.Status != store.GroupOngoing {
+func (s *Service) Complete(ctx context.Context, caller *domain.User, id int64) (*domain.GroupSession, error) {
+	return s.transition(ctx, caller, id, "Only the creator can complete a session", func(g *domain.GroupSession) error {
+		if g.Status != domain.GroupOngoing {
 			return errs.BadRequest(CodeNotOngoing, "Only ongoing sessions can be completed")
 		}
 		return nil
-	}, []string{store.GroupOngoing}, store.GroupCompleted)
+	}, []string{domain.GroupOngoing}, domain.GroupCompleted)
 }
 
 // List returns one page of sessions and the total.
-func (s *Service) List(ctx context.Context, f store.GroupFilter, limit, offset int) ([]Session, int, error) {
+func (s *Service) List(ctx context.Context, f domain.GroupFilter, limit, offset int) ([]domain.GroupSession, int, error) {
 	return s.store.ListGroupSessions(ctx, f, limit, offset)
 }
 
 // OfCreator lists every session a user created, by start.
-func (s *Service) OfCreator(ctx context.Context, creatorID int64) ([]Session, error) {
+func (s *Service) OfCreator(ctx context.Context, creatorID int64) ([]domain.GroupSession, error) {
 	return s.store.GroupSessionsOf(ctx, creatorID)
 }

@@ -5,7 +5,7 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/mentord/mentord/internal/accounts"
+	"github.com/mentord/mentord/internal/domain"
 	"github.com/mentord/mentord/internal/errs"
 )
 
@@ -14,15 +14,15 @@ const CookieName = "auth"
 
 // Authenticator resolves credentials to users.
 type Authenticator interface {
-	AuthenticateToken(ctx context.Context, key string) (*accounts.User, error)
-	AuthenticateJWT(ctx context.Context, token string) (*accounts.User, error)
-	Authenticate(ctx context.Context, credential string) (*accounts.User, error)
+	AuthenticateToken(ctx context.Context, key string) (*domain.User, error)
+	AuthenticateJWT(ctx context.Context, token string) (*domain.User, error)
+	Authenticate(ctx context.Context, credential string) (*domain.User, error)
 }
 
 // Authenticate finds the caller from `Authorization: Token <key>`,
 // `Authorization: Bearer <jwt>` or the auth cookie. With no credential at
 // all it returns an Unauthenticated error coded errs.AuthNoCredentials.
-func Authenticate(r *http.Request, a Authenticator) (*accounts.User, error) {
+func Authenticate(r *http.Request, a Authenticator) (*domain.User, error) {
 	u, err := authenticate(r, a)
 	if err == nil {
 		NoteUser(r, u.ID)
@@ -30,7 +30,7 @@ func Authenticate(r *http.Request, a Authenticator) (*accounts.User, error) {
 	return u, err
 }
 
-func authenticate(r *http.Request, a Authenticator) (*accounts.User, error) {
+func authenticate(r *http.Request, a Authenticator) (*domain.User, error) {
 	if parts := strings.Fields(r.Header.Get("Authorization")); len(parts) > 0 {
 		scheme := strings.ToLower(parts[0])
 		if scheme == "token" || scheme == "bearer" {

@@ -7,7 +7,7 @@ import (
 	"net/http/httptest"
 	"testing"
 
-	"github.com/mentord/mentord/internal/accounts"
+	"github.com/mentord/mentord/internal/domain"
 	"github.com/mentord/mentord/internal/errs"
 )
 
@@ -45,13 +45,13 @@ func FuzzReadInput(f *testing.F) {
 
 type stubAuth struct{}
 
-func (stubAuth) AuthenticateToken(context.Context, string) (*accounts.User, error) {
+func (stubAuth) AuthenticateToken(context.Context, string) (*domain.User, error) {
 	return nil, errs.Unauthenticated(errs.AuthInvalidToken, "Invalid token.")
 }
-func (stubAuth) AuthenticateJWT(context.Context, string) (*accounts.User, error) {
+func (stubAuth) AuthenticateJWT(context.Context, string) (*domain.User, error) {
 	return nil, errs.Unauthenticated(errs.AuthInvalidToken, "Invalid token.")
 }
-func (stubAuth) Authenticate(context.Context, string) (*accounts.User, error) {
+func (stubAuth) Authenticate(context.Context, string) (*domain.User, error) {
 	return nil, errs.Unauthenticated(errs.AuthInvalidToken, "Invalid token.")
 }
 

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/mentord/mentord/internal/accounts"
+	"github.com/mentord/mentord/internal/domain"
 	"github.com/mentord/mentord/internal/errs"
 	"github.com/mentord/mentord/internal/notify"
 	"github.com/mentord/mentord/internal/store"
@@ -74,11 +75,11 @@ func (c CalendarChange) Empty() bool {
 
 // View is a calendar with its slots, invitations and answers.
 type View struct {
-	Calendar    Calendar
+	Calendar    domain.Calendar
 	Location    *time.Location
-	OwnerSlots  []Slot
-	Invitations []Invitation
-	Answers     map[int64][]Slot // by invitation id
+	OwnerSlots  []domain.WallSlot
+	Invitations []domain.Invitation
+	Answers     map[int64][]domain.WallSlot // by invitation id
 }
 
 // Messages of the document.
@@ -103,7 +104,7 @@ func zone(name string) *time.Location {
 }
 
 // Location is the time zone of the calendar's wall-clock times.
-func Location(c *Calendar) *time.Location { return zone(c.Timezone) }
+func Location(c *domain.Calendar) *time.Location { return zone(c.Timezone) }
 
 // WallLayout writes a wall-clock time of a calendar's zone without a zone
 // suffix, as the scheduler's original API did.
@@ -121,13 +122,13 @@ func CivilOf(t time.Time, loc *time.Location) Civil {
 func nameable(t time.Time, loc *time.Location) bool { return CivilOf(t, loc).In(loc).Equal(t) }
 
 // toSlots checks owner slots (in loc) and turns them into stored slots.
-func (s *Service) toSlots(v *errs.Invalid, field string, in []SlotInput, loc *time.Location) []Slot {
+func (s *Service) toSlots(v *errs.Invalid, field string, in []SlotInput, loc *time.Location) []domain.WallSlot {
 	if v.Has(field) {
 		return nil
 	}
 	today := s.clock.Now().In(loc)
 	todayDate := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)
-	var out []Slot
+	var out []domain.WallSlot
 	for _, si := range in {
 		day := time.Date(si.Start.Year, si.Start.Month, si.Start.Day, 0, 0, 0, 0, time.UTC)
 		start, end := si.Start.In(loc), si.End.In(loc)
@@ -139,7 +140,7 @@ func (s *Service) toSlots(v *errs.Invalid, field string, in []SlotInput, loc *ti
 		case si.Pref < 1 || si.Pref > 3:
 			v.Add(field, "preference", MsgPreference)
 		default:
-			out = append(out, Slot{Day: si.Start.Date(), StartClock: si.Start.Clock(), EndClock: si.End.Clock(), Preference: si.Pref, Start: start, End: end})
+			out = append(out, domain.WallSlot{Day: si.Start.Date(), StartClock: si.Start.Clock(), EndClock: si.End.Clock(), Preference: si.Pref, Start: start, End: end})
 			continue
 		}
 		return nil
@@ -147,8 +148,8 @@ func (s *Service) toSlots(v *errs.Invalid, field string, in []SlotInput, loc *ti
 	return out
 }
 
-func overlapping(slots []Slot) bool {
-	s := append([]Slot(nil), slots...)
+func overlapping(slots []domain.WallSlot) bool {
+	s := append([]domain.WallSlot(nil), slots...)
 	sort.Slice(s, func(i, j int) bool { return s[i].Start.Before(s[j].Start) })
 	for i := 1; i < len(s); i++ {
 		if s[i].Start.Before(s[i-1].End) {
@@ -158,7 +159,7 @@ func overlapping(slots []Slot) bool {
 	return false
 }
 
-func (s *Service) checkFields(v *errs.Invalid, c *Calendar, name, description *string, deadline *time.Time, length *int) {
+func (s *Service) checkFields(v *errs.Invalid, c *domain.Calendar, name, description *string, deadline *time.Time, length *int) {
 	if name != nil {
 		if n := checkName(v, "name", name, true); !v.Has("name") {
 			c.Name = n
@@ -192,11 +193,11 @@ func (s *Service) checkFields(v *errs.Invalid, c *Calendar, name, description *s
 }
 
 // checkInvitees validates contact ids for a calendar of owner.
-func checkInvitees(ctx context.Context, q *store.Q, v *errs.Invalid, field string, owner *User, ids []int64, foreign string) []Contact {
+func checkInvitees(ctx context.Context, q *store.Q, v *errs.Invalid, field string, owner *domain.User, ids []int64, foreign string) []domain.Contact {
 	if v.Has(field) {
 		return nil
 	}
-	var out []Contact
+	var out []domain.Contact
 	seen := map[int64]bool{}
 	for _, id := range ids {
 		if seen[id] {
@@ -221,7 +222,7 @@ func checkInvitees(ctx context.Context, q *store.Q, v *errs.Invalid, field strin
 // CreateCalendar makes a calendar with the owner's slots and invites the
 // contacts: each gets an e-mail with a private link to answer, through the
 // outbox, in the same transaction.
-func (s *Service) CreateCalendar(ctx context.Context, owner *User, in CalendarInput, linkBase string) (*View, error) {
+func (s *Service) CreateCalendar(ctx context.Context, owner *domain.User, in CalendarInput, linkBase string) (*View, error) {
 	v := errs.Begin(in.Unread)
 	for _, req := range []struct {
 		name string
@@ -242,7 +243,7 @@ func (s *Service) CreateCalendar(ctx context.Context, owner *User, in CalendarIn
 		tz = "UTC"
 	}
 	now := s.clock.Now()
-	c := &Calendar{OwnerID: owner.ID, MeetingLength: 60, Timezone: tz, LinkBase: linkBase, CreatedAt: now, UpdatedAt: now}
+	c := &domain.Calendar{OwnerID: owner.ID, MeetingLength: 60, Timezone: tz, LinkBase: linkBase, CreatedAt: now, UpdatedAt: now}
 	s.checkFields(v, c, in.Name, in.Description, in.Deadline, in.MeetingLength)
 	loc := s.location(tz)
 	slots := s.toSlots(v, "available_slots", in.Slots, loc)
@@ -280,7 +281,7 @@ func (s *Service) CreateCalendar(ctx context.Context, owner *User, in CalendarIn
 }
 
 // invite creates an invitation and enqueues its e-mail.
-func (s *Service) invite(ctx context.Context, q *store.Q, owner *User, c *Calendar, k Contact) error {
+func (s *Service) invite(ctx context.Context, q *store.Q, owner *domain.User, c *domain.Calendar, k domain.Contact) error {
 	inv := s.newInvitation(c.ID, k.ID)
 	if err := q.CreateInvitation(ctx, inv); err != nil {
 		return err
@@ -290,7 +291,7 @@ func (s *Service) invite(ctx context.Context, q *store.Q, owner *User, c *Calend
 	return err
 }
 
-func (s *Service) view(ctx context.Context, q *store.Q, c *Calendar) (*View, error) {
+func (s *Service) view(ctx context.Context, q *store.Q, c *domain.Calendar) (*View, error) {
 	v := &View{Calendar: *c, Location: s.location(c.Timezone)}
 	var err error
 	if v.OwnerSlots, err = q.OwnerSlotsOf(ctx, c.ID); err != nil {
@@ -307,7 +308,7 @@ func (s *Service) view(ctx context.Context, q *store.Q, c *Calendar) (*View, err
 
 // ownCalendar loads a calendar that must be the owner's. Someone else's is
 // reported as missing (404) or, with forbid, as forbidden (403).
-func ownCalendar(ctx context.Context, q *store.Q, owner *User, id int64, lock, forbid bool) (*Calendar, error) {
+func ownCalendar(ctx context.Context, q *store.Q, owner *domain.User, id int64, lock, forbid bool) (*domain.Calendar, error) {
 	c, err := q.CalendarByID(ctx, id, lock)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, errNotFound
@@ -326,7 +327,7 @@ func ownCalendar(ctx context.Context, q *store.Q, owner *User, id int64, lock, f
 
 // CalendarMeetings returns one of the owner's calendars with its meetings
 // (none until it is finalized), by start.
-func (s *Service) CalendarMeetings(ctx context.Context, owner *User, id int64) (*Calendar, []Meeting, error) {
+func (s *Service) CalendarMeetings(ctx context.Context, owner *domain.User, id int64) (*domain.Calendar, []domain.Meeting, error) {
 	c, err := ownCalendar(ctx, s.store.Q, owner, id, false, false)
 	if err != nil {
 		return nil, nil, err
@@ -336,7 +337,7 @@ func (s *Service) CalendarMeetings(ctx context.Context, owner *User, id int64) (
 }
 
 // Calendar returns one of the owner's calendars in full.
-func (s *Service) Calendar(ctx context.Context, owner *User, id int64) (*View, error) {
+func (s *Service) Calendar(ctx context.Context, owner *domain.User, id int64) (*View, error) {
 	c, err := ownCalendar(ctx, s.store.Q, owner, id, false, false)
 	if err != nil {
 		return nil, err
@@ -347,14 +348,14 @@ func (s *Service) Calendar(ctx context.Context, owner *User, id int64) (*View, e
 // CheckEdit reports why the owner may not edit the calendar, or nil: the
 // check UpdateCalendar makes before it looks at the change (someone else's
 // calendar is missing to them, as on reading it).
-func (s *Service) CheckEdit(ctx context.Context, owner *User, id int64) error {
+func (s *Service) CheckEdit(ctx context.Context, owner *domain.User, id int64) error {
 	_, err := ownCalendar(ctx, s.store.Q, owner, id, false, false)
 	return err
 }
 
 // UpdateCalendar changes a calendar that is not finalized. New invitees are
 // e-mailed; removing invitees or slots that are not there is ignored.
-func (s *Service) UpdateCalendar(ctx context.Context, owner *User, id int64, ch CalendarChange) (*View, error) {
+func (s *Service) UpdateCalendar(ctx context.Context, owner *domain.User, id int64, ch CalendarChange) (*View, error) {
 	var view *View
 	err := s.store.Tx(ctx, func(q *store.Q) error {
 		c, err := ownCalendar(ctx, q, owner, id, true, false)
@@ -447,7 +448,7 @@ func (s *Service) UpdateCalendar(ctx context.Context, owner *User, id int64, ch 
 }
 
 // Home lists the owner's calendars with the meetings of the finalized ones.
-func (s *Service) Home(ctx context.Context, owner *User) ([]Calendar, map[int64][]Meeting, error) {
+func (s *Service) Home(ctx context.Context, owner *domain.User) ([]domain.Calendar, map[int64][]domain.Meeting, error) {
 	cals, err := s.store.CalendarsOf(ctx, owner.ID)
 	if err != nil {
 		return nil, nil, err
@@ -462,7 +463,7 @@ func (s *Service) Home(ctx context.Context, owner *User) ([]Calendar, map[int64]
 	if err != nil {
 		return nil, nil, err
 	}
-	byCal := map[int64][]Meeting{}
+	byCal := map[int64][]domain.Meeting{}
 	for _, m := range list {
 		byCal[m.CalendarID] = append(byCal[m.CalendarID], m)
 	}
@@ -471,7 +472,7 @@ func (s *Service) Home(ctx context.Context, owner *User) ([]Calendar, map[int64]
 
 // Remind e-mails an invitee who has not answered yet; it returns the
 // document's message for either case.
-func (s *Service) Remind(ctx context.Context, owner *User, calendarID, contactID int64) (string, error) {
+func (s *Service) Remind(ctx context.Context, owner *domain.User, calendarID, contactID int64) (string, error) {
 	var msg string
 	err := s.store.Tx(ctx, func(q *store.Q) error {
 		c, err := ownCalendar(ctx, q, owner, calendarID, false, true)

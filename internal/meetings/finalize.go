@@ -7,6 +7,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/mentord/mentord/internal/domain"
 	"github.com/mentord/mentord/internal/errs"
 	"github.com/mentord/mentord/internal/notify"
 	"github.com/mentord/mentord/internal/scheduling"
@@ -15,7 +16,7 @@ import (
 
 // Proposed is one meeting of a suggested schedule.
 type Proposed struct {
-	Contact    Contact
+	Contact    domain.Contact
 	Start, End time.Time
 	Score      int
 }
@@ -24,7 +25,7 @@ type Proposed struct {
 // invitees it leaves out (those who have not answered always are).
 type Suggestion struct {
 	Meetings    []Proposed
-	Unscheduled []Contact
+	Unscheduled []domain.Contact
 	Score       int
 }
 
@@ -38,7 +39,7 @@ var errAlreadyFinalized = errs.NotFound("already_finalized", "Calendar is alread
 
 // finalizable loads a calendar that the owner may propose for or finalize:
 // theirs (someone else's is 403) and not finalized yet (404).
-func finalizable(ctx context.Context, q *store.Q, owner *User, id int64, lock bool) (*Calendar, error) {
+func finalizable(ctx context.Context, q *store.Q, owner *domain.User, id int64, lock bool) (*domain.Calendar, error) {
 	c, err := ownCalendar(ctx, q, owner, id, lock, true)
 	if err == nil && c.Finalized {
 		return nil, errAlreadyFinalized
@@ -48,7 +49,7 @@ func finalizable(ctx context.Context, q *store.Q, owner *User, id int64, lock bo
 
 // CheckFinalize reports why the owner may not finalize the calendar, or nil:
 // the checks Finalize makes before it looks at the schedule.
-func (s *Service) CheckFinalize(ctx context.Context, owner *User, id int64) error {
+func (s *Service) CheckFinalize(ctx context.Context, owner *domain.User, id int64) error {
 	_, err := finalizable(ctx, s.store.Q, owner, id, false)
 	return err
 }
@@ -57,7 +58,7 @@ func (s *Service) CheckFinalize(ctx context.Context, owner *User, id int64) erro
 // the owner's slots cut into meeting_length blocks, each given to at most
 // one invitee who answered and whose answer holds it, the most invitees
 // scheduled, then the best preferences, then the earliest times.
-func (s *Service) Propose(ctx context.Context, owner *User, id int64) (*Proposal, error) {
+func (s *Service) Propose(ctx context.Context, owner *domain.User, id int64) (*Proposal, error) {
 	c, err := finalizable(ctx, s.store.Q, owner, id, false)
 	if err != nil {
 		return nil, err
@@ -77,9 +78,9 @@ func (s *Service) Propose(ctx context.Context, owner *User, id int64) (*Proposal
 	cands = slices.DeleteFunc(cands, func(c scheduling.Candidate) bool {
 		return !nameable(c.Start, v.Location) || !nameable(c.End, v.Location)
 	})
-	var answered []Invitation
+	var answered []domain.Invitation
 	var answers [][]scheduling.Slot
-	var silent []Contact
+	var silent []domain.Contact
 	for _, inv := range v.Invitations {
 		if !inv.Responded {
 			silent = append(silent, inv.Contact)
@@ -144,8 +145,8 @@ func finalErr(msg string) error { return errs.BadRequest("invalid_schedule", msg
 // calendar read-only (its links stop working), and sends every scheduled
 // invitee a calendar invitation and the owner a summary, through the
 // outbox. Only one finalize of a calendar can succeed.
-func (s *Service) Finalize(ctx context.Context, owner *User, id int64, in []FinalItem) ([]Meeting, error) {
-	var out []Meeting
+func (s *Service) Finalize(ctx context.Context, owner *domain.User, id int64, in []FinalItem) ([]domain.Meeting, error) {
+	var out []domain.Meeting
 	err := s.store.Tx(ctx, func(q *store.Q) error {
 		c, err := finalizable(ctx, q, owner, id, true)
 		if err != nil {
@@ -159,7 +160,7 @@ func (s *Service) Finalize(ctx context.Context, owner *User, id int64, in []Fina
 		for i, it := range in {
 			items[i] = chosen{it.ContactID, it.Start.in(v.Location), it.End.in(v.Location)}
 		}
-		byContact := map[int64]*Invitation{}
+		byContact := map[int64]*domain.Invitation{}
 		for i := range v.Invitations {
 			byContact[v.Invitations[i].ContactID] = &v.Invitations[i]
 		}
@@ -205,7 +206,7 @@ func (s *Service) Finalize(ctx context.Context, owner *User, id int64, in []Fina
 		}
 		c.Finalized, c.FinalizedAt = true, &now
 		for _, it := range sorted {
-			m := Meeting{CalendarID: c.ID, ContactID: it.ContactID, Start: it.Start, End: it.End, CreatedAt: now, Contact: byContact[it.ContactID].Contact}
+			m := domain.Meeting{CalendarID: c.ID, ContactID: it.ContactID, Start: it.Start, End: it.End, CreatedAt: now, Contact: byContact[it.ContactID].Contact}
 			if err := q.CreateMeeting(ctx, &m); err != nil {
 				return err
 			}
@@ -221,7 +222,7 @@ func (s *Service) Finalize(ctx context.Context, owner *User, id int64, in []Fina
 }
 
 // inside reports whether span lies within one of the slots.
-func inside(span scheduling.Interval, slots []Slot) bool {
+func inside(span scheduling.Interval, slots []domain.WallSlot) bool {
 	for _, sl := range slots {
 		if (scheduling.Interval{Start: sl.Start, End: sl.End}).Contains(span) {
 			return true
@@ -232,7 +233,7 @@ func inside(span scheduling.Interval, slots []Slot) bool {
 
 // mailFinalized sends each scheduled invitee an invitation and the owner
 // the whole schedule.
-func (s *Service) mailFinalized(ctx context.Context, q *store.Q, owner *User, c *Calendar, list []Meeting) error {
+func (s *Service) mailFinalized(ctx context.Context, q *store.Q, owner *domain.User, c *domain.Calendar, list []domain.Meeting) error {
 	now := s.clock.Now()
 	loc := s.location(c.Timezone)
 	ownerName := fullName(owner.FirstName, owner.LastName)

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/mentord/mentord/internal/domain"
 	"github.com/mentord/mentord/internal/errs"
 	"github.com/mentord/mentord/internal/notify"
 	"github.com/mentord/mentord/internal/store"
@@ -23,8 +24,8 @@ type AnswerInput struct {
 // InviteeView is what an invitee sees through their link.
 type InviteeView struct {
 	*View
-	Owner      *User
-	Invitation *Invitation
+	Owner      *domain.User
+	Invitation *domain.Invitation
 }
 
 var errBadLink = errs.NotFound("not_found", "Not found.")
@@ -62,7 +63,7 @@ func (s *Service) Open(ctx context.Context, calendarID int64, token string) (*In
 }
 
 // Answer records an invitee's availability, once, before the deadline.
-func (s *Service) Answer(ctx context.Context, calendarID int64, token string, in []AnswerInput) ([]Slot, error) {
+func (s *Service) Answer(ctx context.Context, calendarID int64, token string, in []AnswerInput) ([]domain.WallSlot, error) {
 	iv, err := s.Open(ctx, calendarID, token)
 	if err != nil {
 		return nil, err
@@ -74,7 +75,7 @@ func (s *Service) Answer(ctx context.Context, calendarID int64, token string, in
 	if iv.Invitation.Responded {
 		return nil, errs.BadRequest("already_responded", "Already responded")
 	}
-	var slots []Slot
+	var slots []domain.WallSlot
 	for _, a := range in {
 		start, end := a.Start.In(iv.Location), a.End.In(iv.Location)
 		switch {
@@ -85,7 +86,7 @@ func (s *Service) Answer(ctx context.Context, calendarID int64, token string, in
 		case a.Start.Date() != a.End.Date():
 			return nil, errs.BadRequest("two_days", "Start and end times must be on the same day.")
 		}
-		slots = append(slots, Slot{Day: a.Start.Date(), StartClock: a.Start.Clock(), EndClock: a.End.Clock(), Preference: a.Pref, Start: start, End: end})
+		slots = append(slots, domain.WallSlot{Day: a.Start.Date(), StartClock: a.Start.Clock(), EndClock: a.End.Clock(), Preference: a.Pref, Start: start, End: end})
 	}
 	err = s.store.Tx(ctx, func(q *store.Q) error {
 		ok, err := q.MarkResponded(ctx, iv.Invitation.ID, now)
@@ -107,14 +108,14 @@ func (s *Service) Answer(ctx context.Context, calendarID int64, token string, in
 
 // --- e-mails ---
 
-func (s *Service) ownerName(owner *User) string {
+func (s *Service) ownerName(owner *domain.User) string {
 	if n := fullName(owner.FirstName, owner.LastName); n != "" {
 		return n
 	}
 	return owner.Username
 }
 
-func (s *Service) invitationMail(owner *User, c *Calendar, inv *Invitation) notify.Message {
+func (s *Service) invitationMail(owner *domain.User, c *domain.Calendar, inv *domain.Invitation) notify.Message {
 	k := inv.Contact
 	link := s.ResponseLink(c, inv)
 	deadline := c.Deadline.In(s.location(c.Timezone)).Format("Monday, January 2, 2006 at 3:04 PM MST")
@@ -127,7 +128,7 @@ func (s *Service) invitationMail(owner *User, c *Calendar, inv *Invitation) noti
 	return notify.Message{To: []string{k.Email}, Subject: "Meeting invitation", Text: text, HTML: html}
 }
 
-func (s *Service) reminderMail(owner *User, c *Calendar, inv *Invitation) notify.Message {
+func (s *Service) reminderMail(owner *domain.User, c *domain.Calendar, inv *domain.Invitation) notify.Message {
 	k := inv.Contact
 	dl := c.Deadline.In(s.location(c.Timezone))
 	text := fmt.Sprintf("Hello %s,\n\nDon't forget to fill out your availability for your %s meeting with %s by %s at %s.\n\n%s\n\nRegards,\n%s Team\n",

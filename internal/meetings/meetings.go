@@ -18,24 +18,10 @@ import (
 
 	"github.com/mentord/mentord/internal/accounts"
 	"github.com/mentord/mentord/internal/clock"
+	"github.com/mentord/mentord/internal/domain"
 	"github.com/mentord/mentord/internal/errs"
 	"github.com/mentord/mentord/internal/notify"
 	"github.com/mentord/mentord/internal/store"
-)
-
-type (
-	// User is an account.
-	User = store.User
-	// Contact is someone an owner invites.
-	Contact = store.Contact
-	// Calendar is a round of one-on-one meetings.
-	Calendar = store.Calendar
-	// Slot is a slot as given, with the instants it stands for.
-	Slot = store.WallSlot
-	// Invitation is one contact's invitation to one calendar.
-	Invitation = store.Invitation
-	// Meeting is a finalized meeting.
-	Meeting = store.Meeting
 )
 
 // Service implements the scheduler's rules.
@@ -80,7 +66,7 @@ type ContactInput struct {
 }
 
 // Contacts lists the owner's contacts.
-func (s *Service) Contacts(ctx context.Context, owner *User) ([]Contact, error) {
+func (s *Service) Contacts(ctx context.Context, owner *domain.User) ([]domain.Contact, error) {
 	return s.store.ContactsOf(ctx, owner.ID)
 }
 
@@ -104,7 +90,7 @@ func checkName(v *errs.Invalid, field string, raw *string, required bool) string
 	return name
 }
 
-func (s *Service) checkContact(ctx context.Context, q *store.Q, owner *User, k *Contact, in ContactInput, creating bool) error {
+func (s *Service) checkContact(ctx context.Context, q *store.Q, owner *domain.User, k *domain.Contact, in ContactInput, creating bool) error {
 	v := errs.Begin(in.Unread)
 	if in.FirstName != nil || creating {
 		k.FirstName = checkName(v, "first_Name", in.FirstName, creating)
@@ -133,9 +119,9 @@ func (s *Service) checkContact(ctx context.Context, q *store.Q, owner *User, k *
 }
 
 // AddContact stores a new contact of the owner.
-func (s *Service) AddContact(ctx context.Context, owner *User, in ContactInput) (*Contact, error) {
+func (s *Service) AddContact(ctx context.Context, owner *domain.User, in ContactInput) (*domain.Contact, error) {
 	now := s.clock.Now()
-	k := &Contact{OwnerID: owner.ID, CreatedAt: now, UpdatedAt: now}
+	k := &domain.Contact{OwnerID: owner.ID, CreatedAt: now, UpdatedAt: now}
 	err := s.store.Tx(ctx, func(q *store.Q) error {
 		if err := s.checkContact(ctx, q, owner, k, in, true); err != nil {
 			return err
@@ -150,7 +136,7 @@ func (s *Service) AddContact(ctx context.Context, owner *User, in ContactInput) 
 
 // ownContact loads a contact, which must be the owner's: 404 when it does
 // not exist, 403 when it is someone else's.
-func ownContact(ctx context.Context, q *store.Q, owner *User, id int64) (*Contact, error) {
+func ownContact(ctx context.Context, q *store.Q, owner *domain.User, id int64) (*domain.Contact, error) {
 	k, err := q.ContactByID(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, errNotFound
@@ -165,8 +151,8 @@ func ownContact(ctx context.Context, q *store.Q, owner *User, id int64) (*Contac
 }
 
 // UpdateContact changes one of the owner's contacts.
-func (s *Service) UpdateContact(ctx context.Context, owner *User, id int64, in ContactInput) (*Contact, error) {
-	var k *Contact
+func (s *Service) UpdateContact(ctx context.Context, owner *domain.User, id int64, in ContactInput) (*domain.Contact, error) {
+	var k *domain.Contact
 	err := s.store.Tx(ctx, func(q *store.Q) error {
 		var err error
 		if k, err = ownContact(ctx, q, owner, id); err != nil {
@@ -189,7 +175,7 @@ func (s *Service) UpdateContact(ctx context.Context, owner *User, id int64, in C
 
 // DeleteContact removes one of the owner's contacts, with their invitations
 // and meetings.
-func (s *Service) DeleteContact(ctx context.Context, owner *User, id int64) error {
+func (s *Service) DeleteContact(ctx context.Context, owner *domain.User, id int64) error {
 	return s.store.Tx(ctx, func(q *store.Q) error {
 		if _, err := ownContact(ctx, q, owner, id); err != nil {
 			return err
@@ -214,15 +200,15 @@ func tokenHash(token string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-func (s *Service) newInvitation(calendarID, contactID int64) *Invitation {
+func (s *Service) newInvitation(calendarID, contactID int64) *domain.Invitation {
 	var b [16]byte
 	rand.Read(b[:])
 	seed := hex.EncodeToString(b[:])
-	return &Invitation{CalendarID: calendarID, ContactID: contactID, TokenSeed: seed, TokenHash: tokenHash(s.token(seed)), CreatedAt: s.clock.Now()}
+	return &domain.Invitation{CalendarID: calendarID, ContactID: contactID, TokenSeed: seed, TokenHash: tokenHash(s.token(seed)), CreatedAt: s.clock.Now()}
 }
 
 // ResponseLink is the private link of an invitation.
-func (s *Service) ResponseLink(c *Calendar, inv *Invitation) string {
+func (s *Service) ResponseLink(c *domain.Calendar, inv *domain.Invitation) string {
 	return fmt.Sprintf("%s/schedules/calendars/%d/respond/%s/", strings.TrimRight(c.LinkBase, "/"), c.ID, s.token(inv.TokenSeed))
 }
 

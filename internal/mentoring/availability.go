@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 
+	"time"
+
+	"github.com/mentord/mentord/internal/domain"
 	"github.com/mentord/mentord/internal/errs"
 	"github.com/mentord/mentord/internal/scheduling"
 	"github.com/mentord/mentord/internal/store"
-	"time"
 )
 
 // Availability messages, as the original server words them.
@@ -32,7 +34,7 @@ type AvailabilityInput struct {
 
 // MyAvailability lists the caller's availability that has not ended, by
 // start time, with its derived status.
-func (s *Service) MyAvailability(ctx context.Context, caller *User) ([]Availability, error) {
+func (s *Service) MyAvailability(ctx context.Context, caller *domain.User) ([]domain.Availability, error) {
 	return s.FutureAvailabilityOf(ctx, caller.ID)
 }
 
@@ -40,11 +42,11 @@ func (s *Service) MyAvailability(ctx context.Context, caller *User) ([]Availabil
 // Confirmed when a confirmed session overlaps it, Requested when only
 // pending ones do, Open otherwise. Both lists are ordered by mentor, then
 // start, so one pass over each suffices.
-func withStatus(avail []Availability, spans []store.SessionSpan) {
+func withStatus(avail []domain.Availability, spans []domain.SessionSpan) {
 	j := 0
 	for i := range avail {
 		a := &avail[i]
-		a.Status = store.AvailOpen
+		a.Status = domain.AvailOpen
 		for j < len(spans) && (spans[j].MentorID < a.MentorID || (spans[j].MentorID == a.MentorID && !spans[j].End.After(a.Start))) {
 			j++
 		}
@@ -52,11 +54,11 @@ func withStatus(avail []Availability, spans []store.SessionSpan) {
 			if !spans[k].End.After(a.Start) {
 				continue
 			}
-			if spans[k].Status == store.StatusConfirmed {
-				a.Status = store.AvailConfirmed
+			if spans[k].Status == domain.StatusConfirmed {
+				a.Status = domain.AvailConfirmed
 				break
 			}
-			a.Status = store.AvailRequested
+			a.Status = domain.AvailRequested
 		}
 	}
 }
@@ -64,7 +66,7 @@ func withStatus(avail []Availability, spans []store.SessionSpan) {
 // AddAvailability publishes availability for a mentor. V1 stores the span as
 // given; V2 stores consecutive 30-minute chunks of it. The checks and their
 // wording follow the original V1 and V2 serializers.
-func (s *Service) AddAvailability(ctx context.Context, caller *User, in AvailabilityInput, v2 bool) ([]Availability, error) {
+func (s *Service) AddAvailability(ctx context.Context, caller *domain.User, in AvailabilityInput, v2 bool) ([]domain.Availability, error) {
 	if !caller.IsMentor {
 		return nil, errNotMentor
 	}
@@ -102,9 +104,9 @@ func (s *Service) AddAvailability(ctx context.Context, caller *User, in Availabi
 			return nil, errs.NonField("too_short", MsgTooShortForChunks)
 		}
 	}
-	list := make([]*Availability, len(pieces))
+	list := make([]*domain.Availability, len(pieces))
 	for i, p := range pieces {
-		list[i] = &Availability{MentorID: caller.ID, Start: p.Start, End: p.End, CreatedAt: now}
+		list[i] = &domain.Availability{MentorID: caller.ID, Start: p.Start, End: p.End, CreatedAt: now}
 	}
 	overlap := errs.NonField("overlap", overlapMsg)
 	err := s.store.Tx(ctx, func(q *store.Q) error {
@@ -126,10 +128,10 @@ func (s *Service) AddAvailability(ctx context.Context, caller *User, in Availabi
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Availability, len(list))
+	out := make([]domain.Availability, len(list))
 	for i, a := range list {
 		out[i] = *a
-		out[i].Status = store.AvailOpen // new availability overlaps no other, so no session either
+		out[i].Status = domain.AvailOpen // new availability overlaps no other, so no session either
 	}
 	return out, nil
 }
@@ -137,7 +139,7 @@ func (s *Service) AddAvailability(ctx context.Context, caller *User, in Availabi
 // DeleteAvailability removes one of the caller's availabilities (staff may
 // remove anyone's). An availability that carries a Pending or Confirmed
 // session is kept: those sessions must be cancelled first.
-func (s *Service) DeleteAvailability(ctx context.Context, caller *User, id int64) error {
+func (s *Service) DeleteAvailability(ctx context.Context, caller *domain.User, id int64) error {
 	return s.store.Tx(ctx, func(q *store.Q) error {
 		a, err := q.AvailabilityByID(ctx, id)
 		if errors.Is(err, store.ErrNotFound) {
@@ -176,7 +178,7 @@ func (s *Service) Now() time.Time { return s.clock.Now() }
 
 // FutureAvailabilityOfMentors returns, in one query, the availability that
 // has not ended of every listed mentor, by mentor id.
-func (s *Service) FutureAvailabilityOfMentors(ctx context.Context) (map[int64][]Availability, error) {
+func (s *Service) FutureAvailabilityOfMentors(ctx context.Context) (map[int64][]domain.Availability, error) {
 	now := s.clock.Now()
 	list, err := s.store.AvailabilityOfListedMentors(ctx, now)
 	if err != nil {
@@ -188,7 +190,7 @@ func (s *Service) FutureAvailabilityOfMentors(ctx context.Context) (map[int64][]
 	}
 	withStatus(list, spans)
 	// The list is ordered by mentor: each mentor's part is a subslice.
-	out := map[int64][]Availability{}
+	out := map[int64][]domain.Availability{}
 	for i := 0; i < len(list); {
 		j := i + 1
 		for j < len(list) && list[j].MentorID == list[i].MentorID {
@@ -201,7 +203,7 @@ func (s *Service) FutureAvailabilityOfMentors(ctx context.Context) (map[int64][]
 }
 
 // FutureAvailabilityOf returns one mentor's availability that has not ended.
-func (s *Service) FutureAvailabilityOf(ctx context.Context, mentorID int64) ([]Availability, error) {
+func (s *Service) FutureAvailabilityOf(ctx context.Context, mentorID int64) ([]domain.Availability, error) {
 	now := s.clock.Now()
 	list, err := s.store.AvailabilityOf(ctx, mentorID, now)
 	if err != nil {

@@ -8,18 +8,19 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/mentord/mentord/internal/domain"
 	"github.com/mentord/mentord/internal/notify"
 	"github.com/mentord/mentord/internal/store"
 )
 
 // people are a session's participants as the e-mails need them.
 type people struct {
-	mentor, mentee                 *User
-	mentorSettings, menteeSettings *store.NotificationSettings
+	mentor, mentee                 *domain.User
+	mentorSettings, menteeSettings *domain.NotificationSettings
 	team                           int // the mentee's team number
 }
 
-func loadPeople(ctx context.Context, q *store.Q, sess *Session) (*people, error) {
+func loadPeople(ctx context.Context, q *store.Q, sess *domain.Session) (*people, error) {
 	var p people
 	var err error
 	if p.mentor, err = q.UserByID(ctx, sess.MentorID); err != nil {
@@ -42,7 +43,7 @@ func loadPeople(ctx context.Context, q *store.Q, sess *Session) (*people, error)
 	return &p, nil
 }
 
-func fullName(u *User) string {
+func fullName(u *domain.User) string {
 	switch {
 	case u.FirstName != "" && u.LastName != "":
 		return u.FirstName + " " + u.LastName
@@ -52,7 +53,7 @@ func fullName(u *User) string {
 	return u.Username
 }
 
-func firstName(u *User) string {
+func firstName(u *domain.User) string {
 	if u.FirstName != "" {
 		return u.FirstName
 	}
@@ -61,7 +62,7 @@ func firstName(u *User) string {
 
 // when formats an instant for a recipient: "3:30 PM EST" and
 // "Monday, November 20", in the recipient's own time zone.
-func when(t time.Time, u *User) (clock, date string) {
+func when(t time.Time, u *domain.User) (clock, date string) {
 	loc, err := time.LoadLocation(u.Timezone)
 	if err != nil {
 		loc = time.UTC
@@ -71,7 +72,7 @@ func when(t time.Time, u *User) (clock, date string) {
 }
 
 // invite is the calendar event of a session.
-func (s *Service) invite(sess *Session, p *people, cancel bool, now time.Time) notify.Attachment {
+func (s *Service) invite(sess *domain.Session, p *people, cancel bool, now time.Time) notify.Attachment {
 	link := ""
 	if sess.MeetingLink != nil {
 		link = *sess.MeetingLink
@@ -91,7 +92,7 @@ func (s *Service) invite(sess *Session, p *people, cancel bool, now time.Time) n
 	})
 }
 
-func (s *Service) send(ctx context.Context, q *store.Q, to *User, m notify.Message) error {
+func (s *Service) send(ctx context.Context, q *store.Q, to *domain.User, m notify.Message) error {
 	if to.Email == "" || !to.IsActive {
 		return nil
 	}
@@ -101,7 +102,7 @@ func (s *Service) send(ctx context.Context, q *store.Q, to *User, m notify.Messa
 }
 
 // emailRequested tells the mentor about a new request.
-func (s *Service) emailRequested(ctx context.Context, q *store.Q, sess *Session) error {
+func (s *Service) emailRequested(ctx context.Context, q *store.Q, sess *domain.Session) error {
 	p, err := loadPeople(ctx, q, sess)
 	if err != nil || !p.mentorSettings.SessionRequested {
 		return err
@@ -116,14 +117,14 @@ func (s *Service) emailRequested(ctx context.Context, q *store.Q, sess *Session)
 
 // emailConfirmed tells both participants, with the meeting link and a
 // calendar invitation.
-func (s *Service) emailConfirmed(ctx context.Context, q *store.Q, sess *Session) error {
+func (s *Service) emailConfirmed(ctx context.Context, q *store.Q, sess *domain.Session) error {
 	p, err := loadPeople(ctx, q, sess)
 	if err != nil {
 		return err
 	}
 	invite := s.invite(sess, p, false, s.clock.Now())
 	for _, to := range []struct {
-		user *User
+		user *domain.User
 		on   bool
 	}{{p.mentee, p.menteeSettings.SessionConfirmed}, {p.mentor, p.mentorSettings.SessionConfirmed}} {
 		if !to.on {
@@ -152,13 +153,13 @@ func deref(s *string) string {
 
 // emailCanceled tells the participant who did not cancel. A session that had
 // been confirmed also gets its calendar event cancelled.
-func (s *Service) emailCanceled(ctx context.Context, q *store.Q, sess *Session, from string, actorID int64) error {
+func (s *Service) emailCanceled(ctx context.Context, q *store.Q, sess *domain.Session, from string, actorID int64) error {
 	p, err := loadPeople(ctx, q, sess)
 	if err != nil {
 		return err
 	}
 	var m notify.Message
-	var to *User
+	var to *domain.User
 	if actorID == sess.MenteeID {
 		if !p.mentorSettings.SessionCanceled {
 			return nil
@@ -181,7 +182,7 @@ func (s *Service) emailCanceled(ctx context.Context, q *store.Q, sess *Session, 
 			Text:    fmt.Sprintf("%s has canceled the %d-minute mentoring session with you at %s on %s.\n", fullName(p.mentor), sess.Length, t, d),
 		}
 	}
-	if from == store.StatusConfirmed {
+	if from == domain.StatusConfirmed {
 		m.Attachments = []notify.Attachment{s.invite(sess, p, true, s.clock.Now())}
 	}
 	return s.send(ctx, q, to, m)
@@ -190,7 +191,7 @@ func (s *Service) emailCanceled(ctx context.Context, q *store.Q, sess *Session, 
 // emailRescheduled tells the other participant about a new time. A session
 // that stays confirmed sends both participants an updated invitation; one
 // that goes back to Pending (moved by the mentee) cancels the old event.
-func (s *Service) emailRescheduled(ctx context.Context, q *store.Q, before, after *Session, actorID int64) error {
+func (s *Service) emailRescheduled(ctx context.Context, q *store.Q, before, after *domain.Session, actorID int64) error {
 	p, err := loadPeople(ctx, q, after)
 	if err != nil {
 		return err
@@ -203,19 +204,19 @@ func (s *Service) emailRescheduled(ctx context.Context, q *store.Q, before, afte
 		actor, other = p.mentee, p.mentor
 		otherOn, actorOn = p.mentorSettings.SessionRequested, p.menteeSettings.SessionConfirmed
 	}
-	text := func(u *User) string {
+	text := func(u *domain.User) string {
 		ot, od := when(before.Start, u)
 		nt, nd := when(after.Start, u)
 		msg := fmt.Sprintf("%s has moved the mentoring session of %s on %s to a %d-minute session at %s on %s.",
 			fullName(actor), ot, od, after.Length, nt, nd)
-		if after.Status == store.StatusPending && before.Status == store.StatusConfirmed {
+		if after.Status == domain.StatusPending && before.Status == domain.StatusConfirmed {
 			msg += " The mentor needs to confirm the new time."
 		}
 		return msg + "\n"
 	}
 	var atts []notify.Attachment
-	if before.Status == store.StatusConfirmed {
-		atts = []notify.Attachment{s.invite(after, p, after.Status != store.StatusConfirmed, now)}
+	if before.Status == domain.StatusConfirmed {
+		atts = []notify.Attachment{s.invite(after, p, after.Status != domain.StatusConfirmed, now)}
 	}
 	if otherOn {
 		if err := s.send(ctx, q, other, notify.Message{Subject: "Mentor Session Rescheduled", Text: text(other), Attachments: atts}); err != nil {
@@ -303,7 +304,7 @@ func (s *Service) RenderReminder(ctx context.Context, job store.Job) (*notify.Me
 		return nil, err
 	}
 	now := s.clock.Now()
-	if sess.Status != store.StatusConfirmed || !sess.Start.Equal(r.Start) || !now.Before(sess.Start) {
+	if sess.Status != domain.StatusConfirmed || !sess.Start.Equal(r.Start) || !now.Before(sess.Start) {
 		return nil, nil
 	}
 	n, err := s.store.NotificationSettingsOf(ctx, r.UserID)

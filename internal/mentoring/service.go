@@ -26,13 +26,6 @@ const MaxAvailabilitySpan = 31 * 24 * time.Hour
 // ArchiveAfter is how long after its start a session moves to the archive.
 const ArchiveAfter = 24 * time.Hour
 
-// User, Session and Availability are the store's records.
-type (
-	User         = store.User
-	Session      = store.Session
-	Availability = store.Availability
-)
-
 // Service implements the mentoring rules.
 type Service struct {
 	store  *store.Store

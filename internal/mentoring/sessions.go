@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/mentord/mentord/internal/domain"
 	"github.com/mentord/mentord/internal/errs"
 	"github.com/mentord/mentord/internal/scheduling"
 	"github.com/mentord/mentord/internal/store"
@@ -88,7 +89,7 @@ var errOverlap = errs.NonField("overlap", MsgOverlap)
 // mentor's availability. Two requests for overlapping times can never both
 // succeed: both run under the same user-row locks (PostgreSQL) or the single
 // write lock (SQLite), and PostgreSQL's exclusion constraints back that up.
-func (s *Service) RequestSession(ctx context.Context, caller *User, in RequestInput) (*Session, error) {
+func (s *Service) RequestSession(ctx context.Context, caller *domain.User, in RequestInput) (*domain.Session, error) {
 	v := errs.Begin(in.Unread)
 	if in.AvailabilityID == nil && !v.Has("mentor_availability") {
 		v.Add("mentor_availability", "required", "This field is required.")
@@ -111,9 +112,9 @@ func (s *Service) RequestSession(ctx context.Context, caller *User, in RequestIn
 		return nil, errs.Forbidden("not_mentee", MsgNotMentee)
 	}
 	now := s.clock.Now()
-	sess := &Session{
+	sess := &domain.Session{
 		MenteeID: caller.ID, AvailabilityID: in.AvailabilityID, Start: *in.Start, End: in.Start.Add(time.Duration(length) * time.Minute),
-		Length: length, Status: store.StatusPending, CreatedAt: now, ModifiedAt: now,
+		Length: length, Status: domain.StatusPending, CreatedAt: now, ModifiedAt: now,
 	}
 	err := s.store.Tx(ctx, func(q *store.Q) error {
 		a, err := q.AvailabilityByID(ctx, *in.AvailabilityID)
@@ -154,7 +155,7 @@ func (s *Service) RequestSession(ctx context.Context, caller *User, in RequestIn
 }
 
 // SessionFor returns a session the caller takes part in (or any, for staff).
-func (s *Service) SessionFor(ctx context.Context, caller *User, id int64) (*Session, error) {
+func (s *Service) SessionFor(ctx context.Context, caller *domain.User, id int64) (*domain.Session, error) {
 	sess, err := s.store.SessionByID(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, errSessionNotFound
@@ -187,11 +188,11 @@ type SessionChange struct {
 // before its start, by either participant, under the same rules as a new
 // request. When the mentee moves a confirmed session it needs the mentor's
 // confirmation again.
-func (s *Service) ChangeSession(ctx context.Context, caller *User, id int64, ch SessionChange) (*Session, error) {
+func (s *Service) ChangeSession(ctx context.Context, caller *domain.User, id int64, ch SessionChange) (*domain.Session, error) {
 	v := errs.Begin(ch.Unread)
 	if ch.Status != nil && !v.Has("status") {
 		switch *ch.Status {
-		case store.StatusPending, store.StatusConfirmed, store.StatusCanceled, store.StatusCompleted:
+		case domain.StatusPending, domain.StatusConfirmed, domain.StatusCanceled, domain.StatusCompleted:
 		default:
 			v.Merge(invalidChoice("status", *ch.Status).(*errs.Invalid))
 		}
@@ -202,7 +203,7 @@ func (s *Service) ChangeSession(ctx context.Context, caller *User, id int64, ch 
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	var result *Session
+	var result *domain.Session
 	err := s.store.Tx(ctx, func(q *store.Q) error {
 		sess, err := q.SessionByID(ctx, id)
 		if errors.Is(err, store.ErrNotFound) {
@@ -248,7 +249,7 @@ func (s *Service) ChangeSession(ctx context.Context, caller *User, id int64, ch 
 
 func statusError(msg string) error { return errs.Field("status", "invalid_transition", msg) }
 
-func (s *Service) transition(ctx context.Context, q *store.Q, caller *User, sess *Session, to string) (*Session, error) {
+func (s *Service) transition(ctx context.Context, q *store.Q, caller *domain.User, sess *domain.Session, to string) (*domain.Session, error) {
 	now := s.clock.Now()
 	started := !now.Before(sess.Start)
 	isMentor := caller.ID == sess.MentorID || (caller.IsStaff && caller.ID != sess.MenteeID)
@@ -256,7 +257,7 @@ func (s *Service) transition(ctx context.Context, q *store.Q, caller *User, sess
 	var link *string
 	bump := false
 	switch {
-	case from == store.StatusPending && to == store.StatusConfirmed:
+	case from == domain.StatusPending && to == domain.StatusConfirmed:
 		if !isMentor {
 			return nil, statusError("Only the mentor can confirm a session.")
 		}
@@ -265,12 +266,12 @@ func (s *Service) transition(ctx context.Context, q *store.Q, caller *User, sess
 		}
 		l := s.newMeetingLink()
 		link = &l
-	case (from == store.StatusPending || from == store.StatusConfirmed) && to == store.StatusCanceled:
+	case (from == domain.StatusPending || from == domain.StatusConfirmed) && to == domain.StatusCanceled:
 		if started {
 			return nil, statusError("A session that has started can no longer be canceled.")
 		}
 		bump = true
-	case from == store.StatusConfirmed && to == store.StatusCompleted:
+	case from == domain.StatusConfirmed && to == domain.StatusCompleted:
 		if !isMentor {
 			return nil, statusError("Only the mentor can complete a session.")
 		}
@@ -292,15 +293,15 @@ func (s *Service) transition(ctx context.Context, q *store.Q, caller *User, sess
 		return nil, err
 	}
 	switch to {
-	case store.StatusConfirmed:
+	case domain.StatusConfirmed:
 		err = s.emailConfirmed(ctx, q, after)
-	case store.StatusCanceled:
+	case domain.StatusCanceled:
 		err = s.emailCanceled(ctx, q, after, from, caller.ID)
 	}
 	return after, err
 }
 
-func (s *Service) reschedule(ctx context.Context, q *store.Q, caller *User, sess *Session, ch SessionChange) (*Session, error) {
+func (s *Service) reschedule(ctx context.Context, q *store.Q, caller *domain.User, sess *domain.Session, ch SessionChange) (*domain.Session, error) {
 	if !sess.Live() {
 		return nil, statusError(fmt.Sprintf("A %s session cannot be moved.", sess.Status))
 	}
@@ -325,9 +326,9 @@ func (s *Service) reschedule(ctx context.Context, q *store.Q, caller *User, sess
 	if err := s.checkSlot(ctx, q, sess.MentorID, sess.MenteeID, *moved.AvailabilityID, span, sess.ID); err != nil {
 		return nil, err
 	}
-	wasConfirmed := sess.Status == store.StatusConfirmed
+	wasConfirmed := sess.Status == domain.StatusConfirmed
 	if wasConfirmed && caller.ID == sess.MenteeID {
-		moved.Status = store.StatusPending
+		moved.Status = domain.StatusPending
 	}
 	moved.ICSSequence++
 	moved.ModifiedAt = s.clock.Now()
@@ -348,7 +349,7 @@ func (s *Service) reschedule(ctx context.Context, q *store.Q, caller *User, sess
 // DeleteSession removes a session that no longer holds anyone's time:
 // canceled, completed, or in the past. A live future session must be
 // canceled first, so that the other participant hears about it.
-func (s *Service) DeleteSession(ctx context.Context, caller *User, id int64) error {
+func (s *Service) DeleteSession(ctx context.Context, caller *domain.User, id int64) error {
 	return s.store.Tx(ctx, func(q *store.Q) error {
 		sess, err := q.SessionByID(ctx, id)
 		if errors.Is(err, store.ErrNotFound) {
@@ -370,19 +371,19 @@ func (s *Service) DeleteSession(ctx context.Context, caller *User, id int64) err
 // Upcoming lists the caller's sessions that started at most 24 hours ago or
 // later, by start; Archived lists the older ones, newest first. Together they
 // hold each session exactly once.
-func (s *Service) Upcoming(ctx context.Context, caller *User) ([]Session, error) {
+func (s *Service) Upcoming(ctx context.Context, caller *domain.User) ([]domain.Session, error) {
 	from := s.clock.Now().Add(-ArchiveAfter)
 	return s.store.ListSessions(ctx, store.SessionFilter{UserID: caller.ID, StartAtLeast: &from})
 }
 
 // Archived lists the caller's sessions that started more than 24 hours ago.
-func (s *Service) Archived(ctx context.Context, caller *User) ([]Session, error) {
+func (s *Service) Archived(ctx context.Context, caller *domain.User) ([]domain.Session, error) {
 	before := s.clock.Now().Add(-ArchiveAfter)
 	return s.store.ListSessions(ctx, store.SessionFilter{UserID: caller.ID, StartBefore: &before, NewestFirst: true})
 }
 
 // AllFor lists every session of the caller, or every session for staff.
-func (s *Service) AllFor(ctx context.Context, caller *User) ([]Session, error) {
+func (s *Service) AllFor(ctx context.Context, caller *domain.User) ([]domain.Session, error) {
 	f := store.SessionFilter{UserID: caller.ID}
 	if caller.IsStaff {
 		f.UserID = 0

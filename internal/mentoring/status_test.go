@@ -4,12 +4,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mentord/mentord/internal/store"
+	"github.com/mentord/mentord/internal/domain"
 )
 
 func TestWithStatus(t *testing.T) {
 	at := func(h, m int) time.Time { return time.Date(2030, 1, 1, h, m, 0, 0, time.UTC) }
-	avail := []Availability{
+	avail := []domain.Availability{
 		{MentorID: 1, Start: at(9, 0), End: at(9, 30)},
 		{MentorID: 1, Start: at(9, 30), End: at(10, 0)},
 		{MentorID: 1, Start: at(10, 0), End: at(11, 0)},
@@ -17,12 +17,12 @@ func TestWithStatus(t *testing.T) {
 		{MentorID: 2, Start: at(9, 0), End: at(10, 0)},
 		{MentorID: 3, Start: at(9, 0), End: at(10, 0)},
 	}
-	spans := []store.SessionSpan{
-		{MentorID: 1, Start: at(9, 0), End: at(10, 0), Status: store.StatusPending},     // spans two chunks
-		{MentorID: 1, Start: at(10, 0), End: at(10, 30), Status: store.StatusPending},   // touching the first
-		{MentorID: 1, Start: at(10, 30), End: at(11, 0), Status: store.StatusConfirmed}, // same availability, confirmed wins
-		{MentorID: 2, Start: at(10, 0), End: at(10, 30), Status: store.StatusConfirmed}, // only touches
-		{MentorID: 3, Start: at(9, 15), End: at(9, 45), Status: store.StatusConfirmed},
+	spans := []domain.SessionSpan{
+		{MentorID: 1, Start: at(9, 0), End: at(10, 0), Status: domain.StatusPending},     // spans two chunks
+		{MentorID: 1, Start: at(10, 0), End: at(10, 30), Status: domain.StatusPending},   // touching the first
+		{MentorID: 1, Start: at(10, 30), End: at(11, 0), Status: domain.StatusConfirmed}, // same availability, confirmed wins
+		{MentorID: 2, Start: at(10, 0), End: at(10, 30), Status: domain.StatusConfirmed}, // only touches
+		{MentorID: 3, Start: at(9, 15), End: at(9, 45), Status: domain.StatusConfirmed},
 	}
 	withStatus(avail, spans)
 	want := []string{"Requested", "Requested", "Confirmed", "Open", "Open", "Confirmed"}

@@ -4,46 +4,14 @@ import (
 	"context"
 	"strings"
 	"time"
+
+	"github.com/mentord/mentord/internal/domain"
 )
-
-// Group-session statuses.
-const (
-	GroupUpcoming  = "upcoming"
-	GroupOngoing   = "ongoing"
-	GroupCompleted = "completed"
-	GroupCancelled = "cancelled"
-)
-
-// GroupSession is a session for several people with a fixed number of seats.
-type GroupSession struct {
-	ID          int64
-	CreatorID   int64
-	Title       string
-	Description string
-	Field       *string
-	Start       time.Time
-	Capacity    int
-	Taken       int
-	Status      string
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
-	Creator     User
-}
-
-// Participant holds a seat in a group session.
-type Participant struct {
-	ID        int64
-	SessionID int64
-	UserID    int64
-	Role      string
-	JoinedAt  time.Time
-	User      User
-}
 
 const groupColumns = `g.id, g.creator_id, g.title, g.description, g.field, g.start_time, g.capacity, g.taken, g.status,
 	g.created_at, g.updated_at, `
 
-func (q *Q) groups(ctx context.Context, where, order string, limit, offset int, args ...any) ([]GroupSession, error) {
+func (q *Q) groups(ctx context.Context, where, order string, limit, offset int, args ...any) ([]domain.GroupSession, error) {
 	query := "SELECT " + groupColumns + userCols("c") + " FROM group_sessions g JOIN users c ON c.id = g.creator_id WHERE " + where + " ORDER BY " + order
 	if limit > 0 {
 		query += " LIMIT ? OFFSET ?"
@@ -54,9 +22,9 @@ func (q *Q) groups(ctx context.Context, where, order string, limit, offset int, 
 		return nil, err
 	}
 	defer rows.Close()
-	var out []GroupSession
+	var out []domain.GroupSession
 	for rows.Next() {
-		var g GroupSession
+		var g domain.GroupSession
 		dest := append([]any{&g.ID, &g.CreatorID, &g.Title, &g.Description, &g.Field, scanTime(&g.Start), &g.Capacity, &g.Taken,
 			&g.Status, scanTime(&g.CreatedAt), scanTime(&g.UpdatedAt)}, userDest(&g.Creator)...)
 		if err := rows.Scan(dest...); err != nil {
@@ -68,14 +36,14 @@ func (q *Q) groups(ctx context.Context, where, order string, limit, offset int, 
 }
 
 // CreateGroupSession inserts a group session and sets its id.
-func (q *Q) CreateGroupSession(ctx context.Context, g *GroupSession) error {
+func (q *Q) CreateGroupSession(ctx context.Context, g *domain.GroupSession) error {
 	return q.row(ctx, `INSERT INTO group_sessions (creator_id, title, description, field, start_time, capacity, taken, status, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?) RETURNING id`,
 		g.CreatorID, g.Title, g.Description, g.Field, g.Start, g.Capacity, g.Status, g.CreatedAt, g.UpdatedAt).Scan(&g.ID)
 }
 
 // GroupSessionByID returns a group session with its creator.
-func (q *Q) GroupSessionByID(ctx context.Context, id int64) (*GroupSession, error) {
+func (q *Q) GroupSessionByID(ctx context.Context, id int64) (*domain.GroupSession, error) {
 	list, err := q.groups(ctx, "g.id = ?", "g.id", 0, 0, id)
 	if err != nil {
 		return nil, err
@@ -89,7 +57,7 @@ func (q *Q) GroupSessionByID(ctx context.Context, id int64) (*GroupSession, erro
 // UpdateGroupSession writes the editable fields, only while the new
 // capacity still holds the seats taken (compare-and-swap); it reports whether
 // it wrote.
-func (q *Q) UpdateGroupSession(ctx context.Context, g *GroupSession) (bool, error) {
+func (q *Q) UpdateGroupSession(ctx context.Context, g *domain.GroupSession) (bool, error) {
 	res, err := q.exec(ctx, `UPDATE group_sessions SET title = ?, description = ?, field = ?, start_time = ?, capacity = ?, updated_at = ?
 		WHERE id = ? AND taken <= ? AND status = ?`,
 		g.Title, g.Description, g.Field, g.Start, g.Capacity, g.UpdatedAt, g.ID, g.Capacity, g.Status)
@@ -114,7 +82,7 @@ func (q *Q) TakeSeat(ctx context.Context, id int64, now time.Time) (bool, error)
 
 // AddParticipant records a seat holder; the unique (session, user) key
 // refuses a second seat for the same person.
-func (q *Q) AddParticipant(ctx context.Context, p *Participant) error {
+func (q *Q) AddParticipant(ctx context.Context, p *domain.Participant) error {
 	return q.row(ctx, "INSERT INTO group_participants (session_id, user_id, role, joined_at) VALUES (?, ?, ?, ?) RETURNING id",
 		p.SessionID, p.UserID, p.Role, p.JoinedAt).Scan(&p.ID)
 }
@@ -160,8 +128,8 @@ func (q *Q) DeleteGroupSession(ctx context.Context, id int64) error {
 
 // ParticipantsOf returns the participants of the sessions, by session, in
 // the order they joined, in one query.
-func (q *Q) ParticipantsOf(ctx context.Context, sessionIDs ...int64) (map[int64][]Participant, error) {
-	out := map[int64][]Participant{}
+func (q *Q) ParticipantsOf(ctx context.Context, sessionIDs ...int64) (map[int64][]domain.Participant, error) {
+	out := map[int64][]domain.Participant{}
 	if len(sessionIDs) == 0 {
 		return out, nil
 	}
@@ -176,7 +144,7 @@ func (q *Q) ParticipantsOf(ctx context.Context, sessionIDs ...int64) (map[int64]
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var p Participant
+		var p domain.Participant
 		dest := append([]any{&p.ID, &p.SessionID, &p.UserID, &p.Role, scanTime(&p.JoinedAt)}, userDest(&p.User)...)
 		if err := rows.Scan(dest...); err != nil {
 			return nil, err
@@ -186,18 +154,8 @@ func (q *Q) ParticipantsOf(ctx context.Context, sessionIDs ...int64) (map[int64]
 	return out, rows.Err()
 }
 
-// GroupFilter selects group sessions for a list; zero fields do not filter.
-type GroupFilter struct {
-	Status    string
-	From, To  *time.Time // start_time >= From, <= To
-	CreatorID int64
-	// InvolvedID selects sessions created by or joined by the user;
-	// JoinedID only those joined.
-	InvolvedID int64
-	JoinedID   int64
-}
-
-func (f GroupFilter) where() (string, []any) {
+// groupWhere is the SQL condition of a group-session filter.
+func groupWhere(f domain.GroupFilter) (string, []any) {
 	conds := []string{"1 = 1"}
 	var args []any
 	if f.Status != "" {
@@ -228,8 +186,8 @@ func (f GroupFilter) where() (string, []any) {
 }
 
 // ListGroupSessions returns one page (by start, then id) and the total count.
-func (q *Q) ListGroupSessions(ctx context.Context, f GroupFilter, limit, offset int) ([]GroupSession, int, error) {
-	where, args := f.where()
+func (q *Q) ListGroupSessions(ctx context.Context, f domain.GroupFilter, limit, offset int) ([]domain.GroupSession, int, error) {
+	where, args := groupWhere(f)
 	var total int
 	if err := q.row(ctx, "SELECT COUNT(*) FROM group_sessions g WHERE "+where, args...).Scan(&total); err != nil {
 		return nil, 0, err
@@ -242,11 +200,11 @@ func (q *Q) ListGroupSessions(ctx context.Context, f GroupFilter, limit, offset 
 }
 
 // GroupSessionsOf lists every session a creator made, by start.
-func (q *Q) GroupSessionsOf(ctx context.Context, creatorID int64) ([]GroupSession, error) {
+func (q *Q) GroupSessionsOf(ctx context.Context, creatorID int64) ([]domain.GroupSession, error) {
 	return q.groups(ctx, "g.creator_id = ?", "g.start_time, g.id", 0, 0, creatorID)
 }
 
 // UpcomingGroupsStartingIn lists upcoming sessions starting in (from, to].
-func (q *Q) UpcomingGroupsStartingIn(ctx context.Context, from, to time.Time) ([]GroupSession, error) {
+func (q *Q) UpcomingGroupsStartingIn(ctx context.Context, from, to time.Time) ([]domain.GroupSession, error) {
 	return q.groups(ctx, "g.status = 'upcoming' AND g.start_time > ? AND g.start_time <= ?", "g.start_time, g.id", 0, 0, from, to)
 }

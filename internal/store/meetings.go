@@ -3,34 +3,25 @@ package store
 import (
 	"context"
 	"time"
-)
 
-// Contact is someone an owner invites; they need no account.
-type Contact struct {
-	ID        int64
-	OwnerID   int64
-	FirstName string
-	LastName  string
-	Email     string
-	CreatedAt time.Time
-	UpdatedAt time.Time
-}
+	"github.com/mentord/mentord/internal/domain"
+)
 
 const contactColumns = "k.id, k.owner_id, k.first_name, k.last_name, k.email, k.created_at, k.updated_at"
 
-func contactDest(k *Contact) []any {
+func contactDest(k *domain.Contact) []any {
 	return []any{&k.ID, &k.OwnerID, &k.FirstName, &k.LastName, &k.Email, scanTime(&k.CreatedAt), scanTime(&k.UpdatedAt)}
 }
 
-func (q *Q) contacts(ctx context.Context, where string, args ...any) ([]Contact, error) {
+func (q *Q) contacts(ctx context.Context, where string, args ...any) ([]domain.Contact, error) {
 	rows, err := q.query(ctx, "SELECT "+contactColumns+" FROM contacts k WHERE "+where+" ORDER BY k.id", args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []Contact
+	var out []domain.Contact
 	for rows.Next() {
-		var k Contact
+		var k domain.Contact
 		if err := rows.Scan(contactDest(&k)...); err != nil {
 			return nil, err
 		}
@@ -40,12 +31,12 @@ func (q *Q) contacts(ctx context.Context, where string, args ...any) ([]Contact,
 }
 
 // ContactsOf lists an owner's contacts by id.
-func (q *Q) ContactsOf(ctx context.Context, ownerID int64) ([]Contact, error) {
+func (q *Q) ContactsOf(ctx context.Context, ownerID int64) ([]domain.Contact, error) {
 	return q.contacts(ctx, "k.owner_id = ?", ownerID)
 }
 
 // ContactByID returns a contact.
-func (q *Q) ContactByID(ctx context.Context, id int64) (*Contact, error) {
+func (q *Q) ContactByID(ctx context.Context, id int64) (*domain.Contact, error) {
 	list, err := q.contacts(ctx, "k.id = ?", id)
 	if err != nil {
 		return nil, err
@@ -63,13 +54,13 @@ func (q *Q) ContactEmailTaken(ctx context.Context, ownerID int64, email string, 
 }
 
 // CreateContact inserts a contact and sets its id.
-func (q *Q) CreateContact(ctx context.Context, k *Contact) error {
+func (q *Q) CreateContact(ctx context.Context, k *domain.Contact) error {
 	return q.row(ctx, "INSERT INTO contacts (owner_id, first_name, last_name, email, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
 		k.OwnerID, k.FirstName, k.LastName, k.Email, k.CreatedAt, k.UpdatedAt).Scan(&k.ID)
 }
 
 // UpdateContact writes a contact's fields.
-func (q *Q) UpdateContact(ctx context.Context, k *Contact) error {
+func (q *Q) UpdateContact(ctx context.Context, k *domain.Contact) error {
 	_, err := q.exec(ctx, "UPDATE contacts SET first_name = ?, last_name = ?, email = ?, updated_at = ? WHERE id = ?",
 		k.FirstName, k.LastName, k.Email, k.UpdatedAt, k.ID)
 	return err
@@ -81,39 +72,23 @@ func (q *Q) DeleteContact(ctx context.Context, id int64) error {
 	return err
 }
 
-// Calendar is a round of one-on-one meetings an owner schedules.
-type Calendar struct {
-	ID            int64
-	OwnerID       int64
-	Name          string
-	Description   string
-	Deadline      time.Time
-	MeetingLength int // minutes
-	Timezone      string
-	LinkBase      string // base of the response links in e-mails
-	Finalized     bool
-	FinalizedAt   *time.Time
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
-}
-
 const calendarColumns = `c.id, c.owner_id, c.name, c.description, c.deadline, c.meeting_length, c.timezone, c.link_base,
 	c.finalized, c.finalized_at, c.created_at, c.updated_at`
 
-func calendarDest(c *Calendar) []any {
+func calendarDest(c *domain.Calendar) []any {
 	return []any{&c.ID, &c.OwnerID, &c.Name, &c.Description, scanTime(&c.Deadline), &c.MeetingLength, &c.Timezone, &c.LinkBase,
 		&c.Finalized, scanNullTime(&c.FinalizedAt), scanTime(&c.CreatedAt), scanTime(&c.UpdatedAt)}
 }
 
-func (q *Q) calendars(ctx context.Context, where string, args ...any) ([]Calendar, error) {
+func (q *Q) calendars(ctx context.Context, where string, args ...any) ([]domain.Calendar, error) {
 	rows, err := q.query(ctx, "SELECT "+calendarColumns+" FROM calendars c WHERE "+where+" ORDER BY c.id", args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []Calendar
+	var out []domain.Calendar
 	for rows.Next() {
-		var c Calendar
+		var c domain.Calendar
 		if err := rows.Scan(calendarDest(&c)...); err != nil {
 			return nil, err
 		}
@@ -124,23 +99,23 @@ func (q *Q) calendars(ctx context.Context, where string, args ...any) ([]Calenda
 
 // CalendarByID returns a calendar; with lock, its row stays locked until the
 // transaction ends (PostgreSQL).
-func (q *Q) CalendarByID(ctx context.Context, id int64, lock bool) (*Calendar, error) {
+func (q *Q) CalendarByID(ctx context.Context, id int64, lock bool) (*domain.Calendar, error) {
 	query := "SELECT " + calendarColumns + " FROM calendars c WHERE c.id = ?"
 	if lock && q.s.engine == Postgres {
 		query += " FOR UPDATE"
 	}
-	c := &Calendar{}
+	c := &domain.Calendar{}
 	err := q.row(ctx, query, id).Scan(calendarDest(c)...)
 	return c, one(err)
 }
 
 // CalendarsOf lists an owner's calendars by id.
-func (q *Q) CalendarsOf(ctx context.Context, ownerID int64) ([]Calendar, error) {
+func (q *Q) CalendarsOf(ctx context.Context, ownerID int64) ([]domain.Calendar, error) {
 	return q.calendars(ctx, "c.owner_id = ?", ownerID)
 }
 
 // CreateCalendar inserts a calendar and sets its id.
-func (q *Q) CreateCalendar(ctx context.Context, c *Calendar) error {
+func (q *Q) CreateCalendar(ctx context.Context, c *domain.Calendar) error {
 	return q.row(ctx, `INSERT INTO calendars (owner_id, name, description, deadline, meeting_length, timezone, link_base, finalized,
 		created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		c.OwnerID, c.Name, c.Description, c.Deadline, c.MeetingLength, c.Timezone, c.LinkBase, false, c.CreatedAt, c.UpdatedAt).Scan(&c.ID)
@@ -148,7 +123,7 @@ func (q *Q) CreateCalendar(ctx context.Context, c *Calendar) error {
 
 // UpdateCalendar writes a calendar's editable fields, only while it is not
 // finalized; it reports whether it wrote.
-func (q *Q) UpdateCalendar(ctx context.Context, c *Calendar) (bool, error) {
+func (q *Q) UpdateCalendar(ctx context.Context, c *domain.Calendar) (bool, error) {
 	res, err := q.exec(ctx, `UPDATE calendars SET name = ?, description = ?, deadline = ?, meeting_length = ?, updated_at = ?
 		WHERE id = ? AND finalized = ?`, c.Name, c.Description, c.Deadline, c.MeetingLength, c.UpdatedAt, c.ID, false)
 	if err != nil {
@@ -172,36 +147,25 @@ func (q *Q) FinalizeCalendar(ctx context.Context, id int64, now time.Time) (bool
 
 // OpenCalendarsWithDeadlineIn lists calendars not finalized whose deadline
 // falls in (from, to].
-func (q *Q) OpenCalendarsWithDeadlineIn(ctx context.Context, from, to time.Time) ([]Calendar, error) {
+func (q *Q) OpenCalendarsWithDeadlineIn(ctx context.Context, from, to time.Time) ([]domain.Calendar, error) {
 	return q.calendars(ctx, "c.finalized = ? AND c.deadline > ? AND c.deadline <= ?", false, from, to)
 }
 
-// WallSlot is a slot as given (a day and two clock times in the calendar's
-// zone) with the instants it stands for.
-type WallSlot struct {
-	ID         int64
-	Day        string // YYYY-MM-DD
-	StartClock string // HH:MM:SS
-	EndClock   string
-	Preference int
-	Start, End time.Time
-}
-
-func wallDest(s *WallSlot) []any {
+func wallDest(s *domain.WallSlot) []any {
 	return []any{&s.ID, &s.Day, &s.StartClock, &s.EndClock, &s.Preference, scanTime(&s.Start), scanTime(&s.End)}
 }
 
 // OwnerSlotsOf lists a calendar's owner slots by start.
-func (q *Q) OwnerSlotsOf(ctx context.Context, calendarID int64) ([]WallSlot, error) {
+func (q *Q) OwnerSlotsOf(ctx context.Context, calendarID int64) ([]domain.WallSlot, error) {
 	rows, err := q.query(ctx, `SELECT id, day, start_clock, end_clock, preference, start_time, end_time FROM owner_slots
 		WHERE calendar_id = ? ORDER BY start_time, id`, calendarID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []WallSlot
+	var out []domain.WallSlot
 	for rows.Next() {
-		var s WallSlot
+		var s domain.WallSlot
 		if err := rows.Scan(wallDest(&s)...); err != nil {
 			return nil, err
 		}
@@ -211,7 +175,7 @@ func (q *Q) OwnerSlotsOf(ctx context.Context, calendarID int64) ([]WallSlot, err
 }
 
 // AddOwnerSlot inserts an owner slot and sets its id.
-func (q *Q) AddOwnerSlot(ctx context.Context, calendarID int64, s *WallSlot) error {
+func (q *Q) AddOwnerSlot(ctx context.Context, calendarID int64, s *domain.WallSlot) error {
 	return q.row(ctx, `INSERT INTO owner_slots (calendar_id, day, start_clock, end_clock, preference, start_time, end_time)
 		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, calendarID, s.Day, s.StartClock, s.EndClock, s.Preference, s.Start, s.End).Scan(&s.ID)
 }
@@ -230,29 +194,16 @@ func (q *Q) RemoveOwnerSlots(ctx context.Context, calendarID int64, ids []int64)
 	return err
 }
 
-// Invitation asks one contact to answer for one calendar.
-type Invitation struct {
-	ID          int64
-	CalendarID  int64
-	ContactID   int64
-	TokenHash   string
-	TokenSeed   string
-	Responded   bool
-	RespondedAt *time.Time
-	CreatedAt   time.Time
-	Contact     Contact
-}
-
-func (q *Q) invitations(ctx context.Context, where string, args ...any) ([]Invitation, error) {
+func (q *Q) invitations(ctx context.Context, where string, args ...any) ([]domain.Invitation, error) {
 	rows, err := q.query(ctx, `SELECT i.id, i.calendar_id, i.contact_id, i.token_hash, i.token_seed, i.responded, i.responded_at, i.created_at, `+
 		contactColumns+` FROM invitations i JOIN contacts k ON k.id = i.contact_id WHERE `+where+" ORDER BY i.contact_id", args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []Invitation
+	var out []domain.Invitation
 	for rows.Next() {
-		var v Invitation
+		var v domain.Invitation
 		dest := append([]any{&v.ID, &v.CalendarID, &v.ContactID, &v.TokenHash, &v.TokenSeed, &v.Responded, scanNullTime(&v.RespondedAt),
 			scanTime(&v.CreatedAt)}, contactDest(&v.Contact)...)
 		if err := rows.Scan(dest...); err != nil {
@@ -264,12 +215,12 @@ func (q *Q) invitations(ctx context.Context, where string, args ...any) ([]Invit
 }
 
 // InvitationsOf lists a calendar's invitations, by contact id.
-func (q *Q) InvitationsOf(ctx context.Context, calendarID int64) ([]Invitation, error) {
+func (q *Q) InvitationsOf(ctx context.Context, calendarID int64) ([]domain.Invitation, error) {
 	return q.invitations(ctx, "i.calendar_id = ?", calendarID)
 }
 
 // InvitationByTokenHash finds an invitation by the hash of its token.
-func (q *Q) InvitationByTokenHash(ctx context.Context, hash string) (*Invitation, error) {
+func (q *Q) InvitationByTokenHash(ctx context.Context, hash string) (*domain.Invitation, error) {
 	list, err := q.invitations(ctx, "i.token_hash = ?", hash)
 	if err != nil {
 		return nil, err
@@ -281,7 +232,7 @@ func (q *Q) InvitationByTokenHash(ctx context.Context, hash string) (*Invitation
 }
 
 // InvitationByID returns an invitation.
-func (q *Q) InvitationByID(ctx context.Context, id int64) (*Invitation, error) {
+func (q *Q) InvitationByID(ctx context.Context, id int64) (*domain.Invitation, error) {
 	list, err := q.invitations(ctx, "i.id = ?", id)
 	if err != nil {
 		return nil, err
@@ -293,7 +244,7 @@ func (q *Q) InvitationByID(ctx context.Context, id int64) (*Invitation, error) {
 }
 
 // CreateInvitation inserts an invitation and sets its id.
-func (q *Q) CreateInvitation(ctx context.Context, v *Invitation) error {
+func (q *Q) CreateInvitation(ctx context.Context, v *domain.Invitation) error {
 	return q.row(ctx, `INSERT INTO invitations (calendar_id, contact_id, token_hash, token_seed, responded, created_at)
 		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, v.CalendarID, v.ContactID, v.TokenHash, v.TokenSeed, false, v.CreatedAt).Scan(&v.ID)
 }
@@ -323,24 +274,24 @@ func (q *Q) MarkResponded(ctx context.Context, invitationID int64, now time.Time
 }
 
 // AddInviteeSlot stores one slot of an answer.
-func (q *Q) AddInviteeSlot(ctx context.Context, invitationID int64, s *WallSlot) error {
+func (q *Q) AddInviteeSlot(ctx context.Context, invitationID int64, s *domain.WallSlot) error {
 	return q.row(ctx, `INSERT INTO invitee_slots (invitation_id, day, start_clock, end_clock, preference, start_time, end_time)
 		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, invitationID, s.Day, s.StartClock, s.EndClock, s.Preference, s.Start, s.End).Scan(&s.ID)
 }
 
 // InviteeSlotsOf returns the answers of a calendar's invitations, by
 // invitation id, in one query.
-func (q *Q) InviteeSlotsOf(ctx context.Context, calendarID int64) (map[int64][]WallSlot, error) {
+func (q *Q) InviteeSlotsOf(ctx context.Context, calendarID int64) (map[int64][]domain.WallSlot, error) {
 	rows, err := q.query(ctx, `SELECT s.invitation_id, s.id, s.day, s.start_clock, s.end_clock, s.preference, s.start_time, s.end_time
 		FROM invitee_slots s JOIN invitations i ON i.id = s.invitation_id WHERE i.calendar_id = ? ORDER BY s.start_time, s.id`, calendarID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := map[int64][]WallSlot{}
+	out := map[int64][]domain.WallSlot{}
 	for rows.Next() {
 		var inv int64
-		var s WallSlot
+		var s domain.WallSlot
 		if err := rows.Scan(append([]any{&inv}, wallDest(&s)...)...); err != nil {
 			return nil, err
 		}
@@ -349,24 +300,14 @@ func (q *Q) InviteeSlotsOf(ctx context.Context, calendarID int64) (map[int64][]W
 	return out, rows.Err()
 }
 
-// Meeting is a finalized one-on-one meeting.
-type Meeting struct {
-	ID         int64
-	CalendarID int64
-	ContactID  int64
-	Start, End time.Time
-	CreatedAt  time.Time
-	Contact    Contact
-}
-
 // CreateMeeting inserts a meeting and sets its id.
-func (q *Q) CreateMeeting(ctx context.Context, m *Meeting) error {
+func (q *Q) CreateMeeting(ctx context.Context, m *domain.Meeting) error {
 	return q.row(ctx, "INSERT INTO meetings (calendar_id, contact_id, start_time, end_time, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
 		m.CalendarID, m.ContactID, m.Start, m.End, m.CreatedAt).Scan(&m.ID)
 }
 
 // MeetingsOf lists meetings of the calendars (by start), in one query.
-func (q *Q) MeetingsOf(ctx context.Context, calendarIDs ...int64) ([]Meeting, error) {
+func (q *Q) MeetingsOf(ctx context.Context, calendarIDs ...int64) ([]domain.Meeting, error) {
 	if len(calendarIDs) == 0 {
 		return nil, nil
 	}
@@ -380,9 +321,9 @@ func (q *Q) MeetingsOf(ctx context.Context, calendarIDs ...int64) ([]Meeting, er
 		return nil, err
 	}
 	defer rows.Close()
-	var out []Meeting
+	var out []domain.Meeting
 	for rows.Next() {
-		var m Meeting
+		var m domain.Meeting
 		dest := append([]any{&m.ID, &m.CalendarID, &m.ContactID, scanTime(&m.Start), scanTime(&m.End), scanTime(&m.CreatedAt)}, contactDest(&m.Contact)...)
 		if err := rows.Scan(dest...); err != nil {
 			return nil, err

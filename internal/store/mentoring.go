@@ -8,21 +8,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
-)
-
-// Session statuses.
-const (
-	StatusPending   = "Pending"
-	StatusConfirmed = "Confirmed"
-	StatusCanceled  = "Canceled"
-	StatusCompleted = "Completed"
-)
-
-// Availability statuses, derived from the sessions on an availability.
-const (
-	AvailOpen      = "Open"
-	AvailRequested = "Requested"
-	AvailConfirmed = "Confirmed"
+	"github.com/mentord/mentord/internal/domain"
 )
 
 // ExclusionViolation reports whether err is a PostgreSQL exclusion-constraint
@@ -55,32 +41,23 @@ func (q *Q) LockUsers(ctx context.Context, ids ...int64) error {
 	return rows.Close()
 }
 
-// Availability is a span a mentor offers for sessions.
-type Availability struct {
-	ID         int64
-	MentorID   int64
-	Start, End time.Time
-	Status     string    // derived from the sessions by the mentoring package
-	CreatedAt  time.Time // written on insert, not read back
-}
-
 // availabilityColumns leaves out created_at, which nothing reads back: the
 // mentor list reads tens of thousands of these rows.
 const availabilityColumns = "a.id, a.mentor_id, a.start_time, a.end_time"
 
-func scanAvailability(sc scanner, a *Availability) error {
+func scanAvailability(sc scanner, a *domain.Availability) error {
 	return sc.Scan(&a.ID, &a.MentorID, scanTime(&a.Start), scanTime(&a.End))
 }
 
-func (q *Q) availabilities(ctx context.Context, where string, args ...any) ([]Availability, error) {
+func (q *Q) availabilities(ctx context.Context, where string, args ...any) ([]domain.Availability, error) {
 	rows, err := q.query(ctx, "SELECT "+availabilityColumns+" FROM availabilities a WHERE "+where+" ORDER BY a.mentor_id, a.start_time, a.id", args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []Availability
+	var out []domain.Availability
 	for rows.Next() {
-		var a Availability
+		var a domain.Availability
 		if err := scanAvailability(rows, &a); err != nil {
 			return nil, err
 		}
@@ -90,7 +67,7 @@ func (q *Q) availabilities(ctx context.Context, where string, args ...any) ([]Av
 }
 
 // CreateAvailabilities inserts availabilities and sets their ids.
-func (q *Q) CreateAvailabilities(ctx context.Context, list []*Availability) error {
+func (q *Q) CreateAvailabilities(ctx context.Context, list []*domain.Availability) error {
 	for _, a := range list {
 		err := q.row(ctx, "INSERT INTO availabilities (mentor_id, start_time, end_time, created_at, modified_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
 			a.MentorID, a.Start, a.End, a.CreatedAt, a.CreatedAt).Scan(&a.ID)
@@ -102,7 +79,7 @@ func (q *Q) CreateAvailabilities(ctx context.Context, list []*Availability) erro
 }
 
 // AvailabilityByID returns one availability.
-func (q *Q) AvailabilityByID(ctx context.Context, id int64) (*Availability, error) {
+func (q *Q) AvailabilityByID(ctx context.Context, id int64) (*domain.Availability, error) {
 	list, err := q.availabilities(ctx, "a.id = ?", id)
 	if err != nil {
 		return nil, err
@@ -115,24 +92,24 @@ func (q *Q) AvailabilityByID(ctx context.Context, id int64) (*Availability, erro
 
 // AvailabilityOverlapping lists the mentor's availabilities that overlap
 // [start, end) (touching ones do not).
-func (q *Q) AvailabilityOverlapping(ctx context.Context, mentorID int64, start, end time.Time) ([]Availability, error) {
+func (q *Q) AvailabilityOverlapping(ctx context.Context, mentorID int64, start, end time.Time) ([]domain.Availability, error) {
 	return q.availabilities(ctx, "a.mentor_id = ? AND a.start_time < ? AND a.end_time > ?", mentorID, end, start)
 }
 
 // AvailabilityAround lists the mentor's availabilities that overlap or touch
 // [start, end], enough to tell whether adjacent ones cover it.
-func (q *Q) AvailabilityAround(ctx context.Context, mentorID int64, start, end time.Time) ([]Availability, error) {
+func (q *Q) AvailabilityAround(ctx context.Context, mentorID int64, start, end time.Time) ([]domain.Availability, error) {
 	return q.availabilities(ctx, "a.mentor_id = ? AND a.start_time <= ? AND a.end_time >= ?", mentorID, end, start)
 }
 
 // AvailabilityOf lists a mentor's availabilities that end at or after from.
-func (q *Q) AvailabilityOf(ctx context.Context, mentorID int64, from time.Time) ([]Availability, error) {
+func (q *Q) AvailabilityOf(ctx context.Context, mentorID int64, from time.Time) ([]domain.Availability, error) {
 	return q.availabilities(ctx, "a.mentor_id = ? AND a.end_time >= ?", mentorID, from)
 }
 
 // AvailabilityOfListedMentors lists, in one query, the availabilities ending
 // at or after from of every active user flagged as mentor.
-func (q *Q) AvailabilityOfListedMentors(ctx context.Context, from time.Time) ([]Availability, error) {
+func (q *Q) AvailabilityOfListedMentors(ctx context.Context, from time.Time) ([]domain.Availability, error) {
 	return q.availabilities(ctx, `a.end_time >= ? AND a.mentor_id IN (SELECT u.id FROM users u WHERE u.is_mentor = ? AND u.is_active = ?)`,
 		from, true, true)
 }
@@ -143,34 +120,27 @@ func (q *Q) DeleteAvailability(ctx context.Context, id int64) error {
 	return err
 }
 
-// SessionSpan is when a live (Pending or Confirmed) session holds a mentor.
-type SessionSpan struct {
-	MentorID   int64
-	Start, End time.Time
-	Status     string
-}
-
 // LiveSpansOf lists the mentor's live sessions ending after from.
-func (q *Q) LiveSpansOf(ctx context.Context, mentorID int64, from time.Time) ([]SessionSpan, error) {
+func (q *Q) LiveSpansOf(ctx context.Context, mentorID int64, from time.Time) ([]domain.SessionSpan, error) {
 	return q.liveSpans(ctx, "mentor_id = ? AND end_time > ?", mentorID, from)
 }
 
 // LiveSpansOfListedMentors lists, in one query, the live sessions ending
 // after from of every active user flagged as mentor.
-func (q *Q) LiveSpansOfListedMentors(ctx context.Context, from time.Time) ([]SessionSpan, error) {
+func (q *Q) LiveSpansOfListedMentors(ctx context.Context, from time.Time) ([]domain.SessionSpan, error) {
 	return q.liveSpans(ctx, "end_time > ? AND mentor_id IN (SELECT u.id FROM users u WHERE u.is_mentor = ? AND u.is_active = ?)", from, true, true)
 }
 
-func (q *Q) liveSpans(ctx context.Context, where string, args ...any) ([]SessionSpan, error) {
+func (q *Q) liveSpans(ctx context.Context, where string, args ...any) ([]domain.SessionSpan, error) {
 	rows, err := q.query(ctx, "SELECT mentor_id, start_time, end_time, status FROM sessions WHERE status IN ('Pending', 'Confirmed') AND "+
 		where+" ORDER BY mentor_id, start_time", args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []SessionSpan
+	var out []domain.SessionSpan
 	for rows.Next() {
-		var sp SessionSpan
+		var sp domain.SessionSpan
 		if err := rows.Scan(&sp.MentorID, scanTime(&sp.Start), scanTime(&sp.End), &sp.Status); err != nil {
 			return nil, err
 		}
@@ -179,48 +149,27 @@ func (q *Q) liveSpans(ctx context.Context, where string, args ...any) ([]Session
 	return out, rows.Err()
 }
 
-// Session is a 1:1 session between a mentor and a mentee.
-type Session struct {
-	ID             int64
-	MentorID       int64
-	MenteeID       int64
-	AvailabilityID *int64
-	Start, End     time.Time
-	Length         int // minutes
-	Status         string
-	MeetingLink    *string
-	ICSSequence    int
-	CreatedAt      time.Time
-	ModifiedAt     time.Time
-
-	MentorFirst, MentorLast string
-	MenteeFirst, MenteeLast string
-}
-
-// Live reports whether the session still holds its time.
-func (s *Session) Live() bool { return s.Status == StatusPending || s.Status == StatusConfirmed }
-
 const sessionColumns = `s.id, s.mentor_id, s.mentee_id, s.availability_id, s.start_time, s.end_time, s.session_length,
 	s.status, s.meeting_link, s.ics_sequence, s.created_at, s.modified_at,
 	mr.first_name, mr.last_name, me.first_name, me.last_name`
 
 const sessionFrom = " FROM sessions s JOIN users mr ON mr.id = s.mentor_id JOIN users me ON me.id = s.mentee_id"
 
-func scanSession(sc scanner, s *Session) error {
+func scanSession(sc scanner, s *domain.Session) error {
 	return sc.Scan(&s.ID, &s.MentorID, &s.MenteeID, &s.AvailabilityID, scanTime(&s.Start), scanTime(&s.End), &s.Length,
 		&s.Status, &s.MeetingLink, &s.ICSSequence, scanTime(&s.CreatedAt), scanTime(&s.ModifiedAt),
 		&s.MentorFirst, &s.MentorLast, &s.MenteeFirst, &s.MenteeLast)
 }
 
-func (q *Q) sessions(ctx context.Context, where, order string, args ...any) ([]Session, error) {
+func (q *Q) sessions(ctx context.Context, where, order string, args ...any) ([]domain.Session, error) {
 	rows, err := q.query(ctx, "SELECT "+sessionColumns+sessionFrom+" WHERE "+where+" ORDER BY "+order, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []Session
+	var out []domain.Session
 	for rows.Next() {
-		var s Session
+		var s domain.Session
 		if err := scanSession(rows, &s); err != nil {
 			return nil, err
 		}
@@ -230,7 +179,7 @@ func (q *Q) sessions(ctx context.Context, where, order string, args ...any) ([]S
 }
 
 // CreateSession inserts a session and sets its id.
-func (q *Q) CreateSession(ctx context.Context, s *Session) error {
+func (q *Q) CreateSession(ctx context.Context, s *domain.Session) error {
 	return q.row(ctx, `INSERT INTO sessions (mentor_id, mentee_id, availability_id, start_time, end_time, session_length, status,
 		meeting_link, ics_sequence, created_at, modified_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		s.MentorID, s.MenteeID, s.AvailabilityID, s.Start, s.End, s.Length, s.Status, s.MeetingLink, s.ICSSequence,
@@ -238,7 +187,7 @@ func (q *Q) CreateSession(ctx context.Context, s *Session) error {
 }
 
 // SessionByID returns a session with the participants' names.
-func (q *Q) SessionByID(ctx context.Context, id int64) (*Session, error) {
+func (q *Q) SessionByID(ctx context.Context, id int64) (*domain.Session, error) {
 	list, err := q.sessions(ctx, "s.id = ?", "s.id", id)
 	if err != nil {
 		return nil, err
@@ -281,7 +230,7 @@ func (q *Q) SetSessionStatus(ctx context.Context, id int64, from, to string, lin
 
 // RescheduleSession moves a live session to a new time (and status), only if
 // its status is still from.
-func (q *Q) RescheduleSession(ctx context.Context, s *Session, from string) (bool, error) {
+func (q *Q) RescheduleSession(ctx context.Context, s *domain.Session, from string) (bool, error) {
 	res, err := q.exec(ctx, `UPDATE sessions SET availability_id = ?, start_time = ?, end_time = ?, session_length = ?, status = ?,
 		ics_sequence = ?, modified_at = ? WHERE id = ? AND status = ?`,
 		s.AvailabilityID, s.Start, s.End, s.Length, s.Status, s.ICSSequence, s.ModifiedAt, s.ID, from)
@@ -307,7 +256,7 @@ type SessionFilter struct {
 }
 
 // ListSessions lists sessions in one query.
-func (q *Q) ListSessions(ctx context.Context, f SessionFilter) ([]Session, error) {
+func (q *Q) ListSessions(ctx context.Context, f SessionFilter) ([]domain.Session, error) {
 	var conds []string
 	var args []any
 	if f.UserID != 0 {
@@ -334,6 +283,6 @@ func (q *Q) ListSessions(ctx context.Context, f SessionFilter) ([]Session, error
 }
 
 // ConfirmedStartingIn lists Confirmed sessions starting in (from, to].
-func (q *Q) ConfirmedStartingIn(ctx context.Context, from, to time.Time) ([]Session, error) {
+func (q *Q) ConfirmedStartingIn(ctx context.Context, from, to time.Time) ([]domain.Session, error) {
 	return q.sessions(ctx, "s.status = 'Confirmed' AND s.start_time > ? AND s.start_time <= ?", "s.start_time, s.id", from, to)
 }

@@ -4,31 +4,12 @@ import (
 	"context"
 	"strings"
 	"time"
+
+	"github.com/mentord/mentord/internal/domain"
 )
 
-// Mentor is a mentor's profile; its key is the user id.
-type Mentor struct {
-	UserID     int64
-	AboutMe    string
-	TeamNumber int
-	Skills     []string // in the mentor's order
-	CreatedAt  time.Time
-	UpdatedAt  time.Time
-}
-
-// Mentee is a mentee's profile; its key is the user id.
-type Mentee struct {
-	UserID     int64
-	TeamNumber int
-	CreatedAt  time.Time
-	UpdatedAt  time.Time
-}
-
-// SkillKey is the form of a skill name used for matching.
-func SkillKey(name string) string { return strings.ToLower(strings.TrimSpace(name)) }
-
 // CreateMentor inserts a mentor profile with its skills.
-func (q *Q) CreateMentor(ctx context.Context, m *Mentor) error {
+func (q *Q) CreateMentor(ctx context.Context, m *domain.Mentor) error {
 	if _, err := q.exec(ctx, "INSERT INTO mentors (user_id, about_me, team_number, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
 		m.UserID, m.AboutMe, m.TeamNumber, m.CreatedAt, m.UpdatedAt); err != nil {
 		return err
@@ -37,7 +18,7 @@ func (q *Q) CreateMentor(ctx context.Context, m *Mentor) error {
 }
 
 // UpdateMentor writes a mentor profile and replaces its skills.
-func (q *Q) UpdateMentor(ctx context.Context, m *Mentor) error {
+func (q *Q) UpdateMentor(ctx context.Context, m *domain.Mentor) error {
 	if _, err := q.exec(ctx, "UPDATE mentors SET about_me = ?, team_number = ?, updated_at = ? WHERE user_id = ?",
 		m.AboutMe, m.TeamNumber, m.UpdatedAt, m.UserID); err != nil {
 		return err
@@ -60,7 +41,7 @@ func (q *Q) putSkills(ctx context.Context, mentorID int64, skills []string) erro
 			b.WriteString(", ")
 		}
 		b.WriteString("(?, ?, ?, ?)")
-		args = append(args, mentorID, i, s, SkillKey(s))
+		args = append(args, mentorID, i, s, domain.SkillKey(s))
 	}
 	_, err := q.exec(ctx, b.String(), args...)
 	return err
@@ -77,8 +58,8 @@ func (q *Q) DeleteMentor(ctx context.Context, userID int64) (bool, error) {
 }
 
 // MentorOf returns the mentor profile of a user.
-func (q *Q) MentorOf(ctx context.Context, userID int64) (*Mentor, error) {
-	m := &Mentor{}
+func (q *Q) MentorOf(ctx context.Context, userID int64) (*domain.Mentor, error) {
+	m := &domain.Mentor{}
 	err := q.row(ctx, "SELECT user_id, about_me, team_number, created_at, updated_at FROM mentors WHERE user_id = ?", userID).
 		Scan(&m.UserID, &m.AboutMe, &m.TeamNumber, scanTime(&m.CreatedAt), scanTime(&m.UpdatedAt))
 	if err = one(err); err != nil {
@@ -111,18 +92,11 @@ func (q *Q) skillsWhere(ctx context.Context, cond string, args ...any) (map[int6
 	return out, rows.Err()
 }
 
-// MentorListing is a user flagged as mentor, with their profile when they
-// have one.
-type MentorListing struct {
-	User   User
-	Mentor *Mentor
-}
-
 // ListMentors returns the active users flagged as mentors, by id, with their
 // profiles. When skillKeys is not empty, only mentors with a profile holding
 // every one of those skills (matched on whole, lower-cased names) are listed.
 // It always takes two queries, however many mentors there are.
-func (q *Q) ListMentors(ctx context.Context, skillKeys []string) ([]MentorListing, error) {
+func (q *Q) ListMentors(ctx context.Context, skillKeys []string) ([]domain.MentorListing, error) {
 	cond := "u.is_mentor = ? AND u.is_active = ?"
 	args := []any{true, true}
 	if len(skillKeys) > 0 {
@@ -138,9 +112,9 @@ func (q *Q) ListMentors(ctx context.Context, skillKeys []string) ([]MentorListin
 	if err != nil {
 		return nil, err
 	}
-	var out []MentorListing
+	var out []domain.MentorListing
 	for rows.Next() {
-		var l MentorListing
+		var l domain.MentorListing
 		var mid *int64
 		var about *string
 		var team *int
@@ -150,7 +124,7 @@ func (q *Q) ListMentors(ctx context.Context, skillKeys []string) ([]MentorListin
 			return nil, err
 		}
 		if mid != nil {
-			l.Mentor = &Mentor{UserID: *mid, AboutMe: *about, TeamNumber: *team, CreatedAt: *created, UpdatedAt: *updated}
+			l.Mentor = &domain.Mentor{UserID: *mid, AboutMe: *about, TeamNumber: *team, CreatedAt: *created, UpdatedAt: *updated}
 		}
 		out = append(out, l)
 	}
@@ -178,14 +152,14 @@ func placeholders(n int) string {
 }
 
 // CreateMentee inserts a mentee profile.
-func (q *Q) CreateMentee(ctx context.Context, m *Mentee) error {
+func (q *Q) CreateMentee(ctx context.Context, m *domain.Mentee) error {
 	_, err := q.exec(ctx, "INSERT INTO mentees (user_id, team_number, created_at, updated_at) VALUES (?, ?, ?, ?)",
 		m.UserID, m.TeamNumber, m.CreatedAt, m.UpdatedAt)
 	return err
 }
 
 // UpdateMentee writes a mentee profile.
-func (q *Q) UpdateMentee(ctx context.Context, m *Mentee) error {
+func (q *Q) UpdateMentee(ctx context.Context, m *domain.Mentee) error {
 	_, err := q.exec(ctx, "UPDATE mentees SET team_number = ?, updated_at = ? WHERE user_id = ?", m.TeamNumber, m.UpdatedAt, m.UserID)
 	return err
 }
@@ -201,57 +175,40 @@ func (q *Q) DeleteMentee(ctx context.Context, userID int64) (bool, error) {
 }
 
 // MenteeOf returns the mentee profile of a user.
-func (q *Q) MenteeOf(ctx context.Context, userID int64) (*Mentee, error) {
-	m := &Mentee{}
+func (q *Q) MenteeOf(ctx context.Context, userID int64) (*domain.Mentee, error) {
+	m := &domain.Mentee{}
 	err := q.row(ctx, "SELECT user_id, team_number, created_at, updated_at FROM mentees WHERE user_id = ?", userID).
 		Scan(&m.UserID, &m.TeamNumber, scanTime(&m.CreatedAt), scanTime(&m.UpdatedAt))
 	return m, one(err)
 }
 
-// MenteeListing is a user flagged as mentee, with their profile when they
-// have one.
-type MenteeListing struct {
-	User   User
-	Mentee *Mentee
-}
-
 // ListMentees returns the active users flagged as mentees, by id, in one query.
-func (q *Q) ListMentees(ctx context.Context) ([]MenteeListing, error) {
+func (q *Q) ListMentees(ctx context.Context) ([]domain.MenteeListing, error) {
 	rows, err := q.query(ctx, "SELECT "+userColumns+`, m.user_id, m.team_number
 		FROM users u LEFT JOIN mentees m ON m.user_id = u.id WHERE u.is_mentee = ? AND u.is_active = ? ORDER BY u.id`, true, true)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []MenteeListing
+	var out []domain.MenteeListing
 	for rows.Next() {
-		var l MenteeListing
+		var l domain.MenteeListing
 		var mid *int64
 		var team *int
 		if err := scanUser(rows, &l.User, &mid, &team); err != nil {
 			return nil, err
 		}
 		if mid != nil {
-			l.Mentee = &Mentee{UserID: *mid, TeamNumber: *team}
+			l.Mentee = &domain.Mentee{UserID: *mid, TeamNumber: *team}
 		}
 		out = append(out, l)
 	}
 	return out, rows.Err()
 }
 
-// NotificationSettings are a user's e-mail switches; the key is the user id.
-type NotificationSettings struct {
-	UserID             int64
-	SessionRequested   bool
-	SessionConfirmed   bool
-	SessionCanceled    bool
-	FifteenMinuteAlert bool
-	SixtyMinuteAlert   bool
-}
-
 // NotificationSettingsOf returns a user's settings.
-func (q *Q) NotificationSettingsOf(ctx context.Context, userID int64) (*NotificationSettings, error) {
-	n := &NotificationSettings{}
+func (q *Q) NotificationSettingsOf(ctx context.Context, userID int64) (*domain.NotificationSettings, error) {
+	n := &domain.NotificationSettings{}
 	err := q.row(ctx, `SELECT user_id, session_requested, session_confirmed, session_canceled, fifteen_minute_alert,
 		sixty_minute_alert FROM notification_settings WHERE user_id = ?`, userID).
 		Scan(&n.UserID, &n.SessionRequested, &n.SessionConfirmed, &n.SessionCanceled, &n.FifteenMinuteAlert, &n.SixtyMinuteAlert)
@@ -259,7 +216,7 @@ func (q *Q) NotificationSettingsOf(ctx context.Context, userID int64) (*Notifica
 }
 
 // UpdateNotificationSettings writes a user's settings.
-func (q *Q) UpdateNotificationSettings(ctx context.Context, n *NotificationSettings) error {
+func (q *Q) UpdateNotificationSettings(ctx context.Context, n *domain.NotificationSettings) error {
 	_, err := q.exec(ctx, `UPDATE notification_settings SET session_requested = ?, session_confirmed = ?,
 		session_canceled = ?, fifteen_minute_alert = ?, sixty_minute_alert = ? WHERE user_id = ?`,
 		n.SessionRequested, n.SessionConfirmed, n.SessionCanceled, n.FifteenMinuteAlert, n.SixtyMinuteAlert, n.UserID)

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mentord/mentord/internal/domain"
 	"github.com/mentord/mentord/internal/store"
 	"github.com/mentord/mentord/internal/store/storetest"
 )
@@ -52,7 +53,7 @@ func TestUserRoundTripAndUniqueKeys(t *testing.T) {
 		ctx := context.Background()
 		joined := time.Date(2026, 3, 1, 12, 30, 15, 123456000, time.UTC)
 		phone := "+12125550101"
-		u := &store.User{Username: "ann", Email: "Ann@Example.com", Timezone: "UTC", IsActive: true, IsMentor: true, DateJoined: joined, PhoneNumber: &phone}
+		u := &domain.User{Username: "ann", Email: "Ann@Example.com", Timezone: "UTC", IsActive: true, IsMentor: true, DateJoined: joined, PhoneNumber: &phone}
 		if err := s.Tx(ctx, func(q *store.Q) error { return q.CreateUser(ctx, u) }); err != nil {
 			t.Fatal(err)
 		}
@@ -64,12 +65,12 @@ func TestUserRoundTripAndUniqueKeys(t *testing.T) {
 			t.Fatalf("round trip: %+v", got)
 		}
 		for _, tc := range []struct {
-			user *store.User
+			user *domain.User
 			key  string
 		}{
-			{&store.User{Username: "ann", Email: "other@example.com", DateJoined: joined}, "users_username_key"},
-			{&store.User{Username: "bob", Email: "ANN@example.com", DateJoined: joined}, "users_email_key"},
-			{&store.User{Username: "cid", Email: "c@example.com", PhoneNumber: &phone, DateJoined: joined}, "users_phone_number_key"},
+			{&domain.User{Username: "ann", Email: "other@example.com", DateJoined: joined}, "users_username_key"},
+			{&domain.User{Username: "bob", Email: "ANN@example.com", DateJoined: joined}, "users_email_key"},
+			{&domain.User{Username: "cid", Email: "c@example.com", PhoneNumber: &phone, DateJoined: joined}, "users_phone_number_key"},
 		} {
 			err := s.Tx(ctx, func(q *store.Q) error { return q.CreateUser(ctx, tc.user) })
 			key, ok := store.UniqueViolation(err)
@@ -86,7 +87,7 @@ func TestUserRoundTripAndUniqueKeys(t *testing.T) {
 
 func TestReadPoolRefusesWrites(t *testing.T) {
 	s := storetest.Open(t, store.SQLite)
-	err := s.CreateUser(context.Background(), &store.User{Username: "x", DateJoined: time.Now()})
+	err := s.CreateUser(context.Background(), &domain.User{Username: "x", DateJoined: time.Now()})
 	if err == nil {
 		t.Fatal("a write outside Tx succeeded on the read pool")
 	}
@@ -99,7 +100,7 @@ func TestVersionCountsCommittedWrites(t *testing.T) {
 		s := storetest.Open(t, e)
 		ctx := context.Background()
 		v0 := s.Version("users", "mentors")
-		u := &store.User{Username: "v", Email: "v@example.com", Timezone: "UTC", IsActive: true, DateJoined: time.Now()}
+		u := &domain.User{Username: "v", Email: "v@example.com", Timezone: "UTC", IsActive: true, DateJoined: time.Now()}
 		if err := s.Tx(ctx, func(q *store.Q) error { return q.CreateUser(ctx, u) }); err != nil {
 			t.Fatal(err)
 		}

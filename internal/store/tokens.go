@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"time"
+
+	"github.com/mentord/mentord/internal/domain"
 )
 
 // AuthToken is a user's one DRF-style token, without the key itself.
@@ -36,8 +38,8 @@ func (q *Q) DeleteToken(ctx context.Context, userID int64) error {
 }
 
 // UserByTokenHash finds the owner of a token.
-func (q *Q) UserByTokenHash(ctx context.Context, keyHash string) (*User, error) {
-	u := &User{}
+func (q *Q) UserByTokenHash(ctx context.Context, keyHash string) (*domain.User, error) {
+	u := &domain.User{}
 	err := scanUser(q.row(ctx, "SELECT "+userColumns+" FROM auth_tokens t JOIN users u ON u.id = t.user_id WHERE t.key_hash = ?", keyHash), u)
 	return u, one(err)
 }

@@ -6,27 +6,9 @@ import (
 	"errors"
 	"strings"
 	"time"
-)
 
-// User is one account, shared by every API surface.
-type User struct {
-	ID           int64
-	Username     string // always lower-case
-	Email        string
-	PasswordHash string
-	FirstName    string
-	LastName     string
-	PhoneNumber  *string // E.164
-	ProfilePhoto *string // path under MEDIA_ROOT
-	Timezone     string  // IANA name
-	IsMentor     bool
-	IsMentee     bool
-	IsActive     bool
-	IsStaff      bool
-	IsSuperuser  bool
-	DateJoined   time.Time
-	LastLogin    *time.Time
-}
+	"github.com/mentord/mentord/internal/domain"
+)
 
 // userCols lists a user's columns under a table alias, in scanUser's order.
 func userCols(alias string) string {
@@ -43,19 +25,19 @@ var userColumns = userCols("u")
 type scanner interface{ Scan(dest ...any) error }
 
 // userDest is where the columns of userCols scan to.
-func userDest(u *User) []any {
+func userDest(u *domain.User) []any {
 	return []any{&u.ID, &u.Username, &u.Email, &u.PasswordHash, &u.FirstName, &u.LastName, &u.PhoneNumber,
 		&u.ProfilePhoto, &u.Timezone, &u.IsMentor, &u.IsMentee, &u.IsActive, &u.IsStaff, &u.IsSuperuser,
 		scanTime(&u.DateJoined), scanNullTime(&u.LastLogin)}
 }
 
-func scanUser(sc scanner, u *User, extra ...any) error {
+func scanUser(sc scanner, u *domain.User, extra ...any) error {
 	return sc.Scan(append(userDest(u), extra...)...)
 }
 
 // CreateUser inserts u, sets its ID, and creates its notification settings
 // with every flag on.
-func (q *Q) CreateUser(ctx context.Context, u *User) error {
+func (q *Q) CreateUser(ctx context.Context, u *domain.User) error {
 	err := q.row(ctx, `INSERT INTO users (username, email, password, first_name, last_name, phone_number,
 		profile_photo, timezone, is_mentor, is_mentee, is_active, is_staff, is_superuser, date_joined)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
@@ -69,7 +51,7 @@ func (q *Q) CreateUser(ctx context.Context, u *User) error {
 }
 
 // UpdateUser writes every mutable column of u.
-func (q *Q) UpdateUser(ctx context.Context, u *User) error {
+func (q *Q) UpdateUser(ctx context.Context, u *domain.User) error {
 	_, err := q.exec(ctx, `UPDATE users SET username = ?, email = ?, first_name = ?, last_name = ?,
 		phone_number = ?, profile_photo = ?, timezone = ?, is_mentor = ?, is_mentee = ?, is_active = ?,
 		is_staff = ?, is_superuser = ? WHERE id = ?`,
@@ -102,34 +84,34 @@ func (q *Q) DeleteUser(ctx context.Context, userID int64) error {
 }
 
 // UserByID finds a user by id.
-func (q *Q) UserByID(ctx context.Context, id int64) (*User, error) {
-	u := &User{}
+func (q *Q) UserByID(ctx context.Context, id int64) (*domain.User, error) {
+	u := &domain.User{}
 	err := scanUser(q.row(ctx, "SELECT "+userColumns+" FROM users u WHERE u.id = ?", id), u)
 	return u, one(err)
 }
 
 // LockUser reads a user and, on PostgreSQL, locks the row until the
 // transaction ends; SQLite's write transaction is already exclusive.
-func (q *Q) LockUser(ctx context.Context, id int64) (*User, error) {
+func (q *Q) LockUser(ctx context.Context, id int64) (*domain.User, error) {
 	query := "SELECT " + userColumns + " FROM users u WHERE u.id = ?"
 	if q.s.engine == Postgres {
 		query += " FOR UPDATE"
 	}
-	u := &User{}
+	u := &domain.User{}
 	err := scanUser(q.row(ctx, query, id), u)
 	return u, one(err)
 }
 
 // UserByUsername finds a user by (lower-case) username.
-func (q *Q) UserByUsername(ctx context.Context, username string) (*User, error) {
-	u := &User{}
+func (q *Q) UserByUsername(ctx context.Context, username string) (*domain.User, error) {
+	u := &domain.User{}
 	err := scanUser(q.row(ctx, "SELECT "+userColumns+" FROM users u WHERE u.username = ?", username), u)
 	return u, one(err)
 }
 
 // UserByEmail finds a user by e-mail address, ignoring case.
-func (q *Q) UserByEmail(ctx context.Context, email string) (*User, error) {
-	u := &User{}
+func (q *Q) UserByEmail(ctx context.Context, email string) (*domain.User, error) {
+	u := &domain.User{}
 	err := scanUser(q.row(ctx, "SELECT "+userColumns+" FROM users u WHERE lower(u.email) = lower(?) AND u.email <> ''", email), u)
 	return u, one(err)
 }
@@ -159,15 +141,15 @@ func (q *Q) exists(ctx context.Context, query string, args ...any) (bool, error)
 }
 
 // ListUsers returns every user, by id.
-func (q *Q) ListUsers(ctx context.Context) ([]User, error) {
+func (q *Q) ListUsers(ctx context.Context) ([]domain.User, error) {
 	rows, err := q.query(ctx, "SELECT "+userColumns+" FROM users u ORDER BY u.id")
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []User
+	var out []domain.User
 	for rows.Next() {
-		var u User
+		var u domain.User
 		if err := scanUser(rows, &u); err != nil {
 			return nil, err
 		}

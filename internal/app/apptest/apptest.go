@@ -21,6 +21,7 @@ import (
 	"github.com/mentord/mentord/internal/app"
 	"github.com/mentord/mentord/internal/clock"
 	"github.com/mentord/mentord/internal/config"
+	"github.com/mentord/mentord/internal/domain"
 	"github.com/mentord/mentord/internal/notify/smtptest"
 	"github.com/mentord/mentord/internal/store"
 	"github.com/mentord/mentord/internal/store/storetest"
@@ -388,7 +389,7 @@ func (s *Server) Students(prefix string, n int) []User {
 	out := make([]User, n)
 	err := s.Store.Tx(ctx, func(q *store.Q) error {
 		for i := range out {
-			u := &store.User{Username: fmt.Sprintf("%s%d", prefix, i), Email: fmt.Sprintf("%s%d@example.com", prefix, i),
+			u := &domain.User{Username: fmt.Sprintf("%s%d", prefix, i), Email: fmt.Sprintf("%s%d@example.com", prefix, i),
 				FirstName: "Student", LastName: fmt.Sprint(i), Timezone: "UTC", IsActive: true, IsMentee: true, DateJoined: s.Clock.Now()}
 			if err := q.CreateUser(ctx, u); err != nil {
 				return err

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/mentord/mentord/internal/accounts"
+	"github.com/mentord/mentord/internal/domain"
 	"github.com/mentord/mentord/internal/errs"
 	"github.com/mentord/mentord/internal/httpapi"
 )
@@ -35,7 +36,7 @@ func (s *Surface) signUp(w http.ResponseWriter, r *http.Request) {
 }
 
 // GET /auth/users/
-func (s *Surface) listUsers(w http.ResponseWriter, r *http.Request, u *accounts.User) {
+func (s *Surface) listUsers(w http.ResponseWriter, r *http.Request, u *domain.User) {
 	users, err := s.Accounts.VisibleUsers(r.Context(), u)
 	if err != nil {
 		s.fail(w, r, err)
@@ -49,12 +50,12 @@ func (s *Surface) listUsers(w http.ResponseWriter, r *http.Request, u *accounts.
 }
 
 // /auth/users/me/
-func (s *Surface) me(w http.ResponseWriter, r *http.Request, u *accounts.User) {
+func (s *Surface) me(w http.ResponseWriter, r *http.Request, u *domain.User) {
 	s.userDetail(w, r, u, u)
 }
 
 // /auth/users/<id>/: only oneself, unless staff.
-func (s *Surface) userByID(w http.ResponseWriter, r *http.Request, caller *accounts.User) {
+func (s *Surface) userByID(w http.ResponseWriter, r *http.Request, caller *domain.User) {
 	id, ok := pathID(r, "id")
 	if !ok {
 		s.notFound(w, r)
@@ -68,7 +69,7 @@ func (s *Surface) userByID(w http.ResponseWriter, r *http.Request, caller *accou
 	s.userDetail(w, r, caller, target)
 }
 
-func (s *Surface) userDetail(w http.ResponseWriter, r *http.Request, caller, target *accounts.User) {
+func (s *Surface) userDetail(w http.ResponseWriter, r *http.Request, caller, target *domain.User) {
 	switch r.Method {
 	case http.MethodGet:
 		httpapi.WriteJSON(w, http.StatusOK, userJSON(target))
@@ -112,7 +113,7 @@ func (s *Surface) userDetail(w http.ResponseWriter, r *http.Request, caller, tar
 }
 
 // POST /auth/users/set_password/
-func (s *Surface) setPassword(w http.ResponseWriter, r *http.Request, u *accounts.User) {
+func (s *Surface) setPassword(w http.ResponseWriter, r *http.Request, u *domain.User) {
 	f, ok := s.form(w, r)
 	if !ok {
 		return
@@ -203,7 +204,7 @@ func (s *Surface) login(w http.ResponseWriter, r *http.Request) {
 }
 
 // POST /auth/token/logout
-func (s *Surface) logout(w http.ResponseWriter, r *http.Request, u *accounts.User) {
+func (s *Surface) logout(w http.ResponseWriter, r *http.Request, u *domain.User) {
 	if err := s.Accounts.Logout(r.Context(), u.ID); err != nil {
 		s.fail(w, r, err)
 		return

@@ -7,12 +7,11 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/mentord/mentord/internal/accounts"
+	"github.com/mentord/mentord/internal/domain"
 	"github.com/mentord/mentord/internal/errs"
 	"github.com/mentord/mentord/internal/httpapi"
 	"github.com/mentord/mentord/internal/httpapi/drf"
 	"github.com/mentord/mentord/internal/mentoring"
-	"github.com/mentord/mentord/internal/store"
 	"github.com/mentord/mentord/internal/timefmt"
 )
 
@@ -33,7 +32,7 @@ type AvailabilityOut struct {
 	Status    string `json:"status"`
 }
 
-func availabilityJSON(a *mentoring.Availability) AvailabilityOut {
+func availabilityJSON(a *domain.Availability) AvailabilityOut {
 	return AvailabilityOut{a.ID, a.MentorID, drfTime(a.Start), drfTime(a.End), a.Status}
 }
 
@@ -41,7 +40,7 @@ func availabilityJSON(a *mentoring.Availability) AvailabilityOut {
 // mentor list carries tens of thousands of these; writing them straight
 // into one buffer instead of through reflection and a string per time is
 // what keeps GET /mentor/ fast (a test holds it equal to encoding/json).
-func appendAvailabilities(b []byte, list []mentoring.Availability) []byte {
+func appendAvailabilities(b []byte, list []domain.Availability) []byte {
 	b = append(b, '[')
 	for i := range list {
 		a := &list[i]
@@ -65,14 +64,14 @@ func appendAvailabilities(b []byte, list []mentoring.Availability) []byte {
 
 func appendStatus(b []byte, status string) []byte {
 	switch status {
-	case store.AvailOpen, store.AvailRequested, store.AvailConfirmed:
+	case domain.AvailOpen, domain.AvailRequested, domain.AvailConfirmed:
 		return append(append(append(b, '"'), status...), '"')
 	}
 	enc, _ := json.Marshal(status) // not a status the store derives; quote it properly anyway
 	return append(b, enc...)
 }
 
-func availabilityListJSON(list []mentoring.Availability, v2 bool) any {
+func availabilityListJSON(list []domain.Availability, v2 bool) any {
 	if v2 {
 		out := make([]AvailabilityOut, len(list))
 		for i := range list {
@@ -115,7 +114,7 @@ func apiVersion(r *http.Request) (v2 bool, err error) {
 }
 
 // GET|POST /availabilty/ and /availability/ (and under /v2/).
-func (s *Surface) availability(w http.ResponseWriter, r *http.Request, u *accounts.User) {
+func (s *Surface) availability(w http.ResponseWriter, r *http.Request, u *domain.User) {
 	v2, err := apiVersion(r)
 	if err != nil {
 		s.fail(w, r, err)
@@ -172,7 +171,7 @@ func (s *Surface) availabilityForm(w http.ResponseWriter, r *http.Request) (*drf
 }
 
 // DELETE /availabilty/<pk>/ and /availability/<pk>/.
-func (s *Surface) deleteAvailability(w http.ResponseWriter, r *http.Request, u *accounts.User) {
+func (s *Surface) deleteAvailability(w http.ResponseWriter, r *http.Request, u *domain.User) {
 	id, ok := pathID(r, "pk")
 	if !ok {
 		s.notFound(w, r)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/mentord/mentord/internal/app/apptest"
+	"github.com/mentord/mentord/internal/domain"
 	"github.com/mentord/mentord/internal/store"
 	"github.com/mentord/mentord/internal/store/storetest"
 )
@@ -36,20 +37,20 @@ func seedMentorsWithAvailability(b *testing.B, s *apptest.Server, n, chunks int)
 	var ids []int64
 	err := s.Store.Tx(ctx, func(q *store.Q) error {
 		for i := 0; i < n; i++ {
-			u := &store.User{Username: fmt.Sprintf("bench%d", i), Email: fmt.Sprintf("bench%d@example.com", i), FirstName: "Bench",
+			u := &domain.User{Username: fmt.Sprintf("bench%d", i), Email: fmt.Sprintf("bench%d@example.com", i), FirstName: "Bench",
 				LastName: fmt.Sprint(i), Timezone: "UTC", IsActive: true, IsMentor: true, DateJoined: now}
 			if err := q.CreateUser(ctx, u); err != nil {
 				return err
 			}
 			ids = append(ids, u.ID)
-			if err := q.CreateMentor(ctx, &store.Mentor{UserID: u.ID, AboutMe: "Seeded mentor", Skills: []string{"Go", "SQL", fmt.Sprintf("Skill%d", i%40)},
+			if err := q.CreateMentor(ctx, &domain.Mentor{UserID: u.ID, AboutMe: "Seeded mentor", Skills: []string{"Go", "SQL", fmt.Sprintf("Skill%d", i%40)},
 				CreatedAt: now, UpdatedAt: now}); err != nil {
 				return err
 			}
-			var list []*store.Availability
+			var list []*domain.Availability
 			for c := 0; c < chunks; c++ {
 				start := now.Add(24*time.Hour + time.Duration(c)*time.Hour)
-				list = append(list, &store.Availability{MentorID: u.ID, Start: start, End: start.Add(30 * time.Minute), CreatedAt: now})
+				list = append(list, &domain.Availability{MentorID: u.ID, Start: start, End: start.Add(30 * time.Minute), CreatedAt: now})
 			}
 			if err := q.CreateAvailabilities(ctx, list); err != nil {
 				return err

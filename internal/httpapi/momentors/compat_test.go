@@ -9,6 +9,7 @@ import (
 
 	"github.com/mentord/mentord/internal/app/apptest"
 	"github.com/mentord/mentord/internal/config"
+	"github.com/mentord/mentord/internal/domain"
 	"github.com/mentord/mentord/internal/store"
 	"github.com/mentord/mentord/internal/store/storetest"
 )
@@ -22,7 +23,7 @@ func TestDjangoPasswordImport(t *testing.T) {
 		// Django's pbkdf2_sha256 hash of "Sup3r-Secret-pw!" with salt "abc123salt"
 		// (hashlib.pbkdf2_hmac("sha256", password, salt, 600000), base64).
 		const djangoHash = "pbkdf2_sha256$600000$abc123salt$tzaPTo5Erv7rM1Mu3Vzbfj3qav4z+xdA89D86xxYU1Q="
-		u := &store.User{Username: "legacy", Email: "legacy@example.com", PasswordHash: djangoHash, Timezone: "UTC", IsActive: true, DateJoined: time.Now()}
+		u := &domain.User{Username: "legacy", Email: "legacy@example.com", PasswordHash: djangoHash, Timezone: "UTC", IsActive: true, DateJoined: time.Now()}
 		if err := s.Store.Tx(ctx, func(q *store.Q) error { return q.CreateUser(ctx, u) }); err != nil {
 			t.Fatal(err)
 		}
@@ -35,7 +36,7 @@ func TestDjangoPasswordImport(t *testing.T) {
 		s.Post("/auth/token/login/").JSON(map[string]string{"username": "legacy", "password": apptest.Password}).Do().Expect(200)
 
 		// A JWT login that rehashes issues tokens bound to the new hash.
-		legacy := &store.User{Username: "legacy2", Email: "legacy2@example.com", PasswordHash: djangoHash, Timezone: "UTC", IsActive: true, DateJoined: time.Now()}
+		legacy := &domain.User{Username: "legacy2", Email: "legacy2@example.com", PasswordHash: djangoHash, Timezone: "UTC", IsActive: true, DateJoined: time.Now()}
 		if err := s.Store.Tx(ctx, func(q *store.Q) error { return q.CreateUser(ctx, legacy) }); err != nil {
 			t.Fatal(err)
 		}

@@ -5,8 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mentord/mentord/internal/mentoring"
-	"github.com/mentord/mentord/internal/store"
+	"github.com/mentord/mentord/internal/domain"
 )
 
 // The hand-written encoder of availability lists must give exactly what
@@ -14,12 +13,12 @@ import (
 func TestAppendAvailabilitiesMatchesEncodingJSON(t *testing.T) {
 	base := time.Date(2030, 1, 15, 9, 0, 0, 0, time.UTC)
 	paris, _ := time.LoadLocation("Europe/Paris")
-	cases := [][]mentoring.Availability{
+	cases := [][]domain.Availability{
 		nil,
-		{{ID: 1, MentorID: 2, Start: base, End: base.Add(30 * time.Minute), Status: store.AvailOpen}},
+		{{ID: 1, MentorID: 2, Start: base, End: base.Add(30 * time.Minute), Status: domain.AvailOpen}},
 		{
-			{ID: 7, MentorID: 9, Start: base.Add(123456 * time.Microsecond), End: base.Add(time.Hour), Status: store.AvailRequested},
-			{ID: 8, MentorID: 9, Start: base.In(paris), End: base.Add(2 * time.Hour).In(paris), Status: store.AvailConfirmed},
+			{ID: 7, MentorID: 9, Start: base.Add(123456 * time.Microsecond), End: base.Add(time.Hour), Status: domain.AvailRequested},
+			{ID: 8, MentorID: 9, Start: base.In(paris), End: base.Add(2 * time.Hour).In(paris), Status: domain.AvailConfirmed},
 			{ID: 1 << 40, MentorID: -1, Start: base.Add(999 * time.Nanosecond), End: base.Add(1500 * time.Nanosecond), Status: `odd "status"`},
 		},
 	}
@@ -37,7 +36,7 @@ func TestAppendAvailabilitiesMatchesEncodingJSON(t *testing.T) {
 
 func TestAppendMentorListItemMatchesEncodingJSON(t *testing.T) {
 	about, team, photo := `Likes "quotes" & <tags>`, 4, "http://x/media/p.jpg"
-	avail := appendAvailabilities(nil, []mentoring.Availability{{ID: 1, MentorID: 2, Start: time.Unix(1e9, 0), End: time.Unix(1e9+1800, 0), Status: store.AvailOpen}})
+	avail := appendAvailabilities(nil, []domain.Availability{{ID: 1, MentorID: 2, Start: time.Unix(1e9, 0), End: time.Unix(1e9+1800, 0), Status: domain.AvailOpen}})
 	for _, it := range []mentorListItem{
 		{PK: 1, Username: "ann", FirstName: "Ann", LastName: "Lée", Availabilities: noAvailability},
 		{PK: 2, Username: "bob", ProfilePhoto: &photo, IsMentor: true, AboutMe: &about, Skills: []string{"Go", "SQL"}, Availabilities: avail,

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/mentord/mentord/internal/accounts"
+	"github.com/mentord/mentord/internal/domain"
 	"github.com/mentord/mentord/internal/errs"
 	"github.com/mentord/mentord/internal/httpapi"
 	"github.com/mentord/mentord/internal/httpapi/drf"
@@ -26,7 +27,7 @@ type menteeListItem struct {
 func isNotFound(err error) bool { return errs.KindOf(err) == errs.KindNotFound }
 
 // GET /mentee/
-func (s *Surface) listMentees(w http.ResponseWriter, r *http.Request, _ *accounts.User) {
+func (s *Surface) listMentees(w http.ResponseWriter, r *http.Request, _ *domain.User) {
 	list, err := s.Accounts.ListMentees(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
@@ -45,7 +46,7 @@ func (s *Surface) listMentees(w http.ResponseWriter, r *http.Request, _ *account
 }
 
 // GET /menteeinfo/
-func (s *Surface) menteeInfoList(w http.ResponseWriter, r *http.Request, u *accounts.User) {
+func (s *Surface) menteeInfoList(w http.ResponseWriter, r *http.Request, u *domain.User) {
 	out := []teamOut{}
 	m, err := s.Accounts.MenteeProfile(r.Context(), u.ID)
 	if err == nil {
@@ -84,7 +85,7 @@ func (s *Surface) menteeForm(w http.ResponseWriter, r *http.Request) (*drf.Form,
 }
 
 // POST /menteeinfo/
-func (s *Surface) menteeInfoCreate(w http.ResponseWriter, r *http.Request, u *accounts.User) {
+func (s *Surface) menteeInfoCreate(w http.ResponseWriter, r *http.Request, u *domain.User) {
 	f, ok := s.menteeForm(w, r)
 	if !ok {
 		return
@@ -103,7 +104,7 @@ func (s *Surface) menteeInfoCreate(w http.ResponseWriter, r *http.Request, u *ac
 }
 
 // /menteeinfoupdate/: GET, PUT, PATCH, DELETE of the caller's profile.
-func (s *Surface) menteeInfoUpdate(w http.ResponseWriter, r *http.Request, u *accounts.User) {
+func (s *Surface) menteeInfoUpdate(w http.ResponseWriter, r *http.Request, u *domain.User) {
 	ctx := r.Context()
 	switch r.Method {
 	case http.MethodGet:

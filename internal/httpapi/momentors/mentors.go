@@ -12,9 +12,9 @@ import (
 	"golang.org/x/sync/singleflight"
 
 	"github.com/mentord/mentord/internal/accounts"
+	"github.com/mentord/mentord/internal/domain"
 	"github.com/mentord/mentord/internal/httpapi"
 	"github.com/mentord/mentord/internal/httpapi/drf"
-	"github.com/mentord/mentord/internal/store"
 )
 
 // mentorListItem carries the profile flat, as the web client reads it, and
@@ -87,7 +87,7 @@ func appendMentorListItem(b []byte, it *mentorListItem) []byte {
 	return append(b, '}')
 }
 
-func mentorIDs(list []store.MentorListing) []int64 {
+func mentorIDs(list []domain.MentorListing) []int64 {
 	ids := make([]int64, 0, len(list))
 	for _, l := range list {
 		ids = append(ids, l.User.ID)
@@ -101,7 +101,7 @@ func mentorIDs(list []store.MentorListing) []int64 {
 // kept and served again until this process commits a change to a table it
 // is read from, or for at most directoryTTL, which bounds how long a change
 // made by another process sharing the database goes unseen.
-func (s *Surface) listMentors(w http.ResponseWriter, r *http.Request, _ *accounts.User) {
+func (s *Surface) listMentors(w http.ResponseWriter, r *http.Request, _ *domain.User) {
 	base := httpapi.BaseURL(r, s.PublicURL)
 	version, now := s.Mentoring.DirectoryVersion(), s.Mentoring.Now()
 	body := s.directory.get(base, version, now)
@@ -196,7 +196,7 @@ func (s *Surface) renderMentorList(ctx context.Context, r *http.Request) ([]byte
 
 // GET /mentor/<skills>/: comma-separated skills, all of which must match
 // whole skill names (any case).
-func (s *Surface) mentorsBySkill(w http.ResponseWriter, r *http.Request, _ *accounts.User) {
+func (s *Surface) mentorsBySkill(w http.ResponseWriter, r *http.Request, _ *domain.User) {
 	var skills []string
 	clean := true
 	for _, sk := range strings.Split(r.PathValue("skills"), ",") {
@@ -228,7 +228,7 @@ func (s *Surface) mentorsBySkill(w http.ResponseWriter, r *http.Request, _ *acco
 	httpapi.WriteJSON(w, http.StatusOK, out)
 }
 
-func (s *Surface) mentorProfileOut(r *http.Request, m *store.Mentor) (mentorProfileOut, error) {
+func (s *Surface) mentorProfileOut(r *http.Request, m *domain.Mentor) (mentorProfileOut, error) {
 	avail, err := s.availabilities(r.Context(), []int64{m.UserID})
 	if err != nil {
 		return mentorProfileOut{}, err
@@ -236,7 +236,7 @@ func (s *Surface) mentorProfileOut(r *http.Request, m *store.Mentor) (mentorProf
 	return mentorProfileJSON(m, avail[m.UserID]), nil
 }
 
-func (s *Surface) writeMentorProfile(w http.ResponseWriter, r *http.Request, status int, m *store.Mentor) {
+func (s *Surface) writeMentorProfile(w http.ResponseWriter, r *http.Request, status int, m *domain.Mentor) {
 	out, err := s.mentorProfileOut(r, m)
 	if err != nil {
 		s.fail(w, r, err)
@@ -255,7 +255,7 @@ func mentorInput(f *drf.Form, full bool) accounts.MentorInput {
 }
 
 // GET /mentorinfo/: the caller's profile as a list of zero or one.
-func (s *Surface) mentorInfoList(w http.ResponseWriter, r *http.Request, u *accounts.User) {
+func (s *Surface) mentorInfoList(w http.ResponseWriter, r *http.Request, u *domain.User) {
 	m, err := s.Accounts.MentorProfile(r.Context(), u.ID)
 	out := []mentorProfileOut{}
 	if err == nil {
@@ -273,7 +273,7 @@ func (s *Surface) mentorInfoList(w http.ResponseWriter, r *http.Request, u *acco
 }
 
 // POST /mentorinfo/
-func (s *Surface) mentorInfoCreate(w http.ResponseWriter, r *http.Request, u *accounts.User) {
+func (s *Surface) mentorInfoCreate(w http.ResponseWriter, r *http.Request, u *domain.User) {
 	f, ok := s.form(w, r)
 	if !ok {
 		return
@@ -288,7 +288,7 @@ func (s *Surface) mentorInfoCreate(w http.ResponseWriter, r *http.Request, u *ac
 }
 
 // /mentorinfoupdate/: GET, PUT, PATCH, DELETE of the caller's profile.
-func (s *Surface) mentorInfoUpdate(w http.ResponseWriter, r *http.Request, u *accounts.User) {
+func (s *Surface) mentorInfoUpdate(w http.ResponseWriter, r *http.Request, u *domain.User) {
 	ctx := r.Context()
 	switch r.Method {
 	case http.MethodGet:

@@ -13,11 +13,11 @@ import (
 	"time"
 
 	"github.com/mentord/mentord/internal/accounts"
+	"github.com/mentord/mentord/internal/domain"
 	"github.com/mentord/mentord/internal/errs"
 	"github.com/mentord/mentord/internal/httpapi"
 	"github.com/mentord/mentord/internal/httpapi/drf"
 	"github.com/mentord/mentord/internal/mentoring"
-	"github.com/mentord/mentord/internal/store"
 	"github.com/mentord/mentord/internal/timefmt"
 )
 
@@ -92,7 +92,7 @@ func (s *Surface) Register(rt *httpapi.Router) {
 	rt.NotFound("/", s.rd)
 }
 
-type authedHandler func(w http.ResponseWriter, r *http.Request, u *accounts.User)
+type authedHandler func(w http.ResponseWriter, r *http.Request, u *domain.User)
 
 // authed requires a credential and renders DRF's 401 bodies without one.
 func (s *Surface) authed(h authedHandler) http.HandlerFunc {
@@ -171,7 +171,7 @@ type userOut struct {
 	Username string `json:"username"`
 }
 
-func userJSON(u *accounts.User) userOut { return userOut{u.Email, u.ID, u.Username} }
+func userJSON(u *domain.User) userOut { return userOut{u.Email, u.ID, u.Username} }
 
 type profileOut struct {
 	PK           int64   `json:"pk"`
@@ -187,7 +187,7 @@ type profileOut struct {
 	Timezone     string  `json:"timezone"`
 }
 
-func (s *Surface) profileJSON(r *http.Request, u *accounts.User) profileOut {
+func (s *Surface) profileJSON(r *http.Request, u *domain.User) profileOut {
 	return profileOut{u.ID, u.Username, u.FirstName, u.LastName, u.Email, u.PhoneNumber, s.photoURL(r, u.ProfilePhoto),
 		u.IsMentor, u.IsMentee, u.IsActive, u.Timezone}
 }
@@ -202,7 +202,7 @@ type mentorProfileOut struct {
 
 var noAvailability = json.RawMessage("[]")
 
-func mentorProfileJSON(m *store.Mentor, avail json.RawMessage) mentorProfileOut {
+func mentorProfileJSON(m *domain.Mentor, avail json.RawMessage) mentorProfileOut {
 	if avail == nil {
 		avail = noAvailability
 	}
@@ -231,13 +231,13 @@ func (s *Surface) availabilities(ctx context.Context, mentorIDs []int64) (map[in
 	if len(mentorIDs) == 0 {
 		return out, nil
 	}
-	var byMentor map[int64][]mentoring.Availability
+	var byMentor map[int64][]domain.Availability
 	if len(mentorIDs) == 1 {
 		list, err := s.Mentoring.FutureAvailabilityOf(ctx, mentorIDs[0])
 		if err != nil {
 			return nil, err
 		}
-		byMentor = map[int64][]mentoring.Availability{mentorIDs[0]: list}
+		byMentor = map[int64][]domain.Availability{mentorIDs[0]: list}
 	} else {
 		var err error
 		if byMentor, err = s.Mentoring.FutureAvailabilityOfMentors(ctx); err != nil {
@@ -252,14 +252,14 @@ func (s *Surface) availabilities(ctx context.Context, mentorIDs []int64) (map[in
 	return out, nil
 }
 
-func (s *Surface) allSessions(r *http.Request, u *accounts.User) ([]mentoring.Session, error) {
+func (s *Surface) allSessions(r *http.Request, u *domain.User) ([]domain.Session, error) {
 	return s.Mentoring.AllFor(r.Context(), u)
 }
 
-func (s *Surface) upcomingSessions(r *http.Request, u *accounts.User) ([]mentoring.Session, error) {
+func (s *Surface) upcomingSessions(r *http.Request, u *domain.User) ([]domain.Session, error) {
 	return s.Mentoring.Upcoming(r.Context(), u)
 }
 
-func (s *Surface) archivedSessions(r *http.Request, u *accounts.User) ([]mentoring.Session, error) {
+func (s *Surface) archivedSessions(r *http.Request, u *domain.User) ([]domain.Session, error) {
 	return s.Mentoring.Archived(r.Context(), u)
 }

@@ -4,12 +4,13 @@ import (
 	"net/http"
 
 	"github.com/mentord/mentord/internal/accounts"
+	"github.com/mentord/mentord/internal/domain"
 	"github.com/mentord/mentord/internal/httpapi"
 	"github.com/mentord/mentord/internal/httpapi/drf"
 )
 
 // /myprofile/: GET, PATCH and PUT (multipart, form or JSON), DELETE.
-func (s *Surface) myProfile(w http.ResponseWriter, r *http.Request, u *accounts.User) {
+func (s *Surface) myProfile(w http.ResponseWriter, r *http.Request, u *domain.User) {
 	switch r.Method {
 	case http.MethodGet:
 		httpapi.WriteJSON(w, http.StatusOK, s.profileJSON(r, u))

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/mentord/mentord/internal/app/apptest"
+	"github.com/mentord/mentord/internal/domain"
 	"github.com/mentord/mentord/internal/store"
 	"github.com/mentord/mentord/internal/store/storetest"
 )
@@ -17,16 +18,16 @@ func seedMentors(t *testing.T, s *apptest.Server, from, n int) {
 	ctx := context.Background()
 	err := s.Store.Tx(ctx, func(q *store.Q) error {
 		for i := from; i < from+n; i++ {
-			u := &store.User{Username: fmt.Sprintf("seed%d", i), Email: fmt.Sprintf("seed%d@example.com", i), Timezone: "UTC",
+			u := &domain.User{Username: fmt.Sprintf("seed%d", i), Email: fmt.Sprintf("seed%d@example.com", i), Timezone: "UTC",
 				IsActive: true, IsMentor: true, IsMentee: i%2 == 0, DateJoined: time.Now()}
 			if err := q.CreateUser(ctx, u); err != nil {
 				return err
 			}
-			if err := q.CreateMentor(ctx, &store.Mentor{UserID: u.ID, AboutMe: "seeded", Skills: []string{"Go", "SQL"}, CreatedAt: u.DateJoined, UpdatedAt: u.DateJoined}); err != nil {
+			if err := q.CreateMentor(ctx, &domain.Mentor{UserID: u.ID, AboutMe: "seeded", Skills: []string{"Go", "SQL"}, CreatedAt: u.DateJoined, UpdatedAt: u.DateJoined}); err != nil {
 				return err
 			}
 			if i%2 == 0 {
-				if err := q.CreateMentee(ctx, &store.Mentee{UserID: u.ID, CreatedAt: u.DateJoined, UpdatedAt: u.DateJoined}); err != nil {
+				if err := q.CreateMentee(ctx, &domain.Mentee{UserID: u.ID, CreatedAt: u.DateJoined, UpdatedAt: u.DateJoined}); err != nil {
 					return err
 				}
 			}

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"net/http"
 
-	"github.com/mentord/mentord/internal/accounts"
+	"github.com/mentord/mentord/internal/domain"
 	"github.com/mentord/mentord/internal/httpapi"
 	"github.com/mentord/mentord/internal/httpapi/drf"
 	"github.com/mentord/mentord/internal/mentoring"
@@ -26,12 +26,12 @@ type sessionOut struct {
 	MeetingLink        *string `json:"meeting_link"`
 }
 
-func sessionJSON(x *mentoring.Session) sessionOut {
+func sessionJSON(x *domain.Session) sessionOut {
 	return sessionOut{x.ID, x.MentorID, x.MentorFirst, x.MentorLast, x.AvailabilityID, x.MenteeID, x.MenteeFirst, x.MenteeLast,
 		drfTime(x.Start), drfTime(x.End), x.Status, x.Length, x.MeetingLink}
 }
 
-func sessionsJSON(list []mentoring.Session) []sessionOut {
+func sessionsJSON(list []domain.Session) []sessionOut {
 	out := make([]sessionOut, len(list))
 	for i := range list {
 		out[i] = sessionJSON(&list[i])
@@ -39,8 +39,8 @@ func sessionsJSON(list []mentoring.Session) []sessionOut {
 	return out
 }
 
-func (s *Surface) sessionList(fetch func(*Surface, *http.Request, *accounts.User) ([]mentoring.Session, error)) authedHandler {
-	return func(w http.ResponseWriter, r *http.Request, u *accounts.User) {
+func (s *Surface) sessionList(fetch func(*Surface, *http.Request, *domain.User) ([]domain.Session, error)) authedHandler {
+	return func(w http.ResponseWriter, r *http.Request, u *domain.User) {
 		list, err := fetch(s, r, u)
 		if err != nil {
 			s.fail(w, r, err)
@@ -73,7 +73,7 @@ func stringify(v any) string {
 }
 
 // POST /sessionrequest/
-func (s *Surface) requestSession(w http.ResponseWriter, r *http.Request, u *accounts.User) {
+func (s *Surface) requestSession(w http.ResponseWriter, r *http.Request, u *domain.User) {
 	f, ok := s.form(w, r)
 	if !ok {
 		return
@@ -93,7 +93,7 @@ func (s *Surface) requestSession(w http.ResponseWriter, r *http.Request, u *acco
 }
 
 // GET|PUT|PATCH|DELETE /sessionrequest/<pk>/
-func (s *Surface) sessionDetail(w http.ResponseWriter, r *http.Request, u *accounts.User) {
+func (s *Surface) sessionDetail(w http.ResponseWriter, r *http.Request, u *domain.User) {
 	id, ok := pathID(r, "pk")
 	if !ok {
 		s.notFound(w, r)

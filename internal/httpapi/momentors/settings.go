@@ -4,19 +4,20 @@ import (
 	"net/http"
 
 	"github.com/mentord/mentord/internal/accounts"
+	"github.com/mentord/mentord/internal/domain"
 	"github.com/mentord/mentord/internal/httpapi"
 )
 
 // /notificationsettings/<pk>/: pk is the user id, and only that user may
 // read or change the settings.
-func (s *Surface) notificationSettings(w http.ResponseWriter, r *http.Request, u *accounts.User) {
+func (s *Surface) notificationSettings(w http.ResponseWriter, r *http.Request, u *domain.User) {
 	id, ok := pathID(r, "pk")
 	if !ok {
 		s.notFound(w, r)
 		return
 	}
 	var (
-		n   *accounts.NotificationSettings
+		n   *domain.NotificationSettings
 		err error
 	)
 	if r.Method == http.MethodGet {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/mentord/mentord/internal/accounts"
+	"github.com/mentord/mentord/internal/domain"
 	"github.com/mentord/mentord/internal/errs"
 	"github.com/mentord/mentord/internal/groups"
 	"github.com/mentord/mentord/internal/httpapi"
@@ -151,7 +152,7 @@ func (s *Surface) Register(rt *httpapi.Router) {
 	rt.NotFound("/user/", s.rd)
 }
 
-type authedHandler func(w http.ResponseWriter, r *http.Request, u *accounts.User)
+type authedHandler func(w http.ResponseWriter, r *http.Request, u *domain.User)
 
 func (s *Surface) authed(h authedHandler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
@@ -187,11 +188,11 @@ type sessionOut struct {
 	Status      string  `json:"status"`
 }
 
-func sessionJSON(g *groups.Session) sessionOut {
+func sessionJSON(g *domain.GroupSession) sessionOut {
 	return sessionOut{g.ID, g.CreatorID, dateTime(g.Start), g.Capacity, g.Taken, groups.AvailableSpots(g), g.Title, g.Field, g.Status}
 }
 
-func fullName(u *accounts.User) string {
+func fullName(u *domain.User) string {
 	if n := strings.TrimSpace(u.FirstName + " " + u.LastName); n != "" {
 		return n
 	}
@@ -256,7 +257,7 @@ func (s *Surface) readBody(w http.ResponseWriter, r *http.Request, full bool) (g
 }
 
 // POST /session/api/addSession
-func (s *Surface) add(w http.ResponseWriter, r *http.Request, u *accounts.User) {
+func (s *Surface) add(w http.ResponseWriter, r *http.Request, u *domain.User) {
 	in, ok := s.readBody(w, r, true)
 	if !ok {
 		return
@@ -278,7 +279,7 @@ func (s *Surface) add(w http.ResponseWriter, r *http.Request, u *accounts.User) 
 }
 
 // PUT /session/api/updateSession/:sessionId
-func (s *Surface) update(w http.ResponseWriter, r *http.Request, u *accounts.User) {
+func (s *Surface) update(w http.ResponseWriter, r *http.Request, u *domain.User) {
 	id, err := pathID(r, "sessionId")
 	if err != nil {
 		s.rd.Error(w, r, err)
@@ -301,7 +302,7 @@ func (s *Surface) update(w http.ResponseWriter, r *http.Request, u *accounts.Use
 }
 
 // DELETE /session/api/deleteSession/:sessionId
-func (s *Surface) delete(w http.ResponseWriter, r *http.Request, u *accounts.User) {
+func (s *Surface) delete(w http.ResponseWriter, r *http.Request, u *domain.User) {
 	id, err := pathID(r, "sessionId")
 	if err != nil {
 		s.rd.Error(w, r, err)
@@ -346,7 +347,7 @@ func (s *Surface) list(w http.ResponseWriter, r *http.Request) {
 }
 
 // POST /session/api/student/bookSession/:mentorId {"session_id": N}
-func (s *Surface) book(w http.ResponseWriter, r *http.Request, u *accounts.User) {
+func (s *Surface) book(w http.ResponseWriter, r *http.Request, u *domain.User) {
 	mentorID, err := pathID(r, "mentorId")
 	if err != nil {
 		s.rd.Error(w, r, err)
@@ -434,7 +435,7 @@ func (s *Surface) login(w http.ResponseWriter, r *http.Request) {
 }
 
 // POST /user/logout: forgets the token and clears the cookie.
-func (s *Surface) logout(w http.ResponseWriter, r *http.Request, u *accounts.User) {
+func (s *Surface) logout(w http.ResponseWriter, r *http.Request, u *domain.User) {
 	if err := s.Accounts.Logout(r.Context(), u.ID); err != nil {
 		s.rd.Error(w, r, err)
 		return

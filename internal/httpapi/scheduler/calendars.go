@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/mentord/mentord/internal/accounts"
+	"github.com/mentord/mentord/internal/domain"
 	"github.com/mentord/mentord/internal/errs"
 	"github.com/mentord/mentord/internal/httpapi"
 	"github.com/mentord/mentord/internal/httpapi/drf"
@@ -146,7 +146,7 @@ func readIDs(f *drf.Form, field string) []int64 {
 }
 
 // GET /schedules/home/
-func (s *Surface) home(w http.ResponseWriter, r *http.Request, u *accounts.User) {
+func (s *Surface) home(w http.ResponseWriter, r *http.Request, u *domain.User) {
 	cals, byCal, err := s.Meetings.Home(r.Context(), u)
 	if err != nil {
 		s.rd.Error(w, r, err)
@@ -176,7 +176,7 @@ func (s *Surface) home(w http.ResponseWriter, r *http.Request, u *accounts.User)
 }
 
 // POST /schedules/calendars/create/
-func (s *Surface) createCalendar(w http.ResponseWriter, r *http.Request, u *accounts.User) {
+func (s *Surface) createCalendar(w http.ResponseWriter, r *http.Request, u *domain.User) {
 	f, ok := s.form(w, r)
 	if !ok {
 		return
@@ -206,7 +206,7 @@ func (s *Surface) createCalendar(w http.ResponseWriter, r *http.Request, u *acco
 }
 
 // GET /schedules/calendars/<id>/details/
-func (s *Surface) details(w http.ResponseWriter, r *http.Request, u *accounts.User) {
+func (s *Surface) details(w http.ResponseWriter, r *http.Request, u *domain.User) {
 	id, ok := s.calendarID(w, r)
 	if !ok {
 		return
@@ -222,8 +222,8 @@ func (s *Surface) details(w http.ResponseWriter, r *http.Request, u *accounts.Us
 // accessFirst returns how to answer an error found in a request's body:
 // who may act comes before what was sent, so when check finds the caller
 // may not act on the calendar at all, that is the answer instead.
-func (s *Surface) accessFirst(w http.ResponseWriter, r *http.Request, u *accounts.User, id int64,
-	check func(context.Context, *accounts.User, int64) error) func(error) {
+func (s *Surface) accessFirst(w http.ResponseWriter, r *http.Request, u *domain.User, id int64,
+	check func(context.Context, *domain.User, int64) error) func(error) {
 	return func(err error) {
 		if denied := check(r.Context(), u, id); denied != nil {
 			err = denied
@@ -233,7 +233,7 @@ func (s *Surface) accessFirst(w http.ResponseWriter, r *http.Request, u *account
 }
 
 // PUT (or PATCH) /schedules/calendars/<id>/details/
-func (s *Surface) updateCalendar(w http.ResponseWriter, r *http.Request, u *accounts.User) {
+func (s *Surface) updateCalendar(w http.ResponseWriter, r *http.Request, u *domain.User) {
 	id, ok := s.calendarID(w, r)
 	if !ok {
 		return
@@ -267,7 +267,7 @@ func (s *Surface) updateCalendar(w http.ResponseWriter, r *http.Request, u *acco
 }
 
 // GET /schedules/calendars/remind/<calendar_id>/<contact_id>/
-func (s *Surface) remind(w http.ResponseWriter, r *http.Request, u *accounts.User) {
+func (s *Surface) remind(w http.ResponseWriter, r *http.Request, u *domain.User) {
 	id, ok1 := pathID(r, "id")
 	contact, ok2 := pathID(r, "contact")
 	if !ok1 || !ok2 {
@@ -284,7 +284,7 @@ func (s *Surface) remind(w http.ResponseWriter, r *http.Request, u *accounts.Use
 
 // GET /schedules/calendars/<id>/meetings/: the finalized meetings, owner
 // only (someone else's calendar is 404, as on details).
-func (s *Surface) meetings(w http.ResponseWriter, r *http.Request, u *accounts.User) {
+func (s *Surface) meetings(w http.ResponseWriter, r *http.Request, u *domain.User) {
 	id, ok := s.calendarID(w, r)
 	if !ok {
 		return
@@ -323,7 +323,7 @@ type availOut struct {
 	Preference int    `json:"preference"`
 }
 
-func availJSON(list []meetings.Slot) []availOut {
+func availJSON(list []domain.WallSlot) []availOut {
 	out := make([]availOut, len(list))
 	for i, sl := range list {
 		out[i] = availOut{sl.Day, sl.StartClock, sl.EndClock, sl.Preference}
@@ -332,7 +332,7 @@ func availJSON(list []meetings.Slot) []availOut {
 }
 
 // GET /schedules/calendars/<id>/confirm/: suggested schedules.
-func (s *Surface) proposal(w http.ResponseWriter, r *http.Request, u *accounts.User) {
+func (s *Surface) proposal(w http.ResponseWriter, r *http.Request, u *domain.User) {
 	id, ok := s.calendarID(w, r)
 	if !ok {
 		return
@@ -400,7 +400,7 @@ func civilOf(w meetings.When) (meetings.Civil, bool) {
 }
 
 // POST /schedules/calendars/<id>/confirm/ {"finalized_schedule": [...]}
-func (s *Surface) finalize(w http.ResponseWriter, r *http.Request, u *accounts.User) {
+func (s *Surface) finalize(w http.ResponseWriter, r *http.Request, u *domain.User) {
 	id, ok := s.calendarID(w, r)
 	if !ok {
 		return

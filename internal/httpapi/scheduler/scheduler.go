@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/mentord/mentord/internal/accounts"
+	"github.com/mentord/mentord/internal/domain"
 	"github.com/mentord/mentord/internal/errs"
 	"github.com/mentord/mentord/internal/httpapi"
 	"github.com/mentord/mentord/internal/httpapi/drf"
@@ -102,7 +103,7 @@ func (s *Surface) threeSegments(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-type authedHandler func(w http.ResponseWriter, r *http.Request, u *accounts.User)
+type authedHandler func(w http.ResponseWriter, r *http.Request, u *domain.User)
 
 func (s *Surface) authed(h authedHandler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
@@ -261,7 +262,7 @@ func (s *Surface) refresh(w http.ResponseWriter, r *http.Request) {
 
 // POST /accounts/checktoken/: 200 with an empty body when the credential
 // is good (the original web client asks on every page).
-func (s *Surface) checkToken(w http.ResponseWriter, _ *http.Request, _ *accounts.User) {
+func (s *Surface) checkToken(w http.ResponseWriter, _ *http.Request, _ *domain.User) {
 	w.WriteHeader(http.StatusOK)
 }
 
@@ -274,11 +275,11 @@ type contactOut struct {
 	Email     string `json:"email"`
 }
 
-func contactJSON(k *meetings.Contact) contactOut {
+func contactJSON(k *domain.Contact) contactOut {
 	return contactOut{k.ID, k.FirstName, k.LastName, k.Email}
 }
 
-func (s *Surface) listContacts(w http.ResponseWriter, r *http.Request, u *accounts.User) {
+func (s *Surface) listContacts(w http.ResponseWriter, r *http.Request, u *domain.User) {
 	list, err := s.Meetings.Contacts(r.Context(), u)
 	if err != nil {
 		s.rd.Error(w, r, err)
@@ -296,7 +297,7 @@ func contactInput(f *drf.Form) meetings.ContactInput {
 		Unread: f.Invalid()}
 }
 
-func (s *Surface) addContact(w http.ResponseWriter, r *http.Request, u *accounts.User) {
+func (s *Surface) addContact(w http.ResponseWriter, r *http.Request, u *domain.User) {
 	f, ok := s.form(w, r)
 	if !ok {
 		return
@@ -324,7 +325,7 @@ func (s *Surface) readContactID(w http.ResponseWriter, r *http.Request, f *drf.F
 	return *id, true
 }
 
-func (s *Surface) updateContact(w http.ResponseWriter, r *http.Request, u *accounts.User) {
+func (s *Surface) updateContact(w http.ResponseWriter, r *http.Request, u *domain.User) {
 	f, ok := s.form(w, r)
 	if !ok {
 		return
@@ -342,7 +343,7 @@ func (s *Surface) updateContact(w http.ResponseWriter, r *http.Request, u *accou
 	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"contact_id": k.ID, "id": k.ID, "first_Name": k.FirstName, "last_Name": k.LastName, "email": k.Email})
 }
 
-func (s *Surface) deleteContact(w http.ResponseWriter, r *http.Request, u *accounts.User) {
+func (s *Surface) deleteContact(w http.ResponseWriter, r *http.Request, u *domain.User) {
 	f, ok := s.form(w, r)
 	if !ok {
 		return
@@ -379,7 +380,7 @@ type slotOut struct {
 	PreferenceLevel int    `json:"preference_level"`
 }
 
-func slotsJSON(list []meetings.Slot) []slotOut {
+func slotsJSON(list []domain.WallSlot) []slotOut {
 	out := make([]slotOut, len(list))
 	for i, sl := range list {
 		out[i] = slotOut{sl.ID, sl.Day, sl.StartClock, sl.EndClock, sl.Preference}

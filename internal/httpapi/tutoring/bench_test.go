@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/mentord/mentord/internal/app/apptest"
+	"github.com/mentord/mentord/internal/domain"
 	"github.com/mentord/mentord/internal/store"
 	"github.com/mentord/mentord/internal/store/storetest"
 )
@@ -61,7 +62,7 @@ func BenchmarkListWith10000Sessions(b *testing.B) {
 		ctx := context.Background()
 		err := s.Store.Tx(ctx, func(q *store.Q) error {
 			for i := 0; i < 10000; i++ {
-				g := &store.GroupSession{CreatorID: m.ID, Title: fmt.Sprintf("Session %d", i), Description: "Seeded",
+				g := &domain.GroupSession{CreatorID: m.ID, Title: fmt.Sprintf("Session %d", i), Description: "Seeded",
 					Start: t0.Add(time.Duration(i) * 17 * time.Minute), Capacity: 10, Status: []string{"upcoming", "upcoming", "ongoing", "completed", "cancelled"}[i%5],
 					CreatedAt: t0, UpdatedAt: t0}
 				if err := q.CreateGroupSession(ctx, g); err != nil {

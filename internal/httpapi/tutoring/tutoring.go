@@ -14,11 +14,11 @@ import (
 	"time"
 
 	"github.com/mentord/mentord/internal/accounts"
+	"github.com/mentord/mentord/internal/domain"
 	"github.com/mentord/mentord/internal/errs"
 	"github.com/mentord/mentord/internal/groups"
 	"github.com/mentord/mentord/internal/httpapi"
 	"github.com/mentord/mentord/internal/httpapi/drf"
-	"github.com/mentord/mentord/internal/store"
 	"github.com/mentord/mentord/internal/timefmt"
 )
 
@@ -104,7 +104,7 @@ func (s *Surface) Register(rt *httpapi.Router) {
 	rt.NotFound("/api/", s.rd)
 }
 
-type authedHandler func(w http.ResponseWriter, r *http.Request, u *accounts.User)
+type authedHandler func(w http.ResponseWriter, r *http.Request, u *domain.User)
 
 func (s *Surface) authed(h authedHandler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
@@ -134,7 +134,7 @@ type userOut struct {
 	DateJoined string `json:"date_joined"`
 }
 
-func userJSON(u *accounts.User) userOut {
+func userJSON(u *domain.User) userOut {
 	return userOut{u.ID, u.Email, u.Username, u.FirstName, u.LastName, groups.Role(u), timefmt.DRF(u.DateJoined)}
 }
 
@@ -176,11 +176,11 @@ type listItemOut struct {
 	CanJoin          bool   `json:"can_join"`
 }
 
-func base(g *groups.Session) sessionBase {
+func base(g *domain.GroupSession) sessionBase {
 	return sessionBase{g.ID, g.Title, g.Description, timefmt.DRF(g.Start), g.Capacity, userJSON(&g.Creator)}
 }
 
-func participantsJSON(list []groups.Participant) []participantOut {
+func participantsJSON(list []domain.Participant) []participantOut {
 	out := make([]participantOut, len(list))
 	for i := range list {
 		p := &list[i]
@@ -189,7 +189,7 @@ func participantsJSON(list []groups.Participant) []participantOut {
 	return out
 }
 
-func (s *Surface) detailJSON(r *http.Request, g *groups.Session) (detailOut, error) {
+func (s *Surface) detailJSON(r *http.Request, g *domain.GroupSession) (detailOut, error) {
 	parts, err := s.Groups.ParticipantsOf(r.Context(), g.ID)
 	if err != nil {
 		return detailOut{}, err
@@ -198,7 +198,7 @@ func (s *Surface) detailJSON(r *http.Request, g *groups.Session) (detailOut, err
 		groups.IsFull(g), groups.AvailableSpots(g), s.Groups.CanJoin(g)}, nil
 }
 
-func (s *Surface) writeDetail(w http.ResponseWriter, r *http.Request, status int, g *groups.Session) {
+func (s *Surface) writeDetail(w http.ResponseWriter, r *http.Request, status int, g *domain.GroupSession) {
 	out, err := s.detailJSON(r, g)
 	if err != nil {
 		s.rd.Error(w, r, err)
@@ -217,7 +217,7 @@ type pageOut struct {
 var errInvalidPage = errs.NotFound("invalid_page", "Invalid page.")
 
 // writePage lists one page of sessions matching f.
-func (s *Surface) writePage(w http.ResponseWriter, r *http.Request, f store.GroupFilter) {
+func (s *Surface) writePage(w http.ResponseWriter, r *http.Request, f domain.GroupFilter) {
 	page, ok := httpapi.ParsePage(r, 10, 100)
 	if !ok {
 		s.rd.Error(w, r, errInvalidPage)
@@ -251,13 +251,13 @@ func (s *Surface) writePage(w http.ResponseWriter, r *http.Request, f store.Grou
 	httpapi.WriteJSON(w, http.StatusOK, out)
 }
 
-var statuses = map[string]bool{store.GroupUpcoming: true, store.GroupOngoing: true, store.GroupCompleted: true, store.GroupCancelled: true}
+var statuses = map[string]bool{domain.GroupUpcoming: true, domain.GroupOngoing: true, domain.GroupCompleted: true, domain.GroupCancelled: true}
 
 // GET /api/sessions/?status=&date_from=&date_to=&creator=&page=&page_size=
-func (s *Surface) list(w http.ResponseWriter, r *http.Request, _ *accounts.User) {
+func (s *Surface) list(w http.ResponseWriter, r *http.Request, _ *domain.User) {
 	q := r.URL.Query()
 	v := &errs.Invalid{}
-	var f store.GroupFilter
+	var f domain.GroupFilter
 	if st := q.Get("status"); st != "" {
 		if !statuses[st] {
 			v.Add("status", "invalid_choice", fmt.Sprintf("Select a valid choice. %s is not one of the available choices.", st))
@@ -291,19 +291,19 @@ func (s *Surface) list(w http.ResponseWriter, r *http.Request, _ *accounts.User)
 	s.writePage(w, r, f)
 }
 
-func (s *Surface) mine(w http.ResponseWriter, r *http.Request, u *accounts.User) {
-	s.writePage(w, r, store.GroupFilter{InvolvedID: u.ID})
+func (s *Surface) mine(w http.ResponseWriter, r *http.Request, u *domain.User) {
+	s.writePage(w, r, domain.GroupFilter{InvolvedID: u.ID})
 }
 
-func (s *Surface) created(w http.ResponseWriter, r *http.Request, u *accounts.User) {
-	s.writePage(w, r, store.GroupFilter{CreatorID: u.ID})
+func (s *Surface) created(w http.ResponseWriter, r *http.Request, u *domain.User) {
+	s.writePage(w, r, domain.GroupFilter{CreatorID: u.ID})
 }
 
-func (s *Surface) joined(w http.ResponseWriter, r *http.Request, u *accounts.User) {
-	s.writePage(w, r, store.GroupFilter{JoinedID: u.ID})
+func (s *Surface) joined(w http.ResponseWriter, r *http.Request, u *domain.User) {
+	s.writePage(w, r, domain.GroupFilter{JoinedID: u.ID})
 }
 
-func (s *Surface) detail(w http.ResponseWriter, r *http.Request, _ *accounts.User) {
+func (s *Surface) detail(w http.ResponseWriter, r *http.Request, _ *domain.User) {
 	id, ok := sessionID(r)
 	if !ok {
 		s.rd.Error(w, r, errs.NotFound("not_found", "Not found."))
@@ -317,7 +317,7 @@ func (s *Surface) detail(w http.ResponseWriter, r *http.Request, _ *accounts.Use
 	s.writeDetail(w, r, http.StatusOK, g)
 }
 
-func (s *Surface) participants(w http.ResponseWriter, r *http.Request, _ *accounts.User) {
+func (s *Surface) participants(w http.ResponseWriter, r *http.Request, _ *domain.User) {
 	id, ok := sessionID(r)
 	if !ok {
 		s.rd.Error(w, r, errs.NotFound("not_found", "Not found."))
@@ -366,7 +366,7 @@ func (s *Surface) readInput(w http.ResponseWriter, r *http.Request, full bool) (
 }
 
 // POST /api/sessions/ (instructors only)
-func (s *Surface) create(w http.ResponseWriter, r *http.Request, u *accounts.User) {
+func (s *Surface) create(w http.ResponseWriter, r *http.Request, u *domain.User) {
 	if !u.IsMentor {
 		s.rd.Error(w, r, errs.Forbidden(groups.CodeNotInstructor, "Only instructors can create sessions"))
 		return
@@ -384,7 +384,7 @@ func (s *Surface) create(w http.ResponseWriter, r *http.Request, u *accounts.Use
 }
 
 // PUT (all fields) and PATCH (some) /api/sessions/<id>/ (creator only)
-func (s *Surface) update(w http.ResponseWriter, r *http.Request, u *accounts.User) {
+func (s *Surface) update(w http.ResponseWriter, r *http.Request, u *domain.User) {
 	id, ok := sessionID(r)
 	if !ok {
 		s.rd.Error(w, r, errs.NotFound("not_found", "Not found."))
@@ -403,7 +403,7 @@ func (s *Surface) update(w http.ResponseWriter, r *http.Request, u *accounts.Use
 }
 
 // DELETE /api/sessions/<id>/ (creator only)
-func (s *Surface) delete(w http.ResponseWriter, r *http.Request, u *accounts.User) {
+func (s *Surface) delete(w http.ResponseWriter, r *http.Request, u *domain.User) {
 	id, ok := sessionID(r)
 	if !ok {
 		s.rd.Error(w, r, errs.NotFound("not_found", "Not found."))
@@ -417,15 +417,15 @@ func (s *Surface) delete(w http.ResponseWriter, r *http.Request, u *accounts.Use
 }
 
 // join takes a seat; anyone but the creator may join.
-func (s *Surface) join(ctx context.Context, u *accounts.User, id int64) (*groups.Session, error) {
+func (s *Surface) join(ctx context.Context, u *domain.User, id int64) (*domain.GroupSession, error) {
 	g, _, err := s.Groups.Join(ctx, u, id, groups.JoinOptions{})
 	return g, err
 }
 
 // action serves join, leave, cancel, start and complete:
 // {"message": "...", "session": <detail>}.
-func (s *Surface) action(do func(ctx context.Context, u *accounts.User, id int64) (*groups.Session, error), status int, msg string) authedHandler {
-	return func(w http.ResponseWriter, r *http.Request, u *accounts.User) {
+func (s *Surface) action(do func(ctx context.Context, u *domain.User, id int64) (*domain.GroupSession, error), status int, msg string) authedHandler {
+	return func(w http.ResponseWriter, r *http.Request, u *domain.User) {
 		id, ok := sessionID(r)
 		if !ok {
 			s.rd.Error(w, r, errs.NotFound("not_found", "Not found."))

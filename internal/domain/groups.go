@@ -1,0 +1,48 @@
+package domain
+
+import "time"
+
+// Group-session statuses.
+const (
+	GroupUpcoming  = "upcoming"
+	GroupOngoing   = "ongoing"
+	GroupCompleted = "completed"
+	GroupCancelled = "cancelled"
+)
+
+// GroupSession is a session for several people with a fixed number of seats.
+type GroupSession struct {
+	ID          int64
+	CreatorID   int64
+	Title       string
+	Description string
+	Field       *string
+	Start       time.Time
+	Capacity    int
+	Taken       int
+	Status      string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	Creator     User
+}
+
+// Participant holds a seat in a group session.
+type Participant struct {
+	ID        int64
+	SessionID int64
+	UserID    int64
+	Role      string
+	JoinedAt  time.Time
+	User      User
+}
+
+// GroupFilter selects group sessions for a list; zero fields do not filter.
+type GroupFilter struct {
+	Status    string
+	From, To  *time.Time // start_time >= From, <= To
+	CreatorID int64
+	// InvolvedID selects sessions created by or joined by the user;
+	// JoinedID only those joined.
+	InvolvedID int64
+	JoinedID   int64
+}

@@ -1,0 +1,71 @@
+package domain
+
+import (
+	"strings"
+	"time"
+)
+
+// User is one account, shared by every surface.
+type User struct {
+	ID           int64
+	Username     string // always lower-case
+	Email        string
+	PasswordHash string
+	FirstName    string
+	LastName     string
+	PhoneNumber  *string // E.164
+	ProfilePhoto *string // path under MEDIA_ROOT
+	Timezone     string  // IANA name
+	IsMentor     bool
+	IsMentee     bool
+	IsActive     bool
+	IsStaff      bool
+	IsSuperuser  bool
+	DateJoined   time.Time
+	LastLogin    *time.Time
+}
+
+// Mentor is a mentor's profile; its key is the user id.
+type Mentor struct {
+	UserID     int64
+	AboutMe    string
+	TeamNumber int
+	Skills     []string // in the mentor's order
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+// Mentee is a mentee's profile; its key is the user id.
+type Mentee struct {
+	UserID     int64
+	TeamNumber int
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+// SkillKey is the form of a skill name used for matching.
+func SkillKey(name string) string { return strings.ToLower(strings.TrimSpace(name)) }
+
+// MentorListing is a user flagged as mentor, with their profile when they
+// have one.
+type MentorListing struct {
+	User   User
+	Mentor *Mentor
+}
+
+// MenteeListing is a user flagged as mentee, with their profile when they
+// have one.
+type MenteeListing struct {
+	User   User
+	Mentee *Mentee
+}
+
+// NotificationSettings are a user's e-mail switches; the key is the user id.
+type NotificationSettings struct {
+	UserID             int64
+	SessionRequested   bool
+	SessionConfirmed   bool
+	SessionCanceled    bool
+	FifteenMinuteAlert bool
+	SixtyMinuteAlert   bool
+}
