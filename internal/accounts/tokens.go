@@ -169,7 +169,7 @@ func (s *Service) AuthenticateJWT(ctx context.Context, tok string) (*domain.User
 // RefreshJWT exchanges a refresh token for a new access token.
 func (s *Service) RefreshJWT(ctx context.Context, refresh string) (string, error) {
 	u, err := s.userOfJWT(ctx, refresh, JWTRefresh)
-	if errs.CodeOf(err) == errs.AuthInvalidToken {
+	if errs.KindOf(err) == errs.KindUnauthenticated { // whatever is wrong with it, this token is over
 		return "", errs.Unauthenticated(errs.AuthInvalidJWTRefresh, "Token is invalid or expired")
 	}
 	if err != nil {

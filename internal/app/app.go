@@ -22,6 +22,7 @@ import (
 	"github.com/mentord/mentord/internal/apidoc"
 	"github.com/mentord/mentord/internal/clock"
 	"github.com/mentord/mentord/internal/config"
+	"github.com/mentord/mentord/internal/errs"
 	"github.com/mentord/mentord/internal/groups"
 	"github.com/mentord/mentord/internal/httpapi"
 	"github.com/mentord/mentord/internal/httpapi/momentors"
@@ -52,6 +53,8 @@ type App struct {
 	Media     *media.Store
 	handler   http.Handler
 	routes    []httpapi.Route
+	// mediaErrors answers a missing media file.
+	mediaErrors httpapi.Renderer
 
 	workerRunning atomic.Bool
 	workerStarted atomic.Int64 // unix nanoseconds
@@ -135,17 +138,20 @@ func New(ctx context.Context, cfg config.Config, st *store.Store, opt Options) (
 		httpapi.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	}))
 	rt.HandleRaw("GET /readyz", http.HandlerFunc(a.ready))
-	rt.HandleRaw("GET /media/{path...}", http.HandlerFunc(a.serveMedia))
 	new(apidoc.Server).Register(rt)
 	limits := httpapi.NewLimits(cfg.LoginPerMinute, cfg.SignupPerMinute, cfg.ResetPerMinute, cfg.RespondPerMinute)
-	momentors.New(a.Accounts, a.Mentoring, cfg.PublicURL, limits, opt.Log).Register(rt)
+	mom := momentors.New(a.Accounts, a.Mentoring, cfg.PublicURL, limits, opt.Log)
+	mom.Register(rt)
+	// Photos belong to the Momentors profiles, and a missing one is its 404.
+	a.mediaErrors = mom.Errors
+	rt.HandleRaw("GET /media/{path...}", http.HandlerFunc(a.serveMedia))
 	quota.New(a.Accounts, a.Groups, limits, opt.Log).Register(rt)
 	tutoring.New(a.Accounts, a.Groups, cfg.PublicURL, limits, opt.Log).Register(rt)
 	scheduler.New(a.Accounts, a.Meetings, cfg.PublicURL, limits, opt.Log).Register(rt)
 
 	a.routes = rt.Routes()
 	a.handler = httpapi.Middleware{Log: opt.Log, CORSOrigins: cfg.CORSAllowedOrigins, Observe: a.Metrics.Observe,
-		TrustedProxies: cfg.TrustedProxies}.Wrap(rt.Handler())
+		TrustedProxies: cfg.TrustedProxies, Errors: rt.RendererFor}.Wrap(rt.Handler())
 	return a, nil
 }
 
@@ -196,7 +202,7 @@ func (a *App) RunWorker(ctx context.Context) {
 // MEDIA_ROOT whatever the path says.
 func (a *App) serveMedia(w http.ResponseWriter, r *http.Request) {
 	rel := r.PathValue("path")
-	notFound := func() { httpapi.WriteJSON(w, http.StatusNotFound, map[string]string{"detail": "Not found."}) }
+	notFound := func() { a.mediaErrors.Error(w, r, errs.NotFound("not_found", "")) }
 	if rel == "" || strings.HasSuffix(rel, "/") || !fs.ValidPath(rel) {
 		notFound()
 		return

@@ -92,10 +92,12 @@ func CodeOf(err error) string {
 	return ""
 }
 
-// Msg is one validation message.
+// Msg is one validation message: a code, and either the domain's own text
+// or (for the generic codes in codes.go) an argument the surface words.
 type Msg struct {
 	Code string
 	Text string
+	arg  any
 }
 
 // FieldErrors are the messages about one input field.
@@ -114,29 +116,49 @@ type Invalid struct {
 func (v *Invalid) Error() string {
 	for _, f := range v.Fields {
 		if len(f.Msgs) > 0 {
-			return fmt.Sprintf("%s: %s", f.Field, f.Msgs[0].Text)
+			return fmt.Sprintf("%s: %s", f.Field, f.Msgs[0])
 		}
 	}
 	if len(v.NonField) > 0 {
-		return v.NonField[0].Text
+		return v.NonField[0].String()
 	}
 	return "invalid input"
 }
 
+// String is the message's text, or its code for a message the surface words.
+func (m Msg) String() string {
+	if m.Text != "" {
+		return m.Text
+	}
+	return m.Code
+}
+
 // Add records a message about field.
-func (v *Invalid) Add(field, code, text string) {
+func (v *Invalid) Add(field, code, text string) { v.add(field, Msg{Code: code, Text: text}) }
+
+// AddMsg records a message about field as it is (a surface rearranging
+// another error's messages).
+func (v *Invalid) AddMsg(field string, m Msg) { v.add(field, m) }
+
+func (v *Invalid) add(field string, m Msg) {
 	for i := range v.Fields {
 		if v.Fields[i].Field == field {
-			v.Fields[i].Msgs = append(v.Fields[i].Msgs, Msg{code, text})
+			v.Fields[i].Msgs = append(v.Fields[i].Msgs, m)
 			return
 		}
 	}
-	v.Fields = append(v.Fields, FieldErrors{Field: field, Msgs: []Msg{{code, text}}})
+	v.Fields = append(v.Fields, FieldErrors{Field: field, Msgs: []Msg{m}})
 }
 
 // AddNonField records a message about the input as a whole.
 func (v *Invalid) AddNonField(code, text string) {
-	v.NonField = append(v.NonField, Msg{code, text})
+	v.NonField = append(v.NonField, Msg{Code: code, Text: text})
+}
+
+// NonFieldArg records a message about the input as a whole with a code
+// from codes.go and its argument.
+func (v *Invalid) NonFieldArg(code string, arg any) {
+	v.NonField = append(v.NonField, Msg{Code: code, arg: arg})
 }
 
 // Has reports whether field already has a message.
@@ -181,7 +203,7 @@ func (v *Invalid) Merge(other *Invalid) {
 	}
 	for _, f := range other.Fields {
 		for _, m := range f.Msgs {
-			v.Add(f.Field, m.Code, m.Text)
+			v.add(f.Field, m)
 		}
 	}
 	v.NonField = append(v.NonField, other.NonField...)

@@ -1,47 +1,13 @@
 package httpapi
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"net/http/httptest"
 	"testing"
 
 	"github.com/mentord/mentord/internal/domain"
 	"github.com/mentord/mentord/internal/errs"
 )
-
-// FuzzReadInput feeds any body under any content type to the body decoder:
-// it must return an Input or one of its typed errors, never panic.
-func FuzzReadInput(f *testing.F) {
-	f.Add("application/json", []byte(`{"a": [1, {"b": null}], "c": "d"}`))
-	f.Add("application/x-www-form-urlencoded", []byte("a=1&a=2&b=%ZZ"))
-	f.Add("multipart/form-data; boundary=X", []byte("--X\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a.png\"\r\n\r\nPNG\r\n--X--\r\n"))
-	f.Add("text/plain", []byte("hello"))
-	f.Add("", []byte("[1,2,3] trailing"))
-	f.Fuzz(func(t *testing.T, ct string, body []byte) {
-		r := httptest.NewRequest("POST", "/x", bytes.NewReader(body))
-		if ct != "" {
-			r.Header.Set("Content-Type", ct)
-		}
-		in, err := ReadInput(r)
-		if err != nil {
-			var (
-				umt *UnsupportedMediaType
-				mal *Malformed
-				big *TooLarge
-			)
-			if !errors.As(err, &umt) && !errors.As(err, &mal) && !errors.As(err, &big) {
-				t.Fatalf("untyped error %T: %v", err, err)
-			}
-			return
-		}
-		for _, k := range in.Keys() {
-			in.Get(k)
-			in.File(k)
-		}
-	})
-}
 
 type stubAuth struct{}
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -90,7 +91,15 @@ type Middleware struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
 	// believed; a request from anywhere else is its own client.
 	TrustedProxies []netip.Prefix
+	// Errors, when set, names the surface that answers a request's errors
+	// (Router.RendererFor), so that a panic is a 500 in its format.
+	Errors func(r *http.Request) Renderer
 }
+
+// errPanic is what a panicking handler's request is answered with.
+type errPanic struct{ v any }
+
+func (e errPanic) Error() string { return fmt.Sprintf("panic: %v", e.v) }
 
 // Wrap returns h with the middleware around it.
 func (m Middleware) Wrap(h http.Handler) http.Handler {
@@ -212,9 +221,16 @@ func (m Middleware) recoverPanics(next http.Handler) http.Handler {
 				return
 			}
 			m.Log.Error("panic serving request", "request_id", RequestID(r.Context()), "panic", p, "stack", string(debug.Stack()))
-			if sw.status == 0 {
-				WriteJSON(w, http.StatusInternalServerError, map[string]string{"detail": "A server error occurred."})
+			if sw.status != 0 {
+				return
 			}
+			if m.Errors != nil {
+				if rd := m.Errors(r); rd != nil {
+					rd.Error(w, r, errPanic{p})
+					return
+				}
+			}
+			WriteJSON(w, http.StatusInternalServerError, map[string]string{"detail": "A server error occurred."})
 		}()
 		next.ServeHTTP(sw, r)
 	})

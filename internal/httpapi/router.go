@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"github.com/mentord/mentord/internal/httpapi/form"
 	"net/http"
 	"slices"
 	"sort"
@@ -77,7 +78,7 @@ func (rt *Router) Handle(method, path string, rend Renderer, h http.HandlerFunc,
 	limit := cfg.maxBody
 	rt.mux.Handle(method+" "+path, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > limit {
-			rend.Error(w, r, &TooLarge{Limit: limit})
+			rend.Error(w, r, &form.TooLarge{Limit: limit})
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
@@ -100,6 +101,19 @@ func (rt *Router) Routes() []Route { return slices.Clone(rt.routes) }
 // NotFound sets the renderer of unknown paths under prefix; the longest
 // matching prefix wins.
 func (rt *Router) NotFound(prefix string, rend Renderer) { rt.fallbacks[prefix] = rend }
+
+// RendererFor is the renderer of unknown paths under the longest prefix
+// registered with NotFound that path has, or nil.
+func (rt *Router) RendererFor(r *http.Request) Renderer {
+	best := ""
+	var rend Renderer
+	for p, rd := range rt.fallbacks {
+		if strings.HasPrefix(r.URL.Path, p) && len(p) > len(best) {
+			best, rend = p, rd
+		}
+	}
+	return rend
+}
 
 // Handler returns the finished router.
 func (rt *Router) Handler() http.Handler {

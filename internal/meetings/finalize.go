@@ -35,7 +35,11 @@ type Proposal struct {
 	Suggestions []Suggestion
 }
 
-var errAlreadyFinalized = errs.NotFound("already_finalized", "Calendar is already finalized")
+// CodeAlreadyFinalized is the code of the refusal to propose for or
+// finalize a calendar that is finalized.
+const CodeAlreadyFinalized = "already_finalized"
+
+var errAlreadyFinalized = errs.NotFound(CodeAlreadyFinalized, "Calendar is already finalized")
 
 // finalizable loads a calendar that the owner may propose for or finalize:
 // theirs (someone else's is 403) and not finalized yet (404).

@@ -5,13 +5,12 @@ import (
 
 	"github.com/mentord/mentord/internal/accounts"
 	"github.com/mentord/mentord/internal/domain"
-	"github.com/mentord/mentord/internal/errs"
 	"github.com/mentord/mentord/internal/httpapi"
 )
 
 // POST /auth/users/
 func (s *Surface) signUp(w http.ResponseWriter, r *http.Request) {
-	f, ok := s.form(w, r)
+	f, ok := s.Object(w, r)
 	if !ok {
 		return
 	}
@@ -25,7 +24,7 @@ func (s *Surface) signUp(w http.ResponseWriter, r *http.Request) {
 	}
 	u, err := s.Accounts.SignUp(r.Context(), in)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	httpapi.WriteJSON(w, http.StatusCreated, struct {
@@ -39,7 +38,7 @@ func (s *Surface) signUp(w http.ResponseWriter, r *http.Request) {
 func (s *Surface) listUsers(w http.ResponseWriter, r *http.Request, u *domain.User) {
 	users, err := s.Accounts.VisibleUsers(r.Context(), u)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	out := make([]userOut, len(users))
@@ -56,14 +55,14 @@ func (s *Surface) me(w http.ResponseWriter, r *http.Request, u *domain.User) {
 
 // /auth/users/<id>/: only oneself, unless staff.
 func (s *Surface) userByID(w http.ResponseWriter, r *http.Request, caller *domain.User) {
-	id, ok := pathID(r, "id")
+	id, ok := httpapi.PathID(r, "id")
 	if !ok {
 		s.notFound(w, r)
 		return
 	}
 	target, err := s.Accounts.UserFor(r.Context(), caller, id)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	s.userDetail(w, r, caller, target)
@@ -74,13 +73,13 @@ func (s *Surface) userDetail(w http.ResponseWriter, r *http.Request, caller, tar
 	case http.MethodGet:
 		httpapi.WriteJSON(w, http.StatusOK, userJSON(target))
 	case http.MethodPut, http.MethodPatch:
-		f, ok := s.form(w, r)
+		f, ok := s.Object(w, r)
 		if !ok {
 			return
 		}
 		email := f.Raw("email", r.Method == http.MethodPut)
 		if err := f.Err(); err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		if email == nil {
@@ -89,12 +88,12 @@ func (s *Surface) userDetail(w http.ResponseWriter, r *http.Request, caller, tar
 		}
 		u, err := s.Accounts.ChangeEmail(r.Context(), target.ID, email)
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		httpapi.WriteJSON(w, http.StatusOK, userJSON(u))
 	case http.MethodDelete:
-		f, ok := s.form(w, r)
+		f, ok := s.Object(w, r)
 		if !ok {
 			return
 		}
@@ -105,7 +104,7 @@ func (s *Surface) userDetail(w http.ResponseWriter, r *http.Request, caller, tar
 			err = s.Accounts.DeleteAccountWithPassword(r.Context(), target, f.Raw("current_password", false))
 		}
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		httpapi.NoContent(w)
@@ -114,14 +113,14 @@ func (s *Surface) userDetail(w http.ResponseWriter, r *http.Request, caller, tar
 
 // POST /auth/users/set_password/
 func (s *Surface) setPassword(w http.ResponseWriter, r *http.Request, u *domain.User) {
-	f, ok := s.form(w, r)
+	f, ok := s.Object(w, r)
 	if !ok {
 		return
 	}
 	in := accounts.PasswordChange{Current: f.Raw("current_password", false), New: f.Raw("new_password", false),
 		Confirm: f.Raw("re_new_password", false), Unread: f.Invalid()}
 	if err := s.Accounts.ChangePassword(r.Context(), u, in); err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	httpapi.NoContent(w)
@@ -129,21 +128,21 @@ func (s *Surface) setPassword(w http.ResponseWriter, r *http.Request, u *domain.
 
 // POST /auth/users/reset_password/
 func (s *Surface) resetPassword(w http.ResponseWriter, r *http.Request) {
-	f, ok := s.form(w, r)
+	f, ok := s.Object(w, r)
 	if !ok {
 		return
 	}
 	email := f.Raw("email", true)
 	if err := f.Err(); err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	if !s.Limits.ResetAccount.Check(w, r, s.rd, *email) {
+	if !s.Limits.ResetAccount.Check(w, r, s.Errors, *email) {
 		return
 	}
 	if err := s.Accounts.RequestPasswordReset(r.Context(), email, httpapi.BaseURL(r, s.PublicURL)); err != nil {
 		// djoser raises this one from the view, so it is a bare list.
-		s.rd.ErrorList(w, r, err)
+		s.list.Error(w, r, err)
 		return
 	}
 	httpapi.NoContent(w)
@@ -151,7 +150,7 @@ func (s *Surface) resetPassword(w http.ResponseWriter, r *http.Request) {
 
 // POST /auth/users/reset_password_confirm/
 func (s *Surface) resetPasswordConfirm(w http.ResponseWriter, r *http.Request) {
-	f, ok := s.form(w, r)
+	f, ok := s.Object(w, r)
 	if !ok {
 		return
 	}
@@ -160,7 +159,7 @@ func (s *Surface) resetPasswordConfirm(w http.ResponseWriter, r *http.Request) {
 		NewPassword: f.Raw("new_password", false), Confirm: f.Raw("re_new_password", false), Unread: f.Invalid(),
 	}
 	if err := s.Accounts.ConfirmPasswordReset(r.Context(), in); err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	httpapi.NoContent(w)
@@ -168,45 +167,31 @@ func (s *Surface) resetPasswordConfirm(w http.ResponseWriter, r *http.Request) {
 
 // POST /auth/token/login
 func (s *Surface) login(w http.ResponseWriter, r *http.Request) {
-	f, ok := s.form(w, r)
+	f, ok := s.Object(w, r)
 	if !ok {
 		return
 	}
 	username, password := f.Raw("username", false), f.Raw("password", false)
 	if err := f.Err(); err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	bad := errs.NonField("invalid_credentials", accounts.MsgBadLogin)
-	if username == nil || password == nil {
-		s.fail(w, r, bad)
-		return
-	}
-	if !s.Limits.LoginAccount.Check(w, r, s.rd, *username) {
-		return
-	}
-	u, err := s.Accounts.Login(r.Context(), *username, *password, false)
-	if errs.CodeOf(err) == errs.AuthBadCredentials {
-		s.fail(w, r, bad)
-		return
-	}
-	if err != nil {
-		s.fail(w, r, err)
+	u, ok := s.Login(w, r, username, password, false)
+	if !ok {
 		return
 	}
 	key, err := s.Accounts.Token(r.Context(), u)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	httpapi.NoteUser(r, u.ID)
 	httpapi.WriteJSON(w, http.StatusOK, map[string]string{"auth_token": key})
 }
 
 // POST /auth/token/logout
 func (s *Surface) logout(w http.ResponseWriter, r *http.Request, u *domain.User) {
 	if err := s.Accounts.Logout(r.Context(), u.ID); err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	httpapi.NoContent(w)

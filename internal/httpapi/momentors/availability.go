@@ -2,7 +2,6 @@ package momentors
 
 import (
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -10,7 +9,7 @@ import (
 	"github.com/mentord/mentord/internal/domain"
 	"github.com/mentord/mentord/internal/errs"
 	"github.com/mentord/mentord/internal/httpapi"
-	"github.com/mentord/mentord/internal/httpapi/drf"
+	"github.com/mentord/mentord/internal/httpapi/form"
 	"github.com/mentord/mentord/internal/mentoring"
 	"github.com/mentord/mentord/internal/timefmt"
 )
@@ -117,13 +116,13 @@ func apiVersion(r *http.Request) (v2 bool, err error) {
 func (s *Surface) availability(w http.ResponseWriter, r *http.Request, u *domain.User) {
 	v2, err := apiVersion(r)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	if r.Method == http.MethodGet {
 		list, err := s.Mentoring.MyAvailability(r.Context(), u)
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		httpapi.WriteJSON(w, http.StatusOK, availabilityListJSON(list, v2))
@@ -138,7 +137,7 @@ func (s *Surface) availability(w http.ResponseWriter, r *http.Request, u *domain
 	if err != nil {
 		// Errors that are not about one field come back as a bare list, as
 		// the original view's handler made them.
-		s.rd.ErrorList(w, r, err)
+		s.list.Error(w, r, err)
 		return
 	}
 	if v2 {
@@ -149,36 +148,27 @@ func (s *Surface) availability(w http.ResponseWriter, r *http.Request, u *domain
 	httpapi.WriteJSON(w, http.StatusCreated, availabilityV1{a.ID, a.MentorID, drfTime(a.Start), drfTime(a.End)})
 }
 
-// availabilityForm reads the body as form does, except that a body that is
-// not an object is refused with a bare list (["No data provided"]), as the
+// availabilityForm reads the body as one object, except that a body that
+// is not one is refused with a bare list (["No data provided"]), as the
 // original view's handler turned every non_field_errors into one.
-func (s *Surface) availabilityForm(w http.ResponseWriter, r *http.Request) (*drf.Form, bool) {
-	in, err := httpapi.ReadInput(r)
-	switch {
-	case err != nil:
-	case in.IsNull():
-		err = errs.NonField("null", "No data provided")
-	case in.JSON != nil:
-		if _, ok := in.JSON.(map[string]any); !ok {
-			err = errs.NonField("invalid", fmt.Sprintf("Invalid data. Expected a dictionary, but got %s.", jsonType(in.JSON)))
-		}
-	}
+func (s *Surface) availabilityForm(w http.ResponseWriter, r *http.Request) (*form.Form, bool) {
+	f, err := form.Object(r)
 	if err != nil {
-		s.rd.ErrorList(w, r, err)
+		s.list.Error(w, r, err)
 		return nil, false
 	}
-	return drf.NewForm(in), true
+	return f, true
 }
 
 // DELETE /availabilty/<pk>/ and /availability/<pk>/.
 func (s *Surface) deleteAvailability(w http.ResponseWriter, r *http.Request, u *domain.User) {
-	id, ok := pathID(r, "pk")
+	id, ok := httpapi.PathID(r, "pk")
 	if !ok {
 		s.notFound(w, r)
 		return
 	}
 	if err := s.Mentoring.DeleteAvailability(r.Context(), u, id); err != nil {
-		s.rd.ErrorList(w, r, err)
+		s.list.Error(w, r, err)
 		return
 	}
 	httpapi.NoContent(w)

@@ -7,7 +7,7 @@ import (
 	"github.com/mentord/mentord/internal/domain"
 	"github.com/mentord/mentord/internal/errs"
 	"github.com/mentord/mentord/internal/httpapi"
-	"github.com/mentord/mentord/internal/httpapi/drf"
+	"github.com/mentord/mentord/internal/httpapi/form"
 )
 
 type teamOut struct {
@@ -30,7 +30,7 @@ func isNotFound(err error) bool { return errs.KindOf(err) == errs.KindNotFound }
 func (s *Surface) listMentees(w http.ResponseWriter, r *http.Request, _ *domain.User) {
 	list, err := s.Accounts.ListMentees(r.Context())
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	out := make([]menteeListItem, 0, len(list))
@@ -52,7 +52,7 @@ func (s *Surface) menteeInfoList(w http.ResponseWriter, r *http.Request, u *doma
 	if err == nil {
 		out = append(out, teamOut{m.TeamNumber})
 	} else if !isNotFound(err) {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	httpapi.WriteJSON(w, http.StatusOK, out)
@@ -60,10 +60,10 @@ func (s *Surface) menteeInfoList(w http.ResponseWriter, r *http.Request, u *doma
 
 // menteeForm reads {"team_number": N}; the documents also send it wrapped in
 // a one-element list, which is accepted.
-func (s *Surface) menteeForm(w http.ResponseWriter, r *http.Request) (*drf.Form, bool) {
-	in, err := httpapi.ReadInput(r)
+func (s *Surface) menteeForm(w http.ResponseWriter, r *http.Request) (*form.Form, bool) {
+	in, err := form.Read(r)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return nil, false
 	}
 	if list, ok := in.JSON.([]any); ok && len(list) == 1 {
@@ -71,17 +71,12 @@ func (s *Surface) menteeForm(w http.ResponseWriter, r *http.Request) (*drf.Form,
 			in = in.WithFields(obj)
 		}
 	}
-	if in.IsNull() {
-		s.fail(w, r, errs.NonField("null", "No data provided"))
+	f, err := form.ObjectOf(in)
+	if err != nil {
+		s.Fail(w, r, err)
 		return nil, false
 	}
-	if in.JSON != nil {
-		if _, ok := in.JSON.(map[string]any); !ok {
-			s.fail(w, r, errs.NonField("invalid", "Invalid data. Expected a dictionary, but got "+jsonType(in.JSON)+"."))
-			return nil, false
-		}
-	}
-	return drf.NewForm(in), true
+	return f, true
 }
 
 // POST /menteeinfo/
@@ -92,12 +87,12 @@ func (s *Surface) menteeInfoCreate(w http.ResponseWriter, r *http.Request, u *do
 	}
 	in := accounts.MenteeInput{TeamNumber: f.Int("team_number", false)}
 	if err := f.Err(); err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	m, err := s.Accounts.CreateMenteeProfile(r.Context(), u.ID, in)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	httpapi.WriteJSON(w, http.StatusCreated, teamOut{m.TeamNumber})
@@ -110,13 +105,13 @@ func (s *Surface) menteeInfoUpdate(w http.ResponseWriter, r *http.Request, u *do
 	case http.MethodGet:
 		m, err := s.Accounts.MenteeProfile(ctx, u.ID)
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		httpapi.WriteJSON(w, http.StatusOK, teamOut{m.TeamNumber})
 	case http.MethodDelete:
 		if err := s.Accounts.DeleteMenteeProfile(ctx, u.ID); err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		httpapi.NoContent(w)
@@ -127,12 +122,12 @@ func (s *Surface) menteeInfoUpdate(w http.ResponseWriter, r *http.Request, u *do
 		}
 		in := accounts.MenteeInput{TeamNumber: f.Int("team_number", false)}
 		if err := f.Err(); err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		m, err := s.Accounts.UpdateMenteeProfile(ctx, u.ID, in)
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		httpapi.WriteJSON(w, http.StatusOK, teamOut{m.TeamNumber})

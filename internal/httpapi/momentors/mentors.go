@@ -14,7 +14,7 @@ import (
 	"github.com/mentord/mentord/internal/accounts"
 	"github.com/mentord/mentord/internal/domain"
 	"github.com/mentord/mentord/internal/httpapi"
-	"github.com/mentord/mentord/internal/httpapi/drf"
+	"github.com/mentord/mentord/internal/httpapi/form"
 )
 
 // mentorListItem carries the profile flat, as the web client reads it, and
@@ -114,7 +114,7 @@ func (s *Surface) listMentors(w http.ResponseWriter, r *http.Request, _ *domain.
 			return body, err
 		})
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		body = v.([]byte)
@@ -200,7 +200,7 @@ func (s *Surface) mentorsBySkill(w http.ResponseWriter, r *http.Request, _ *doma
 	var skills []string
 	clean := true
 	for _, sk := range strings.Split(r.PathValue("skills"), ",") {
-		clean = clean && drf.CleanText(sk)
+		clean = clean && form.CleanText(sk)
 		if sk = strings.TrimSpace(sk); sk != "" {
 			skills = append(skills, sk)
 		}
@@ -212,12 +212,12 @@ func (s *Surface) mentorsBySkill(w http.ResponseWriter, r *http.Request, _ *doma
 	}
 	list, err := s.Accounts.ListMentors(r.Context(), skills)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	avail, err := s.availabilities(r.Context(), mentorIDs(list))
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	for _, l := range list {
@@ -239,15 +239,15 @@ func (s *Surface) mentorProfileOut(r *http.Request, m *domain.Mentor) (mentorPro
 func (s *Surface) writeMentorProfile(w http.ResponseWriter, r *http.Request, status int, m *domain.Mentor) {
 	out, err := s.mentorProfileOut(r, m)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	httpapi.WriteJSON(w, status, out)
 }
 
-func mentorInput(f *drf.Form, full bool) accounts.MentorInput {
+func mentorInput(f *form.Form, full bool) accounts.MentorInput {
 	return accounts.MentorInput{
-		AboutMe:    f.Str("about_me", drf.Str{AllowBlank: true, Max: accounts.MaxAboutMe}),
+		AboutMe:    f.Str("about_me", form.Str{AllowBlank: true, Max: accounts.MaxAboutMe}),
 		Skills:     f.List("skills", full, true),
 		TeamNumber: f.Int("team_number", false),
 		Unread:     f.Invalid(),
@@ -261,12 +261,12 @@ func (s *Surface) mentorInfoList(w http.ResponseWriter, r *http.Request, u *doma
 	if err == nil {
 		p, err := s.mentorProfileOut(r, m)
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		out = append(out, p)
 	} else if !isNotFound(err) {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	httpapi.WriteJSON(w, http.StatusOK, out)
@@ -274,14 +274,14 @@ func (s *Surface) mentorInfoList(w http.ResponseWriter, r *http.Request, u *doma
 
 // POST /mentorinfo/
 func (s *Surface) mentorInfoCreate(w http.ResponseWriter, r *http.Request, u *domain.User) {
-	f, ok := s.form(w, r)
+	f, ok := s.Object(w, r)
 	if !ok {
 		return
 	}
 	in := mentorInput(f, true)
 	m, err := s.Accounts.CreateMentorProfile(r.Context(), u.ID, in)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	s.writeMentorProfile(w, r, http.StatusCreated, m)
@@ -294,25 +294,25 @@ func (s *Surface) mentorInfoUpdate(w http.ResponseWriter, r *http.Request, u *do
 	case http.MethodGet:
 		m, err := s.Accounts.MentorProfile(ctx, u.ID)
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		s.writeMentorProfile(w, r, http.StatusOK, m)
 	case http.MethodDelete:
 		if err := s.Accounts.DeleteMentorProfile(ctx, u.ID); err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		httpapi.NoContent(w)
 	default:
-		f, ok := s.form(w, r)
+		f, ok := s.Object(w, r)
 		if !ok {
 			return
 		}
 		in := mentorInput(f, r.Method == http.MethodPut)
 		m, err := s.Accounts.UpdateMentorProfile(ctx, u.ID, in, r.Method == http.MethodPut)
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		s.writeMentorProfile(w, r, http.StatusOK, m)

@@ -6,10 +6,8 @@ package momentors
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/mentord/mentord/internal/accounts"
@@ -23,133 +21,98 @@ import (
 
 // Surface holds what the Momentors handlers need.
 type Surface struct {
+	httpapi.Kit
 	Accounts  *accounts.Service
 	Mentoring *mentoring.Service
 	PublicURL string
-	Limits    httpapi.Limits
 	Log       *slog.Logger
-	rd        drf.Renderer
+	// list answers like Errors, but errors not about one field are a bare
+	// list (["msg"]), as the original availability view made them.
+	list      httpapi.Renderer
 	directory directoryCache
 }
 
+// words are DRF's.
+var words = drf.Words{}
+
 // New returns the Momentors surface.
 func New(acc *accounts.Service, ment *mentoring.Service, publicURL string, limits httpapi.Limits, log *slog.Logger) *Surface {
-	return &Surface{Accounts: acc, Mentoring: ment, PublicURL: publicURL, Limits: limits, Log: log, rd: drf.Renderer{Log: log, AuthScheme: "Token"}}
+	rd := httpapi.ErrorRenderer{Log: log, Challenge: "Token", Translate: translate, Body: words.Body}
+	list := rd
+	list.Body = words.BareList
+	return &Surface{Kit: httpapi.Kit{Accounts: acc, Errors: rd, Limits: limits}, Accounts: acc, Mentoring: ment,
+		PublicURL: publicURL, Log: log, list: list}
+}
+
+// msgBadLogin is djoser's answer to a failed login.
+const msgBadLogin = "Unable to log in with provided credentials."
+
+// translate restates a failed login as djoser answers it: a 400 about the
+// input as a whole.
+func translate(err error) error {
+	if errs.CodeOf(err) == errs.AuthBadCredentials {
+		return errs.NonField("invalid_credentials", msgBadLogin)
+	}
+	return err
 }
 
 // Renderer renders errors the DRF way.
-func (s *Surface) Renderer() httpapi.Renderer { return s.rd }
+func (s *Surface) Renderer() httpapi.Renderer { return s.Errors }
 
 const photoBody = 6 << 20 // a 5 MB photo plus the form around it
 
 // Register adds the Momentors routes.
 func (s *Surface) Register(rt *httpapi.Router) {
 	h := func(method, path string, fn http.HandlerFunc, opts ...httpapi.RouteOption) {
-		rt.Handle(method, path, s.rd, fn, opts...)
+		s.Handle(rt, method, path, fn, opts...)
 	}
-	h("POST", "/auth/users", httpapi.Limit(s.Limits.Signup, s.rd, s.signUp))
-	h("GET", "/auth/users", s.authed(s.listUsers))
+	h("POST", "/auth/users", s.Limit(s.Limits.Signup, s.signUp))
+	h("GET", "/auth/users", s.Authed(s.listUsers))
 	for _, m := range []string{"GET", "PUT", "PATCH", "DELETE"} {
-		h(m, "/auth/users/me", s.authed(s.me))
-		h(m, "/auth/users/{id}", s.authed(s.userByID))
+		h(m, "/auth/users/me", s.Authed(s.me))
+		h(m, "/auth/users/{id}", s.Authed(s.userByID))
 	}
-	h("POST", "/auth/users/set_password", s.authed(s.setPassword))
-	h("POST", "/auth/users/reset_password", httpapi.Limit(s.Limits.Reset, s.rd, s.resetPassword))
-	h("POST", "/auth/users/reset_password_confirm", httpapi.Limit(s.Limits.Reset, s.rd, s.resetPasswordConfirm))
-	h("POST", "/auth/token/login", httpapi.Limit(s.Limits.Login, s.rd, s.login))
-	h("POST", "/auth/token/logout", s.authed(s.logout))
+	h("POST", "/auth/users/set_password", s.Authed(s.setPassword))
+	h("POST", "/auth/users/reset_password", s.Limit(s.Limits.Reset, s.resetPassword))
+	h("POST", "/auth/users/reset_password_confirm", s.Limit(s.Limits.Reset, s.resetPasswordConfirm))
+	h("POST", "/auth/token/login", s.Limit(s.Limits.Login, s.login))
+	h("POST", "/auth/token/logout", s.Authed(s.logout))
 
 	for _, m := range []string{"GET", "PUT", "PATCH", "DELETE"} {
-		h(m, "/myprofile", s.authed(s.myProfile), httpapi.MaxBody(photoBody))
+		h(m, "/myprofile", s.Authed(s.myProfile), httpapi.MaxBody(photoBody))
 	}
-	h("GET", "/mentor", s.authed(s.listMentors))
-	h("GET", "/mentor/{skills}", s.authed(s.mentorsBySkill))
-	h("GET", "/mentorinfo", s.authed(s.mentorInfoList))
-	h("POST", "/mentorinfo", s.authed(s.mentorInfoCreate))
+	h("GET", "/mentor", s.Authed(s.listMentors))
+	h("GET", "/mentor/{skills}", s.Authed(s.mentorsBySkill))
+	h("GET", "/mentorinfo", s.Authed(s.mentorInfoList))
+	h("POST", "/mentorinfo", s.Authed(s.mentorInfoCreate))
 	for _, m := range []string{"GET", "PUT", "PATCH", "DELETE"} {
-		h(m, "/mentorinfoupdate", s.authed(s.mentorInfoUpdate))
-		h(m, "/menteeinfoupdate", s.authed(s.menteeInfoUpdate))
+		h(m, "/mentorinfoupdate", s.Authed(s.mentorInfoUpdate))
+		h(m, "/menteeinfoupdate", s.Authed(s.menteeInfoUpdate))
 	}
-	h("GET", "/mentee", s.authed(s.listMentees))
-	h("GET", "/menteeinfo", s.authed(s.menteeInfoList))
-	h("POST", "/menteeinfo", s.authed(s.menteeInfoCreate))
+	h("GET", "/mentee", s.Authed(s.listMentees))
+	h("GET", "/menteeinfo", s.Authed(s.menteeInfoList))
+	h("POST", "/menteeinfo", s.Authed(s.menteeInfoCreate))
 	for _, m := range []string{"GET", "PUT", "PATCH"} {
-		h(m, "/notificationsettings/{pk}", s.authed(s.notificationSettings))
+		h(m, "/notificationsettings/{pk}", s.Authed(s.notificationSettings))
 	}
 	for _, base := range []string{"/availabilty", "/availability", "/v2/availabilty", "/v2/availability"} {
-		h("GET", base, s.authed(s.availability))
-		h("POST", base, s.authed(s.availability))
-		h("DELETE", base+"/{pk}", s.authed(s.deleteAvailability))
+		h("GET", base, s.Authed(s.availability))
+		h("POST", base, s.Authed(s.availability))
+		h("DELETE", base+"/{pk}", s.Authed(s.deleteAvailability))
 	}
-	h("POST", "/sessionrequest", s.authed(s.requestSession))
-	h("GET", "/sessionrequest", s.authed(s.sessionList((*Surface).allSessions)))
+	h("POST", "/sessionrequest", s.Authed(s.requestSession))
+	h("GET", "/sessionrequest", s.Authed(s.sessionList((*Surface).allSessions)))
 	for _, m := range []string{"GET", "PUT", "PATCH", "DELETE"} {
-		h(m, "/sessionrequest/{pk}", s.authed(s.sessionDetail))
+		h(m, "/sessionrequest/{pk}", s.Authed(s.sessionDetail))
 	}
-	h("GET", "/session", s.authed(s.sessionList((*Surface).upcomingSessions)))
-	h("GET", "/archivesession", s.authed(s.sessionList((*Surface).archivedSessions)))
+	h("GET", "/session", s.Authed(s.sessionList((*Surface).upcomingSessions)))
+	h("GET", "/archivesession", s.Authed(s.sessionList((*Surface).archivedSessions)))
 	s.registerResetPage(rt)
-	rt.NotFound("/", s.rd)
-}
-
-type authedHandler func(w http.ResponseWriter, r *http.Request, u *domain.User)
-
-// authed requires a credential and renders DRF's 401 bodies without one.
-func (s *Surface) authed(h authedHandler) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		u, err := httpapi.Authenticate(r, s.Accounts)
-		if err != nil {
-			s.rd.Error(w, r, err)
-			return
-		}
-		h(w, r, u)
-	}
-}
-
-// form reads the body as one object; other JSON values are refused the way a
-// DRF serializer refuses them.
-func (s *Surface) form(w http.ResponseWriter, r *http.Request) (*drf.Form, bool) {
-	in, err := httpapi.ReadInput(r)
-	if err != nil {
-		s.rd.Error(w, r, err)
-		return nil, false
-	}
-	if in.IsNull() {
-		s.fail(w, r, errs.NonField("null", "No data provided"))
-		return nil, false
-	}
-	if in.JSON != nil {
-		if _, ok := in.JSON.(map[string]any); !ok {
-			s.rd.Error(w, r, errs.NonField("invalid", fmt.Sprintf("Invalid data. Expected a dictionary, but got %s.", jsonType(in.JSON))))
-			return nil, false
-		}
-	}
-	return drf.NewForm(in), true
-}
-
-func jsonType(v any) string {
-	switch v.(type) {
-	case []any:
-		return "list"
-	case string:
-		return "str"
-	case bool:
-		return "bool"
-	case json.Number:
-		return "int"
-	}
-	return "NoneType"
-}
-
-func (s *Surface) fail(w http.ResponseWriter, r *http.Request, err error) { s.rd.Error(w, r, err) }
-
-func pathID(r *http.Request, name string) (int64, bool) {
-	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
-	return id, err == nil && id > 0
+	rt.NotFound("/", s.Errors)
 }
 
 func (s *Surface) notFound(w http.ResponseWriter, r *http.Request) {
-	s.rd.Error(w, r, errs.NotFound("not_found", drf.MsgNotFound))
+	s.Fail(w, r, errs.NotFound("not_found", ""))
 }
 
 // photoURL is the absolute URL of a stored photo, or nil.

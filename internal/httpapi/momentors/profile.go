@@ -6,7 +6,7 @@ import (
 	"github.com/mentord/mentord/internal/accounts"
 	"github.com/mentord/mentord/internal/domain"
 	"github.com/mentord/mentord/internal/httpapi"
-	"github.com/mentord/mentord/internal/httpapi/drf"
+	"github.com/mentord/mentord/internal/httpapi/form"
 )
 
 // /myprofile/: GET, PATCH and PUT (multipart, form or JSON), DELETE.
@@ -17,23 +17,23 @@ func (s *Surface) myProfile(w http.ResponseWriter, r *http.Request, u *domain.Us
 		return
 	case http.MethodDelete:
 		if err := s.Accounts.DeleteAccount(r.Context(), u.ID); err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		httpapi.NoContent(w)
 		return
 	}
-	f, ok := s.form(w, r)
+	f, ok := s.Object(w, r)
 	if !ok {
 		return
 	}
 	full := r.Method == http.MethodPut
 	in := accounts.ProfileUpdate{
-		FirstName:   f.Str("first_name", drf.Str{Required: full, AllowBlank: !full}),
-		LastName:    f.Str("last_name", drf.Str{Required: full, AllowBlank: !full}),
-		Email:       f.Str("email", drf.Str{Required: full}),
-		PhoneNumber: f.Str("phone_number", drf.Str{AllowBlank: true, AllowNull: true}),
-		Timezone:    f.Str("timezone", drf.Str{}),
+		FirstName:   f.Str("first_name", form.Str{Required: full, AllowBlank: !full}),
+		LastName:    f.Str("last_name", form.Str{Required: full, AllowBlank: !full}),
+		Email:       f.Str("email", form.Str{Required: full}),
+		PhoneNumber: f.Str("phone_number", form.Str{AllowBlank: true, AllowNull: true}),
+		Timezone:    f.Str("timezone", form.Str{}),
 		IsMentor:    f.Bool("is_mentor", false),
 		IsMentee:    f.Bool("is_mentee", false),
 		IsActive:    f.Bool("is_active", false),
@@ -41,7 +41,7 @@ func (s *Surface) myProfile(w http.ResponseWriter, r *http.Request, u *domain.Us
 	if fh := f.File("profile_photo"); fh != nil {
 		file, err := fh.Open()
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		defer file.Close()
@@ -54,7 +54,7 @@ func (s *Surface) myProfile(w http.ResponseWriter, r *http.Request, u *domain.Us
 	in.Unread = f.Invalid()
 	updated, err := s.Accounts.UpdateProfile(r.Context(), u.ID, in)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	httpapi.WriteJSON(w, http.StatusOK, s.profileJSON(r, updated))

@@ -37,7 +37,7 @@ func (s *Surface) registerResetPage(rt interface {
 	HandleRaw(pattern string, h http.Handler)
 }) {
 	rt.HandleRaw("GET /password/reset/confirm/{uid}/{token}", http.HandlerFunc(s.resetPageGet))
-	rt.HandleRaw("POST /password/reset/confirm/{uid}/{token}", httpapi.Limit(s.Limits.Reset, pageErrors{s.rd}, s.resetPagePost))
+	rt.HandleRaw("POST /password/reset/confirm/{uid}/{token}", httpapi.Limit(s.Limits.Reset, pageErrors{s.Errors}, s.resetPagePost))
 }
 
 // pageErrors renders the errors of the reset page as the page, not as the
@@ -96,7 +96,7 @@ func (s *Surface) resetPagePost(w http.ResponseWriter, r *http.Request) {
 	}
 	v, ok := errs.AsInvalid(err)
 	if !ok {
-		pageErrors{s.rd}.Error(w, r, err)
+		pageErrors{s.Errors}.Error(w, r, err)
 		return
 	}
 	view := resetView{Usable: true}

@@ -6,7 +6,7 @@ import (
 
 	"github.com/mentord/mentord/internal/domain"
 	"github.com/mentord/mentord/internal/httpapi"
-	"github.com/mentord/mentord/internal/httpapi/drf"
+	"github.com/mentord/mentord/internal/httpapi/form"
 	"github.com/mentord/mentord/internal/mentoring"
 )
 
@@ -39,11 +39,11 @@ func sessionsJSON(list []domain.Session) []sessionOut {
 	return out
 }
 
-func (s *Surface) sessionList(fetch func(*Surface, *http.Request, *domain.User) ([]domain.Session, error)) authedHandler {
+func (s *Surface) sessionList(fetch func(*Surface, *http.Request, *domain.User) ([]domain.Session, error)) httpapi.AuthedHandler {
 	return func(w http.ResponseWriter, r *http.Request, u *domain.User) {
 		list, err := fetch(s, r, u)
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		httpapi.WriteJSON(w, http.StatusOK, sessionsJSON(list))
@@ -52,12 +52,12 @@ func (s *Surface) sessionList(fetch func(*Surface, *http.Request, *domain.User) 
 
 // readLength reads session_length, a choice of 30 or 60 (as a number or a
 // string).
-func readLength(f *drf.Form) *int {
+func readLength(f *form.Form) *int {
 	raw, ok := f.Value("session_length")
 	if !ok {
 		return nil
 	}
-	n, ok := drf.ParseInt(raw)
+	n, ok := form.ParseInt(raw)
 	if !ok {
 		f.Fail("session_length", "invalid_choice", `"`+stringify(raw)+`" is not a valid choice.`)
 		return nil
@@ -74,7 +74,7 @@ func stringify(v any) string {
 
 // POST /sessionrequest/
 func (s *Surface) requestSession(w http.ResponseWriter, r *http.Request, u *domain.User) {
-	f, ok := s.form(w, r)
+	f, ok := s.Object(w, r)
 	if !ok {
 		return
 	}
@@ -86,7 +86,7 @@ func (s *Surface) requestSession(w http.ResponseWriter, r *http.Request, u *doma
 	}
 	sess, err := s.Mentoring.RequestSession(r.Context(), u, in)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	httpapi.WriteJSON(w, http.StatusCreated, sessionJSON(sess))
@@ -94,7 +94,7 @@ func (s *Surface) requestSession(w http.ResponseWriter, r *http.Request, u *doma
 
 // GET|PUT|PATCH|DELETE /sessionrequest/<pk>/
 func (s *Surface) sessionDetail(w http.ResponseWriter, r *http.Request, u *domain.User) {
-	id, ok := pathID(r, "pk")
+	id, ok := httpapi.PathID(r, "pk")
 	if !ok {
 		s.notFound(w, r)
 		return
@@ -104,14 +104,14 @@ func (s *Surface) sessionDetail(w http.ResponseWriter, r *http.Request, u *domai
 	case http.MethodGet:
 		sess, err := s.Mentoring.SessionFor(ctx, u, id)
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		httpapi.WriteJSON(w, http.StatusOK, sessionJSON(sess))
 		return
 	case http.MethodDelete:
 		if err := s.Mentoring.DeleteSession(ctx, u, id); err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		httpapi.NoContent(w)
@@ -119,16 +119,16 @@ func (s *Surface) sessionDetail(w http.ResponseWriter, r *http.Request, u *domai
 	}
 	// Strangers learn nothing from validation messages.
 	if _, err := s.Mentoring.SessionFor(ctx, u, id); err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	f, ok := s.form(w, r)
+	f, ok := s.Object(w, r)
 	if !ok {
 		return
 	}
 	full := r.Method == http.MethodPut
 	ch := mentoring.SessionChange{
-		Status:         f.Str("status", drf.Str{}),
+		Status:         f.Str("status", form.Str{}),
 		AvailabilityID: f.PK("mentor_availability", full),
 		Start:          f.DateTime("start_time", full),
 		Length:         readLength(f),
@@ -136,7 +136,7 @@ func (s *Surface) sessionDetail(w http.ResponseWriter, r *http.Request, u *domai
 	}
 	sess, err := s.Mentoring.ChangeSession(ctx, u, id, ch)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	httpapi.WriteJSON(w, http.StatusOK, sessionJSON(sess))

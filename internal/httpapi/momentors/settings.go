@@ -11,7 +11,7 @@ import (
 // /notificationsettings/<pk>/: pk is the user id, and only that user may
 // read or change the settings.
 func (s *Surface) notificationSettings(w http.ResponseWriter, r *http.Request, u *domain.User) {
-	id, ok := pathID(r, "pk")
+	id, ok := httpapi.PathID(r, "pk")
 	if !ok {
 		s.notFound(w, r)
 		return
@@ -26,7 +26,7 @@ func (s *Surface) notificationSettings(w http.ResponseWriter, r *http.Request, u
 		// Check access before reading the body, so a stranger learns nothing
 		// from validation messages.
 		if _, err = s.Accounts.NotificationSettingsFor(r.Context(), u, id); err == nil {
-			f, ok := s.form(w, r)
+			f, ok := s.Object(w, r)
 			if !ok {
 				return
 			}
@@ -43,7 +43,7 @@ func (s *Surface) notificationSettings(w http.ResponseWriter, r *http.Request, u
 		}
 	}
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	httpapi.WriteJSON(w, http.StatusOK, notificationOut{n.UserID, n.UserID, n.SessionRequested, n.SessionConfirmed,

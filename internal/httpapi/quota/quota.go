@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -19,21 +18,21 @@ import (
 	"github.com/mentord/mentord/internal/groups"
 	"github.com/mentord/mentord/internal/httpapi"
 	"github.com/mentord/mentord/internal/httpapi/drf"
+	"github.com/mentord/mentord/internal/httpapi/form"
 	"github.com/mentord/mentord/internal/timefmt"
 )
 
 // Surface holds what the quota handlers need.
 type Surface struct {
+	httpapi.Kit
 	Accounts *accounts.Service
 	Groups   *groups.Service
-	Limits   httpapi.Limits
-	Log      *slog.Logger
-	rd       renderer
 }
 
 // New returns the quota surface.
 func New(acc *accounts.Service, g *groups.Service, limits httpapi.Limits, log *slog.Logger) *Surface {
-	return &Surface{Accounts: acc, Groups: g, Limits: limits, Log: log, rd: renderer{log}}
+	rd := httpapi.ErrorRenderer{Log: log, Translate: translate, Body: body}
+	return &Surface{Kit: httpapi.Kit{Accounts: acc, Errors: rd, Limits: limits}, Accounts: acc, Groups: g}
 }
 
 // This API's wording of the group-session rules.
@@ -50,6 +49,8 @@ var messages = map[string]string{
 	groups.CodeCannotDelete:  "an ongoing or completed session cannot be deleted",
 	groups.CodeInPast:        "scheduled time cannot in the past",
 	groups.CodeCapacityRange: "Number must be greater than or equal to 1",
+	errs.CodeNotObject:       "request body must be a JSON object",
+	errs.AuthBadCredentials:  "email or password wrong",
 }
 
 type envelope struct {
@@ -58,72 +59,74 @@ type envelope struct {
 	Data    any    `json:"data,omitempty"`
 }
 
-type renderer struct{ log *slog.Logger }
+// translate restates what this API's contract calls otherwise: someone
+// else's session is one that is not found.
+func translate(err error) error {
+	if errs.CodeOf(err) == groups.CodeNotCreator {
+		return errs.NotFound(groups.CodeNotCreator, "")
+	}
+	return err
+}
 
-func (rd renderer) Error(w http.ResponseWriter, r *http.Request, err error) {
-	status, msg := http.StatusInternalServerError, "internal server error"
+// body is {"success": false, "message": "..."} in this API's words.
+func body(status int, err error) any {
 	var (
 		e   *errs.Error
 		mna *httpapi.MethodNotAllowed
-		umt *httpapi.UnsupportedMediaType
-		mal *httpapi.Malformed
-		big *httpapi.TooLarge
 	)
-	if httpapi.DependencyDown(err) {
-		w.Header().Set("Retry-After", "5")
-		status, msg = http.StatusServiceUnavailable, httpapi.MsgUnavailable
-	} else if v, ok := errs.AsInvalid(err); ok {
-		status, msg = http.StatusBadRequest, firstMessage(v)
+	msg := "internal server error"
+	if v, ok := errs.AsInvalid(err); ok {
+		msg = firstMessage(v)
 	} else if errors.As(err, &e) {
-		status = map[errs.Kind]int{errs.KindNotFound: 404, errs.KindForbidden: 403, errs.KindInvalid: 400, errs.KindConflict: 409,
-			errs.KindUnauthenticated: 401, errs.KindUnavailable: 503, errs.KindTooMany: 429, errs.KindNotAcceptable: 406}[e.Kind]
-		msg = e.Message
+		msg = drf.Detail(e)
 		if m, ok := messages[e.Code]; ok {
 			msg = m
-		}
-		if e.Code == groups.CodeNotCreator {
-			status = http.StatusNotFound
-		}
-		if e.Kind == errs.KindUnauthenticated {
+		} else if e.Kind == errs.KindUnauthenticated {
 			msg = "Unauthorized"
 		}
-		if e.Kind == errs.KindTooMany && w.Header().Get("Retry-After") == "" {
-			w.Header().Set("Retry-After", "60")
-		}
 	} else if errors.As(err, &mna) {
-		status, msg = http.StatusMethodNotAllowed, fmt.Sprintf("method %s not allowed", mna.Method)
-	} else if errors.Is(err, httpapi.RouteNotFound{}) {
-		status, msg = http.StatusNotFound, "not found"
-	} else if errors.As(err, &umt) {
-		status, msg = http.StatusUnsupportedMediaType, "unsupported media type"
-	} else if errors.As(err, &mal) {
-		status, msg = http.StatusBadRequest, "request body is not valid JSON"
-	} else if errors.As(err, &big) {
-		status, msg = http.StatusRequestEntityTooLarge, "request body is too large"
-	} else if rd.log != nil {
-		rd.log.Error("request failed", "request_id", httpapi.RequestID(r.Context()), "err", err)
+		msg = fmt.Sprintf("method %s not allowed", mna.Method)
+	} else if m, ok := statusMessages[status]; ok {
+		msg = m
 	}
-	httpapi.WriteJSON(w, status, envelope{Message: msg})
+	if status == http.StatusServiceUnavailable {
+		msg = httpapi.MsgUnavailable
+	}
+	return envelope{Message: msg}
 }
 
-// firstMessage picks the message of a validation error, in this API's words.
+var statusMessages = map[int]string{
+	http.StatusNotFound:              "not found",
+	http.StatusUnsupportedMediaType:  "unsupported media type",
+	http.StatusBadRequest:            "request body is not valid JSON",
+	http.StatusRequestEntityTooLarge: "request body is too large",
+}
+
+// firstMessage is the message of a validation error, in this API's words:
+// only the first problem is told, as the original's schema told it.
 func firstMessage(v *errs.Invalid) string {
 	for _, f := range v.Fields {
-		for _, m := range f.Msgs {
-			if m.Code == groups.CodeCapacityRange && strings.Contains(m.Text, "less than") {
-				return fmt.Sprintf("Number must be less than or equal to %d", groups.MaxCapacity)
-			}
-			if t, ok := messages[m.Code]; ok {
-				return t
-			}
-			if m.Code == groups.CodeBelowTaken {
-				return "quota cannot be lower than the seats already booked"
-			}
-			return fieldName(f.Field) + ": " + m.Text
+		if len(f.Msgs) == 0 {
+			continue
 		}
+		m := f.Msgs[0]
+		switch {
+		case m.Code == groups.CodeCapacityRange && strings.Contains(m.Text, "less than"):
+			return fmt.Sprintf("Number must be less than or equal to %d", groups.MaxCapacity)
+		case m.Code == groups.CodeBelowTaken:
+			return "quota cannot be lower than the seats already booked"
+		}
+		if t, ok := messages[m.Code]; ok {
+			return t
+		}
+		return fieldName(f.Field) + ": " + drf.Word(m)
 	}
 	if len(v.NonField) > 0 {
-		return v.NonField[0].Text
+		m := v.NonField[0]
+		if t, ok := messages[m.Code]; ok {
+			return t
+		}
+		return drf.Word(m)
 	}
 	return "invalid input"
 }
@@ -140,37 +143,24 @@ func fieldName(f string) string {
 
 // Register adds the quota routes.
 func (s *Surface) Register(rt *httpapi.Router) {
-	h := func(method, path string, fn http.HandlerFunc) { rt.Handle(method, path, s.rd, fn) }
-	h("POST", "/user/login", httpapi.Limit(s.Limits.Login, s.rd, s.login))
-	h("POST", "/user/logout", s.authed(s.logout))
-	h("POST", "/session/api/addSession", s.authed(s.add))
-	h("PUT", "/session/api/updateSession/{sessionId}", s.authed(s.update))
-	h("DELETE", "/session/api/deleteSession/{sessionId}", s.authed(s.delete))
+	h := func(method, path string, fn http.HandlerFunc) { s.Handle(rt, method, path, fn) }
+	h("POST", "/user/login", s.Limit(s.Limits.Login, s.login))
+	h("POST", "/user/logout", s.Authed(s.logout))
+	h("POST", "/session/api/addSession", s.Authed(s.add))
+	h("PUT", "/session/api/updateSession/{sessionId}", s.Authed(s.update))
+	h("DELETE", "/session/api/deleteSession/{sessionId}", s.Authed(s.delete))
 	h("GET", "/session/getSession/{mentorId}", s.list)
-	h("POST", "/session/api/student/bookSession/{mentorId}", s.authed(s.book))
-	rt.NotFound("/session/", s.rd)
-	rt.NotFound("/user/", s.rd)
+	h("POST", "/session/api/student/bookSession/{mentorId}", s.Authed(s.book))
+	rt.NotFound("/session/", s.Errors)
+	rt.NotFound("/user/", s.Errors)
 }
 
-type authedHandler func(w http.ResponseWriter, r *http.Request, u *domain.User)
-
-func (s *Surface) authed(h authedHandler) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		u, err := httpapi.Authenticate(r, s.Accounts)
-		if err != nil {
-			s.rd.Error(w, r, err)
-			return
-		}
-		h(w, r, u)
-	}
-}
-
+// pathID reads an id from the path; a bad one is the original's 400.
 func pathID(r *http.Request, name string) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
-	if err != nil || id < 1 {
-		return 0, errs.BadRequest("invalid_id", "Validation failed (numeric string is expected)")
+	if id, ok := httpapi.PathID(r, name); ok {
+		return id, nil
 	}
-	return id, nil
+	return 0, errs.BadRequest("invalid_id", "Validation failed (numeric string is expected)")
 }
 
 // dateTime is this API's date format: "2024-10-03 14:30:00", in UTC.
@@ -202,55 +192,51 @@ func fullName(u *domain.User) string {
 // wholeNumber reads a number field of in. In JSON it must be a number, as
 // the original's schema said; a form has only text, so there its digits are
 // the number.
-func wholeNumber(in *httpapi.Input, raw any) (int, bool) {
+func wholeNumber(in *form.Input, raw any) (int, bool) {
 	if _, isStr := raw.(string); isStr && !in.IsForm() {
 		return 0, false
 	}
-	return drf.ParseInt(raw)
+	return form.ParseInt(raw)
 }
 
 // readBody reads scheduledAt and quota (and the optional title, description
 // and field); with full, scheduledAt and quota are required.
 func (s *Surface) readBody(w http.ResponseWriter, r *http.Request, full bool) (groups.Input, bool) {
-	in, err := httpapi.ReadInput(r)
+	f, err := form.ObjectOrNull(r)
 	if err != nil {
-		s.rd.Error(w, r, err)
+		s.Fail(w, r, err)
 		return groups.Input{}, false
 	}
-	if _, ok := in.JSON.(map[string]any); !ok && in.JSON != nil {
-		s.rd.Error(w, r, errs.BadRequest("invalid", "request body must be a JSON object"))
-		return groups.Input{}, false
-	}
-	f := drf.NewForm(in)
+	in := f.Input()
 	var out groups.Input
 	if raw, ok := f.Value("scheduledAt"); ok {
 		str, isStr := raw.(string)
 		t, err := timefmt.Parse(str)
 		if !isStr || err != nil {
-			s.rd.Error(w, r, errs.BadRequest("invalid_date", "Invalid date"))
+			s.Fail(w, r, errs.BadRequest("invalid_date", "Invalid date"))
 			return out, false
 		}
 		out.Start = &t
 	} else if full {
-		s.rd.Error(w, r, errs.BadRequest("required", "scheduledAt is required"))
+		s.Fail(w, r, errs.BadRequest("required", "scheduledAt is required"))
 		return out, false
 	}
 	if raw, ok := f.Value("quota"); ok {
 		n, valid := wholeNumber(in, raw)
 		if !valid {
-			s.rd.Error(w, r, errs.BadRequest("invalid_quota", "quota must be a whole number"))
+			s.Fail(w, r, errs.BadRequest("invalid_quota", "quota must be a whole number"))
 			return out, false
 		}
 		out.Capacity = &n
 	} else if full {
-		s.rd.Error(w, r, errs.BadRequest("required", "quota is required"))
+		s.Fail(w, r, errs.BadRequest("required", "quota is required"))
 		return out, false
 	}
-	out.Title = f.Str("title", drf.Str{Max: groups.MaxTitle})
-	out.Description = f.Str("description", drf.Str{AllowBlank: true})
-	out.Field = f.Str("field", drf.Str{AllowBlank: true, AllowNull: true, Max: 100})
+	out.Title = f.Str("title", form.Str{Max: groups.MaxTitle})
+	out.Description = f.Str("description", form.Str{AllowBlank: true})
+	out.Field = f.Str("field", form.Str{AllowBlank: true, AllowNull: true, Max: 100})
 	if err := f.Err(); err != nil {
-		s.rd.Error(w, r, err)
+		s.Fail(w, r, err)
 		return out, false
 	}
 	return out, true
@@ -272,7 +258,7 @@ func (s *Surface) add(w http.ResponseWriter, r *http.Request, u *domain.User) {
 	}
 	g, err := s.Groups.Create(r.Context(), u, in)
 	if err != nil {
-		s.rd.Error(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	httpapi.WriteJSON(w, http.StatusOK, envelope{true, "Successfully add new schedule", sessionJSON(g)})
@@ -282,11 +268,11 @@ func (s *Surface) add(w http.ResponseWriter, r *http.Request, u *domain.User) {
 func (s *Surface) update(w http.ResponseWriter, r *http.Request, u *domain.User) {
 	id, err := pathID(r, "sessionId")
 	if err != nil {
-		s.rd.Error(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	if !u.IsMentor {
-		s.rd.Error(w, r, errs.Forbidden(groups.CodeNotInstructor, ""))
+		s.Fail(w, r, errs.Forbidden(groups.CodeNotInstructor, ""))
 		return
 	}
 	in, ok := s.readBody(w, r, false)
@@ -295,7 +281,7 @@ func (s *Surface) update(w http.ResponseWriter, r *http.Request, u *domain.User)
 	}
 	g, err := s.Groups.Update(r.Context(), u, id, in)
 	if err != nil {
-		s.rd.Error(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	httpapi.WriteJSON(w, http.StatusOK, envelope{true, "successfully update mentor session", sessionJSON(g)})
@@ -305,15 +291,15 @@ func (s *Surface) update(w http.ResponseWriter, r *http.Request, u *domain.User)
 func (s *Surface) delete(w http.ResponseWriter, r *http.Request, u *domain.User) {
 	id, err := pathID(r, "sessionId")
 	if err != nil {
-		s.rd.Error(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	if !u.IsMentor {
-		s.rd.Error(w, r, errs.Forbidden(groups.CodeNotInstructor, ""))
+		s.Fail(w, r, errs.Forbidden(groups.CodeNotInstructor, ""))
 		return
 	}
 	if err := s.Groups.Delete(r.Context(), u, id); err != nil {
-		s.rd.Error(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	httpapi.WriteJSON(w, http.StatusOK, envelope{Success: true, Message: "successfully delete mentor session"})
@@ -323,7 +309,7 @@ func (s *Surface) delete(w http.ResponseWriter, r *http.Request, u *domain.User)
 func (s *Surface) list(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r, "mentorId")
 	if err != nil {
-		s.rd.Error(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	mentor, err := s.Accounts.User(r.Context(), id)
@@ -331,12 +317,12 @@ func (s *Surface) list(w http.ResponseWriter, r *http.Request) {
 		if err == nil || errs.KindOf(err) == errs.KindNotFound {
 			err = errs.NotFound("mentor_not_found", "mentor not found")
 		}
-		s.rd.Error(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	list, err := s.Groups.OfCreator(r.Context(), id)
 	if err != nil {
-		s.rd.Error(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	out := make([]sessionOut, len(list))
@@ -350,18 +336,17 @@ func (s *Surface) list(w http.ResponseWriter, r *http.Request) {
 func (s *Surface) book(w http.ResponseWriter, r *http.Request, u *domain.User) {
 	mentorID, err := pathID(r, "mentorId")
 	if err != nil {
-		s.rd.Error(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	in, err := httpapi.ReadInput(r)
-	if err != nil {
-		s.rd.Error(w, r, err)
+	in, ok := s.Input(w, r)
+	if !ok {
 		return
 	}
 	raw, _ := in.Get("session_id")
 	n, ok := wholeNumber(in, raw)
 	if !ok || n < 1 {
-		s.rd.Error(w, r, errs.BadRequest("invalid_session_id", "session_id must be a number greater than or equal to 1"))
+		s.Fail(w, r, errs.BadRequest("invalid_session_id", "session_id must be a number greater than or equal to 1"))
 		return
 	}
 	g, err := s.Groups.Get(r.Context(), int64(n))
@@ -369,12 +354,12 @@ func (s *Surface) book(w http.ResponseWriter, r *http.Request, u *domain.User) {
 		err = errs.NotFound(groups.CodeNotFound, "")
 	}
 	if err != nil {
-		s.rd.Error(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	g, seat, err := s.Groups.Join(r.Context(), u, g.ID, groups.JoinOptions{StudentsOnly: true})
 	if err != nil {
-		s.rd.Error(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	httpapi.WriteJSON(w, http.StatusOK, envelope{true, "successfully book mentoring session", map[string]any{
@@ -390,41 +375,31 @@ func (s *Surface) book(w http.ResponseWriter, r *http.Request, u *domain.User) {
 // POST /user/login with email (or username) and password: sets the auth
 // cookie.
 func (s *Surface) login(w http.ResponseWriter, r *http.Request) {
-	in, err := httpapi.ReadInput(r)
-	if err != nil {
-		s.rd.Error(w, r, err)
+	in, ok := s.Input(w, r)
+	if !ok {
 		return
 	}
-	f := drf.NewForm(in)
+	f := form.New(in)
 	id := f.Raw("email", false)
 	if id == nil {
 		id = f.Raw("username", false)
 	}
 	password := f.Raw("password", false)
 	if id == nil || password == nil {
-		s.rd.Error(w, r, errs.BadRequest("required", "email and password are required"))
+		s.Fail(w, r, errs.BadRequest("required", "email and password are required"))
 		return
 	}
-	if !s.Limits.LoginAccount.Check(w, r, s.rd, *id) {
-		return
-	}
-	u, err := s.Accounts.Login(r.Context(), *id, *password, true)
-	if errs.CodeOf(err) == errs.AuthBadCredentials {
-		httpapi.WriteJSON(w, http.StatusUnauthorized, envelope{Message: "email or password wrong"})
-		return
-	}
-	if err != nil {
-		s.rd.Error(w, r, err)
+	u, ok := s.Login(w, r, id, password, true)
+	if !ok {
 		return
 	}
 	key, err := s.Accounts.Token(r.Context(), u)
 	if err != nil {
-		s.rd.Error(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	http.SetCookie(w, &http.Cookie{Name: httpapi.CookieName, Value: key, Path: "/", MaxAge: 7 * 24 * 3600,
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
-	httpapi.NoteUser(r, u.ID)
 	role := "student"
 	if u.IsMentor {
 		role = "mentor"
@@ -437,7 +412,7 @@ func (s *Surface) login(w http.ResponseWriter, r *http.Request) {
 // POST /user/logout: forgets the token and clears the cookie.
 func (s *Surface) logout(w http.ResponseWriter, r *http.Request, u *domain.User) {
 	if err := s.Accounts.Logout(r.Context(), u.ID); err != nil {
-		s.rd.Error(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	http.SetCookie(w, &http.Cookie{Name: httpapi.CookieName, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,

@@ -11,7 +11,7 @@ import (
 	"github.com/mentord/mentord/internal/domain"
 	"github.com/mentord/mentord/internal/errs"
 	"github.com/mentord/mentord/internal/httpapi"
-	"github.com/mentord/mentord/internal/httpapi/drf"
+	"github.com/mentord/mentord/internal/httpapi/form"
 	"github.com/mentord/mentord/internal/meetings"
 	"github.com/mentord/mentord/internal/timefmt"
 )
@@ -29,7 +29,7 @@ const (
 
 // readSlots reads a list of owner slots {date, start_time, end_time,
 // preference_level (or preference)}; messages go under field.
-func readSlots(f *drf.Form, field string, raw any) []meetings.SlotInput {
+func readSlots(f *form.Form, field string, raw any) []meetings.SlotInput {
 	list, ok := raw.([]any)
 	if !ok {
 		f.Fail(field, "not_a_list", `Expected a list of items but got type "`+pyType(raw)+`".`)
@@ -102,11 +102,11 @@ func pyType(v any) string {
 }
 
 // readDeadline reads an ISO date-time, or a date (midnight UTC).
-func readDeadline(f *drf.Form, required bool) *time.Time {
+func readDeadline(f *form.Form, required bool) *time.Time {
 	raw, ok := f.Value("deadline")
 	if !ok {
 		if required {
-			f.Fail("deadline", "required", drf.MsgRequired)
+			f.FailArg("deadline", errs.CodeRequired, nil)
 		}
 		return nil
 	}
@@ -123,7 +123,7 @@ func readDeadline(f *drf.Form, required bool) *time.Time {
 }
 
 // readIDs reads a list of contact ids.
-func readIDs(f *drf.Form, field string) []int64 {
+func readIDs(f *form.Form, field string) []int64 {
 	raw, ok := f.Value(field)
 	if !ok {
 		return nil
@@ -135,7 +135,7 @@ func readIDs(f *drf.Form, field string) []int64 {
 	}
 	out := []int64{}
 	for _, x := range list {
-		n, ok := drf.ParseInt(x)
+		n, ok := form.ParseInt(x)
 		if _, isNum := x.(json.Number); !ok || !isNum {
 			f.Fail(field, "incorrect_type", fmt.Sprintf("Incorrect type. Expected pk value, received %s.", pyType(x)))
 			return nil
@@ -149,7 +149,7 @@ func readIDs(f *drf.Form, field string) []int64 {
 func (s *Surface) home(w http.ResponseWriter, r *http.Request, u *domain.User) {
 	cals, byCal, err := s.Meetings.Home(r.Context(), u)
 	if err != nil {
-		s.rd.Error(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	finalized, open := []map[string]any{}, []map[string]any{}
@@ -177,7 +177,7 @@ func (s *Surface) home(w http.ResponseWriter, r *http.Request, u *domain.User) {
 
 // POST /schedules/calendars/create/
 func (s *Surface) createCalendar(w http.ResponseWriter, r *http.Request, u *domain.User) {
-	f, ok := s.form(w, r)
+	f, ok := s.Object(w, r)
 	if !ok {
 		return
 	}
@@ -187,7 +187,7 @@ func (s *Surface) createCalendar(w http.ResponseWriter, r *http.Request, u *doma
 		Deadline:      readDeadline(f, false),
 		Invitees:      readIDs(f, "invitees"),
 		MeetingLength: f.Int("meeting_length", false),
-		Timezone:      f.Str("timezone", drf.Str{}),
+		Timezone:      f.Str("timezone", form.Str{}),
 	}
 	raw, ok := f.Value("available_slots")
 	if !ok {
@@ -199,7 +199,7 @@ func (s *Surface) createCalendar(w http.ResponseWriter, r *http.Request, u *doma
 	in.Unread = f.Invalid()
 	v, err := s.Meetings.CreateCalendar(r.Context(), u, in, s.linkBase(r))
 	if err != nil {
-		s.rd.Error(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	httpapi.WriteJSON(w, http.StatusCreated, calendarJSON(v))
@@ -213,7 +213,7 @@ func (s *Surface) details(w http.ResponseWriter, r *http.Request, u *domain.User
 	}
 	v, err := s.Meetings.Calendar(r.Context(), u, id)
 	if err != nil {
-		s.rd.Error(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	httpapi.WriteJSON(w, http.StatusOK, detailsJSON(v))
@@ -228,7 +228,7 @@ func (s *Surface) accessFirst(w http.ResponseWriter, r *http.Request, u *domain.
 		if denied := check(r.Context(), u, id); denied != nil {
 			err = denied
 		}
-		s.rd.Error(w, r, err)
+		s.Fail(w, r, err)
 	}
 }
 
@@ -240,7 +240,7 @@ func (s *Surface) updateCalendar(w http.ResponseWriter, r *http.Request, u *doma
 	}
 	// Someone else's calendar is 404, as on GET, whatever the body holds.
 	fail := s.accessFirst(w, r, u, id, s.Meetings.CheckEdit)
-	f, err := readForm(r)
+	f, err := form.Object(r)
 	if err != nil {
 		fail(err)
 		return
@@ -260,7 +260,7 @@ func (s *Surface) updateCalendar(w http.ResponseWriter, r *http.Request, u *doma
 	ch.Unread = f.Invalid()
 	v, err := s.Meetings.UpdateCalendar(r.Context(), u, id, ch)
 	if err != nil {
-		s.rd.Error(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	httpapi.WriteJSON(w, http.StatusOK, detailsJSON(v))
@@ -268,15 +268,15 @@ func (s *Surface) updateCalendar(w http.ResponseWriter, r *http.Request, u *doma
 
 // GET /schedules/calendars/remind/<calendar_id>/<contact_id>/
 func (s *Surface) remind(w http.ResponseWriter, r *http.Request, u *domain.User) {
-	id, ok1 := pathID(r, "id")
-	contact, ok2 := pathID(r, "contact")
+	id, ok1 := httpapi.PathID(r, "id")
+	contact, ok2 := httpapi.PathID(r, "contact")
 	if !ok1 || !ok2 {
-		s.rd.Error(w, r, errNotFound)
+		s.Fail(w, r, errNotFound)
 		return
 	}
 	msg, err := s.Meetings.Remind(r.Context(), u, id, contact)
 	if err != nil {
-		s.rd.Error(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	httpapi.WriteJSON(w, http.StatusOK, map[string]string{"message": msg})
@@ -291,7 +291,7 @@ func (s *Surface) meetings(w http.ResponseWriter, r *http.Request, u *domain.Use
 	}
 	c, list, err := s.Meetings.CalendarMeetings(r.Context(), u, id)
 	if err != nil {
-		s.rd.Error(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	loc := meetings.Location(c)
@@ -339,7 +339,7 @@ func (s *Surface) proposal(w http.ResponseWriter, r *http.Request, u *domain.Use
 	}
 	p, err := s.Meetings.Propose(r.Context(), u, id)
 	if err != nil {
-		s.rd.Error(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	invitees := make([]personOut, len(p.Invitations))
@@ -407,7 +407,7 @@ func (s *Surface) finalize(w http.ResponseWriter, r *http.Request, u *domain.Use
 	}
 	// Someone else's calendar is 403 and a finalized one 404 whatever was sent.
 	fail := s.accessFirst(w, r, u, id, s.Meetings.CheckFinalize)
-	f, err := readForm(r)
+	f, err := form.Object(r)
 	if err != nil {
 		fail(err)
 		return
@@ -433,9 +433,9 @@ func (s *Surface) finalize(w http.ResponseWriter, r *http.Request, u *domain.Use
 			fail(missing)
 			return
 		}
-		n, ok := drf.ParseInt(cid)
+		n, ok := form.ParseInt(cid)
 		if !ok {
-			fail(errs.Field("contact_id", "invalid", drf.MsgInvalidInt))
+			fail(fieldArg("contact_id", errs.CodeNotInteger))
 			return
 		}
 		start, ok := readWhen(st)
@@ -452,12 +452,12 @@ func (s *Surface) finalize(w http.ResponseWriter, r *http.Request, u *domain.Use
 	}
 	list2, err := s.Meetings.Finalize(r.Context(), u, id, items)
 	if err != nil {
-		s.rd.Error(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	v, err := s.Meetings.Calendar(r.Context(), u, id)
 	if err != nil {
-		s.rd.Error(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	out := make([]map[string]any, len(list2))
@@ -476,7 +476,7 @@ func (s *Surface) openInvitation(w http.ResponseWriter, r *http.Request) {
 	}
 	iv, err := s.Meetings.Open(r.Context(), id, r.PathValue("token"))
 	if err != nil {
-		s.rd.Error(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	c := iv.Calendar
@@ -508,9 +508,9 @@ func (s *Surface) answer(w http.ResponseWriter, r *http.Request) {
 		if _, oerr := s.Meetings.Open(r.Context(), id, r.PathValue("token")); oerr != nil {
 			err = oerr
 		}
-		s.rd.Error(w, r, err)
+		s.Fail(w, r, err)
 	}
-	f, err := readForm(r)
+	f, err := form.Object(r)
 	if err != nil {
 		fail(err)
 		return
@@ -518,7 +518,7 @@ func (s *Surface) answer(w http.ResponseWriter, r *http.Request) {
 	raw, ok := f.Value("availability")
 	list, isList := raw.([]any)
 	if !ok || !isList {
-		fail(errs.Field("availability", "required", drf.MsgRequired))
+		fail(fieldArg("availability", errs.CodeRequired))
 		return
 	}
 	var in []meetings.AnswerInput
@@ -550,7 +550,7 @@ func (s *Surface) answer(w http.ResponseWriter, r *http.Request) {
 	}
 	slots, err := s.Meetings.Answer(r.Context(), id, r.PathValue("token"), in)
 	if err != nil {
-		s.rd.Error(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	out := make([]map[string]any, len(slots))
@@ -558,4 +558,11 @@ func (s *Surface) answer(w http.ResponseWriter, r *http.Request) {
 		out[i] = map[string]any{"date": sl.Day, "start_time": sl.StartClock, "end_time": sl.EndClock, "preference_level": sl.Preference}
 	}
 	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"availability": out, "success_message": "Availability submitted successfully."})
+}
+
+// fieldArg is a one-field error with a generic code.
+func fieldArg(field, code string) error {
+	v := &errs.Invalid{}
+	v.FieldArg(field, code, nil)
+	return v
 }

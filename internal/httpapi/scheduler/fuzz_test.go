@@ -5,8 +5,7 @@ import (
 	"net/http/httptest"
 	"testing"
 
-	"github.com/mentord/mentord/internal/httpapi"
-	"github.com/mentord/mentord/internal/httpapi/drf"
+	"github.com/mentord/mentord/internal/httpapi/form"
 )
 
 // FuzzSlots parses any slot list and meeting time this API accepts.
@@ -17,21 +16,21 @@ func FuzzSlots(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		r := httptest.NewRequest("POST", "/", bytes.NewReader(body))
 		r.Header.Set("Content-Type", "application/json")
-		in, err := httpapi.ReadInput(r)
+		in, err := form.Read(r)
 		if err != nil {
 			return
 		}
-		form := drf.NewForm(in)
-		if raw, ok := form.Value("s"); ok {
-			for _, sl := range readSlots(form, "s", raw) {
+		f := form.New(in)
+		if raw, ok := f.Value("s"); ok {
+			for _, sl := range readSlots(f, "s", raw) {
 				if sl.Start.Date() != sl.End.Date() {
 					t.Fatalf("slot spans days: %+v", sl)
 				}
 			}
 		}
-		w, _ := form.Value("w")
+		w, _ := f.Value("w")
 		readWhen(w)
-		readDeadline(form, true)
-		readIDs(form, "s")
+		readDeadline(f, true)
+		readIDs(f, "s")
 	})
 }

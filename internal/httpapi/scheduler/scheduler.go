@@ -8,7 +8,6 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/mentord/mentord/internal/accounts"
@@ -16,68 +15,80 @@ import (
 	"github.com/mentord/mentord/internal/errs"
 	"github.com/mentord/mentord/internal/httpapi"
 	"github.com/mentord/mentord/internal/httpapi/drf"
+	"github.com/mentord/mentord/internal/httpapi/form"
 	"github.com/mentord/mentord/internal/meetings"
 	"github.com/mentord/mentord/internal/timefmt"
 )
 
 // Surface holds what the scheduler handlers need.
 type Surface struct {
+	httpapi.Kit
 	Accounts  *accounts.Service
 	Meetings  *meetings.Service
 	PublicURL string
-	Limits    httpapi.Limits
-	rd        renderer
 }
 
 // New returns the scheduler surface.
 func New(acc *accounts.Service, m *meetings.Service, publicURL string, limits httpapi.Limits, log *slog.Logger) *Surface {
-	return &Surface{Accounts: acc, Meetings: m, PublicURL: publicURL, Limits: limits, rd: renderer{drf.Renderer{Log: log, AuthScheme: "Bearer"}}}
+	rd := httpapi.ErrorRenderer{Log: log, Challenge: "Bearer", Body: body}
+	return &Surface{Kit: httpapi.Kit{Accounts: acc, Errors: rd, Limits: limits}, Accounts: acc, Meetings: m, PublicURL: publicURL}
 }
 
-type renderer struct{ drf drf.Renderer }
+// words are DRF's, except that this API refuses a body that is not an
+// object without saying what it was.
+var words = drf.Words{Own: map[string]string{
+	errs.CodeNotObject: "Invalid data. Expected a dictionary.",
+	errs.CodeNoData:    "Invalid data. Expected a dictionary.",
+}}
 
-// Error renders rule violations as {"error": "..."} (as the original views
-// did) and everything else the DRF way.
-func (rd renderer) Error(w http.ResponseWriter, r *http.Request, err error) {
+// body words errors as DRF does, except that rule violations are
+// {"error": "..."} (as the original views answered them) and a failed login
+// or refresh is SimpleJWT's.
+func body(status int, err error) any {
 	var e *errs.Error
-	if errors.As(err, &e) && (e.Kind == errs.KindInvalid || e.Kind == errs.KindConflict || e.Code == "already_finalized") {
-		status := map[errs.Kind]int{errs.KindInvalid: 400, errs.KindConflict: 409, errs.KindNotFound: 404}[e.Kind]
-		httpapi.WriteJSON(w, status, map[string]string{"error": e.Message})
-		return
+	if errors.As(err, &e) {
+		switch {
+		case e.Kind == errs.KindInvalid || e.Kind == errs.KindConflict || e.Code == meetings.CodeAlreadyFinalized:
+			return map[string]string{"error": drf.Detail(e)}
+		case e.Code == errs.AuthBadCredentials:
+			return map[string]string{"detail": "No active account found with the given credentials"}
+		case e.Code == errs.AuthInvalidJWTRefresh:
+			return map[string]string{"detail": "Token is invalid or expired", "code": "token_not_valid"}
+		}
 	}
-	rd.drf.Error(w, r, err)
+	return words.Body(status, err)
 }
 
 // Register adds the routes.
 func (s *Surface) Register(rt *httpapi.Router) {
 	h := func(method, path string, fn http.HandlerFunc, opts ...httpapi.RouteOption) {
-		rt.Handle(method, path, s.rd, fn, opts...)
+		s.Handle(rt, method, path, fn, opts...)
 	}
-	h("POST", "/accounts/signup", httpapi.Limit(s.Limits.Signup, s.rd, s.signup))
-	h("POST", "/accounts/login", httpapi.Limit(s.Limits.Login, s.rd, s.login))
+	h("POST", "/accounts/signup", s.Limit(s.Limits.Signup, s.signup))
+	h("POST", "/accounts/login", s.Limit(s.Limits.Login, s.login))
 	h("POST", "/accounts/login/refresh", s.refresh)
-	h("POST", "/accounts/checktoken", s.authed(s.checkToken))
-	h("GET", "/schedules/contacts", s.authed(s.listContacts))
-	h("POST", "/schedules/contacts", s.authed(s.addContact))
-	h("PATCH", "/schedules/contacts", s.authed(s.updateContact))
-	h("PUT", "/schedules/contacts", s.authed(s.updateContact))
-	h("DELETE", "/schedules/contacts", s.authed(s.deleteContact))
-	h("GET", "/schedules/home", s.authed(s.home))
-	h("POST", "/schedules/calendars/create", s.authed(s.createCalendar))
-	h("GET", "/schedules/calendars/{id}/details", s.authed(s.details))
-	h("PUT", "/schedules/calendars/{id}/details", s.authed(s.updateCalendar))
-	h("PATCH", "/schedules/calendars/{id}/details", s.authed(s.updateCalendar))
-	h("GET", "/schedules/calendars/{id}/meetings", s.authed(s.meetings))
-	h("GET", "/schedules/calendars/{id}/confirm", s.authed(s.proposal))
-	h("POST", "/schedules/calendars/{id}/confirm", s.authed(s.finalize))
+	h("POST", "/accounts/checktoken", s.Authed(s.checkToken))
+	h("GET", "/schedules/contacts", s.Authed(s.listContacts))
+	h("POST", "/schedules/contacts", s.Authed(s.addContact))
+	h("PATCH", "/schedules/contacts", s.Authed(s.updateContact))
+	h("PUT", "/schedules/contacts", s.Authed(s.updateContact))
+	h("DELETE", "/schedules/contacts", s.Authed(s.deleteContact))
+	h("GET", "/schedules/home", s.Authed(s.home))
+	h("POST", "/schedules/calendars/create", s.Authed(s.createCalendar))
+	h("GET", "/schedules/calendars/{id}/details", s.Authed(s.details))
+	h("PUT", "/schedules/calendars/{id}/details", s.Authed(s.updateCalendar))
+	h("PATCH", "/schedules/calendars/{id}/details", s.Authed(s.updateCalendar))
+	h("GET", "/schedules/calendars/{id}/meetings", s.Authed(s.meetings))
+	h("GET", "/schedules/calendars/{id}/confirm", s.Authed(s.proposal))
+	h("POST", "/schedules/calendars/{id}/confirm", s.Authed(s.finalize))
 	// remind/<calendar>/<contact> and <calendar>/respond/<token> overlap as
 	// ServeMux patterns, so one pattern takes both and dispatches.
 	h("GET", "/schedules/calendars/{x}/{y}/{z}", s.threeSegments,
 		httpapi.Serves("/schedules/calendars/{id}/respond/{token}", "/schedules/calendars/remind/{id}/{contact}"))
 	h("POST", "/schedules/calendars/{x}/{y}/{z}", s.threeSegments,
 		httpapi.Serves("/schedules/calendars/{id}/respond/{token}"))
-	rt.NotFound("/schedules/", s.rd)
-	rt.NotFound("/accounts/", s.rd)
+	rt.NotFound("/schedules/", s.Errors)
+	rt.NotFound("/accounts/", s.Errors)
 }
 
 func (s *Surface) threeSegments(w http.ResponseWriter, r *http.Request) {
@@ -90,61 +101,20 @@ func (s *Surface) threeSegments(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodPost {
 			h = s.answer
 		}
-		httpapi.Limit(s.Limits.Respond, s.rd, h)(w, r)
+		s.Limit(s.Limits.Respond, h)(w, r)
 	case x == "remind" && r.Method == http.MethodGet:
 		r.SetPathValue("id", y)
 		r.SetPathValue("contact", z)
-		s.authed(s.remind)(w, r)
+		s.Authed(s.remind)(w, r)
 	case x == "remind":
 		w.Header().Set("Allow", "GET, HEAD, OPTIONS")
-		s.rd.Error(w, r, &httpapi.MethodNotAllowed{Method: r.Method, Allow: []string{"GET"}})
+		s.Fail(w, r, &httpapi.MethodNotAllowed{Method: r.Method, Allow: []string{"GET"}})
 	default:
-		s.rd.Error(w, r, errNotFound)
+		s.Fail(w, r, errNotFound)
 	}
 }
 
-type authedHandler func(w http.ResponseWriter, r *http.Request, u *domain.User)
-
-func (s *Surface) authed(h authedHandler) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		u, err := httpapi.Authenticate(r, s.Accounts)
-		if err != nil {
-			s.rd.Error(w, r, err)
-			return
-		}
-		h(w, r, u)
-	}
-}
-
-func pathID(r *http.Request, name string) (int64, bool) {
-	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
-	return id, err == nil && id > 0
-}
-
-var errNotFound = errs.NotFound("not_found", "Not found.")
-
-// form reads the body as one JSON object.
-func (s *Surface) form(w http.ResponseWriter, r *http.Request) (*drf.Form, bool) {
-	f, err := readForm(r)
-	if err != nil {
-		s.rd.Error(w, r, err)
-		return nil, false
-	}
-	return f, true
-}
-
-func readForm(r *http.Request) (*drf.Form, error) {
-	in, err := httpapi.ReadInput(r)
-	if err != nil {
-		return nil, err
-	}
-	if in.IsNull() || (in.JSON != nil && !isObject(in.JSON)) {
-		return nil, errs.NonField("invalid", "Invalid data. Expected a dictionary.")
-	}
-	return drf.NewForm(in), nil
-}
-
-func isObject(v any) bool { _, ok := v.(map[string]any); return ok }
+var errNotFound = errs.NotFound("not_found", "")
 
 // --- accounts ---
 
@@ -155,7 +125,7 @@ var signupMessages = map[string]string{
 
 // POST /accounts/signup/
 func (s *Surface) signup(w http.ResponseWriter, r *http.Request) {
-	f, ok := s.form(w, r)
+	f, ok := s.Object(w, r)
 	if !ok {
 		return
 	}
@@ -163,7 +133,7 @@ func (s *Surface) signup(w http.ResponseWriter, r *http.Request) {
 		Username: f.Raw("username", false), Email: f.Raw("email", false), Password: f.Raw("password", false),
 		PasswordConfirm: f.Raw("password2", false), ConfirmField: "password2", Unread: f.Invalid(),
 	}
-	first, last := f.Str("first_name", drf.Str{AllowBlank: true, Max: 150}), f.Str("last_name", drf.Str{AllowBlank: true, Max: 150})
+	first, last := f.Str("first_name", form.Str{AllowBlank: true, Max: 150}), f.Str("last_name", form.Str{AllowBlank: true, Max: 150})
 	if first != nil {
 		in.FirstName = *first
 	}
@@ -187,7 +157,7 @@ func (s *Surface) signup(w http.ResponseWriter, r *http.Request) {
 					}
 					out.AddNonField(m.Code, text)
 				default:
-					out.Add(fe.Field, m.Code, m.Text)
+					out.AddMsg(fe.Field, m)
 				}
 			}
 		}
@@ -199,7 +169,7 @@ func (s *Surface) signup(w http.ResponseWriter, r *http.Request) {
 		err = out
 	}
 	if err != nil {
-		s.rd.Error(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	httpapi.WriteJSON(w, http.StatusCreated, map[string]any{"id": u.ID, "username": u.Username, "email": u.Email, "first_name": u.FirstName, "last_name": u.LastName})
@@ -207,54 +177,41 @@ func (s *Surface) signup(w http.ResponseWriter, r *http.Request) {
 
 // POST /accounts/login/ -> {"refresh", "access"}
 func (s *Surface) login(w http.ResponseWriter, r *http.Request) {
-	f, ok := s.form(w, r)
+	f, ok := s.Object(w, r)
 	if !ok {
 		return
 	}
 	username, password := f.Raw("username", true), f.Raw("password", true)
 	if err := f.Err(); err != nil {
-		s.rd.Error(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	if !s.Limits.LoginAccount.Check(w, r, s.rd, *username) {
-		return
-	}
-	u, err := s.Accounts.Login(r.Context(), *username, *password, false)
-	if errs.CodeOf(err) == errs.AuthBadCredentials {
-		httpapi.WriteJSON(w, http.StatusUnauthorized, map[string]string{"detail": "No active account found with the given credentials"})
-		return
-	}
-	if err != nil {
-		s.rd.Error(w, r, err)
+	u, ok := s.Login(w, r, username, password, false)
+	if !ok {
 		return
 	}
 	access, refresh, err := s.Accounts.IssueJWT(r.Context(), u.ID)
 	if err != nil {
-		s.rd.Error(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	httpapi.NoteUser(r, u.ID)
 	httpapi.WriteJSON(w, http.StatusOK, map[string]string{"refresh": refresh, "access": access})
 }
 
 // POST /accounts/login/refresh/ -> {"access"}
 func (s *Surface) refresh(w http.ResponseWriter, r *http.Request) {
-	f, ok := s.form(w, r)
+	f, ok := s.Object(w, r)
 	if !ok {
 		return
 	}
 	tok := f.Raw("refresh", true)
 	if err := f.Err(); err != nil {
-		s.rd.Error(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	access, err := s.Accounts.RefreshJWT(r.Context(), *tok)
 	if err != nil {
-		if errs.KindOf(err) == errs.KindUnauthenticated {
-			httpapi.WriteJSON(w, http.StatusUnauthorized, map[string]string{"detail": "Token is invalid or expired", "code": "token_not_valid"})
-			return
-		}
-		s.rd.Error(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	httpapi.WriteJSON(w, http.StatusOK, map[string]string{"access": access})
@@ -282,7 +239,7 @@ func contactJSON(k *domain.Contact) contactOut {
 func (s *Surface) listContacts(w http.ResponseWriter, r *http.Request, u *domain.User) {
 	list, err := s.Meetings.Contacts(r.Context(), u)
 	if err != nil {
-		s.rd.Error(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	out := make([]contactOut, len(list))
@@ -292,33 +249,33 @@ func (s *Surface) listContacts(w http.ResponseWriter, r *http.Request, u *domain
 	httpapi.WriteJSON(w, http.StatusOK, out)
 }
 
-func contactInput(f *drf.Form) meetings.ContactInput {
+func contactInput(f *form.Form) meetings.ContactInput {
 	return meetings.ContactInput{FirstName: f.Raw("first_Name", false), LastName: f.Raw("last_Name", false), Email: f.Raw("email", false),
 		Unread: f.Invalid()}
 }
 
 func (s *Surface) addContact(w http.ResponseWriter, r *http.Request, u *domain.User) {
-	f, ok := s.form(w, r)
+	f, ok := s.Object(w, r)
 	if !ok {
 		return
 	}
 	in := contactInput(f)
 	k, err := s.Meetings.AddContact(r.Context(), u, in)
 	if err != nil {
-		s.rd.Error(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	httpapi.WriteJSON(w, http.StatusCreated, contactJSON(k))
 }
 
 // readContactID reads the body's contact_id; a missing or unknown one is 404.
-func (s *Surface) readContactID(w http.ResponseWriter, r *http.Request, f *drf.Form) (int64, bool) {
+func (s *Surface) readContactID(w http.ResponseWriter, r *http.Request, f *form.Form) (int64, bool) {
 	id := f.PK("contact_id", false)
 	if id == nil {
 		if f.Has("contact_id") {
-			s.rd.Error(w, r, f.Err())
+			s.Fail(w, r, f.Err())
 		} else {
-			s.rd.Error(w, r, errNotFound)
+			s.Fail(w, r, errNotFound)
 		}
 		return 0, false
 	}
@@ -326,7 +283,7 @@ func (s *Surface) readContactID(w http.ResponseWriter, r *http.Request, f *drf.F
 }
 
 func (s *Surface) updateContact(w http.ResponseWriter, r *http.Request, u *domain.User) {
-	f, ok := s.form(w, r)
+	f, ok := s.Object(w, r)
 	if !ok {
 		return
 	}
@@ -337,14 +294,14 @@ func (s *Surface) updateContact(w http.ResponseWriter, r *http.Request, u *domai
 	in := contactInput(f)
 	k, err := s.Meetings.UpdateContact(r.Context(), u, id, in)
 	if err != nil {
-		s.rd.Error(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"contact_id": k.ID, "id": k.ID, "first_Name": k.FirstName, "last_Name": k.LastName, "email": k.Email})
 }
 
 func (s *Surface) deleteContact(w http.ResponseWriter, r *http.Request, u *domain.User) {
-	f, ok := s.form(w, r)
+	f, ok := s.Object(w, r)
 	if !ok {
 		return
 	}
@@ -353,7 +310,7 @@ func (s *Surface) deleteContact(w http.ResponseWriter, r *http.Request, u *domai
 		return
 	}
 	if err := s.Meetings.DeleteContact(r.Context(), u, id); err != nil {
-		s.rd.Error(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	httpapi.NoContent(w)
@@ -425,9 +382,9 @@ func wallTime(t time.Time, loc *time.Location) string { return t.In(loc).Format(
 func (s *Surface) linkBase(r *http.Request) string { return httpapi.BaseURL(r, s.PublicURL) }
 
 func (s *Surface) calendarID(w http.ResponseWriter, r *http.Request) (int64, bool) {
-	id, ok := pathID(r, "id")
+	id, ok := httpapi.PathID(r, "id")
 	if !ok {
-		s.rd.Error(w, r, errNotFound)
+		s.Fail(w, r, errNotFound)
 	}
 	return id, ok
 }

@@ -19,21 +19,22 @@ import (
 	"github.com/mentord/mentord/internal/groups"
 	"github.com/mentord/mentord/internal/httpapi"
 	"github.com/mentord/mentord/internal/httpapi/drf"
+	"github.com/mentord/mentord/internal/httpapi/form"
 	"github.com/mentord/mentord/internal/timefmt"
 )
 
 // Surface holds what the tutoring handlers need.
 type Surface struct {
+	httpapi.Kit
 	Accounts  *accounts.Service
 	Groups    *groups.Service
 	PublicURL string
-	Limits    httpapi.Limits
-	rd        renderer
 }
 
 // New returns the tutoring surface.
 func New(acc *accounts.Service, g *groups.Service, publicURL string, limits httpapi.Limits, log *slog.Logger) *Surface {
-	return &Surface{Accounts: acc, Groups: g, PublicURL: publicURL, Limits: limits, rd: renderer{drf.Renderer{Log: log, AuthScheme: "Bearer"}}}
+	rd := httpapi.ErrorRenderer{Log: log, Challenge: `Bearer realm="api"`, Body: body}
+	return &Surface{Kit: httpapi.Kit{Accounts: acc, Errors: rd, Limits: limits}, Accounts: acc, Groups: g, PublicURL: publicURL}
 }
 
 // Capacity bounds of this API's max_participants.
@@ -42,31 +43,38 @@ const (
 	maxParticipants = 20
 )
 
-// renderer writes DRF errors, except that rule violations are
-// {"error": "..."} and validation fields use this API's names.
-type renderer struct{ drf drf.Renderer }
+// words are DRF's, except that this API refuses a body that is not an
+// object without saying what it was.
+var words = drf.Words{Own: map[string]string{
+	errs.CodeNotObject: "Invalid data. Expected a dictionary.",
+	errs.CodeNoData:    "Invalid data. Expected a dictionary.",
+}}
 
-func (rd renderer) Error(w http.ResponseWriter, r *http.Request, err error) {
+// body words errors as DRF does, except that rule violations are
+// {"error": "..."}, a failed login is the original's, a bad token is
+// SimpleJWT's, and validation fields use this API's names.
+func body(status int, err error) any {
 	if v, ok := errs.AsInvalid(err); ok {
-		rd.drf.Error(w, r, rename(v, map[string]string{"capacity": "max_participants"}))
-		return
+		return words.Body(status, rename(v, map[string]string{"capacity": "max_participants"}))
 	}
 	var e *errs.Error
 	if errors.As(err, &e) {
 		switch e.Kind {
 		case errs.KindForbidden, errs.KindInvalid, errs.KindConflict:
-			status := map[errs.Kind]int{errs.KindForbidden: 403, errs.KindInvalid: 400, errs.KindConflict: 409}[e.Kind]
-			httpapi.WriteJSON(w, status, map[string]string{"error": e.Message})
-			return
+			return map[string]string{"error": drf.Detail(e)}
 		case errs.KindUnauthenticated:
-			if e.Code != errs.AuthNoCredentials {
-				w.Header().Set("WWW-Authenticate", `Bearer realm="api"`)
-				httpapi.WriteJSON(w, 401, map[string]string{"detail": "Given token not valid for any token type", "code": "token_not_valid"})
-				return
+			switch e.Code {
+			case errs.AuthBadCredentials:
+				return map[string]string{"error": "Invalid credentials"}
+			case errs.AuthInvalidJWTRefresh:
+				return map[string]string{"detail": "Token is invalid or expired", "code": "token_not_valid"}
+			case errs.AuthNoCredentials:
+			default:
+				return map[string]string{"detail": "Given token not valid for any token type", "code": "token_not_valid"}
 			}
 		}
 	}
-	rd.drf.Error(w, r, err)
+	return words.Body(status, err)
 }
 
 func rename(v *errs.Invalid, names map[string]string) *errs.Invalid {
@@ -83,43 +91,34 @@ func rename(v *errs.Invalid, names map[string]string) *errs.Invalid {
 
 // Register adds the tutoring routes.
 func (s *Surface) Register(rt *httpapi.Router) {
-	h := func(method, path string, fn http.HandlerFunc) { rt.Handle(method, path, s.rd, fn) }
-	h("POST", "/api/auth/login", httpapi.Limit(s.Limits.Login, s.rd, s.login))
+	h := func(method, path string, fn http.HandlerFunc) { s.Handle(rt, method, path, fn) }
+	h("POST", "/api/auth/login", s.Limit(s.Limits.Login, s.login))
 	h("POST", "/api/auth/token/refresh", s.refresh)
-	h("GET", "/api/sessions", s.authed(s.list))
-	h("POST", "/api/sessions", s.authed(s.create))
-	h("GET", "/api/sessions/my_sessions", s.authed(s.mine))
-	h("GET", "/api/sessions/created_sessions", s.authed(s.created))
-	h("GET", "/api/sessions/joined_sessions", s.authed(s.joined))
-	h("GET", "/api/sessions/{id}", s.authed(s.detail))
-	h("PUT", "/api/sessions/{id}", s.authed(s.update))
-	h("PATCH", "/api/sessions/{id}", s.authed(s.update))
-	h("DELETE", "/api/sessions/{id}", s.authed(s.delete))
-	h("GET", "/api/sessions/{id}/participants", s.authed(s.participants))
-	h("POST", "/api/sessions/{id}/join", s.authed(s.action(s.join, http.StatusCreated, "Successfully joined the session")))
-	h("POST", "/api/sessions/{id}/leave", s.authed(s.action(s.Groups.Leave, http.StatusOK, "Successfully left the session")))
-	h("POST", "/api/sessions/{id}/cancel", s.authed(s.action(s.Groups.Cancel, http.StatusOK, "Session cancelled successfully")))
-	h("POST", "/api/sessions/{id}/start", s.authed(s.action(s.Groups.Start, http.StatusOK, "Session started successfully")))
-	h("POST", "/api/sessions/{id}/complete", s.authed(s.action(s.Groups.Complete, http.StatusOK, "Session completed successfully")))
-	rt.NotFound("/api/", s.rd)
+	h("GET", "/api/sessions", s.Authed(s.list))
+	h("POST", "/api/sessions", s.Authed(s.create))
+	h("GET", "/api/sessions/my_sessions", s.Authed(s.mine))
+	h("GET", "/api/sessions/created_sessions", s.Authed(s.created))
+	h("GET", "/api/sessions/joined_sessions", s.Authed(s.joined))
+	h("GET", "/api/sessions/{id}", s.Authed(s.detail))
+	h("PUT", "/api/sessions/{id}", s.Authed(s.update))
+	h("PATCH", "/api/sessions/{id}", s.Authed(s.update))
+	h("DELETE", "/api/sessions/{id}", s.Authed(s.delete))
+	h("GET", "/api/sessions/{id}/participants", s.Authed(s.participants))
+	h("POST", "/api/sessions/{id}/join", s.Authed(s.action(s.join, http.StatusCreated, "Successfully joined the session")))
+	h("POST", "/api/sessions/{id}/leave", s.Authed(s.action(s.Groups.Leave, http.StatusOK, "Successfully left the session")))
+	h("POST", "/api/sessions/{id}/cancel", s.Authed(s.action(s.Groups.Cancel, http.StatusOK, "Session cancelled successfully")))
+	h("POST", "/api/sessions/{id}/start", s.Authed(s.action(s.Groups.Start, http.StatusOK, "Session started successfully")))
+	h("POST", "/api/sessions/{id}/complete", s.Authed(s.action(s.Groups.Complete, http.StatusOK, "Session completed successfully")))
+	rt.NotFound("/api/", s.Errors)
 }
 
-type authedHandler func(w http.ResponseWriter, r *http.Request, u *domain.User)
-
-func (s *Surface) authed(h authedHandler) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		u, err := httpapi.Authenticate(r, s.Accounts)
-		if err != nil {
-			s.rd.Error(w, r, err)
-			return
-		}
-		h(w, r, u)
+// sessionID reads the path's id; a bad one is a session not found.
+func (s *Surface) sessionID(w http.ResponseWriter, r *http.Request) (int64, bool) {
+	id, ok := httpapi.PathID(r, "id")
+	if !ok {
+		s.Fail(w, r, errs.NotFound("not_found", ""))
 	}
-}
-
-func sessionID(r *http.Request) (int64, bool) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	return id, err == nil && id > 0
+	return id, ok
 }
 
 // --- shapes ---
@@ -201,7 +200,7 @@ func (s *Surface) detailJSON(r *http.Request, g *domain.GroupSession) (detailOut
 func (s *Surface) writeDetail(w http.ResponseWriter, r *http.Request, status int, g *domain.GroupSession) {
 	out, err := s.detailJSON(r, g)
 	if err != nil {
-		s.rd.Error(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	httpapi.WriteJSON(w, status, out)
@@ -220,25 +219,25 @@ var errInvalidPage = errs.NotFound("invalid_page", "Invalid page.")
 func (s *Surface) writePage(w http.ResponseWriter, r *http.Request, f domain.GroupFilter) {
 	page, ok := httpapi.ParsePage(r, 10, 100)
 	if !ok {
-		s.rd.Error(w, r, errInvalidPage)
+		s.Fail(w, r, errInvalidPage)
 		return
 	}
 	// The count comes with the page; a page beyond the end is found out
 	// from it.
 	list, total, err := s.Groups.List(r.Context(), f, page.Size, max(0, page.Offset()))
 	if err != nil {
-		s.rd.Error(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	if page.Number == -1 {
 		page.Resolve(total)
 		if list, total, err = s.Groups.List(r.Context(), f, page.Size, page.Offset()); err != nil {
-			s.rd.Error(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 	}
 	if !page.Resolve(total) {
-		s.rd.Error(w, r, errInvalidPage)
+		s.Fail(w, r, errInvalidPage)
 		return
 	}
 	out := pageOut{Count: total, Results: make([]listItemOut, len(list))}
@@ -285,7 +284,7 @@ func (s *Surface) list(w http.ResponseWriter, r *http.Request, _ *domain.User) {
 		f.CreatorID = id
 	}
 	if err := v.Err(); err != nil {
-		s.rd.drf.Error(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	s.writePage(w, r, f)
@@ -304,28 +303,26 @@ func (s *Surface) joined(w http.ResponseWriter, r *http.Request, u *domain.User)
 }
 
 func (s *Surface) detail(w http.ResponseWriter, r *http.Request, _ *domain.User) {
-	id, ok := sessionID(r)
+	id, ok := s.sessionID(w, r)
 	if !ok {
-		s.rd.Error(w, r, errs.NotFound("not_found", "Not found."))
 		return
 	}
 	g, err := s.Groups.Get(r.Context(), id)
 	if err != nil {
-		s.rd.Error(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	s.writeDetail(w, r, http.StatusOK, g)
 }
 
 func (s *Surface) participants(w http.ResponseWriter, r *http.Request, _ *domain.User) {
-	id, ok := sessionID(r)
+	id, ok := s.sessionID(w, r)
 	if !ok {
-		s.rd.Error(w, r, errs.NotFound("not_found", "Not found."))
 		return
 	}
 	list, err := s.Groups.Participants(r.Context(), id)
 	if err != nil {
-		s.rd.Error(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	httpapi.WriteJSON(w, http.StatusOK, participantsJSON(list))
@@ -334,21 +331,14 @@ func (s *Surface) participants(w http.ResponseWriter, r *http.Request, _ *domain
 // readInput reads title, description, date and max_participants; with
 // full (POST, PUT) all four are required.
 func (s *Surface) readInput(w http.ResponseWriter, r *http.Request, full bool) (groups.Input, bool) {
-	in, err := httpapi.ReadInput(r)
+	f, err := form.ObjectOrNull(r)
 	if err != nil {
-		s.rd.Error(w, r, err)
+		s.Fail(w, r, err)
 		return groups.Input{}, false
 	}
-	if in.JSON != nil {
-		if _, ok := in.JSON.(map[string]any); !ok {
-			s.rd.Error(w, r, errs.NonField("invalid", "Invalid data. Expected a dictionary."))
-			return groups.Input{}, false
-		}
-	}
-	f := drf.NewForm(in)
 	out := groups.Input{
-		Title:       f.Str("title", drf.Str{Required: full, Max: groups.MaxTitle}),
-		Description: f.Str("description", drf.Str{Required: full}),
+		Title:       f.Str("title", form.Str{Required: full, Max: groups.MaxTitle}),
+		Description: f.Str("description", form.Str{Required: full}),
 		Start:       f.DateTime("date", full),
 		Capacity:    f.Int("max_participants", full),
 	}
@@ -368,7 +358,7 @@ func (s *Surface) readInput(w http.ResponseWriter, r *http.Request, full bool) (
 // POST /api/sessions/ (instructors only)
 func (s *Surface) create(w http.ResponseWriter, r *http.Request, u *domain.User) {
 	if !u.IsMentor {
-		s.rd.Error(w, r, errs.Forbidden(groups.CodeNotInstructor, "Only instructors can create sessions"))
+		s.Fail(w, r, errs.Forbidden(groups.CodeNotInstructor, "Only instructors can create sessions"))
 		return
 	}
 	in, ok := s.readInput(w, r, true)
@@ -377,7 +367,7 @@ func (s *Surface) create(w http.ResponseWriter, r *http.Request, u *domain.User)
 	}
 	g, err := s.Groups.Create(r.Context(), u, in)
 	if err != nil {
-		s.rd.Error(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	s.writeDetail(w, r, http.StatusCreated, g)
@@ -385,9 +375,8 @@ func (s *Surface) create(w http.ResponseWriter, r *http.Request, u *domain.User)
 
 // PUT (all fields) and PATCH (some) /api/sessions/<id>/ (creator only)
 func (s *Surface) update(w http.ResponseWriter, r *http.Request, u *domain.User) {
-	id, ok := sessionID(r)
+	id, ok := s.sessionID(w, r)
 	if !ok {
-		s.rd.Error(w, r, errs.NotFound("not_found", "Not found."))
 		return
 	}
 	in, ok := s.readInput(w, r, r.Method == http.MethodPut)
@@ -396,7 +385,7 @@ func (s *Surface) update(w http.ResponseWriter, r *http.Request, u *domain.User)
 	}
 	g, err := s.Groups.Update(r.Context(), u, id, in)
 	if err != nil {
-		s.rd.Error(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	s.writeDetail(w, r, http.StatusOK, g)
@@ -404,13 +393,12 @@ func (s *Surface) update(w http.ResponseWriter, r *http.Request, u *domain.User)
 
 // DELETE /api/sessions/<id>/ (creator only)
 func (s *Surface) delete(w http.ResponseWriter, r *http.Request, u *domain.User) {
-	id, ok := sessionID(r)
+	id, ok := s.sessionID(w, r)
 	if !ok {
-		s.rd.Error(w, r, errs.NotFound("not_found", "Not found."))
 		return
 	}
 	if err := s.Groups.Delete(r.Context(), u, id); err != nil {
-		s.rd.Error(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	httpapi.NoContent(w)
@@ -424,21 +412,20 @@ func (s *Surface) join(ctx context.Context, u *domain.User, id int64) (*domain.G
 
 // action serves join, leave, cancel, start and complete:
 // {"message": "...", "session": <detail>}.
-func (s *Surface) action(do func(ctx context.Context, u *domain.User, id int64) (*domain.GroupSession, error), status int, msg string) authedHandler {
+func (s *Surface) action(do func(ctx context.Context, u *domain.User, id int64) (*domain.GroupSession, error), status int, msg string) httpapi.AuthedHandler {
 	return func(w http.ResponseWriter, r *http.Request, u *domain.User) {
-		id, ok := sessionID(r)
+		id, ok := s.sessionID(w, r)
 		if !ok {
-			s.rd.Error(w, r, errs.NotFound("not_found", "Not found."))
 			return
 		}
 		g, err := do(r.Context(), u, id)
 		if err != nil {
-			s.rd.Error(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		out, err := s.detailJSON(r, g)
 		if err != nil {
-			s.rd.Error(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		httpapi.WriteJSON(w, status, map[string]any{"message": msg, "session": out})

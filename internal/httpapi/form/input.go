@@ -1,9 +1,13 @@
-package httpapi
+// Package form reads request bodies — JSON, urlencoded and multipart, as
+// DRF's parsers do — and the typed fields in them, recording what it cannot
+// read as field messages with codes (errs), which each surface words.
+package form
 
 import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -11,6 +15,23 @@ import (
 	"net/url"
 	"strings"
 )
+
+// UnsupportedMediaType is the error for a body in a format the route does not read.
+type UnsupportedMediaType struct{ ContentType string }
+
+func (e *UnsupportedMediaType) Error() string {
+	return fmt.Sprintf("unsupported media type %q", e.ContentType)
+}
+
+// Malformed is the error for a body that cannot be parsed.
+type Malformed struct{ Detail string }
+
+func (e *Malformed) Error() string { return e.Detail }
+
+// TooLarge is the error for a body over the route's limit.
+type TooLarge struct{ Limit int64 }
+
+func (e *TooLarge) Error() string { return fmt.Sprintf("request body larger than %d bytes", e.Limit) }
 
 // Input is a decoded request body: a JSON document, or form fields and files.
 type Input struct {
@@ -70,10 +91,10 @@ func (in *Input) WithFields(obj map[string]any) *Input {
 	return &Input{JSON: obj, fields: obj, files: in.files, form: in.form}
 }
 
-// ReadInput decodes the body as JSON, urlencoded form or multipart form,
+// Read decodes the body as JSON, urlencoded form or multipart form,
 // by its Content-Type. An empty body is an empty object; a body without a
 // Content-Type is read as JSON.
-func ReadInput(r *http.Request) (*Input, error) {
+func Read(r *http.Request) (*Input, error) {
 	in := &Input{fields: map[string]any{}}
 	ct := r.Header.Get("Content-Type")
 	mt := "application/json"

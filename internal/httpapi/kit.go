@@ -1,0 +1,101 @@
+package httpapi
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+
+	"github.com/mentord/mentord/internal/domain"
+	"github.com/mentord/mentord/internal/errs"
+	"github.com/mentord/mentord/internal/httpapi/form"
+)
+
+// Accounts is what the handler kit needs of the account rules.
+type Accounts interface {
+	Authenticator
+	Login(ctx context.Context, identifier, password string, byEmail bool) (*domain.User, error)
+}
+
+// Kit is what every surface's handlers share: the accounts, how the surface
+// answers errors, and the rate limits. A surface's handlers are built from
+// it, so none writes its own authentication, body reading or login flow.
+type Kit struct {
+	Accounts Accounts
+	Errors   Renderer
+	Limits   Limits
+}
+
+// AuthedHandler serves a request whose caller is known.
+type AuthedHandler func(w http.ResponseWriter, r *http.Request, u *domain.User)
+
+// Fail answers err in the surface's format.
+func (k Kit) Fail(w http.ResponseWriter, r *http.Request, err error) { k.Errors.Error(w, r, err) }
+
+// Handle registers h on the router with the surface's error format.
+func (k Kit) Handle(rt *Router, method, path string, h http.HandlerFunc, opts ...RouteOption) {
+	rt.Handle(method, path, k.Errors, h, opts...)
+}
+
+// Authed requires a credential of any kind; without a good one the surface
+// answers 401.
+func (k Kit) Authed(h AuthedHandler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		u, err := Authenticate(r, k.Accounts)
+		if err != nil {
+			k.Fail(w, r, err)
+			return
+		}
+		h(w, r, u)
+	}
+}
+
+// Limit holds each client address to l (nil: no limit).
+func (k Kit) Limit(l *Limiter, h http.HandlerFunc) http.HandlerFunc { return Limit(l, k.Errors, h) }
+
+// Object reads the body as one object (see form.Object); when it cannot,
+// the surface has answered and ok is false.
+func (k Kit) Object(w http.ResponseWriter, r *http.Request) (*form.Form, bool) {
+	f, err := form.Object(r)
+	if err != nil {
+		k.Fail(w, r, err)
+		return nil, false
+	}
+	return f, true
+}
+
+// Input reads the body whatever it holds (see form.Read).
+func (k Kit) Input(w http.ResponseWriter, r *http.Request) (*form.Input, bool) {
+	in, err := form.Read(r)
+	if err != nil {
+		k.Fail(w, r, err)
+		return nil, false
+	}
+	return in, true
+}
+
+// Login is the one log-in flow of every login route: the account name's own
+// rate limit, then the credentials. Missing ones are wrong ones. A failure
+// is the domain's bad-credentials error, which each surface words; on
+// success the surface issues its own credential.
+func (k Kit) Login(w http.ResponseWriter, r *http.Request, identifier, password *string, byEmail bool) (*domain.User, bool) {
+	if identifier == nil || password == nil {
+		k.Fail(w, r, errs.Unauthenticated(errs.AuthBadCredentials, ""))
+		return nil, false
+	}
+	if !k.Limits.LoginAccount.Check(w, r, k.Errors, *identifier) {
+		return nil, false
+	}
+	u, err := k.Accounts.Login(r.Context(), *identifier, *password, byEmail)
+	if err != nil {
+		k.Fail(w, r, err)
+		return nil, false
+	}
+	NoteUser(r, u.ID)
+	return u, true
+}
+
+// PathID reads a positive integer id from the path.
+func PathID(r *http.Request, name string) (int64, bool) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	return id, err == nil && id > 0
+}
