@@ -104,26 +104,53 @@ func (e errPanic) Error() string { return fmt.Sprintf("panic: %v", e.v) }
 // Wrap returns h with the middleware around it.
 func (m Middleware) Wrap(h http.Handler) http.Handler {
 	h = securityHeaders(h)
-	if len(m.CORSOrigins) > 0 {
-		opts := cors.Options{
-			AllowedOrigins: m.CORSOrigins,
-			AllowedMethods: []string{"DELETE", "GET", "OPTIONS", "PATCH", "POST", "PUT"},
-			AllowedHeaders: []string{"Accept", "Authorization", "Content-Type", "User-Agent", "X-CSRFToken",
-				"X-Requested-With", "Content-Disposition", "X-Request-ID"},
-			ExposedHeaders:   []string{"X-Request-ID", "Retry-After"},
-			AllowCredentials: true,
-			MaxAge:           86400,
-		}
-		for _, o := range m.CORSOrigins {
-			if o == "*" {
-				opts.AllowedOrigins = nil
-				opts.AllowOriginFunc = func(string) bool { return true }
-			}
-		}
-		h = cors.New(opts).Handler(h)
-	}
+	h = corsHandler(m.CORSOrigins, h)
 	h = m.recoverPanics(h)
 	return m.logRequests(h)
+}
+
+// corsHandler lets browsers on the configured origins call the API. Origins
+// listed by name may send credentials (cookies, Authorization); "*" lets
+// any other origin in without them (Access-Control-Allow-Origin: *, never
+// reflected with credentials, which would hand every site a user's
+// session).
+func corsHandler(origins []string, h http.Handler) http.Handler {
+	if len(origins) == 0 {
+		return h
+	}
+	opts := cors.Options{
+		AllowedMethods: []string{"DELETE", "GET", "OPTIONS", "PATCH", "POST", "PUT"},
+		AllowedHeaders: []string{"Accept", "Authorization", "Content-Type", "User-Agent", "X-CSRFToken",
+			"X-Requested-With", "Content-Disposition", "X-Request-ID"},
+		ExposedHeaders: []string{"X-Request-ID", "Retry-After"},
+		MaxAge:         86400,
+	}
+	named := map[string]bool{}
+	anyOrigin := false
+	for _, o := range origins {
+		if o == "*" {
+			anyOrigin = true
+		} else {
+			named[o] = true
+			opts.AllowedOrigins = append(opts.AllowedOrigins, o)
+		}
+	}
+	withCredentials := opts
+	withCredentials.AllowCredentials = true
+	listed := cors.New(withCredentials).Handler(h)
+	if !anyOrigin {
+		return listed
+	}
+	anonymous := opts
+	anonymous.AllowedOrigins = []string{"*"}
+	others := cors.New(anonymous).Handler(h)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if named[r.Header.Get("Origin")] {
+			listed.ServeHTTP(w, r)
+			return
+		}
+		others.ServeHTTP(w, r)
+	})
 }
 
 func (m Middleware) logRequests(next http.Handler) http.Handler {

@@ -1,11 +1,14 @@
 package httpapi
 
 import (
-	"github.com/mentord/mentord/internal/httpapi/form"
 	"net/http"
+	"net/url"
+	"path"
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/mentord/mentord/internal/httpapi/form"
 )
 
 // Router maps method and path to handlers. Paths are registered without a
@@ -16,6 +19,8 @@ type Router struct {
 	paths     map[string]*pathInfo
 	fallbacks map[string]Renderer // path prefix -> renderer of unknown paths
 	routes    []Route
+	// subtreeRoots are the "/media"s of "/media/{path...}" patterns.
+	subtreeRoots []string
 }
 
 // Route is one method and path the router serves, as a client sees it.
@@ -89,10 +94,16 @@ func (rt *Router) Handle(method, path string, rend Renderer, h http.HandlerFunc,
 // HandleRaw registers a handler that manages its own method and body, such
 // as a file server; pattern is a ServeMux pattern.
 func (rt *Router) HandleRaw(pattern string, h http.Handler) {
-	if method, path, ok := strings.Cut(pattern, " "); ok {
-		rt.routes = append(rt.routes, Route{Method: method, Path: strings.Replace(path, "...}", "}", 1)})
+	method, route, ok := strings.Cut(pattern, " ")
+	if ok {
+		rt.routes = append(rt.routes, Route{Method: method, Path: strings.Replace(route, "...}", "}", 1)})
 	}
 	rt.mux.Handle(pattern, h)
+	// ServeMux redirects the root of a subtree ("/media") to "/media/";
+	// there are no redirects here, so the root is simply not found.
+	if i := strings.LastIndex(route, "/{"); ok && i > 0 && strings.HasSuffix(route, "...}") {
+		rt.subtreeRoots = append(rt.subtreeRoots, method+" "+route[:i])
+	}
 }
 
 // Routes lists every method and path registered, in registration order.
@@ -142,7 +153,7 @@ func (rt *Router) Handler() http.Handler {
 		prefixes = append(prefixes, p)
 	}
 	sort.Slice(prefixes, func(i, j int) bool { return len(prefixes[i]) > len(prefixes[j]) })
-	rt.mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	notFound := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		for _, p := range prefixes {
 			if strings.HasPrefix(r.URL.Path, p) {
 				rt.fallbacks[p].Error(w, r, RouteNotFound{})
@@ -150,9 +161,14 @@ func (rt *Router) Handler() http.Handler {
 			}
 		}
 		http.NotFound(w, r)
-	}))
+	})
+	rt.mux.Handle("/", notFound)
+	for _, root := range rt.subtreeRoots {
+		rt.mux.Handle(root, notFound)
+	}
 	mux := rt.mux
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		cleanPath(r.URL)
 		if p := r.URL.Path; len(p) > 1 && strings.HasSuffix(p, "/") && !strings.HasPrefix(p, "/media/") {
 			r.URL.Path = strings.TrimRight(p, "/")
 			if r.URL.RawPath != "" {
@@ -161,4 +177,22 @@ func (rt *Router) Handler() http.Handler {
 		}
 		mux.ServeHTTP(w, r)
 	})
+}
+
+// cleanPath resolves "//", "/./" and "/../" in the request's path the way
+// ServeMux would before redirecting to the result: here the request is
+// served at the cleaned path instead (a redirected POST would lose its
+// body), keeping a trailing slash.
+func cleanPath(u *url.URL) {
+	p := u.Path
+	if p == "" || p[0] != '/' {
+		p = "/" + p
+	}
+	clean := path.Clean(p)
+	if strings.HasSuffix(p, "/") && clean != "/" {
+		clean += "/"
+	}
+	if clean != u.Path {
+		u.Path, u.RawPath = clean, ""
+	}
 }

@@ -3,6 +3,8 @@ package momentors_test
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -131,4 +133,81 @@ func TestMetrics(t *testing.T) {
 			t.Errorf("metrics lack %q", want)
 		}
 	}
+}
+
+// TestCORSWildcardNeverAllowsCredentials: "*" lets any origin read the API
+// without credentials; only origins listed by name get credentials.
+func TestCORSWildcardNeverAllowsCredentials(t *testing.T) {
+	s := apptest.Start(t, store.SQLite, apptest.Options{Config: func(c *config.Config) {
+		c.CORSAllowedOrigins = []string{"https://app.example", "*"}
+	}})
+	for _, tc := range []struct{ origin, allow, credentials string }{
+		{"https://evil.example", "*", ""},
+		{"https://app.example", "https://app.example", "true"},
+	} {
+		res := s.Get("/healthz").Header("Origin", tc.origin).Do().Expect(200)
+		pre := s.Request("OPTIONS", "/auth/users/me/").Header("Origin", tc.origin).Header("Access-Control-Request-Method", "GET").
+			Header("Access-Control-Request-Headers", "authorization").Do()
+		for name, h := range map[string]http.Header{"GET": res.Header, "preflight": pre.Header} {
+			if got := h.Get("Access-Control-Allow-Origin"); got != tc.allow {
+				t.Errorf("%s from %s: Access-Control-Allow-Origin %q, want %q", name, tc.origin, got, tc.allow)
+			}
+			if got := h.Get("Access-Control-Allow-Credentials"); got != tc.credentials {
+				t.Errorf("%s from %s: Access-Control-Allow-Credentials %q, want %q", name, tc.origin, got, tc.credentials)
+			}
+		}
+	}
+	only := apptest.Start(t, store.SQLite, apptest.Options{Config: func(c *config.Config) { c.CORSAllowedOrigins = []string{"*"} }})
+	res := only.Get("/healthz").Header("Origin", "https://evil.example").Do()
+	if res.Header.Get("Access-Control-Allow-Origin") != "*" || res.Header.Get("Access-Control-Allow-Credentials") != "" {
+		t.Fatalf("wildcard alone: %v", res.Header)
+	}
+}
+
+// TestNoRedirects: a path with "//", "/./" or "/../" is served as its
+// cleaned route, or is a 404 in the surface's format; nothing redirects
+// (a redirected POST loses its body).
+func TestNoRedirects(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
+		s := apptest.Start(t, e)
+		u := s.Mentor("maya")
+		noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		do := func(method, path, body string) (int, string) {
+			req, _ := http.NewRequest(method, s.URL+path, strings.NewReader(body))
+			req.URL.Opaque = path // send the path exactly as written
+			req.Header.Set("Authorization", "Token "+u.Token)
+			req.Header.Set("Content-Type", "application/json")
+			res, err := noFollow.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer res.Body.Close()
+			b, _ := io.ReadAll(res.Body)
+			if res.StatusCode >= 300 && res.StatusCode < 400 {
+				t.Errorf("%s %s redirects: %d %s", method, path, res.StatusCode, res.Header.Get("Location"))
+			}
+			return res.StatusCode, string(b)
+		}
+		session := `{"title":"T","description":"d","date":"2099-01-01T10:00:00Z","max_participants":5}`
+		for _, tc := range []struct {
+			method, path, body string
+			status             int
+			want               string
+		}{
+			{"POST", "/api//sessions/", session, 201, `"title":"T"`},
+			{"GET", "/api/./sessions/", "", 200, `"count":1`},
+			{"GET", "/api/sessions/../sessions", "", 200, `"count":1`},
+			{"GET", "/auth//users/me/", "", 200, `"username":"maya"`},
+			{"GET", "/media/../x", "", 404, `{"detail":"Not found."}`},
+			{"GET", "/media", "", 404, `{"detail":"Not found."}`},
+			{"GET", "/media/", "", 404, `{"detail":"Not found."}`},
+			{"GET", "/session//getSession/999", "", 404, `"success":false`},
+			{"GET", "/schedules/./home/", "", 200, `"finalized_meetings"`},
+		} {
+			status, body := do(tc.method, tc.path, tc.body)
+			if status != tc.status || !strings.Contains(body, tc.want) {
+				t.Errorf("%s %s: %d %s, want %d with %s", tc.method, tc.path, status, body, tc.status, tc.want)
+			}
+		}
+	})
 }
