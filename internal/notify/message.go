@@ -13,6 +13,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -144,32 +145,49 @@ func (s *ConsoleSender) Send(_ context.Context, m *Message) error {
 	return err
 }
 
-// FileSender writes one .eml file per message into Dir.
+// FileSender writes one .eml file per message into Dir. A message from the
+// outbox is named by its Message-ID, which holds its outbox id, so sending
+// it again after a crash (sent, but not yet marked done) replaces the file
+// instead of adding a second one.
 type FileSender struct {
 	Dir  string
 	From string
 }
 
-// Send writes m to a new file.
+// Send writes m to its file, whole or not at all.
 func (s *FileSender) Send(_ context.Context, m *Message) error {
 	msg, err := build(s.From, m)
 	if err != nil {
 		return Permanent(err)
 	}
-	var b [4]byte
-	rand.Read(b[:])
-	name := filepath.Join(s.Dir, time.Now().UTC().Format("20060102-150405.000000")+"-"+hex.EncodeToString(b[:])+".eml")
-	f, err := os.OpenFile(name, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o640)
+	base := fileSafe.Replace(m.MessageID)
+	if base == "" {
+		var b [4]byte
+		rand.Read(b[:])
+		base = time.Now().UTC().Format("20060102-150405.000000") + "-" + hex.EncodeToString(b[:])
+	}
+	f, err := os.CreateTemp(s.Dir, ".sending-*")
 	if err != nil {
 		return err
 	}
 	if _, err := msg.WriteTo(f); err != nil {
 		f.Close()
-		os.Remove(name)
+		os.Remove(f.Name())
 		return err
 	}
-	return f.Close()
+	if err := f.Close(); err != nil {
+		os.Remove(f.Name())
+		return err
+	}
+	if err := os.Chmod(f.Name(), 0o640); err != nil {
+		os.Remove(f.Name())
+		return err
+	}
+	return os.Rename(f.Name(), filepath.Join(s.Dir, base+".eml"))
 }
+
+// fileSafe turns a Message-ID into a file name.
+var fileSafe = strings.NewReplacer("/", "_", "\\", "_", "@", "_at_", ":", "_", "<", "", ">", "")
 
 // permanentError marks a failure that retrying cannot fix.
 type permanentError struct{ err error }

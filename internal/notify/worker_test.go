@@ -4,6 +4,9 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -71,6 +74,63 @@ func TestEmailSurvivesSMTPOutage(t *testing.T) {
 		st, err := s.OutboxStats(ctx, clk.Now())
 		if err != nil || st.Pending != 0 {
 			t.Fatalf("stats %+v %v", st, err)
+		}
+	})
+}
+
+// crashAfterSend sends, then stops the worker before it can record the
+// delivery, as a kill -9 between the two steps would.
+type crashAfterSend struct {
+	notify.Sender
+	stop context.CancelFunc
+}
+
+func (c crashAfterSend) Send(ctx context.Context, m *notify.Message) error {
+	err := c.Sender.Send(ctx, m)
+	c.stop()
+	return err
+}
+
+// TestResendAfterCrashIsHarmless: a message sent but not marked done (the
+// process died in between) is sent again once its lease runs out; the file
+// backend names it by its outbox id, so the second send replaces the
+// first, and both carry the same Message-ID.
+func TestResendAfterCrashIsHarmless(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
+		ctx := context.Background()
+		s := storetest.Open(t, e)
+		clk := clock.NewFake(time.Date(2030, 1, 1, 9, 0, 0, 0, time.UTC))
+		dir := t.TempDir()
+		files := &notify.FileSender{Dir: dir, From: "mentord@example.com"}
+		outbox := notify.NewOutbox()
+		err := s.Tx(ctx, func(q *store.Q) error {
+			_, err := outbox.Email(ctx, q, clk.Now(), notify.Message{To: []string{"ann@example.com"}, Subject: "Once", Text: "Body"}, notify.Options{})
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		crashCtx, crash := context.WithCancel(ctx)
+		first := notify.NewWorker(s, clk, crashAfterSend{files, crash}, outbox, slog.New(slog.DiscardHandler))
+		first.RunOnce(crashCtx)
+		if first.Sent() != 1 {
+			t.Fatalf("first worker sent %d", first.Sent())
+		}
+		clk.Advance(first.Lease + time.Second)
+		second := notify.NewWorker(s, clk, files, outbox, slog.New(slog.DiscardHandler))
+		if n, err := second.RunOnce(ctx); err != nil || n != 1 || second.Sent() != 1 {
+			t.Fatalf("the job was not sent again after the lease: %d %v", n, err)
+		}
+		entries, _ := os.ReadDir(dir)
+		if len(entries) != 1 {
+			t.Fatalf("%d files after a re-send, want 1: %v", len(entries), entries)
+		}
+		data, _ := os.ReadFile(filepath.Join(dir, entries[0].Name()))
+		if !strings.Contains(string(data), "Subject: Once") || !strings.Contains(string(data), "Message-ID: <outbox-") {
+			t.Fatalf("file:\n%s", data)
+		}
+		if n, _ := second.RunOnce(ctx); n != 0 {
+			t.Fatalf("the job ran a third time")
 		}
 	})
 }
