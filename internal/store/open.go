@@ -124,10 +124,10 @@ func (s *Store) Close() error {
 // Ping checks that the database answers.
 func (s *Store) Ping(ctx context.Context) error {
 	if err := s.read.PingContext(ctx); err != nil {
-		return err
+		return translate(err)
 	}
 	var one int
-	return s.read.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+	return translate(s.read.QueryRowContext(ctx, "SELECT 1").Scan(&one))
 }
 
 // QueryCount is the number of statements sent so far; tests use it to check

@@ -36,29 +36,51 @@ func (q *Q) Engine() Engine { return q.s.engine }
 func (q *Q) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	q.s.queries.Add(1)
 	q.noteWrite(query)
+	var res sql.Result
+	var err error
 	if st := q.prepared(ctx, query); st != nil {
-		return st.ExecContext(ctx, q.s.conv(args)...)
+		res, err = st.ExecContext(ctx, q.s.conv(args)...)
+	} else {
+		res, err = q.x.ExecContext(ctx, q.s.rebind(query), q.s.conv(args)...)
 	}
-	return q.x.ExecContext(ctx, q.s.rebind(query), q.s.conv(args)...)
+	return res, translate(err)
 }
 
-func (q *Q) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+func (q *Q) query(ctx context.Context, query string, args ...any) (rows, error) {
+	q.s.queries.Add(1)
+	q.noteWrite(query)
+	var r *sql.Rows
+	var err error
+	if st := q.prepared(ctx, query); st != nil {
+		r, err = st.QueryContext(ctx, q.s.conv(args)...)
+	} else {
+		r, err = q.x.QueryContext(ctx, q.s.rebind(query), q.s.conv(args)...)
+	}
+	return rows{r}, translate(err)
+}
+
+func (q *Q) row(ctx context.Context, query string, args ...any) row {
 	q.s.queries.Add(1)
 	q.noteWrite(query)
 	if st := q.prepared(ctx, query); st != nil {
-		return st.QueryContext(ctx, q.s.conv(args)...)
+		return row{st.QueryRowContext(ctx, q.s.conv(args)...)}
 	}
-	return q.x.QueryContext(ctx, q.s.rebind(query), q.s.conv(args)...)
+	return row{q.x.QueryRowContext(ctx, q.s.rebind(query), q.s.conv(args)...)}
 }
 
-func (q *Q) row(ctx context.Context, query string, args ...any) *sql.Row {
-	q.s.queries.Add(1)
-	q.noteWrite(query)
-	if st := q.prepared(ctx, query); st != nil {
-		return st.QueryRowContext(ctx, q.s.conv(args)...)
-	}
-	return q.x.QueryRowContext(ctx, q.s.rebind(query), q.s.conv(args)...)
-}
+// rows and row are *sql.Rows and *sql.Row whose errors go through translate:
+// a driver reports some errors (a refused INSERT ... RETURNING, a dropped
+// connection) only when the rows are read.
+type rows struct{ r *sql.Rows }
+
+func (r rows) Next() bool             { return r.r.Next() }
+func (r rows) Scan(dest ...any) error { return translate(r.r.Scan(dest...)) }
+func (r rows) Err() error             { return translate(r.r.Err()) }
+func (r rows) Close() error           { return translate(r.r.Close()) }
+
+type row struct{ r *sql.Row }
+
+func (r row) Scan(dest ...any) error { return translate(r.r.Scan(dest...)) }
 
 // one maps sql.ErrNoRows to ErrNotFound.
 func one(err error) error {

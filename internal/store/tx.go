@@ -21,7 +21,7 @@ func (s *Store) Tx(ctx context.Context, fn func(q *Q) error) error {
 func (s *Store) tx(ctx context.Context, fn func(q *Q) error) (err error) {
 	tx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {
-		return err
+		return translate(err)
 	}
 	s.queries.Add(1)
 	q := &Q{s: s, x: tx, tx: tx, stmts: s.writeStmts}
@@ -43,7 +43,7 @@ func (s *Store) tx(ctx context.Context, fn func(q *Q) error) (err error) {
 		return err
 	}
 	if err = tx.Commit(); err != nil {
-		return err
+		return translate(err)
 	}
 	for _, table := range q.written {
 		s.bump(table)
