@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/mentord/mentord/internal/errs"
-	"github.com/mentord/mentord/internal/store"
 )
 
 // MethodNotAllowed is the error for a known path called with another method.
@@ -68,7 +67,7 @@ func allowHeader(methods []string) string {
 // dependency) cannot serve right now: surfaces answer 503 with Retry-After
 // rather than 500, and the request may simply be retried.
 func DependencyDown(err error) bool {
-	return errs.KindOf(err) == errs.KindUnavailable || store.Unavailable(err)
+	return errs.KindOf(err) == errs.KindUnavailable
 }
 
 // MsgUnavailable is the message of a 503.

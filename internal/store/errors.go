@@ -29,7 +29,7 @@ func translate(err error) error {
 	if name, ok := constraint(err); ok {
 		return &errs.Violation{Rule: string(rules[name]), Err: err}
 	}
-	if Unavailable(err) {
+	if unavailable(err) {
 		return errs.UnavailableCause(err)
 	}
 	return err
@@ -108,10 +108,10 @@ func transient(err error) bool {
 	return false
 }
 
-// Unavailable reports whether err means the database cannot be reached
+// unavailable reports whether err means the database cannot be reached
 // (refused or dropped connections, a server shutting down), as opposed to a
 // problem with the query: the request may succeed later.
-func Unavailable(err error) bool {
+func unavailable(err error) bool {
 	if err == nil {
 		return false
 	}
@@ -126,48 +126,4 @@ func Unavailable(err error) bool {
 	return errors.As(err, &ce) || errors.As(err, &op) || errors.As(err, &ne) || errors.Is(err, driver.ErrBadConn) ||
 		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
 		errors.Is(err, syscall.EPIPE) || pgconn.SafeToRetry(err) || strings.Contains(err.Error(), "conn closed")
-}
-
-// UniqueViolation reports whether err is a unique-key violation and, when it
-// is, the name of the key (PostgreSQL constraint name; for SQLite the same
-// name derived from the message, "<table>_<columns>_key" or the index name).
-func UniqueViolation(err error) (string, bool) {
-	var pg *pgconn.PgError
-	if errors.As(err, &pg) {
-		return pg.ConstraintName, pg.Code == "23505"
-	}
-	var se *sqlite.Error
-	if errors.As(err, &se) {
-		if se.Code() != 2067 && se.Code() != 1555 { // SQLITE_CONSTRAINT_UNIQUE, _PRIMARYKEY
-			return "", false
-		}
-		msg := se.Error()
-		i := strings.LastIndex(msg, "constraint failed: ")
-		if i < 0 {
-			return "", true
-		}
-		rest, _, _ := strings.Cut(msg[i+len("constraint failed: "):], " (")
-		if name, ok := strings.CutPrefix(rest, "index '"); ok {
-			return strings.TrimSuffix(name, "'"), true
-		}
-		var table string
-		var cols []string
-		for _, tc := range strings.Split(rest, ", ") {
-			t, c, _ := strings.Cut(tc, ".")
-			table = t
-			cols = append(cols, c)
-		}
-		return table + "_" + strings.Join(cols, "_") + "_key", true
-	}
-	return "", false
-}
-
-// ExclusionViolation reports whether err is a PostgreSQL exclusion-constraint
-// violation (an overlap the database refused), and which constraint.
-func ExclusionViolation(err error) (string, bool) {
-	var pg *pgconn.PgError
-	if errors.As(err, &pg) && pg.Code == "23P01" {
-		return pg.ConstraintName, true
-	}
-	return "", false
 }
