@@ -109,18 +109,20 @@ func (rd renderer) Error(w http.ResponseWriter, r *http.Request, err error) {
 // firstMessage picks the message of a validation error, in this API's words.
 func firstMessage(v *errs.Invalid) string {
 	for _, f := range v.Fields {
-		for _, m := range f.Msgs {
-			if m.Code == groups.CodeCapacityRange && strings.Contains(m.Text, "less than") {
-				return fmt.Sprintf("Number must be less than or equal to %d", groups.MaxCapacity)
-			}
-			if t, ok := messages[m.Code]; ok {
-				return t
-			}
-			if m.Code == groups.CodeBelowTaken {
-				return "quota cannot be lower than the seats already booked"
-			}
-			return fieldName(f.Field) + ": " + m.Text
+		if len(f.Msgs) == 0 {
+			continue
 		}
+		m := f.Msgs[0]
+		if m.Code == groups.CodeCapacityRange && strings.Contains(m.Text, "less than") {
+			return fmt.Sprintf("Number must be less than or equal to %d", groups.MaxCapacity)
+		}
+		if t, ok := messages[m.Code]; ok {
+			return t
+		}
+		if m.Code == groups.CodeBelowTaken {
+			return "quota cannot be lower than the seats already booked"
+		}
+		return fieldName(f.Field) + ": " + m.Text
 	}
 	if len(v.NonField) > 0 {
 		return v.NonField[0].Text
