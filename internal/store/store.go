@@ -1,7 +1,9 @@
 // Package store is mentord's only access to the database. One set of
 // hand-written SQL in the portable subset serves both SQLite (the embedded
 // default) and PostgreSQL; `?` placeholders are rebound for PostgreSQL and
-// engine-specific SQL is used only where it pays.
+// engine-specific SQL is used only where it pays. Driver errors leave the
+// package as domain errors (see translate), so no caller knows the driver
+// or a constraint's name.
 package store
 
 import (
