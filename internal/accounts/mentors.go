@@ -148,7 +148,7 @@ func (s *Service) CreateMentorProfile(ctx context.Context, userID int64, in Ment
 		}
 		return q.CreateMentor(ctx, m)
 	})
-	if _, dup := store.UniqueViolation(err); dup {
+	if errs.Violated(err, domain.RuleOneMentorProfile) {
 		return nil, exists
 	}
 	if err != nil {
@@ -244,7 +244,7 @@ func (s *Service) CreateMenteeProfile(ctx context.Context, userID int64, in Ment
 		}
 		return q.CreateMentee(ctx, m)
 	})
-	if _, dup := store.UniqueViolation(err); dup {
+	if errs.Violated(err, domain.RuleOneMenteeProfile) {
 		return nil, exists
 	}
 	if err != nil {

@@ -101,16 +101,16 @@ func (s *Service) createUser(ctx context.Context, in SignUp, super bool) (*domai
 // uniqueToField turns a unique-key violation that lost a race into the same
 // field error the pre-check gives.
 func uniqueToField(err error) error {
-	key, ok := store.UniqueViolation(err)
-	if !ok {
+	var v *errs.Violation
+	if !errors.As(err, &v) {
 		return err
 	}
-	switch key {
-	case "users_username_key":
+	switch {
+	case errs.Violated(err, domain.RuleUniqueUsername):
 		return errs.Field("username", CodeUnique, MsgUsernameTaken)
-	case "users_email_key":
+	case errs.Violated(err, domain.RuleUniqueEmail):
 		return errs.Field("email", CodeUnique, MsgEmailTaken)
-	case "users_phone_number_key":
+	case errs.Violated(err, domain.RuleUniquePhone):
 		return errs.Field("phone_number", CodeUnique, MsgPhoneTaken)
 	}
 	return errs.Conflict("unique", "That value is already in use.")

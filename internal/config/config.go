@@ -257,5 +257,5 @@ func checkDatabaseURL(v string) error {
 		}
 		return nil
 	}
-	return fmt.Errorf("DATABASE_URL: %q is not sqlite:PATH, sqlite::memory: or postgres://...", v)
+	return fmt.Errorf("DATABASE_URL: %q is not sqlite:PATH, sqlite::memory: or a postgres:// URL", v)
 }

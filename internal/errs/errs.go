@@ -27,37 +27,102 @@ type Error struct {
 	Kind    Kind
 	Code    string
 	Message string
+	// Err is the cause, when there is one (the driver's error behind an
+	// unavailable database): it shows in logs through Error and Unwrap,
+	// never in a response.
+	Err error
 }
 
-func (e *Error) Error() string { return e.Message }
+func (e *Error) Error() string {
+	if e.Err != nil {
+		return e.Message + ": " + e.Err.Error()
+	}
+	return e.Message
+}
+
+func (e *Error) Unwrap() error { return e.Err }
 
 // NotFound reports that the thing asked for does not exist (or is not visible
 // to the caller).
-func NotFound(code, msg string) error { return &Error{KindNotFound, code, msg} }
+func NotFound(code, msg string) error { return &Error{Kind: KindNotFound, Code: code, Message: msg} }
 
 // Forbidden reports that the caller may not do this.
-func Forbidden(code, msg string) error { return &Error{KindForbidden, code, msg} }
+func Forbidden(code, msg string) error { return &Error{Kind: KindForbidden, Code: code, Message: msg} }
 
 // BadRequest reports a request that cannot be carried out as asked, for a
 // reason that is not about one input field (for example a state rule).
-func BadRequest(code, msg string) error { return &Error{KindInvalid, code, msg} }
+func BadRequest(code, msg string) error { return &Error{Kind: KindInvalid, Code: code, Message: msg} }
 
 // Conflict reports a state clash that is not about one input field.
-func Conflict(code, msg string) error { return &Error{KindConflict, code, msg} }
+func Conflict(code, msg string) error { return &Error{Kind: KindConflict, Code: code, Message: msg} }
 
 // Unauthenticated reports missing or bad credentials; Code is one of the
 // Auth* constants.
-func Unauthenticated(code, msg string) error { return &Error{KindUnauthenticated, code, msg} }
+func Unauthenticated(code, msg string) error {
+	return &Error{Kind: KindUnauthenticated, Code: code, Message: msg}
+}
 
 // NotAcceptable reports that the client asked for a representation (an API
 // version) that does not exist.
-func NotAcceptable(code, msg string) error { return &Error{KindNotAcceptable, code, msg} }
+func NotAcceptable(code, msg string) error {
+	return &Error{Kind: KindNotAcceptable, Code: code, Message: msg}
+}
 
 // TooMany reports that the caller is over a rate limit.
-func TooMany(code, msg string) error { return &Error{KindTooMany, code, msg} }
+func TooMany(code, msg string) error { return &Error{Kind: KindTooMany, Code: code, Message: msg} }
 
 // Unavailable reports that a dependency (the database) cannot serve now.
-func Unavailable(code, msg string) error { return &Error{KindUnavailable, code, msg} }
+func Unavailable(code, msg string) error {
+	return &Error{Kind: KindUnavailable, Code: code, Message: msg}
+}
+
+// CodeUnavailable is the code of UnavailableCause's errors.
+const CodeUnavailable = "unavailable"
+
+// UnavailableCause reports that the database cannot be reached, keeping the
+// driver's error as the cause for logs. The request may succeed later.
+func UnavailableCause(cause error) error {
+	return &Error{Kind: KindUnavailable, Code: CodeUnavailable, Message: "database unavailable", Err: cause}
+}
+
+// Violation is a write the database refused because it would break a rule
+// that the schema enforces (a unique key, an exclusion constraint). Rule
+// names the rule, not the constraint: it holds a domain.Rule as a plain
+// string, so that errs imports nothing of ours, and is "" for a constraint
+// the store has no rule for. Its kind is KindConflict; Err is the driver's
+// error, for logs.
+type Violation struct {
+	Rule string
+	Err  error
+}
+
+func (v *Violation) Error() string {
+	rule := v.Rule
+	if rule == "" {
+		rule = "a database constraint"
+	}
+	if v.Err != nil {
+		return "violates " + rule + ": " + v.Err.Error()
+	}
+	return "violates " + rule
+}
+
+func (v *Violation) Unwrap() error { return v.Err }
+
+// Violated reports whether err is a Violation of one of rules. It takes any
+// string type so that callers pass domain.Rule constants as they are.
+func Violated[R ~string](err error, rules ...R) bool {
+	var v *Violation
+	if !errors.As(err, &v) {
+		return false
+	}
+	for _, r := range rules {
+		if v.Rule == string(r) {
+			return true
+		}
+	}
+	return false
+}
 
 // Credential problems, as codes on an Unauthenticated error.
 const (
@@ -79,6 +144,10 @@ func KindOf(err error) Kind {
 	var v *Invalid
 	if errors.As(err, &v) {
 		return KindInvalid
+	}
+	var c *Violation
+	if errors.As(err, &c) {
+		return KindConflict
 	}
 	return 0
 }

@@ -331,7 +331,7 @@ func (s *Service) Join(ctx context.Context, caller *domain.User, id int64, opt J
 		out, err = q.GroupSessionByID(ctx, id)
 		return err
 	})
-	if key, dup := store.UniqueViolation(err); dup && key == "group_participants_session_id_user_id_key" {
+	if errs.Violated(err, domain.RuleOneSeat) {
 		return nil, nil, alreadyJoined
 	}
 	if err != nil {

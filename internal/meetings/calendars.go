@@ -437,7 +437,7 @@ func (s *Service) UpdateCalendar(ctx context.Context, owner *domain.User, id int
 		view, err = s.view(ctx, q, c)
 		return err
 	})
-	if key, dup := store.UniqueViolation(err); dup && key == "invitations_calendar_id_contact_id_key" {
+	if errs.Violated(err, domain.RuleOneInvitation) {
 		return nil, errs.Field("add_invitees", "already_invited", "This contact is already invited.")
 	}
 	if err != nil {

@@ -128,7 +128,7 @@ func (s *Service) AddContact(ctx context.Context, owner *domain.User, in Contact
 		}
 		return q.CreateContact(ctx, k)
 	})
-	if _, dup := store.UniqueViolation(err); dup {
+	if errs.Violated(err, domain.RuleUniqueContactEmail) {
 		return nil, errs.Field("email", "unique", "A contact with this email already exists.")
 	}
 	return k, err
@@ -167,7 +167,7 @@ func (s *Service) UpdateContact(ctx context.Context, owner *domain.User, id int6
 		k.UpdatedAt = s.clock.Now()
 		return q.UpdateContact(ctx, k)
 	})
-	if _, dup := store.UniqueViolation(err); dup {
+	if errs.Violated(err, domain.RuleUniqueContactEmail) {
 		return nil, errs.Field("email", "unique", "A contact with this email already exists.")
 	}
 	return k, err

@@ -122,7 +122,7 @@ func (s *Service) AddAvailability(ctx context.Context, caller *domain.User, in A
 		}
 		return q.CreateAvailabilities(ctx, list)
 	})
-	if _, ok := store.ExclusionViolation(err); ok {
+	if errs.Violated(err, domain.RuleNoAvailabilityOverlap) {
 		return nil, overlap
 	}
 	if err != nil {

@@ -144,7 +144,7 @@ func (s *Service) RequestSession(ctx context.Context, caller *domain.User, in Re
 		*sess = *full
 		return s.emailRequested(ctx, q, sess)
 	})
-	if _, ok := store.ExclusionViolation(err); ok {
+	if errs.Violated(err, domain.RuleNoMentorSessionsOverlap, domain.RuleNoMenteeSessionsOverlap) {
 		return nil, errOverlap
 	}
 	if err != nil {
@@ -237,7 +237,7 @@ func (s *Service) ChangeSession(ctx context.Context, caller *domain.User, id int
 		}
 		return err
 	})
-	if _, ok := store.ExclusionViolation(err); ok {
+	if errs.Violated(err, domain.RuleNoMentorSessionsOverlap, domain.RuleNoMenteeSessionsOverlap) {
 		return nil, errOverlap
 	}
 	if err != nil {

@@ -2,24 +2,12 @@ package store
 
 import (
 	"context"
-	"errors"
 	"sort"
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/mentord/mentord/internal/domain"
 )
-
-// ExclusionViolation reports whether err is a PostgreSQL exclusion-constraint
-// violation (an overlap the database refused), and which constraint.
-func ExclusionViolation(err error) (string, bool) {
-	var pg *pgconn.PgError
-	if errors.As(err, &pg) && pg.Code == "23P01" {
-		return pg.ConstraintName, true
-	}
-	return "", false
-}
 
 // LockUsers locks the users' rows until the transaction ends, in id order so
 // that two transactions never wait on each other in a cycle. On SQLite the

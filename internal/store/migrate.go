@@ -91,7 +91,7 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 				continue
 			}
 			if _, err := q.x.ExecContext(ctx, m.sql); err != nil {
-				return fmt.Errorf("migration %s: %w", m.name, err)
+				return fmt.Errorf("migration %s: %w", m.name, translate(err))
 			}
 			if _, err := q.exec(ctx, "INSERT INTO schema_migrations (version, name) VALUES (?, ?)", m.version, m.name); err != nil {
 				return err

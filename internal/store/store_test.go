@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/mentord/mentord/internal/domain"
+	"github.com/mentord/mentord/internal/errs"
 	"github.com/mentord/mentord/internal/store"
 	"github.com/mentord/mentord/internal/store/storetest"
 )
@@ -66,16 +67,15 @@ func TestUserRoundTripAndUniqueKeys(t *testing.T) {
 		}
 		for _, tc := range []struct {
 			user *domain.User
-			key  string
+			rule domain.Rule
 		}{
-			{&domain.User{Username: "ann", Email: "other@example.com", DateJoined: joined}, "users_username_key"},
-			{&domain.User{Username: "bob", Email: "ANN@example.com", DateJoined: joined}, "users_email_key"},
-			{&domain.User{Username: "cid", Email: "c@example.com", PhoneNumber: &phone, DateJoined: joined}, "users_phone_number_key"},
+			{&domain.User{Username: "ann", Email: "other@example.com", DateJoined: joined}, domain.RuleUniqueUsername},
+			{&domain.User{Username: "bob", Email: "ANN@example.com", DateJoined: joined}, domain.RuleUniqueEmail},
+			{&domain.User{Username: "cid", Email: "c@example.com", PhoneNumber: &phone, DateJoined: joined}, domain.RuleUniquePhone},
 		} {
 			err := s.Tx(ctx, func(q *store.Q) error { return q.CreateUser(ctx, tc.user) })
-			key, ok := store.UniqueViolation(err)
-			if !ok || key != tc.key {
-				t.Errorf("creating %s: got (%q, %v) from %v, want %s", tc.user.Username, key, ok, err, tc.key)
+			if !errs.Violated(err, tc.rule) {
+				t.Errorf("creating %s: got %v, want a violation of %q", tc.user.Username, err, tc.rule)
 			}
 		}
 		settings, err := s.NotificationSettingsOf(ctx, u.ID)

@@ -114,11 +114,9 @@ func BenchmarkSessionRequest(b *testing.B) {
 	forEachEngine(b, func(b *testing.B, e store.Engine) {
 		s := apptest.Start(b, e, apptest.Options{Now: morning, NoWorker: true})
 		first := time.Date(2030, 1, 16, 0, 0, 0, 0, time.UTC)
-		var mentors []apptest.User
 		for i := 0; i < 10; i++ {
 			m := s.Mentor(fmt.Sprintf("mentor%d", i))
 			s.Post("/availability/").Token(m.Token).JSON(span(first.Format(time.RFC3339), first.Add(30*24*time.Hour).Format(time.RFC3339))).Do().Expect(201)
-			mentors = append(mentors, m)
 		}
 		mentees := make([]apptest.User, 20)
 		for i := range mentees {

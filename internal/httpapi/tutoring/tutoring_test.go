@@ -177,11 +177,11 @@ func TestStateMachine(t *testing.T) {
 		}
 		for _, a := range actions {
 			for _, status := range []string{"upcoming", "ongoing", "completed", "cancelled"} {
-				id, member := prepare(status)
+				id, _ := prepare(status)
 				if got := do(a.name, id, creator).Status; got != a.byCreator[status] {
 					t.Errorf("%s on %s by the creator: %d, want %d", a.name, status, got, a.byCreator[status])
 				}
-				id, member = prepare(status)
+				id, member := prepare(status)
 				other := student()
 				if a.name == "leave" {
 					other = member // leaving needs a seat

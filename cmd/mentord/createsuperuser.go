@@ -1,0 +1,128 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"golang.org/x/term"
+
+	"github.com/mentord/mentord/internal/app"
+	"github.com/mentord/mentord/internal/errs"
+)
+
+// createSuperuser makes a staff superuser, asking for what the flags and the
+// environment do not give.
+func createSuperuser(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("createsuperuser", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	noinput := fs.Bool("noinput", false, "do not prompt; read DJANGO_SUPERUSER_* from the environment")
+	fs.BoolVar(noinput, "no-input", false, "same as --noinput")
+	username := fs.String("username", "", "username")
+	email := fs.String("email", "", "e-mail address")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		return err
+	}
+	pick := func(flagVal, env string) string {
+		if flagVal != "" {
+			return flagVal
+		}
+		return getenv(env)
+	}
+	user, mail, password := pick(*username, "DJANGO_SUPERUSER_USERNAME"), pick(*email, "DJANGO_SUPERUSER_EMAIL"), getenv("DJANGO_SUPERUSER_PASSWORD")
+	if *noinput {
+		if user == "" || mail == "" || password == "" {
+			return errors.New("--noinput needs DJANGO_SUPERUSER_USERNAME, DJANGO_SUPERUSER_PASSWORD and DJANGO_SUPERUSER_EMAIL")
+		}
+	} else {
+		in := bufio.NewReader(stdin)
+		ask := func(prompt, current string) (string, error) {
+			if current != "" {
+				return current, nil
+			}
+			fmt.Fprint(stdout, prompt)
+			line, err := in.ReadString('\n')
+			if err != nil && line == "" {
+				return "", fmt.Errorf("reading %s: %w", strings.TrimSuffix(prompt, ": "), err)
+			}
+			return strings.TrimSpace(line), nil
+		}
+		if user, err = ask("Username: ", user); err != nil {
+			return err
+		}
+		if mail, err = ask("Email address: ", mail); err != nil {
+			return err
+		}
+		if password == "" {
+			p1, err := readSecret(in, stdout, "Password: ")
+			if err != nil {
+				return err
+			}
+			p2, err := readSecret(in, stdout, "Password (again): ")
+			if err != nil {
+				return err
+			}
+			if p1 != p2 {
+				return errors.New("the passwords do not match")
+			}
+			password = p1
+		}
+	}
+	log := newLogger(cfg, stderr)
+	st, _, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	a, err := app.New(ctx, cfg, st, app.Options{Log: log, Console: stdout})
+	if err != nil {
+		return err
+	}
+	if existing, err := st.UserByUsername(ctx, strings.ToLower(user)); err == nil && existing.IsSuperuser && *noinput {
+		// The original deployment ran this at every start; keep it idempotent.
+		fmt.Fprintf(stdout, "Superuser %s already exists.\n", existing.Username)
+		return nil
+	}
+	u, err := a.Accounts.CreateSuperuser(ctx, user, mail, password)
+	if err != nil {
+		if v, ok := errs.AsInvalid(err); ok {
+			var msgs []string
+			for _, f := range v.Fields {
+				for _, m := range f.Msgs {
+					msgs = append(msgs, f.Field+": "+m.Text)
+				}
+			}
+			for _, m := range v.NonField {
+				msgs = append(msgs, m.Text)
+			}
+			return errors.New(strings.Join(msgs, "; "))
+		}
+		return err
+	}
+	fmt.Fprintf(stdout, "Superuser %s created successfully.\n", u.Username)
+	return nil
+}
+
+// readSecret reads a line without echo when stdin is a terminal.
+func readSecret(in *bufio.Reader, stdout io.Writer, prompt string) (string, error) {
+	fmt.Fprint(stdout, prompt)
+	if f, ok := stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		b, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(stdout)
+		return string(b), err
+	}
+	line, err := in.ReadString('\n')
+	if err != nil && line == "" {
+		return "", fmt.Errorf("reading password: %w", err)
+	}
+	return strings.TrimRight(line, "\r\n"), nil
+}

@@ -1,0 +1,54 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// healthcheck asks the local server's /readyz; container images have no
+// curl, so the binary checks itself.
+func healthcheck(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("healthcheck", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	target := fs.String("url", "", "readiness URL (default http://127.0.0.1:<port of MENTORD_ADDR>/readyz)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *target == "" {
+		addr := getenv("MENTORD_ADDR")
+		if addr == "" {
+			addr = ":8000"
+		}
+		host, port, err := net.SplitHostPort(addr)
+		if err != nil {
+			return fmt.Errorf("MENTORD_ADDR: %q is not host:port", addr)
+		}
+		if host == "" || host == "0.0.0.0" || host == "::" {
+			host = "127.0.0.1"
+		}
+		*target = "http://" + net.JoinHostPort(host, port) + "/readyz"
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, *target, nil)
+	if err != nil {
+		return err
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("not ready: %w", err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(res.Body, 4096))
+	if res.StatusCode != http.StatusOK {
+		return fmt.Errorf("not ready: %s %s", res.Status, strings.TrimSpace(string(body)))
+	}
+	fmt.Fprintln(stdout, strings.TrimSpace(string(body)))
+	return nil
+}

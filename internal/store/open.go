@@ -1,0 +1,135 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"runtime"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" database/sql driver
+)
+
+// Open connects to the database named by a DATABASE_URL value
+// (sqlite:PATH, sqlite::memory: or postgres://...). It does not migrate.
+func Open(ctx context.Context, databaseURL string) (*Store, error) {
+	s := &Store{}
+	switch {
+	case strings.HasPrefix(databaseURL, "sqlite:"):
+		s.engine = SQLite
+		path := strings.TrimPrefix(databaseURL, "sqlite:")
+		const pragmas = "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)"
+		if path == ":memory:" {
+			// Every connection to :memory: is a new database, so one
+			// connection serves reads and writes alike.
+			db, err := sql.Open("sqlite", "file::memory:?"+pragmas+"&_txlock=immediate")
+			if err != nil {
+				return nil, err
+			}
+			db.SetMaxOpenConns(1)
+			db.SetConnMaxLifetime(0)
+			db.SetConnMaxIdleTime(0)
+			s.read, s.write = db, db
+		} else {
+			// One writer connection, so writers queue in Go instead of failing
+			// with SQLITE_BUSY; BEGIN IMMEDIATE takes the write lock before the
+			// first read, so check-then-write transactions cannot be raced even
+			// by another process on the same file.
+			w, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate")
+			if err != nil {
+				return nil, err
+			}
+			w.SetMaxOpenConns(1)
+			w.SetConnMaxIdleTime(0)
+			w.SetConnMaxLifetime(0)
+			if err := pingSwitchingToWAL(ctx, w); err != nil {
+				w.Close()
+				return nil, fmt.Errorf("opening %s: %w", path, err)
+			}
+			r, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_query_only=1")
+			if err != nil {
+				w.Close()
+				return nil, err
+			}
+			r.SetMaxOpenConns(max(4, runtime.NumCPU()))
+			r.SetMaxIdleConns(max(4, runtime.NumCPU()))
+			s.read, s.write = r, w
+		}
+	case strings.HasPrefix(databaseURL, "postgres://"), strings.HasPrefix(databaseURL, "postgresql://"):
+		s.engine = Postgres
+		db, err := sql.Open("pgx", databaseURL)
+		if err != nil {
+			return nil, err
+		}
+		db.SetMaxOpenConns(32)
+		db.SetMaxIdleConns(16)
+		db.SetConnMaxIdleTime(5 * time.Minute)
+		s.read, s.write = db, db
+	default:
+		return nil, fmt.Errorf("unsupported DATABASE_URL %q", databaseURL)
+	}
+	if s.engine == SQLite {
+		s.readStmts = &stmtCache{db: s.read}
+		s.writeStmts = s.readStmts
+		if s.write != s.read {
+			s.writeStmts = &stmtCache{db: s.write}
+		}
+	}
+	s.Q = &Q{s: s, x: s.read, stmts: s.readStmts}
+	if err := s.read.PingContext(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("connecting to database: %w", err)
+	}
+	return s, nil
+}
+
+// pingSwitchingToWAL opens the writer connection, whose DSN switches the file
+// to WAL. SQLite answers that switch with SQLITE_BUSY at once, without
+// calling the busy handler, while another process is opening the same new
+// file, so it is retried here for as long as busy_timeout would have waited.
+func pingSwitchingToWAL(ctx context.Context, w *sql.DB) error {
+	deadline := time.Now().Add(10 * time.Second)
+	for attempt := 1; ; attempt++ {
+		err := w.PingContext(ctx)
+		if err == nil || !transient(err) || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(time.Duration(min(attempt, 20)) * 5 * time.Millisecond):
+		}
+	}
+}
+
+// Engine reports which engine this store runs on.
+func (s *Store) Engine() Engine { return s.engine }
+
+// Close releases the connections.
+func (s *Store) Close() error {
+	s.readStmts.close()
+	if s.writeStmts != s.readStmts {
+		s.writeStmts.close()
+	}
+	err := s.read.Close()
+	if s.write != s.read {
+		err = errors.Join(err, s.write.Close())
+	}
+	return err
+}
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.read.PingContext(ctx); err != nil {
+		return translate(err)
+	}
+	var one int
+	return translate(s.read.QueryRowContext(ctx, "SELECT 1").Scan(&one))
+}
+
+// QueryCount is the number of statements sent so far; tests use it to check
+// that list endpoints do not issue a query per row.
+func (s *Store) QueryCount() int64 { return s.queries.Load() }

@@ -1,0 +1,52 @@
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// Tx runs fn in a write transaction and commits when fn returns nil. fn must
+// only touch the database through q: it may run more than once when the
+// engine reports a transient conflict (deadlock, serialization failure, busy).
+func (s *Store) Tx(ctx context.Context, fn func(q *Q) error) error {
+	for attempt := 0; ; attempt++ {
+		err := s.tx(ctx, fn)
+		if err == nil || attempt >= 8 || !transient(err) || ctx.Err() != nil {
+			return err
+		}
+		time.Sleep(time.Duration(attempt+1) * 7 * time.Millisecond)
+	}
+}
+
+func (s *Store) tx(ctx context.Context, fn func(q *Q) error) (err error) {
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return translate(err)
+	}
+	s.queries.Add(1)
+	q := &Q{s: s, x: tx, tx: tx, stmts: s.writeStmts}
+	defer func() {
+		if p := recover(); p != nil {
+			tx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			tx.Rollback()
+		}
+		// The writer's one connection was the transaction's; now that it is
+		// free, prepare what the transaction had to run unprepared.
+		for _, query := range q.unprepared {
+			s.writeStmts.prepare(context.WithoutCancel(ctx), query)
+		}
+	}()
+	if err = fn(q); err != nil {
+		return err
+	}
+	if err = tx.Commit(); err != nil {
+		return translate(err)
+	}
+	for _, table := range q.written {
+		s.bump(table)
+	}
+	return nil
+}
