@@ -206,7 +206,7 @@ func seed(ctx context.Context, st *store.Store, secret string, sz sizes, now tim
 	}
 
 	// Credentials, issued by the same code and secret the server uses.
-	acc := accounts.New(st, clock.System{}, notify.NewOutbox(), &media.Store{Root: "."}, secret)
+	acc := accounts.New(st, clock.System{}, notify.NewOutbox(secret), &media.Store{Root: "."}, secret)
 	started := time.Now()
 	for _, u := range users {
 		if u.IsMentor && len(fx.MentorTokens) >= 256 {

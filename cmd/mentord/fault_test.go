@@ -118,7 +118,7 @@ func TestKillDuringBookings(t *testing.T) {
 		st := storetest.OpenURL(t, url)
 		const secret = "fault-test-secret"
 		now := time.Now().UTC()
-		acc := accounts.New(st, clock.System{}, notify.NewOutbox(), &media.Store{Root: t.TempDir()}, secret)
+		acc := accounts.New(st, clock.System{}, notify.NewOutbox(secret), &media.Store{Root: t.TempDir()}, secret)
 
 		// Seed: a mentor with a long availability, 60 mentees, a 25-seat
 		// group session and 80 students.

@@ -111,7 +111,7 @@ func New(ctx context.Context, cfg config.Config, st *store.Store, opt Options) (
 		}
 	}
 	a := &App{Config: cfg, Store: st, Clock: opt.Clock, Log: opt.Log, Media: &media.Store{Root: cfg.MediaRoot}}
-	a.Outbox = notify.NewOutbox()
+	a.Outbox = notify.NewOutbox(secret)
 	a.Worker = notify.NewWorker(st, opt.Clock, sender, a.Outbox, opt.Log)
 	if cfg.OutboxLease > 0 {
 		a.Worker.Lease = cfg.OutboxLease

@@ -62,8 +62,12 @@ func NewWorker(s *store.Store, c clock.Clock, sender Sender, outbox *Outbox, log
 		GiveUpAfter: 3 * 24 * time.Hour,
 	}
 	w.Register(KindEmail, func(_ context.Context, j store.Job) (*Message, error) {
+		payload, err := outbox.open(j.Payload)
+		if err != nil {
+			return nil, err
+		}
 		var m Message
-		if err := json.Unmarshal([]byte(j.Payload), &m); err != nil {
+		if err := json.Unmarshal(payload, &m); err != nil {
 			return nil, Permanent(err)
 		}
 		return &m, nil

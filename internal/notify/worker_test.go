@@ -27,7 +27,7 @@ func TestEmailSurvivesSMTPOutage(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		outbox := notify.NewOutbox()
+		outbox := notify.NewOutbox("test-secret")
 		w := notify.NewWorker(s, clk, sender, outbox, slog.New(slog.DiscardHandler))
 
 		smtp.Stop()
@@ -102,7 +102,7 @@ func TestResendAfterCrashIsHarmless(t *testing.T) {
 		clk := clock.NewFake(time.Date(2030, 1, 1, 9, 0, 0, 0, time.UTC))
 		dir := t.TempDir()
 		files := &notify.FileSender{Dir: dir, From: "mentord@example.com"}
-		outbox := notify.NewOutbox()
+		outbox := notify.NewOutbox("test-secret")
 		err := s.Tx(ctx, func(q *store.Q) error {
 			_, err := outbox.Email(ctx, q, clk.Now(), notify.Message{To: []string{"ann@example.com"}, Subject: "Once", Text: "Body"}, notify.Options{})
 			return err

@@ -21,7 +21,9 @@ func Open(ctx context.Context, databaseURL string) (*Store, error) {
 	case strings.HasPrefix(databaseURL, "sqlite:"):
 		s.engine = SQLite
 		path := strings.TrimPrefix(databaseURL, "sqlite:")
-		const pragmas = "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)"
+		// secure_delete overwrites what a write removes, so deleted rows do not
+		// linger in free pages.
+		const pragmas = "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=secure_delete(ON)"
 		if path == ":memory:" {
 			// Every connection to :memory: is a new database, so one
 			// connection serves reads and writes alike.

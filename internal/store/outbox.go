@@ -11,7 +11,7 @@ type Job struct {
 	ID        int64
 	Kind      string
 	DedupeKey *string // at most one job per key, ever
-	Payload   string  // JSON, read by the handler of Kind
+	Payload   string  // read by the handler of Kind (an e-mail is sealed: see notify.Outbox)
 	Sensitive bool    // payload is wiped once the job is done (it holds a secret link)
 	DueAt     time.Time
 	Attempts  int
