@@ -116,6 +116,9 @@ func New(ctx context.Context, cfg config.Config, st *store.Store, opt Options) (
 	if cfg.OutboxLease > 0 {
 		a.Worker.Lease = cfg.OutboxLease
 	}
+	if cfg.OutboxRetention > 0 {
+		a.Worker.Retention = cfg.OutboxRetention
+	}
 	a.Accounts = accounts.New(st, opt.Clock, a.Outbox, a.Media, secret)
 	if opt.Argon2 != nil {
 		a.Accounts.Argon2 = *opt.Argon2

@@ -47,6 +47,9 @@ type Config struct {
 	// OutboxLease is how long a delivery worker holds a job it took; after a
 	// crash another process retries the job once the lease runs out.
 	OutboxLease time.Duration
+	// OutboxRetention is how long a delivered (or skipped) e-mail is kept
+	// in the outbox before it is deleted; failed ones stay until handled.
+	OutboxRetention time.Duration
 	// PprofAddr, when set, serves Go's profiler (net/http/pprof) on its own
 	// listener, apart from the API.
 	PprofAddr string
@@ -174,6 +177,15 @@ func Load(getenv func(string) string, dotenvPath string) (Config, error) {
 		c.OutboxLease = d
 	}
 
+	c.OutboxRetention = 30 * 24 * time.Hour
+	if v := strings.TrimSpace(get("OUTBOX_RETENTION")); v != "" {
+		d, err := parseDays(v)
+		if err != nil || d < time.Hour {
+			return c, fmt.Errorf("OUTBOX_RETENTION: %q is not a duration of at least 1h (such as 30d or 72h)", v)
+		}
+		c.OutboxRetention = d
+	}
+
 	c.PprofAddr = strings.TrimSpace(get("MENTORD_PPROF_ADDR"))
 	if c.PprofAddr != "" {
 		if _, _, err := net.SplitHostPort(c.PprofAddr); err != nil {
@@ -258,4 +270,16 @@ func checkDatabaseURL(v string) error {
 		return nil
 	}
 	return fmt.Errorf("DATABASE_URL: %q is not sqlite:PATH, sqlite::memory: or a postgres:// URL", v)
+}
+
+// parseDays reads a Go duration, or a whole number of days ("30d").
+func parseDays(v string) (time.Duration, error) {
+	if n, ok := strings.CutSuffix(v, "d"); ok {
+		days, err := strconv.Atoi(n)
+		if err != nil || days < 0 {
+			return 0, fmt.Errorf("bad number of days %q", n)
+		}
+		return time.Duration(days) * 24 * time.Hour, nil
+	}
+	return time.ParseDuration(v)
 }

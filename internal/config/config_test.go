@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
@@ -37,6 +38,7 @@ func TestMalformedValuesNameTheirVariable(t *testing.T) {
 		"EMAIL_HOST":           {"DEBUG": "1", "EMAIL_BACKEND": "smtp"},
 		"RATE_LIMIT_LOGIN":     {"DEBUG": "1", "RATE_LIMIT_LOGIN": "lots"},
 		"OUTBOX_LEASE":         {"DEBUG": "1", "OUTBOX_LEASE": "1ms"},
+		"OUTBOX_RETENTION":     {"DEBUG": "1", "OUTBOX_RETENTION": "a month"},
 		"TRUSTED_PROXIES":      {"DEBUG": "1", "TRUSTED_PROXIES": "10.0.0.0/8, proxy.local"},
 		"MENTORD_PPROF_ADDR":   {"DEBUG": "1", "MENTORD_PPROF_ADDR": "6060"},
 	} {
@@ -54,7 +56,7 @@ func TestDotEnvFileAndEnvironmentPrecedence(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !c.Debug || c.Addr != ":7000" || c.PublicURL != "https://mentors.example.org" {
+	if !c.Debug || c.Addr != ":7000" || c.PublicURL != "https://mentors.example.org" || c.OutboxRetention != 30*24*time.Hour {
 		t.Fatalf("%+v", c)
 	}
 	if _, err := Load(env(nil), filepath.Join(t.TempDir(), "missing.env")); err == nil {
@@ -73,5 +75,14 @@ func TestTrustedProxies(t *testing.T) {
 	}
 	if strings.Join(got, " ") != "10.0.0.0/8 192.168.1.7/32 ::1/128" {
 		t.Fatalf("%v", got)
+	}
+}
+
+func TestOutboxRetentionInDays(t *testing.T) {
+	for v, want := range map[string]time.Duration{"7d": 7 * 24 * time.Hour, "72h": 72 * time.Hour} {
+		c, err := Load(env(map[string]string{"DEBUG": "1", "OUTBOX_RETENTION": v}), "")
+		if err != nil || c.OutboxRetention != want {
+			t.Errorf("%s: %v %v", v, c.OutboxRetention, err)
+		}
 	}
 }

@@ -41,11 +41,15 @@ type Worker struct {
 	Poll time.Duration
 	// GiveUpAfter bounds how long a job is retried.
 	GiveUpAfter time.Duration
+	// Retention is how long a job stays in the outbox once done; failed
+	// jobs stay until someone handles them.
+	Retention time.Duration
 	// OnSent, when set, is told about every delivered message (metrics).
 	OnSent func(job store.Job, at time.Time)
 
 	sent, failed atomic.Int64
 	lastRun      atomic.Int64 // unix nanos of the last completed pass
+	lastSweep    time.Time    // by the clock; under mu
 	mu           sync.Mutex
 }
 
@@ -60,6 +64,7 @@ func NewWorker(s *store.Store, c clock.Clock, sender Sender, outbox *Outbox, log
 		Lease:       2 * time.Minute,
 		Poll:        time.Second,
 		GiveUpAfter: 3 * 24 * time.Hour,
+		Retention:   30 * 24 * time.Hour,
 	}
 	w.Register(KindEmail, func(_ context.Context, j store.Job) (*Message, error) {
 		payload, err := outbox.open(j.Payload)
@@ -144,6 +149,16 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 			return 0, fmt.Errorf("scanning: %w", err)
 		}
 	}
+	now := w.clock.Now()
+	w.mu.Lock()
+	due := now.Sub(w.lastSweep) >= sweepEvery
+	if due {
+		w.lastSweep = now
+	}
+	w.mu.Unlock()
+	if due {
+		w.sweep(ctx, now)
+	}
 	jobs, err := w.store.ClaimJobs(ctx, w.clock.Now(), w.Lease, w.id, 20)
 	if err != nil {
 		return 0, err
@@ -205,6 +220,32 @@ func (w *Worker) fail(ctx context.Context, j store.Job, log *slog.Logger, cause 
 	log.Error("giving up on job", "err", cause)
 	if err := w.store.FailJob(ctx, j.ID, w.id, w.clock.Now(), cause.Error()); err != nil {
 		log.Error("recording failure", "err", err)
+	}
+}
+
+// sweepEvery is how often a worker deletes old jobs and reports failed ones.
+const sweepEvery = time.Hour
+
+// sweep deletes the jobs done longer ago than Retention, a batch at a time,
+// and reminds the log of the failed ones waiting for someone.
+func (w *Worker) sweep(ctx context.Context, now time.Time) {
+	var purged int64
+	for {
+		n, err := w.store.PurgeDoneJobs(ctx, now.Add(-w.Retention), 500)
+		if err != nil {
+			w.log.Warn("purging the outbox", "err", err)
+			break
+		}
+		purged += n
+		if n < 500 {
+			break
+		}
+	}
+	if purged > 0 {
+		w.log.Info("purged delivered e-mails", "count", purged, "older_than", w.Retention.String())
+	}
+	if st, err := w.store.OutboxStats(ctx, now); err == nil && st.Failed > 0 {
+		w.log.Warn("e-mails failed and wait to be retried or dropped", "failed", st.Failed)
 	}
 }
 

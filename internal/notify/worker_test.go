@@ -134,3 +134,60 @@ func TestResendAfterCrashIsHarmless(t *testing.T) {
 		}
 	})
 }
+
+// TestDeliveredEmailsArePurged: a delivered e-mail is deleted once the
+// retention period has passed; a failed one stays, counted in the stats.
+func TestDeliveredEmailsArePurged(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
+		ctx := context.Background()
+		s := storetest.Open(t, e)
+		clk := clock.NewFake(time.Date(2030, 1, 1, 9, 0, 0, 0, time.UTC))
+		outbox := notify.NewOutbox("test-secret")
+		w := notify.NewWorker(s, clk, &notify.FileSender{Dir: t.TempDir(), From: "m@example.com"}, outbox, slog.New(slog.DiscardHandler))
+		w.Retention = 30 * 24 * time.Hour
+		enqueue := func(to string) {
+			err := s.Tx(ctx, func(q *store.Q) error {
+				_, err := outbox.Email(ctx, q, clk.Now(), notify.Message{To: []string{to}, Subject: "S", Text: "T"}, notify.Options{})
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		enqueue("ann@example.com")
+		enqueue("not an address") // fails for good
+		if _, err := w.RunOnce(ctx); err != nil {
+			t.Fatal(err)
+		}
+		count := func() (total int) {
+			if err := s.Tx(ctx, func(q *store.Q) error {
+				st, err := q.OutboxStats(ctx, clk.Now())
+				total = st.Failed
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+			return total
+		}
+		if w.Sent() != 1 || w.Failed() != 1 || count() != 1 {
+			t.Fatalf("sent %d, failed %d", w.Sent(), w.Failed())
+		}
+		rows := func() int {
+			n, err := s.CountJobs(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		clk.Advance(29 * 24 * time.Hour)
+		w.RunOnce(ctx)
+		if rows() != 2 {
+			t.Fatalf("%d jobs after 29 days, want 2", rows())
+		}
+		clk.Advance(2 * 24 * time.Hour)
+		w.RunOnce(ctx)
+		if rows() != 1 || count() != 1 {
+			t.Fatalf("%d jobs after 31 days, want only the failed one", rows())
+		}
+	})
+}

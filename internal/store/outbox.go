@@ -122,6 +122,30 @@ func (s *Store) FailJob(ctx context.Context, id int64, worker string, now time.T
 	})
 }
 
+// PurgeDoneJobs deletes up to limit jobs done (delivered, skipped or
+// cancelled) before before; failed jobs are kept. It reports how many it
+// deleted.
+func (s *Store) PurgeDoneJobs(ctx context.Context, before time.Time, limit int) (int64, error) {
+	var n int64
+	err := s.Tx(ctx, func(q *Q) error {
+		res, err := q.exec(ctx, `DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE done_at IS NOT NULL AND done_at < ?
+			ORDER BY done_at LIMIT ?)`, before, limit)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return n, err
+}
+
+// CountJobs counts every job in the outbox, done or not.
+func (s *Store) CountJobs(ctx context.Context) (int, error) {
+	var n int
+	err := s.row(ctx, "SELECT COUNT(*) FROM outbox").Scan(&n)
+	return n, err
+}
+
 // OutboxStats describes the jobs not yet done.
 type OutboxStats struct {
 	Pending   int
