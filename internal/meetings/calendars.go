@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -13,6 +12,7 @@ import (
 	"github.com/mentord/mentord/internal/domain"
 	"github.com/mentord/mentord/internal/errs"
 	"github.com/mentord/mentord/internal/notify"
+	"github.com/mentord/mentord/internal/scheduling"
 	"github.com/mentord/mentord/internal/store"
 )
 
@@ -148,15 +148,13 @@ func (s *Service) toSlots(v *errs.Invalid, field string, in []SlotInput, loc *ti
 	return out
 }
 
+// overlapping reports whether any two of the slots overlap.
 func overlapping(slots []domain.WallSlot) bool {
-	s := append([]domain.WallSlot(nil), slots...)
-	sort.Slice(s, func(i, j int) bool { return s[i].Start.Before(s[j].Start) })
-	for i := 1; i < len(s); i++ {
-		if s[i].Start.Before(s[i-1].End) {
-			return true
-		}
+	spans := make([]scheduling.Interval, len(slots))
+	for i, sl := range slots {
+		spans[i] = spanOf(sl)
 	}
-	return false
+	return scheduling.Overlapping(spans)
 }
 
 func (s *Service) checkFields(v *errs.Invalid, c *domain.Calendar, name, description *string, deadline *time.Time, length *int) {
