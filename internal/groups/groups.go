@@ -43,9 +43,27 @@ const (
 	CodeRequired       = "required"
 	CodeBlank          = "blank"
 	MaxTitle           = 200
-	MaxCapacity        = 10000
+	MaxCapacity        = 10000 // the most seats a session may have (DefaultCapacity.Max)
 	reminderWindowLead = time.Hour
 )
+
+// Capacity is a range of seats a session may have, bounds included.
+type Capacity struct{ Min, Max int }
+
+// DefaultCapacity is the domain's range: from one seat to MaxCapacity.
+var DefaultCapacity = Capacity{Min: 1, Max: MaxCapacity}
+
+// narrowed returns c narrowed by a surface's bounds: a surface may accept
+// fewer seats than c, never more, and a zero bound keeps c's.
+func (c Capacity) narrowed(by Capacity) Capacity {
+	if by.Min > c.Min {
+		c.Min = by.Min
+	}
+	if by.Max > 0 && by.Max < c.Max {
+		c.Max = by.Max
+	}
+	return c
+}
 
 // Service implements the group-session rules.
 type Service struct {
@@ -91,7 +109,10 @@ type Input struct {
 	Field       *string
 	Start       *time.Time
 	Capacity    *int
-	Unread      *errs.Invalid // the surface's reading problems, reported with these checks (errs.Begin)
+	// Bounds narrows DefaultCapacity where a surface's spec gives narrower
+	// bounds; its zero value keeps the default.
+	Bounds Capacity
+	Unread *errs.Invalid // the surface's reading problems, reported with these checks (errs.Begin)
 }
 
 func (s *Service) apply(v *errs.Invalid, g *domain.GroupSession, in Input, creating bool) error {
@@ -125,11 +146,12 @@ func (s *Service) apply(v *errs.Invalid, g *domain.GroupSession, in Input, creat
 		}
 	}
 	if in.Capacity != nil && !v.Has("capacity") {
+		bounds := DefaultCapacity.narrowed(in.Bounds)
 		switch c := *in.Capacity; {
-		case c < 1:
-			v.Add("capacity", CodeCapacityRange, "Ensure this value is greater than or equal to 1.")
-		case c > MaxCapacity:
-			v.Add("capacity", CodeCapacityRange, fmt.Sprintf("Ensure this value is less than or equal to %d.", MaxCapacity))
+		case c < bounds.Min:
+			v.Add("capacity", CodeCapacityRange, fmt.Sprintf("Ensure this value is greater than or equal to %d.", bounds.Min))
+		case c > bounds.Max:
+			v.Add("capacity", CodeCapacityRange, fmt.Sprintf("Ensure this value is less than or equal to %d.", bounds.Max))
 		case !creating && c < g.Taken:
 			v.Add("capacity", CodeBelowTaken, fmt.Sprintf("Cannot reduce max participants below current participant count (%d)", g.Taken))
 		default:

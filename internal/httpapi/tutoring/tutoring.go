@@ -36,11 +36,10 @@ func New(acc *accounts.Service, g *groups.Service, publicURL string, limits http
 	return &Surface{Accounts: acc, Groups: g, PublicURL: publicURL, Limits: limits, rd: renderer{drf.Renderer{Log: log, AuthScheme: "Bearer"}}}
 }
 
-// Capacity bounds of this API's max_participants.
-const (
-	minParticipants = 2
-	maxParticipants = 20
-)
+// participantBounds are this API's bounds of max_participants, narrower
+// than the domain's: the tutoring spec's session model (its model
+// validators) says "integer (2-20)".
+var participantBounds = groups.Capacity{Min: 2, Max: 20}
 
 // renderer writes DRF errors, except that rule violations are
 // {"error": "..."} and validation fields use this API's names.
@@ -351,14 +350,7 @@ func (s *Surface) readInput(w http.ResponseWriter, r *http.Request, full bool) (
 		Description: f.Str("description", drf.Str{Required: full}),
 		Start:       f.DateTime("date", full),
 		Capacity:    f.Int("max_participants", full),
-	}
-	if out.Capacity != nil {
-		switch {
-		case *out.Capacity < minParticipants:
-			f.Fail("max_participants", "min_value", fmt.Sprintf("Ensure this value is greater than or equal to %d.", minParticipants))
-		case *out.Capacity > maxParticipants:
-			f.Fail("max_participants", "max_value", fmt.Sprintf("Ensure this value is less than or equal to %d.", maxParticipants))
-		}
+		Bounds:      participantBounds,
 	}
 	// The domain calls max_participants capacity; the renderer renames it back.
 	out.Unread = rename(f.Invalid(), map[string]string{"max_participants": "capacity"})
