@@ -331,17 +331,17 @@ func (s *Surface) participants(w http.ResponseWriter, r *http.Request, _ *domain
 }
 
 // readInput reads title, description, date and max_participants; with
-// full (POST, PUT) all four are required.
-func (s *Surface) readInput(w http.ResponseWriter, r *http.Request, full bool) (groups.Input, bool) {
+// full (POST, PUT) all four are required. What it cannot read it leaves to
+// the domain to report (ReadErr, Unread), after the domain has checked who
+// may act.
+func (s *Surface) readInput(r *http.Request, full bool) groups.Input {
 	in, err := httpapi.ReadInput(r)
 	if err != nil {
-		s.rd.Error(w, r, err)
-		return groups.Input{}, false
+		return groups.Input{ReadErr: err}
 	}
 	if in.JSON != nil {
 		if _, ok := in.JSON.(map[string]any); !ok {
-			s.rd.Error(w, r, errs.NonField("invalid", "Invalid data. Expected a dictionary."))
-			return groups.Input{}, false
+			return groups.Input{ReadErr: errs.NonField("invalid", "Invalid data. Expected a dictionary.")}
 		}
 	}
 	f := drf.NewForm(in)
@@ -354,20 +354,12 @@ func (s *Surface) readInput(w http.ResponseWriter, r *http.Request, full bool) (
 	}
 	// The domain calls max_participants capacity; the renderer renames it back.
 	out.Unread = rename(f.Invalid(), map[string]string{"max_participants": "capacity"})
-	return out, true
+	return out
 }
 
 // POST /api/sessions/ (instructors only)
 func (s *Surface) create(w http.ResponseWriter, r *http.Request, u *domain.User) {
-	if !u.IsMentor {
-		s.rd.Error(w, r, errs.Forbidden(groups.CodeNotInstructor, "Only instructors can create sessions"))
-		return
-	}
-	in, ok := s.readInput(w, r, true)
-	if !ok {
-		return
-	}
-	g, err := s.Groups.Create(r.Context(), u, in)
+	g, err := s.Groups.Create(r.Context(), u, s.readInput(r, true))
 	if err != nil {
 		s.rd.Error(w, r, err)
 		return
@@ -382,8 +374,9 @@ func (s *Surface) update(w http.ResponseWriter, r *http.Request, u *domain.User)
 		s.rd.Error(w, r, errs.NotFound("not_found", "Not found."))
 		return
 	}
-	in, ok := s.readInput(w, r, r.Method == http.MethodPut)
-	if !ok {
+	in := s.readInput(r, r.Method == http.MethodPut)
+	if in.ReadErr != nil { // a body that cannot be read is 400 whoever sends it
+		s.rd.Error(w, r, in.ReadErr)
 		return
 	}
 	g, err := s.Groups.Update(r.Context(), u, id, in)
