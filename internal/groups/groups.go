@@ -21,31 +21,30 @@ import (
 
 // Error codes, which surfaces map to their own wording.
 const (
-	CodeNotFound       = "not_found"
-	CodeNotInstructor  = "not_instructor"
-	CodeNotCreator     = "not_creator"
-	CodeNotStudent     = "not_student"
-	CodeAlreadyJoined  = "already_joined"
-	CodeFull           = "full"
-	CodeCannotJoin     = "cannot_join"
-	CodeOwnSession     = "own_session"
-	CodeNotJoined      = "not_joined"
-	CodeCannotLeave    = "cannot_leave"
-	CodeFrozen         = "frozen" // completed or cancelled: no more edits
-	CodeCannotDelete   = "cannot_delete"
-	CodeCannotCancel   = "cannot_cancel"
-	CodeNotUpcoming    = "not_upcoming"
-	CodeTooEarly       = "too_early"
-	CodeNotOngoing     = "not_ongoing"
-	CodeInPast         = "in_past"
-	CodeBelowTaken     = "below_taken"
-	CodeCapacityRange  = "capacity_range"
-	CodeTitleTooLong   = "max_length"
-	CodeRequired       = "required"
-	CodeBlank          = "blank"
-	MaxTitle           = 200
-	MaxCapacity        = 10000 // the most seats a session may have (DefaultCapacity.Max)
-	reminderWindowLead = time.Hour
+	CodeNotFound      = "not_found"
+	CodeNotInstructor = "not_instructor"
+	CodeNotCreator    = "not_creator"
+	CodeNotStudent    = "not_student"
+	CodeAlreadyJoined = "already_joined"
+	CodeFull          = "full"
+	CodeCannotJoin    = "cannot_join"
+	CodeOwnSession    = "own_session"
+	CodeNotJoined     = "not_joined"
+	CodeCannotLeave   = "cannot_leave"
+	CodeFrozen        = "frozen" // completed or cancelled: no more edits
+	CodeCannotDelete  = "cannot_delete"
+	CodeCannotCancel  = "cannot_cancel"
+	CodeNotUpcoming   = "not_upcoming"
+	CodeTooEarly      = "too_early"
+	CodeNotOngoing    = "not_ongoing"
+	CodeInPast        = "in_past"
+	CodeBelowTaken    = "below_taken"
+	CodeCapacityRange = "capacity_range"
+	CodeTitleTooLong  = "max_length"
+	CodeRequired      = "required"
+	CodeBlank         = "blank"
+	MaxTitle          = 200
+	MaxCapacity       = 10000 // the most seats a session may have (DefaultCapacity.Max)
 )
 
 // Capacity is a range of seats a session may have, bounds included.

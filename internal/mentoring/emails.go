@@ -2,10 +2,8 @@ package mentoring
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/mentord/mentord/internal/domain"
@@ -232,6 +230,9 @@ func (s *Service) emailRescheduled(ctx context.Context, q *store.Q, before, afte
 // KindReminder is the outbox job of a 60- or 15-minute reminder.
 const KindReminder = "session_reminder"
 
+// reminder is the reminder policy applied to confirmed sessions.
+var reminder = notify.Reminder{Kind: KindReminder, Prefix: "reminder", Leads: notify.SessionLeads}
+
 type reminderJob struct {
 	SessionID int64     `json:"session_id"`
 	UserID    int64     `json:"user_id"`
@@ -239,62 +240,34 @@ type reminderJob struct {
 	Start     time.Time `json:"start"`
 }
 
-// ScanReminders enqueues the reminders that are due now: the 60-minute one
-// from an hour before a confirmed session until 15 minutes before, the
-// 15-minute one from then until the start, for each participant whose own
-// switch is on. A reminder's key holds the session, the person and the start
-// time, so it is enqueued once however many workers scan, and a rescheduled
-// session gets reminders for its new time. It returns how many it enqueued.
+// ScanReminders enqueues the reminders of confirmed sessions that are due
+// now, to both participants (notify.Reminder says which is due, to whom it
+// is wanted, and keys it by session, person and start time, so it is
+// enqueued once and a rescheduled session gets reminders for its new time).
+// It returns how many it enqueued.
 func (s *Service) ScanReminders(ctx context.Context) (int, error) {
 	now := s.clock.Now()
-	due, err := s.store.ConfirmedStartingIn(ctx, now, now.Add(time.Hour))
-	if err != nil || len(due) == 0 {
+	from, to := reminder.Window(now)
+	sessions, err := s.store.ConfirmedStartingIn(ctx, from, to)
+	if err != nil || len(sessions) == 0 {
 		return 0, err
 	}
-	added := 0
-	err = s.store.Tx(ctx, func(q *store.Q) error {
-		added = 0
-		for i := range due {
-			sess := &due[i]
-			minutes := 60
-			if !now.Before(sess.Start.Add(-15 * time.Minute)) {
-				minutes = 15
-			}
-			for _, uid := range []int64{sess.MentorID, sess.MenteeID} {
-				n, err := q.NotificationSettingsOf(ctx, uid)
-				if errors.Is(err, store.ErrNotFound) {
-					continue
-				}
-				if err != nil {
-					return err
-				}
-				if (minutes == 60 && !n.SixtyMinuteAlert) || (minutes == 15 && !n.FifteenMinuteAlert) {
-					continue
-				}
-				payload, _ := json.Marshal(reminderJob{SessionID: sess.ID, UserID: uid, Minutes: minutes, Start: sess.Start})
-				key := "reminder:" + strconv.Itoa(minutes) + ":" + strconv.FormatInt(sess.ID, 10) + ":" + strconv.FormatInt(uid, 10) +
-					":" + strconv.FormatInt(sess.Start.Unix(), 10)
-				ok, err := s.outbox.Job(ctx, q, now, KindReminder, string(payload), notify.Options{DedupeKey: key})
-				if err != nil {
-					return err
-				}
-				if ok {
-					added++
-				}
-			}
-		}
-		return nil
+	due := make([]notify.Due, len(sessions))
+	for i, sess := range sessions {
+		due[i] = notify.Due{Subject: sess.ID, At: sess.Start, People: []int64{sess.MentorID, sess.MenteeID}}
+	}
+	return reminder.Scan(ctx, s.store, s.outbox, now, due, func(d notify.Due, person int64, l notify.Lead) any {
+		return reminderJob{SessionID: d.Subject, UserID: person, Minutes: l.Minutes(), Start: d.At}
 	})
-	return added, err
 }
 
-// RenderReminder turns a reminder job into its message when it is still
-// true: the session is still confirmed, at the same time, not yet started,
+// RenderReminder turns a reminder job into its message when it still
+// holds: the session is still confirmed, at the same time, not yet started,
 // and the recipient still wants the reminder.
 func (s *Service) RenderReminder(ctx context.Context, job store.Job) (*notify.Message, error) {
 	var r reminderJob
-	if err := json.Unmarshal([]byte(job.Payload), &r); err != nil {
-		return nil, notify.Permanent(err)
+	if err := notify.Decode(job, &r); err != nil {
+		return nil, err
 	}
 	sess, err := s.store.SessionByID(ctx, r.SessionID)
 	if errors.Is(err, store.ErrNotFound) {
@@ -304,18 +277,9 @@ func (s *Service) RenderReminder(ctx context.Context, job store.Job) (*notify.Me
 		return nil, err
 	}
 	now := s.clock.Now()
-	if sess.Status != domain.StatusConfirmed || !sess.Start.Equal(r.Start) || !now.Before(sess.Start) {
-		return nil, nil
-	}
-	n, err := s.store.NotificationSettingsOf(ctx, r.UserID)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, nil
-	}
-	if err != nil {
+	pending := notify.Pending{Person: r.UserID, Minutes: r.Minutes, At: r.Start}
+	if ok, err := reminder.Holds(ctx, s.store.Q, now, pending, sess.Status == domain.StatusConfirmed, sess.Start); err != nil || !ok {
 		return nil, err
-	}
-	if (r.Minutes == 60 && !n.SixtyMinuteAlert) || (r.Minutes == 15 && !n.FifteenMinuteAlert) {
-		return nil, nil
 	}
 	p, err := loadPeople(ctx, s.store.Q, sess)
 	if err != nil {
@@ -329,11 +293,10 @@ func (s *Service) RenderReminder(ctx context.Context, job store.Job) (*notify.Me
 		return nil, nil
 	}
 	t, _ := when(sess.Start, to)
-	left := int(sess.Start.Sub(now).Round(time.Minute) / time.Minute)
 	return &notify.Message{
 		To:      []string{to.Email},
 		Subject: fmt.Sprintf("Mentor Session in %d Minutes", r.Minutes),
 		Text: fmt.Sprintf("Your %d-minute session with %s and %s at %s is coming up in %d minutes.\n\nHere is the link to your session: %s\n",
-			sess.Length, firstName(p.mentee), firstName(p.mentor), t, left, deref(sess.MeetingLink)),
+			sess.Length, firstName(p.mentee), firstName(p.mentor), t, notify.MinutesLeft(now, sess.Start), deref(sess.MeetingLink)),
 	}, nil
 }
