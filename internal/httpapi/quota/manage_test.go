@@ -1,7 +1,6 @@
 package quota_test
 
 import (
-	"context"
 	"testing"
 
 	"github.com/mentord/mentord/internal/app/apptest"
@@ -17,11 +16,7 @@ func TestWhoMayManage(t *testing.T) {
 		mentor := s.Mentor("jane")
 		other := s.Mentor("other")
 		student := s.Mentee("john")
-		root, err := s.App.Accounts.CreateSuperuser(context.Background(), "root", "root@example.com", apptest.Password)
-		if err != nil {
-			t.Fatal(err)
-		}
-		staff := s.JWT(apptest.User{ID: root.ID})
+		staff := s.JWT(s.Staff("root"))
 		good := map[string]any{"scheduledAt": "2030-10-03T14:30:00Z", "quota": 5}
 		s.Post("/session/api/addSession").Token(mentor.Token).JSON(good).Do().Expect(200)
 		s.Post("/session/api/addSession").Bearer(staff).JSON(good).Do().

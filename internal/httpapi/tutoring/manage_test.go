@@ -1,7 +1,6 @@
 package tutoring_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
@@ -19,11 +18,7 @@ func TestWhoMayManage(t *testing.T) {
 		inst := s.Mentor("john")
 		other := s.Mentor("ann")
 		alice := s.Mentee("alice")
-		root, err := s.App.Accounts.CreateSuperuser(context.Background(), "root", "root@example.com", apptest.Password)
-		if err != nil {
-			t.Fatal(err)
-		}
-		staff := apptest.User{ID: root.ID}
+		staff := s.Staff("root")
 		s.Post("/api/sessions/").As(inst).JSON(session("Go", time.Hour, 5)).Do().Expect(201)
 
 		// A student posting anything at all to create is told who may create.
