@@ -18,16 +18,6 @@ const (
 	kindMoved
 )
 
-func fullName(u *domain.User) string {
-	switch {
-	case u.FirstName != "" && u.LastName != "":
-		return u.FirstName + " " + u.LastName
-	case u.FirstName != "":
-		return u.FirstName
-	}
-	return u.Username
-}
-
 // localTime shows an instant in the recipient's zone: "3:30 PM EST on
 // Monday, November 20".
 func localTime(t time.Time, u *domain.User) string {
@@ -65,7 +55,7 @@ func (s *Service) tellParticipants(ctx context.Context, q *store.Q, g *domain.Gr
 			m = notify.Message{
 				Subject: fmt.Sprintf("Session cancelled: %s", g.Title),
 				Text: fmt.Sprintf("%s has cancelled \"%s\", which was to start at %s. Your seat is released; nothing else is needed from you.\n",
-					fullName(&g.Creator), g.Title, localTime(g.Start, u)),
+					g.Creator.FullName(), g.Title, localTime(g.Start, u)),
 			}
 		case kindMoved:
 			if n == nil || !n.SessionConfirmed {
@@ -74,7 +64,7 @@ func (s *Service) tellParticipants(ctx context.Context, q *store.Q, g *domain.Gr
 			m = notify.Message{
 				Subject: fmt.Sprintf("Session rescheduled: %s", g.Title),
 				Text: fmt.Sprintf("%s has moved \"%s\" from %s to %s. You keep your seat; leave the session if the new time does not suit you.\n",
-					fullName(&g.Creator), g.Title, localTime(*oldStart, u), localTime(g.Start, u)),
+					g.Creator.FullName(), g.Title, localTime(*oldStart, u), localTime(g.Start, u)),
 			}
 		}
 		m.To = []string{u.Email}
@@ -90,13 +80,6 @@ const KindReminder = "group_reminder"
 
 // reminder is the reminder policy applied to upcoming group sessions.
 var reminder = notify.Reminder{Kind: KindReminder, Prefix: "group-reminder", Leads: notify.SessionLeads}
-
-type reminderJob struct {
-	SessionID int64     `json:"session_id"`
-	UserID    int64     `json:"user_id"`
-	Minutes   int       `json:"minutes"`
-	Start     time.Time `json:"start"`
-}
 
 // ScanReminders enqueues the reminders of upcoming group sessions that are
 // due now, to the creator and every participant (notify.Reminder says which
@@ -125,16 +108,14 @@ func (s *Service) ScanReminders(ctx context.Context) (int, error) {
 		}
 		due[i] = notify.Due{Subject: g.ID, At: g.Start, People: people}
 	}
-	return reminder.Scan(ctx, s.store, s.outbox, now, due, func(d notify.Due, person int64, l notify.Lead) any {
-		return reminderJob{SessionID: d.Subject, UserID: person, Minutes: l.Minutes(), Start: d.At}
-	})
+	return reminder.Scan(ctx, s.store, s.outbox, now, due, notify.SessionPayload)
 }
 
 // RenderReminder turns a reminder job into its message when it still holds:
 // the session is still upcoming at the same time, the person still wants
 // the reminder and still holds a seat (or created the session).
 func (s *Service) RenderReminder(ctx context.Context, job store.Job) (*notify.Message, error) {
-	var r reminderJob
+	var r notify.SessionJob
 	if err := notify.Decode(job, &r); err != nil {
 		return nil, err
 	}
@@ -146,8 +127,7 @@ func (s *Service) RenderReminder(ctx context.Context, job store.Job) (*notify.Me
 		return nil, err
 	}
 	now := s.clock.Now()
-	pending := notify.Pending{Person: r.UserID, Minutes: r.Minutes, At: r.Start}
-	if ok, err := reminder.Holds(ctx, s.store.Q, now, pending, g.Status == domain.GroupUpcoming, g.Start); err != nil || !ok {
+	if ok, err := reminder.Holds(ctx, s.store.Q, now, r.Pending(), g.Status == domain.GroupUpcoming, g.Start); err != nil || !ok {
 		return nil, err
 	}
 	if r.UserID != g.CreatorID {
@@ -163,6 +143,6 @@ func (s *Service) RenderReminder(ctx context.Context, job store.Job) (*notify.Me
 		To:      []string{u.Email},
 		Subject: fmt.Sprintf("%s starts in %d minutes", g.Title, r.Minutes),
 		Text: fmt.Sprintf("\"%s\" with %s starts at %s, in %d minutes.\n",
-			g.Title, fullName(&g.Creator), localTime(g.Start, u), notify.MinutesLeft(now, g.Start)),
+			g.Title, g.Creator.FullName(), localTime(g.Start, u), notify.MinutesLeft(now, g.Start)),
 	}, nil
 }

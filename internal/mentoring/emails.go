@@ -41,16 +41,6 @@ func loadPeople(ctx context.Context, q *store.Q, sess *domain.Session) (*people,
 	return &p, nil
 }
 
-func fullName(u *domain.User) string {
-	switch {
-	case u.FirstName != "" && u.LastName != "":
-		return u.FirstName + " " + u.LastName
-	case u.FirstName != "":
-		return u.FirstName
-	}
-	return u.Username
-}
-
 func firstName(u *domain.User) string {
 	if u.FirstName != "" {
 		return u.FirstName
@@ -81,11 +71,11 @@ func (s *Service) invite(sess *domain.Session, p *people, cancel bool, now time.
 		Cancel:      cancel,
 		Start:       sess.Start,
 		End:         sess.End,
-		Summary:     fmt.Sprintf("Mentoring session: %s and %s", fullName(p.mentee), fullName(p.mentor)),
+		Summary:     fmt.Sprintf("Mentoring session: %s and %s", p.mentee.FullName(), p.mentor.FullName()),
 		Description: fmt.Sprintf("A %d-minute mentoring session.", sess.Length),
 		Location:    link,
-		Organizer:   notify.Person{Name: fullName(p.mentor), Email: p.mentor.Email},
-		Attendees:   []notify.Person{{Name: fullName(p.mentee), Email: p.mentee.Email}},
+		Organizer:   notify.Person{Name: p.mentor.FullName(), Email: p.mentor.Email},
+		Attendees:   []notify.Person{{Name: p.mentee.FullName(), Email: p.mentee.Email}},
 		Stamp:       now,
 	})
 }
@@ -107,9 +97,9 @@ func (s *Service) emailRequested(ctx context.Context, q *store.Q, sess *domain.S
 	}
 	t, d := when(sess.Start, p.mentor)
 	return s.send(ctx, q, p.mentor, notify.Message{
-		Subject: fmt.Sprintf("%s has requested your help", fullName(p.mentee)),
+		Subject: fmt.Sprintf("%s has requested your help", p.mentee.FullName()),
 		Text: fmt.Sprintf("%s from Team %d has requested a %d-min mentoring session with you at %s on %s.\n\n"+
-			"Confirm or cancel it on your sessions page.\n", fullName(p.mentee), p.team, sess.Length, t, d),
+			"Confirm or cancel it on your sessions page.\n", p.mentee.FullName(), p.team, sess.Length, t, d),
 	})
 }
 
@@ -165,9 +155,9 @@ func (s *Service) emailCanceled(ctx context.Context, q *store.Q, sess *domain.Se
 		to = p.mentor
 		t, d := when(sess.Start, to)
 		m = notify.Message{
-			Subject: fmt.Sprintf("%s has canceled their session", fullName(p.mentee)),
+			Subject: fmt.Sprintf("%s has canceled their session", p.mentee.FullName()),
 			Text: fmt.Sprintf("%s from Team %d has canceled their %d-minute mentoring session with you at %s on %s.\n",
-				fullName(p.mentee), p.team, sess.Length, t, d),
+				p.mentee.FullName(), p.team, sess.Length, t, d),
 		}
 	} else {
 		if !p.menteeSettings.SessionCanceled {
@@ -176,8 +166,8 @@ func (s *Service) emailCanceled(ctx context.Context, q *store.Q, sess *domain.Se
 		to = p.mentee
 		t, d := when(sess.Start, to)
 		m = notify.Message{
-			Subject: fmt.Sprintf("%s has canceled your session", fullName(p.mentor)),
-			Text:    fmt.Sprintf("%s has canceled the %d-minute mentoring session with you at %s on %s.\n", fullName(p.mentor), sess.Length, t, d),
+			Subject: fmt.Sprintf("%s has canceled your session", p.mentor.FullName()),
+			Text:    fmt.Sprintf("%s has canceled the %d-minute mentoring session with you at %s on %s.\n", p.mentor.FullName(), sess.Length, t, d),
 		}
 	}
 	if from == domain.StatusConfirmed {
@@ -206,7 +196,7 @@ func (s *Service) emailRescheduled(ctx context.Context, q *store.Q, before, afte
 		ot, od := when(before.Start, u)
 		nt, nd := when(after.Start, u)
 		msg := fmt.Sprintf("%s has moved the mentoring session of %s on %s to a %d-minute session at %s on %s.",
-			fullName(actor), ot, od, after.Length, nt, nd)
+			actor.FullName(), ot, od, after.Length, nt, nd)
 		if after.Status == domain.StatusPending && before.Status == domain.StatusConfirmed {
 			msg += " The mentor needs to confirm the new time."
 		}
@@ -233,13 +223,6 @@ const KindReminder = "session_reminder"
 // reminder is the reminder policy applied to confirmed sessions.
 var reminder = notify.Reminder{Kind: KindReminder, Prefix: "reminder", Leads: notify.SessionLeads}
 
-type reminderJob struct {
-	SessionID int64     `json:"session_id"`
-	UserID    int64     `json:"user_id"`
-	Minutes   int       `json:"minutes"`
-	Start     time.Time `json:"start"`
-}
-
 // ScanReminders enqueues the reminders of confirmed sessions that are due
 // now, to both participants (notify.Reminder says which is due, to whom it
 // is wanted, and keys it by session, person and start time, so it is
@@ -256,16 +239,14 @@ func (s *Service) ScanReminders(ctx context.Context) (int, error) {
 	for i, sess := range sessions {
 		due[i] = notify.Due{Subject: sess.ID, At: sess.Start, People: []int64{sess.MentorID, sess.MenteeID}}
 	}
-	return reminder.Scan(ctx, s.store, s.outbox, now, due, func(d notify.Due, person int64, l notify.Lead) any {
-		return reminderJob{SessionID: d.Subject, UserID: person, Minutes: l.Minutes(), Start: d.At}
-	})
+	return reminder.Scan(ctx, s.store, s.outbox, now, due, notify.SessionPayload)
 }
 
 // RenderReminder turns a reminder job into its message when it still
 // holds: the session is still confirmed, at the same time, not yet started,
 // and the recipient still wants the reminder.
 func (s *Service) RenderReminder(ctx context.Context, job store.Job) (*notify.Message, error) {
-	var r reminderJob
+	var r notify.SessionJob
 	if err := notify.Decode(job, &r); err != nil {
 		return nil, err
 	}
@@ -277,8 +258,7 @@ func (s *Service) RenderReminder(ctx context.Context, job store.Job) (*notify.Me
 		return nil, err
 	}
 	now := s.clock.Now()
-	pending := notify.Pending{Person: r.UserID, Minutes: r.Minutes, At: r.Start}
-	if ok, err := reminder.Holds(ctx, s.store.Q, now, pending, sess.Status == domain.StatusConfirmed, sess.Start); err != nil || !ok {
+	if ok, err := reminder.Holds(ctx, s.store.Q, now, r.Pending(), sess.Status == domain.StatusConfirmed, sess.Start); err != nil || !ok {
 		return nil, err
 	}
 	p, err := loadPeople(ctx, s.store.Q, sess)

@@ -141,6 +141,25 @@ func (r Reminder) Scan(ctx context.Context, st *store.Store, o *Outbox, now time
 	return added, err
 }
 
+// SessionJob is the job of a session's reminder (1:1 or group): the
+// session, the person and the lead, and the start it reminds of.
+type SessionJob struct {
+	SessionID int64     `json:"session_id"`
+	UserID    int64     `json:"user_id"`
+	Minutes   int       `json:"minutes"`
+	Start     time.Time `json:"start"`
+}
+
+// SessionPayload is the payload function of Scan for session reminders.
+func SessionPayload(d Due, person int64, l Lead) any {
+	return SessionJob{SessionID: d.Subject, UserID: person, Minutes: l.Minutes(), Start: d.At}
+}
+
+// Pending is what the job recorded, for Holds.
+func (j SessionJob) Pending() Pending {
+	return Pending{Person: j.UserID, Minutes: j.Minutes, At: j.Start}
+}
+
 // Pending is a reminder as its job recorded it.
 type Pending struct {
 	Person  int64     // the user reminded; 0 when the subject is the one reminded
