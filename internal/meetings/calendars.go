@@ -257,15 +257,8 @@ func (s *Service) CreateCalendar(ctx context.Context, owner *domain.User, in Cal
 		if err := q.CreateCalendar(ctx, c); err != nil {
 			return err
 		}
-		for i := range slots {
-			if err := q.AddOwnerSlot(ctx, c.ID, &slots[i]); err != nil {
-				return err
-			}
-		}
-		for _, k := range invitees {
-			if err := s.invite(ctx, q, owner, c, k); err != nil {
-				return err
-			}
+		if err := s.addSlotsAndInvite(ctx, q, owner, c, slots, invitees); err != nil {
+			return err
 		}
 		var err error
 		view, err = s.view(ctx, q, c)
@@ -276,6 +269,22 @@ func (s *Service) CreateCalendar(ctx context.Context, owner *domain.User, in Cal
 	}
 	s.outbox.Kick()
 	return view, nil
+}
+
+// addSlotsAndInvite stores new owner slots of a calendar and invites new
+// contacts.
+func (s *Service) addSlotsAndInvite(ctx context.Context, q *store.Q, owner *domain.User, c *domain.Calendar, slots []domain.WallSlot, invitees []domain.Contact) error {
+	for i := range slots {
+		if err := q.AddOwnerSlot(ctx, c.ID, &slots[i]); err != nil {
+			return err
+		}
+	}
+	for _, k := range invitees {
+		if err := s.invite(ctx, q, owner, c, k); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // invite creates an invitation and enqueues its e-mail.
@@ -422,15 +431,8 @@ func (s *Service) UpdateCalendar(ctx context.Context, owner *domain.User, id int
 		if err := q.RemoveOwnerSlots(ctx, c.ID, ch.RemoveSlots); err != nil {
 			return err
 		}
-		for i := range added {
-			if err := q.AddOwnerSlot(ctx, c.ID, &added[i]); err != nil {
-				return err
-			}
-		}
-		for _, k := range newInvitees {
-			if err := s.invite(ctx, q, owner, c, k); err != nil {
-				return err
-			}
+		if err := s.addSlotsAndInvite(ctx, q, owner, c, added, newInvitees); err != nil {
+			return err
 		}
 		view, err = s.view(ctx, q, c)
 		return err
