@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -62,8 +63,8 @@ func NewWorker(s *store.Store, c clock.Clock, sender Sender, outbox *Outbox, log
 	}
 	w.Register(KindEmail, func(_ context.Context, j store.Job) (*Message, error) {
 		var m Message
-		if err := Decode(j, &m); err != nil {
-			return nil, err
+		if err := json.Unmarshal([]byte(j.Payload), &m); err != nil {
+			return nil, Permanent(err)
 		}
 		return &m, nil
 	})
