@@ -25,6 +25,18 @@ type User struct {
 	LastLogin    *time.Time
 }
 
+// FullName is how e-mails name the user: first and last name, the first
+// name alone, or else the username.
+func (u *User) FullName() string {
+	switch {
+	case u.FirstName != "" && u.LastName != "":
+		return u.FirstName + " " + u.LastName
+	case u.FirstName != "":
+		return u.FirstName
+	}
+	return u.Username
+}
+
 // Mentor is a mentor's profile; its key is the user id.
 type Mentor struct {
 	UserID     int64

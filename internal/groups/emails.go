@@ -2,10 +2,8 @@ package groups
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/mentord/mentord/internal/domain"
@@ -19,16 +17,6 @@ const (
 	kindCancelled notice = iota
 	kindMoved
 )
-
-func fullName(u *domain.User) string {
-	switch {
-	case u.FirstName != "" && u.LastName != "":
-		return u.FirstName + " " + u.LastName
-	case u.FirstName != "":
-		return u.FirstName
-	}
-	return u.Username
-}
 
 // localTime shows an instant in the recipient's zone: "3:30 PM EST on
 // Monday, November 20".
@@ -67,7 +55,7 @@ func (s *Service) tellParticipants(ctx context.Context, q *store.Q, g *domain.Gr
 			m = notify.Message{
 				Subject: fmt.Sprintf("Session cancelled: %s", g.Title),
 				Text: fmt.Sprintf("%s has cancelled \"%s\", which was to start at %s. Your seat is released; nothing else is needed from you.\n",
-					fullName(&g.Creator), g.Title, localTime(g.Start, u)),
+					g.Creator.FullName(), g.Title, localTime(g.Start, u)),
 			}
 		case kindMoved:
 			if n == nil || !n.SessionConfirmed {
@@ -76,7 +64,7 @@ func (s *Service) tellParticipants(ctx context.Context, q *store.Q, g *domain.Gr
 			m = notify.Message{
 				Subject: fmt.Sprintf("Session rescheduled: %s", g.Title),
 				Text: fmt.Sprintf("%s has moved \"%s\" from %s to %s. You keep your seat; leave the session if the new time does not suit you.\n",
-					fullName(&g.Creator), g.Title, localTime(*oldStart, u), localTime(g.Start, u)),
+					g.Creator.FullName(), g.Title, localTime(*oldStart, u), localTime(g.Start, u)),
 			}
 		}
 		m.To = []string{u.Email}
@@ -90,78 +78,46 @@ func (s *Service) tellParticipants(ctx context.Context, q *store.Q, g *domain.Gr
 // KindReminder is the outbox job of a group-session reminder.
 const KindReminder = "group_reminder"
 
-type reminderJob struct {
-	SessionID int64     `json:"session_id"`
-	UserID    int64     `json:"user_id"`
-	Minutes   int       `json:"minutes"`
-	Start     time.Time `json:"start"`
-}
+// reminder is the reminder policy applied to upcoming group sessions.
+var reminder = notify.Reminder{Kind: KindReminder, Prefix: "group-reminder", Leads: notify.SessionLeads}
 
-// ScanReminders enqueues the 60- and 15-minute reminders now due for
-// upcoming group sessions, to the creator and every participant whose own
-// switch is on; like 1:1 reminders they are keyed by session, person and
-// start, so each goes out once and follows a new time.
+// ScanReminders enqueues the reminders of upcoming group sessions that are
+// due now, to the creator and every participant (notify.Reminder says which
+// is due, to whom it is wanted, and keys it like the 1:1 reminders, so each
+// goes out once and follows a new time).
 func (s *Service) ScanReminders(ctx context.Context) (int, error) {
 	now := s.clock.Now()
-	due, err := s.store.UpcomingGroupsStartingIn(ctx, now, now.Add(reminderWindowLead))
-	if err != nil || len(due) == 0 {
+	from, to := reminder.Window(now)
+	sessions, err := s.store.UpcomingGroupsStartingIn(ctx, from, to)
+	if err != nil || len(sessions) == 0 {
 		return 0, err
 	}
-	ids := make([]int64, len(due))
-	for i, g := range due {
+	ids := make([]int64, len(sessions))
+	for i, g := range sessions {
 		ids[i] = g.ID
 	}
 	parts, err := s.store.ParticipantsOf(ctx, ids...)
 	if err != nil {
 		return 0, err
 	}
-	added := 0
-	err = s.store.Tx(ctx, func(q *store.Q) error {
-		added = 0
-		for _, g := range due {
-			minutes := 60
-			if !now.Before(g.Start.Add(-15 * time.Minute)) {
-				minutes = 15
-			}
-			people := []int64{g.CreatorID}
-			for _, p := range parts[g.ID] {
-				people = append(people, p.UserID)
-			}
-			for _, uid := range people {
-				n, err := q.NotificationSettingsOf(ctx, uid)
-				if errors.Is(err, store.ErrNotFound) {
-					continue
-				}
-				if err != nil {
-					return err
-				}
-				if (minutes == 60 && !n.SixtyMinuteAlert) || (minutes == 15 && !n.FifteenMinuteAlert) {
-					continue
-				}
-				payload, _ := json.Marshal(reminderJob{SessionID: g.ID, UserID: uid, Minutes: minutes, Start: g.Start})
-				key := "group-reminder:" + strconv.Itoa(minutes) + ":" + strconv.FormatInt(g.ID, 10) + ":" + strconv.FormatInt(uid, 10) +
-					":" + strconv.FormatInt(g.Start.Unix(), 10)
-				ok, err := s.outbox.Job(ctx, q, now, KindReminder, string(payload), notify.Options{DedupeKey: key})
-				if err != nil {
-					return err
-				}
-				if ok {
-					added++
-				}
-			}
+	due := make([]notify.Due, len(sessions))
+	for i, g := range sessions {
+		people := []int64{g.CreatorID}
+		for _, p := range parts[g.ID] {
+			people = append(people, p.UserID)
 		}
-		return nil
-	})
-	return added, err
+		due[i] = notify.Due{Subject: g.ID, At: g.Start, People: people}
+	}
+	return reminder.Scan(ctx, s.store, s.outbox, now, due, notify.SessionPayload)
 }
 
 // RenderReminder turns a reminder job into its message when it still holds:
-// the session is still upcoming at the same time, the person still holds a
-// seat (or created it) and still wants the reminder.
+// the session is still upcoming at the same time, the person still wants
+// the reminder and still holds a seat (or created the session).
 func (s *Service) RenderReminder(ctx context.Context, job store.Job) (*notify.Message, error) {
-	var r reminderJob
-	if err := json.Unmarshal([]byte(job.Payload), &r); err != nil {
-		return nil, notify.Permanent(err)
+	var r notify.SessionJob
+	if err := notify.Decode(job, &r); err != nil {
+		return nil, err
 	}
 	g, err := s.store.GroupSessionByID(ctx, r.SessionID)
 	if errors.Is(err, store.ErrNotFound) {
@@ -171,33 +127,22 @@ func (s *Service) RenderReminder(ctx context.Context, job store.Job) (*notify.Me
 		return nil, err
 	}
 	now := s.clock.Now()
-	if g.Status != domain.GroupUpcoming || !g.Start.Equal(r.Start) || !now.Before(g.Start) {
-		return nil, nil
+	if ok, err := reminder.Holds(ctx, s.store.Q, now, r.Pending(), g.Status == domain.GroupUpcoming, g.Start); err != nil || !ok {
+		return nil, err
 	}
 	if r.UserID != g.CreatorID {
 		if joined, err := s.store.IsParticipant(ctx, g.ID, r.UserID); err != nil || !joined {
 			return nil, err
 		}
 	}
-	n, err := s.store.NotificationSettingsOf(ctx, r.UserID)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	if (r.Minutes == 60 && !n.SixtyMinuteAlert) || (r.Minutes == 15 && !n.FifteenMinuteAlert) {
-		return nil, nil
-	}
 	u, err := s.store.UserByID(ctx, r.UserID)
 	if err != nil || !u.IsActive || u.Email == "" {
 		return nil, err
 	}
-	left := int(g.Start.Sub(now).Round(time.Minute) / time.Minute)
 	return &notify.Message{
 		To:      []string{u.Email},
 		Subject: fmt.Sprintf("%s starts in %d minutes", g.Title, r.Minutes),
 		Text: fmt.Sprintf("\"%s\" with %s starts at %s, in %d minutes.\n",
-			g.Title, fullName(&g.Creator), localTime(g.Start, u), left),
+			g.Title, g.Creator.FullName(), localTime(g.Start, u), notify.MinutesLeft(now, g.Start)),
 	}, nil
 }

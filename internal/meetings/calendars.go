@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -13,6 +12,7 @@ import (
 	"github.com/mentord/mentord/internal/domain"
 	"github.com/mentord/mentord/internal/errs"
 	"github.com/mentord/mentord/internal/notify"
+	"github.com/mentord/mentord/internal/scheduling"
 	"github.com/mentord/mentord/internal/store"
 )
 
@@ -148,15 +148,13 @@ func (s *Service) toSlots(v *errs.Invalid, field string, in []SlotInput, loc *ti
 	return out
 }
 
+// overlapping reports whether any two of the slots overlap.
 func overlapping(slots []domain.WallSlot) bool {
-	s := append([]domain.WallSlot(nil), slots...)
-	sort.Slice(s, func(i, j int) bool { return s[i].Start.Before(s[j].Start) })
-	for i := 1; i < len(s); i++ {
-		if s[i].Start.Before(s[i-1].End) {
-			return true
-		}
+	spans := make([]scheduling.Interval, len(slots))
+	for i, sl := range slots {
+		spans[i] = spanOf(sl)
 	}
-	return false
+	return scheduling.Overlapping(spans)
 }
 
 func (s *Service) checkFields(v *errs.Invalid, c *domain.Calendar, name, description *string, deadline *time.Time, length *int) {
@@ -259,15 +257,8 @@ func (s *Service) CreateCalendar(ctx context.Context, owner *domain.User, in Cal
 		if err := q.CreateCalendar(ctx, c); err != nil {
 			return err
 		}
-		for i := range slots {
-			if err := q.AddOwnerSlot(ctx, c.ID, &slots[i]); err != nil {
-				return err
-			}
-		}
-		for _, k := range invitees {
-			if err := s.invite(ctx, q, owner, c, k); err != nil {
-				return err
-			}
+		if err := s.addSlotsAndInvite(ctx, q, owner, c, slots, invitees); err != nil {
+			return err
 		}
 		var err error
 		view, err = s.view(ctx, q, c)
@@ -278,6 +269,22 @@ func (s *Service) CreateCalendar(ctx context.Context, owner *domain.User, in Cal
 	}
 	s.outbox.Kick()
 	return view, nil
+}
+
+// addSlotsAndInvite stores new owner slots of a calendar and invites new
+// contacts.
+func (s *Service) addSlotsAndInvite(ctx context.Context, q *store.Q, owner *domain.User, c *domain.Calendar, slots []domain.WallSlot, invitees []domain.Contact) error {
+	for i := range slots {
+		if err := q.AddOwnerSlot(ctx, c.ID, &slots[i]); err != nil {
+			return err
+		}
+	}
+	for _, k := range invitees {
+		if err := s.invite(ctx, q, owner, c, k); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // invite creates an invitation and enqueues its e-mail.
@@ -424,15 +431,8 @@ func (s *Service) UpdateCalendar(ctx context.Context, owner *domain.User, id int
 		if err := q.RemoveOwnerSlots(ctx, c.ID, ch.RemoveSlots); err != nil {
 			return err
 		}
-		for i := range added {
-			if err := q.AddOwnerSlot(ctx, c.ID, &added[i]); err != nil {
-				return err
-			}
-		}
-		for _, k := range newInvitees {
-			if err := s.invite(ctx, q, owner, c, k); err != nil {
-				return err
-			}
+		if err := s.addSlotsAndInvite(ctx, q, owner, c, added, newInvitees); err != nil {
+			return err
 		}
 		view, err = s.view(ctx, q, c)
 		return err

@@ -186,19 +186,18 @@ func (s *Service) Finalize(ctx context.Context, owner *domain.User, id int64, in
 				return finalErr(fmt.Sprintf("Invalid meeting time for contact: %d", it.ContactID))
 			}
 		}
-		sorted := append([]chosen(nil), items...)
-		sort.Slice(sorted, func(i, j int) bool { return sorted[i].Start.Before(sorted[j].Start) })
-		for i := 1; i < len(sorted); i++ {
-			if sorted[i].Start.Before(sorted[i-1].End) {
-				return finalErr("Meeting times overlap")
-			}
+		spans := make([]scheduling.Interval, len(items))
+		for i, it := range items {
+			spans[i] = scheduling.Interval{Start: it.Start, End: it.End}
 		}
-		for _, it := range items {
-			span := scheduling.Interval{Start: it.Start, End: it.End}
-			if !inside(span, v.OwnerSlots) {
+		if scheduling.Overlapping(spans) {
+			return finalErr("Meeting times overlap")
+		}
+		for i, it := range items {
+			if !inside(spans[i], v.OwnerSlots) {
 				return finalErr(fmt.Sprintf("Meeting time outside your availability for contact: %d", it.ContactID))
 			}
-			if inv := byContact[it.ContactID]; inv.Responded && !inside(span, v.Answers[inv.ID]) {
+			if inv := byContact[it.ContactID]; inv.Responded && !inside(spans[i], v.Answers[inv.ID]) {
 				return finalErr(fmt.Sprintf("Invalid meeting time for contact: %d", it.ContactID))
 			}
 		}
@@ -209,7 +208,9 @@ func (s *Service) Finalize(ctx context.Context, owner *domain.User, id int64, in
 			return errAlreadyFinalized
 		}
 		c.Finalized, c.FinalizedAt = true, &now
-		for _, it := range sorted {
+		// The meetings are stored in the order of their times.
+		sort.Slice(items, func(i, j int) bool { return items[i].Start.Before(items[j].Start) })
+		for _, it := range items {
 			m := domain.Meeting{CalendarID: c.ID, ContactID: it.ContactID, Start: it.Start, End: it.End, CreatedAt: now, Contact: byContact[it.ContactID].Contact}
 			if err := q.CreateMeeting(ctx, &m); err != nil {
 				return err
@@ -228,11 +229,16 @@ func (s *Service) Finalize(ctx context.Context, owner *domain.User, id int64, in
 // inside reports whether span lies within one of the slots.
 func inside(span scheduling.Interval, slots []domain.WallSlot) bool {
 	for _, sl := range slots {
-		if (scheduling.Interval{Start: sl.Start, End: sl.End}).Contains(span) {
+		if spanOf(sl).Contains(span) {
 			return true
 		}
 	}
 	return false
+}
+
+// spanOf is the time a slot covers.
+func spanOf(sl domain.WallSlot) scheduling.Interval {
+	return scheduling.Interval{Start: sl.Start, End: sl.End}
 }
 
 // mailFinalized sends each scheduled invitee an invitation and the owner

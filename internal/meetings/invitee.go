@@ -2,11 +2,9 @@ package meetings
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"html"
-	"strconv"
 	"time"
 
 	"github.com/mentord/mentord/internal/domain"
@@ -140,6 +138,11 @@ func (s *Service) reminderMail(owner *domain.User, c *domain.Calendar, inv *doma
 // hours before a calendar's deadline to those who have not answered.
 const KindDeadlineReminder = "calendar_reminder"
 
+// deadlineReminder is the reminder policy applied to calendars' deadlines:
+// one reminder, from 24 hours before, to each invitee (no switch: invitees
+// are contacts, not users).
+var deadlineReminder = notify.Reminder{Kind: KindDeadlineReminder, Prefix: "calendar-reminder", Leads: []notify.Lead{{Before: 24 * time.Hour}}}
+
 type reminderJob struct {
 	InvitationID int64     `json:"invitation_id"`
 	Deadline     time.Time `json:"deadline"`
@@ -150,44 +153,34 @@ type reminderJob struct {
 // is within 24 hours.
 func (s *Service) ScanDeadlineReminders(ctx context.Context) (int, error) {
 	now := s.clock.Now()
-	cals, err := s.store.OpenCalendarsWithDeadlineIn(ctx, now, now.Add(24*time.Hour))
+	from, to := deadlineReminder.Window(now)
+	cals, err := s.store.OpenCalendarsWithDeadlineIn(ctx, from, to)
 	if err != nil || len(cals) == 0 {
 		return 0, err
 	}
-	added := 0
-	err = s.store.Tx(ctx, func(q *store.Q) error {
-		added = 0
-		for _, c := range cals {
-			invs, err := q.InvitationsOf(ctx, c.ID)
-			if err != nil {
-				return err
-			}
-			for _, inv := range invs {
-				if inv.Responded {
-					continue
-				}
-				payload, _ := json.Marshal(reminderJob{InvitationID: inv.ID, Deadline: c.Deadline})
-				key := "calendar-reminder:" + strconv.FormatInt(inv.ID, 10) + ":" + strconv.FormatInt(c.Deadline.Unix(), 10)
-				ok, err := s.outbox.Job(ctx, q, now, KindDeadlineReminder, string(payload), notify.Options{DedupeKey: key})
-				if err != nil {
-					return err
-				}
-				if ok {
-					added++
-				}
+	var due []notify.Due
+	for _, c := range cals {
+		invs, err := s.store.InvitationsOf(ctx, c.ID)
+		if err != nil {
+			return 0, err
+		}
+		for _, inv := range invs {
+			if !inv.Responded {
+				due = append(due, notify.Due{Subject: inv.ID, At: c.Deadline})
 			}
 		}
-		return nil
+	}
+	return deadlineReminder.Scan(ctx, s.store, s.outbox, now, due, func(d notify.Due, _ int64, _ notify.Lead) any {
+		return reminderJob{InvitationID: d.Subject, Deadline: d.At}
 	})
-	return added, err
 }
 
 // RenderDeadlineReminder builds the reminder when it is still due: no
 // answer yet, calendar open, same deadline, not passed.
 func (s *Service) RenderDeadlineReminder(ctx context.Context, job store.Job) (*notify.Message, error) {
 	var r reminderJob
-	if err := json.Unmarshal([]byte(job.Payload), &r); err != nil {
-		return nil, notify.Permanent(err)
+	if err := notify.Decode(job, &r); err != nil {
+		return nil, err
 	}
 	inv, err := s.store.InvitationByID(ctx, r.InvitationID)
 	if errors.Is(err, store.ErrNotFound) {
@@ -203,8 +196,9 @@ func (s *Service) RenderDeadlineReminder(ctx context.Context, job store.Job) (*n
 	if err != nil {
 		return nil, err
 	}
-	if inv.Responded || c.Finalized || !c.Deadline.Equal(r.Deadline) || !s.clock.Now().Before(c.Deadline) {
-		return nil, nil
+	live := !inv.Responded && !c.Finalized
+	if ok, err := deadlineReminder.Holds(ctx, s.store.Q, s.clock.Now(), notify.Pending{At: r.Deadline}, live, c.Deadline); err != nil || !ok {
+		return nil, err
 	}
 	owner, err := s.store.UserByID(ctx, c.OwnerID)
 	if err != nil {

@@ -2,10 +2,8 @@ package mentoring
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/mentord/mentord/internal/domain"
@@ -43,16 +41,6 @@ func loadPeople(ctx context.Context, q *store.Q, sess *domain.Session) (*people,
 	return &p, nil
 }
 
-func fullName(u *domain.User) string {
-	switch {
-	case u.FirstName != "" && u.LastName != "":
-		return u.FirstName + " " + u.LastName
-	case u.FirstName != "":
-		return u.FirstName
-	}
-	return u.Username
-}
-
 func firstName(u *domain.User) string {
 	if u.FirstName != "" {
 		return u.FirstName
@@ -83,11 +71,11 @@ func (s *Service) invite(sess *domain.Session, p *people, cancel bool, now time.
 		Cancel:      cancel,
 		Start:       sess.Start,
 		End:         sess.End,
-		Summary:     fmt.Sprintf("Mentoring session: %s and %s", fullName(p.mentee), fullName(p.mentor)),
+		Summary:     fmt.Sprintf("Mentoring session: %s and %s", p.mentee.FullName(), p.mentor.FullName()),
 		Description: fmt.Sprintf("A %d-minute mentoring session.", sess.Length),
 		Location:    link,
-		Organizer:   notify.Person{Name: fullName(p.mentor), Email: p.mentor.Email},
-		Attendees:   []notify.Person{{Name: fullName(p.mentee), Email: p.mentee.Email}},
+		Organizer:   notify.Person{Name: p.mentor.FullName(), Email: p.mentor.Email},
+		Attendees:   []notify.Person{{Name: p.mentee.FullName(), Email: p.mentee.Email}},
 		Stamp:       now,
 	})
 }
@@ -109,9 +97,9 @@ func (s *Service) emailRequested(ctx context.Context, q *store.Q, sess *domain.S
 	}
 	t, d := when(sess.Start, p.mentor)
 	return s.send(ctx, q, p.mentor, notify.Message{
-		Subject: fmt.Sprintf("%s has requested your help", fullName(p.mentee)),
+		Subject: fmt.Sprintf("%s has requested your help", p.mentee.FullName()),
 		Text: fmt.Sprintf("%s from Team %d has requested a %d-min mentoring session with you at %s on %s.\n\n"+
-			"Confirm or cancel it on your sessions page.\n", fullName(p.mentee), p.team, sess.Length, t, d),
+			"Confirm or cancel it on your sessions page.\n", p.mentee.FullName(), p.team, sess.Length, t, d),
 	})
 }
 
@@ -167,9 +155,9 @@ func (s *Service) emailCanceled(ctx context.Context, q *store.Q, sess *domain.Se
 		to = p.mentor
 		t, d := when(sess.Start, to)
 		m = notify.Message{
-			Subject: fmt.Sprintf("%s has canceled their session", fullName(p.mentee)),
+			Subject: fmt.Sprintf("%s has canceled their session", p.mentee.FullName()),
 			Text: fmt.Sprintf("%s from Team %d has canceled their %d-minute mentoring session with you at %s on %s.\n",
-				fullName(p.mentee), p.team, sess.Length, t, d),
+				p.mentee.FullName(), p.team, sess.Length, t, d),
 		}
 	} else {
 		if !p.menteeSettings.SessionCanceled {
@@ -178,8 +166,8 @@ func (s *Service) emailCanceled(ctx context.Context, q *store.Q, sess *domain.Se
 		to = p.mentee
 		t, d := when(sess.Start, to)
 		m = notify.Message{
-			Subject: fmt.Sprintf("%s has canceled your session", fullName(p.mentor)),
-			Text:    fmt.Sprintf("%s has canceled the %d-minute mentoring session with you at %s on %s.\n", fullName(p.mentor), sess.Length, t, d),
+			Subject: fmt.Sprintf("%s has canceled your session", p.mentor.FullName()),
+			Text:    fmt.Sprintf("%s has canceled the %d-minute mentoring session with you at %s on %s.\n", p.mentor.FullName(), sess.Length, t, d),
 		}
 	}
 	if from == domain.StatusConfirmed {
@@ -208,7 +196,7 @@ func (s *Service) emailRescheduled(ctx context.Context, q *store.Q, before, afte
 		ot, od := when(before.Start, u)
 		nt, nd := when(after.Start, u)
 		msg := fmt.Sprintf("%s has moved the mentoring session of %s on %s to a %d-minute session at %s on %s.",
-			fullName(actor), ot, od, after.Length, nt, nd)
+			actor.FullName(), ot, od, after.Length, nt, nd)
 		if after.Status == domain.StatusPending && before.Status == domain.StatusConfirmed {
 			msg += " The mentor needs to confirm the new time."
 		}
@@ -232,69 +220,35 @@ func (s *Service) emailRescheduled(ctx context.Context, q *store.Q, before, afte
 // KindReminder is the outbox job of a 60- or 15-minute reminder.
 const KindReminder = "session_reminder"
 
-type reminderJob struct {
-	SessionID int64     `json:"session_id"`
-	UserID    int64     `json:"user_id"`
-	Minutes   int       `json:"minutes"`
-	Start     time.Time `json:"start"`
-}
+// reminder is the reminder policy applied to confirmed sessions.
+var reminder = notify.Reminder{Kind: KindReminder, Prefix: "reminder", Leads: notify.SessionLeads}
 
-// ScanReminders enqueues the reminders that are due now: the 60-minute one
-// from an hour before a confirmed session until 15 minutes before, the
-// 15-minute one from then until the start, for each participant whose own
-// switch is on. A reminder's key holds the session, the person and the start
-// time, so it is enqueued once however many workers scan, and a rescheduled
-// session gets reminders for its new time. It returns how many it enqueued.
+// ScanReminders enqueues the reminders of confirmed sessions that are due
+// now, to both participants (notify.Reminder says which is due, to whom it
+// is wanted, and keys it by session, person and start time, so it is
+// enqueued once and a rescheduled session gets reminders for its new time).
+// It returns how many it enqueued.
 func (s *Service) ScanReminders(ctx context.Context) (int, error) {
 	now := s.clock.Now()
-	due, err := s.store.ConfirmedStartingIn(ctx, now, now.Add(time.Hour))
-	if err != nil || len(due) == 0 {
+	from, to := reminder.Window(now)
+	sessions, err := s.store.ConfirmedStartingIn(ctx, from, to)
+	if err != nil || len(sessions) == 0 {
 		return 0, err
 	}
-	added := 0
-	err = s.store.Tx(ctx, func(q *store.Q) error {
-		added = 0
-		for i := range due {
-			sess := &due[i]
-			minutes := 60
-			if !now.Before(sess.Start.Add(-15 * time.Minute)) {
-				minutes = 15
-			}
-			for _, uid := range []int64{sess.MentorID, sess.MenteeID} {
-				n, err := q.NotificationSettingsOf(ctx, uid)
-				if errors.Is(err, store.ErrNotFound) {
-					continue
-				}
-				if err != nil {
-					return err
-				}
-				if (minutes == 60 && !n.SixtyMinuteAlert) || (minutes == 15 && !n.FifteenMinuteAlert) {
-					continue
-				}
-				payload, _ := json.Marshal(reminderJob{SessionID: sess.ID, UserID: uid, Minutes: minutes, Start: sess.Start})
-				key := "reminder:" + strconv.Itoa(minutes) + ":" + strconv.FormatInt(sess.ID, 10) + ":" + strconv.FormatInt(uid, 10) +
-					":" + strconv.FormatInt(sess.Start.Unix(), 10)
-				ok, err := s.outbox.Job(ctx, q, now, KindReminder, string(payload), notify.Options{DedupeKey: key})
-				if err != nil {
-					return err
-				}
-				if ok {
-					added++
-				}
-			}
-		}
-		return nil
-	})
-	return added, err
+	due := make([]notify.Due, len(sessions))
+	for i, sess := range sessions {
+		due[i] = notify.Due{Subject: sess.ID, At: sess.Start, People: []int64{sess.MentorID, sess.MenteeID}}
+	}
+	return reminder.Scan(ctx, s.store, s.outbox, now, due, notify.SessionPayload)
 }
 
-// RenderReminder turns a reminder job into its message when it is still
-// true: the session is still confirmed, at the same time, not yet started,
+// RenderReminder turns a reminder job into its message when it still
+// holds: the session is still confirmed, at the same time, not yet started,
 // and the recipient still wants the reminder.
 func (s *Service) RenderReminder(ctx context.Context, job store.Job) (*notify.Message, error) {
-	var r reminderJob
-	if err := json.Unmarshal([]byte(job.Payload), &r); err != nil {
-		return nil, notify.Permanent(err)
+	var r notify.SessionJob
+	if err := notify.Decode(job, &r); err != nil {
+		return nil, err
 	}
 	sess, err := s.store.SessionByID(ctx, r.SessionID)
 	if errors.Is(err, store.ErrNotFound) {
@@ -304,18 +258,8 @@ func (s *Service) RenderReminder(ctx context.Context, job store.Job) (*notify.Me
 		return nil, err
 	}
 	now := s.clock.Now()
-	if sess.Status != domain.StatusConfirmed || !sess.Start.Equal(r.Start) || !now.Before(sess.Start) {
-		return nil, nil
-	}
-	n, err := s.store.NotificationSettingsOf(ctx, r.UserID)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, nil
-	}
-	if err != nil {
+	if ok, err := reminder.Holds(ctx, s.store.Q, now, r.Pending(), sess.Status == domain.StatusConfirmed, sess.Start); err != nil || !ok {
 		return nil, err
-	}
-	if (r.Minutes == 60 && !n.SixtyMinuteAlert) || (r.Minutes == 15 && !n.FifteenMinuteAlert) {
-		return nil, nil
 	}
 	p, err := loadPeople(ctx, s.store.Q, sess)
 	if err != nil {
@@ -329,11 +273,10 @@ func (s *Service) RenderReminder(ctx context.Context, job store.Job) (*notify.Me
 		return nil, nil
 	}
 	t, _ := when(sess.Start, to)
-	left := int(sess.Start.Sub(now).Round(time.Minute) / time.Minute)
 	return &notify.Message{
 		To:      []string{to.Email},
 		Subject: fmt.Sprintf("Mentor Session in %d Minutes", r.Minutes),
 		Text: fmt.Sprintf("Your %d-minute session with %s and %s at %s is coming up in %d minutes.\n\nHere is the link to your session: %s\n",
-			sess.Length, firstName(p.mentee), firstName(p.mentor), t, left, deref(sess.MeetingLink)),
+			sess.Length, firstName(p.mentee), firstName(p.mentor), t, notify.MinutesLeft(now, sess.Start), deref(sess.MeetingLink)),
 	}, nil
 }

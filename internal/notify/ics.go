@@ -33,7 +33,8 @@ type Event struct {
 func Invite(ev Event) Attachment { return Invites(ev) }
 
 // Invites renders several events in one .ics attachment; they share the
-// first one's method (REQUEST or CANCEL).
+// first one's method (REQUEST or CANCEL). Lines end in CRLF, as RFC 5545
+// requires.
 func Invites(events ...Event) Attachment {
 	cal := ics.NewCalendar()
 	cal.SetProductId("-//mentord//mentord//EN")
@@ -52,7 +53,7 @@ func Invites(events ...Event) Attachment {
 	return Attachment{
 		Name:        name,
 		ContentType: "text/calendar; charset=UTF-8; method=" + string(method),
-		Data:        []byte(cal.Serialize()),
+		Data:        []byte(cal.Serialize(ics.WithNewLineWindows)),
 	}
 }
 

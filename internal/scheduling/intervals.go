@@ -39,13 +39,32 @@ func Chunks(start, end time.Time, size time.Duration) []Interval {
 	return out
 }
 
+// byStart returns a copy of the intervals sorted by start.
+func byStart(in []Interval) []Interval {
+	s := append([]Interval(nil), in...)
+	sort.Slice(s, func(a, b int) bool { return s[a].Start.Before(s[b].Start) })
+	return s
+}
+
+// Overlapping reports whether any two of the intervals overlap (as
+// Overlaps says: intervals that only touch do not). Sorted by start, an
+// overlap shows between neighbours.
+func Overlapping(in []Interval) bool {
+	s := byStart(in)
+	for i := 1; i < len(s); i++ {
+		if s[i].Start.Before(s[i-1].End) {
+			return true
+		}
+	}
+	return false
+}
+
 // Merge joins overlapping and touching intervals; the result is sorted.
 func Merge(in []Interval) []Interval {
 	if len(in) == 0 {
 		return nil
 	}
-	s := append([]Interval(nil), in...)
-	sort.Slice(s, func(a, b int) bool { return s[a].Start.Before(s[b].Start) })
+	s := byStart(in)
 	out := []Interval{s[0]}
 	for _, iv := range s[1:] {
 		last := &out[len(out)-1]

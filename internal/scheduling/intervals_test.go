@@ -26,6 +26,43 @@ func TestOverlapAndContain(t *testing.T) {
 	}
 }
 
+func TestOverlapping(t *testing.T) {
+	iv := func(h1, m1, h2, m2 int) Interval { return Interval{at(h1, m1), at(h2, m2)} }
+	for _, tc := range []struct {
+		name string
+		in   []Interval
+		want bool
+	}{
+		{"none", nil, false},
+		{"one", []Interval{iv(9, 0, 10, 0)}, false},
+		{"apart", []Interval{iv(9, 0, 10, 0), iv(11, 0, 12, 0)}, false},
+		{"touching", []Interval{iv(9, 0, 10, 0), iv(10, 0, 11, 0)}, false},
+		{"touching, given late first", []Interval{iv(10, 0, 11, 0), iv(9, 0, 10, 0)}, false},
+		{"a minute over", []Interval{iv(9, 0, 10, 1), iv(10, 0, 11, 0)}, true},
+		{"same start", []Interval{iv(9, 0, 9, 30), iv(9, 0, 10, 0)}, true},
+		{"equal", []Interval{iv(9, 0, 10, 0), iv(9, 0, 10, 0)}, true},
+		{"inside", []Interval{iv(9, 0, 12, 0), iv(10, 0, 11, 0)}, true},
+		{"inside, given first", []Interval{iv(10, 0, 11, 0), iv(9, 0, 12, 0)}, true},
+		{"long one over a later pair", []Interval{iv(9, 0, 12, 0), iv(9, 30, 9, 45), iv(11, 0, 11, 30)}, true},
+		{"chain of three", []Interval{iv(11, 0, 12, 0), iv(9, 0, 10, 0), iv(10, 0, 11, 0)}, false},
+		{"last pair of many", []Interval{iv(8, 0, 9, 0), iv(9, 0, 10, 0), iv(13, 0, 14, 0), iv(13, 59, 15, 0)}, true},
+	} {
+		if got := Overlapping(tc.in); got != tc.want {
+			t.Errorf("%s: Overlapping(%v) = %v", tc.name, tc.in, got)
+		}
+		// The same answer as comparing every pair.
+		pairs := false
+		for i := range tc.in {
+			for j := i + 1; j < len(tc.in); j++ {
+				pairs = pairs || tc.in[i].Overlaps(tc.in[j])
+			}
+		}
+		if pairs != tc.want {
+			t.Errorf("%s: the table says %v, every pair says %v", tc.name, tc.want, pairs)
+		}
+	}
+}
+
 func TestChunks(t *testing.T) {
 	// The documents' examples: 14:30-15:30 is two chunks; 2 h 15 min is four
 	// chunks and the 15-minute remainder is dropped.

@@ -371,6 +371,18 @@ func (s *Server) Mentee(username string) User {
 	return u
 }
 
+// Staff stores a superuser (staff, not a mentor), as `mentord
+// createsuperuser` would; it authenticates with JWT (see JWT).
+func (s *Server) Staff(username string) User {
+	s.t.Helper()
+	email := username + "@example.com"
+	u, err := s.App.Accounts.CreateSuperuser(context.Background(), username, email, Password)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return User{ID: u.ID, Username: u.Username, Email: email}
+}
+
 // JWT returns an access token for the user, as /api/auth/login/ would.
 func (s *Server) JWT(u User) string {
 	s.t.Helper()

@@ -200,12 +200,12 @@ func wholeNumber(in *form.Input, raw any) (int, bool) {
 }
 
 // readBody reads scheduledAt and quota (and the optional title, description
-// and field); with full, scheduledAt and quota are required.
-func (s *Surface) readBody(w http.ResponseWriter, r *http.Request, full bool) (groups.Input, bool) {
+// and field); with full, scheduledAt and quota are required. The error is
+// the first reading problem.
+func (s *Surface) readBody(r *http.Request, full bool) (groups.Input, error) {
 	f, err := form.ObjectOrNull(r)
 	if err != nil {
-		s.Fail(w, r, err)
-		return groups.Input{}, false
+		return groups.Input{}, err
 	}
 	in := f.Input()
 	var out groups.Input
@@ -213,39 +213,32 @@ func (s *Surface) readBody(w http.ResponseWriter, r *http.Request, full bool) (g
 		str, isStr := raw.(string)
 		t, err := timefmt.Parse(str)
 		if !isStr || err != nil {
-			s.Fail(w, r, errs.BadRequest("invalid_date", "Invalid date"))
-			return out, false
+			return out, errs.BadRequest("invalid_date", "Invalid date")
 		}
 		out.Start = &t
 	} else if full {
-		s.Fail(w, r, errs.BadRequest("required", "scheduledAt is required"))
-		return out, false
+		return out, errs.BadRequest("required", "scheduledAt is required")
 	}
 	if raw, ok := f.Value("quota"); ok {
 		n, valid := wholeNumber(in, raw)
 		if !valid {
-			s.Fail(w, r, errs.BadRequest("invalid_quota", "quota must be a whole number"))
-			return out, false
+			return out, errs.BadRequest("invalid_quota", "quota must be a whole number")
 		}
 		out.Capacity = &n
 	} else if full {
-		s.Fail(w, r, errs.BadRequest("required", "quota is required"))
-		return out, false
+		return out, errs.BadRequest("required", "quota is required")
 	}
 	out.Title = f.Str("title", form.Str{Max: groups.MaxTitle})
 	out.Description = f.Str("description", form.Str{AllowBlank: true})
 	out.Field = f.Str("field", form.Str{AllowBlank: true, AllowNull: true, Max: 100})
-	if err := f.Err(); err != nil {
-		s.Fail(w, r, err)
-		return out, false
-	}
-	return out, true
+	return out, f.Err()
 }
 
 // POST /session/api/addSession
 func (s *Surface) add(w http.ResponseWriter, r *http.Request, u *domain.User) {
-	in, ok := s.readBody(w, r, true)
-	if !ok {
+	in, err := s.readBody(r, true)
+	if err != nil {
+		s.Fail(w, r, err)
 		return
 	}
 	if in.Title == nil {
@@ -271,14 +264,8 @@ func (s *Surface) update(w http.ResponseWriter, r *http.Request, u *domain.User)
 		s.Fail(w, r, err)
 		return
 	}
-	if !u.IsMentor {
-		s.Fail(w, r, errs.Forbidden(groups.CodeNotInstructor, ""))
-		return
-	}
-	in, ok := s.readBody(w, r, false)
-	if !ok {
-		return
-	}
+	in, err := s.readBody(r, false)
+	in.ReadErr = err // answered once the domain knows the caller may manage sessions
 	g, err := s.Groups.Update(r.Context(), u, id, in)
 	if err != nil {
 		s.Fail(w, r, err)
@@ -292,10 +279,6 @@ func (s *Surface) delete(w http.ResponseWriter, r *http.Request, u *domain.User)
 	id, err := pathID(r, "sessionId")
 	if err != nil {
 		s.Fail(w, r, err)
-		return
-	}
-	if !u.IsMentor {
-		s.Fail(w, r, errs.Forbidden(groups.CodeNotInstructor, ""))
 		return
 	}
 	if err := s.Groups.Delete(r.Context(), u, id); err != nil {

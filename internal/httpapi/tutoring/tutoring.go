@@ -37,11 +37,10 @@ func New(acc *accounts.Service, g *groups.Service, publicURL string, limits http
 	return &Surface{Kit: httpapi.Kit{Accounts: acc, Errors: rd, Limits: limits}, Accounts: acc, Groups: g, PublicURL: publicURL}
 }
 
-// Capacity bounds of this API's max_participants.
-const (
-	minParticipants = 2
-	maxParticipants = 20
-)
+// participantBounds are this API's bounds of max_participants, narrower
+// than the domain's: the tutoring spec's session model (its model
+// validators) says "integer (2-20)".
+var participantBounds = groups.Capacity{Min: 2, Max: 20}
 
 // words are DRF's, except that this API refuses a body that is not an
 // object without saying what it was.
@@ -329,43 +328,29 @@ func (s *Surface) participants(w http.ResponseWriter, r *http.Request, _ *domain
 }
 
 // readInput reads title, description, date and max_participants; with
-// full (POST, PUT) all four are required.
-func (s *Surface) readInput(w http.ResponseWriter, r *http.Request, full bool) (groups.Input, bool) {
+// full (POST, PUT) all four are required. What it cannot read it leaves to
+// the domain to report (ReadErr, Unread), after the domain has checked who
+// may act.
+func (s *Surface) readInput(r *http.Request, full bool) groups.Input {
 	f, err := form.ObjectOrNull(r)
 	if err != nil {
-		s.Fail(w, r, err)
-		return groups.Input{}, false
+		return groups.Input{ReadErr: err}
 	}
 	out := groups.Input{
 		Title:       f.Str("title", form.Str{Required: full, Max: groups.MaxTitle}),
 		Description: f.Str("description", form.Str{Required: full}),
 		Start:       f.DateTime("date", full),
 		Capacity:    f.Int("max_participants", full),
-	}
-	if out.Capacity != nil {
-		switch {
-		case *out.Capacity < minParticipants:
-			f.Fail("max_participants", "min_value", fmt.Sprintf("Ensure this value is greater than or equal to %d.", minParticipants))
-		case *out.Capacity > maxParticipants:
-			f.Fail("max_participants", "max_value", fmt.Sprintf("Ensure this value is less than or equal to %d.", maxParticipants))
-		}
+		Bounds:      participantBounds,
 	}
 	// The domain calls max_participants capacity; the renderer renames it back.
 	out.Unread = rename(f.Invalid(), map[string]string{"max_participants": "capacity"})
-	return out, true
+	return out
 }
 
 // POST /api/sessions/ (instructors only)
 func (s *Surface) create(w http.ResponseWriter, r *http.Request, u *domain.User) {
-	if !u.IsMentor {
-		s.Fail(w, r, errs.Forbidden(groups.CodeNotInstructor, "Only instructors can create sessions"))
-		return
-	}
-	in, ok := s.readInput(w, r, true)
-	if !ok {
-		return
-	}
-	g, err := s.Groups.Create(r.Context(), u, in)
+	g, err := s.Groups.Create(r.Context(), u, s.readInput(r, true))
 	if err != nil {
 		s.Fail(w, r, err)
 		return
@@ -379,8 +364,9 @@ func (s *Surface) update(w http.ResponseWriter, r *http.Request, u *domain.User)
 	if !ok {
 		return
 	}
-	in, ok := s.readInput(w, r, r.Method == http.MethodPut)
-	if !ok {
+	in := s.readInput(r, r.Method == http.MethodPut)
+	if in.ReadErr != nil { // a body that cannot be read is 400 whoever sends it
+		s.Fail(w, r, in.ReadErr)
 		return
 	}
 	g, err := s.Groups.Update(r.Context(), u, id, in)
