@@ -3,7 +3,6 @@ package accounts
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -55,10 +54,10 @@ func NormalizeSkills(v *errs.Invalid, field string, raw []string) []string {
 		key := domain.SkillKey(s)
 		switch {
 		case s == "":
-			v.Add(field, CodeBlank, "Skill names may not be blank.")
+			v.Add(field, errs.CodeBlank, "Skill names may not be blank.")
 			return nil
 		case utf8.RuneCountInString(s) > MaxSkillLength || strings.ContainsAny(s, ",/\n\r\t"):
-			v.Add(field, CodeInvalidChoice, fmt.Sprintf("%q is not a valid choice.", s))
+			v.FieldArg(field, errs.CodeInvalidChoice, s)
 			return nil
 		}
 		if seen[key] {
@@ -71,11 +70,11 @@ func NormalizeSkills(v *errs.Invalid, field string, raw []string) []string {
 		out = append(out, s)
 	}
 	if len(out) == 0 {
-		v.Add(field, "empty", "This selection may not be empty.")
+		v.FieldArg(field, errs.CodeEmptyList, nil)
 		return nil
 	}
 	if len(out) > MaxSkills {
-		v.Add(field, CodeMaxLength, fmt.Sprintf("Ensure this field has no more than %d elements.", MaxSkills))
+		v.FieldArg(field, errs.CodeMaxItems, MaxSkills)
 		return nil
 	}
 	return out
@@ -86,9 +85,9 @@ func checkTeamNumber(v *errs.Invalid, n *int) {
 		return
 	}
 	if *n < 0 {
-		v.Add("team_number", "min_value", "Ensure this value is greater than or equal to 0.")
+		v.FieldArg("team_number", errs.CodeMinValue, 0)
 	} else if *n > MaxTeamNumber {
-		v.Add("team_number", "max_value", fmt.Sprintf("Ensure this value is less than or equal to %d.", MaxTeamNumber))
+		v.FieldArg("team_number", errs.CodeMaxValue, MaxTeamNumber)
 	}
 }
 
@@ -96,7 +95,7 @@ func (s *Service) applyMentor(m *domain.Mentor, in MentorInput, requireSkills bo
 	v := errs.Begin(in.Unread)
 	if in.AboutMe != nil && !v.Has("about_me") {
 		if utf8.RuneCountInString(*in.AboutMe) > MaxAboutMe {
-			v.Add("about_me", CodeMaxLength, msgMaxLength(MaxAboutMe))
+			v.FieldArg("about_me", errs.CodeMaxLength, MaxAboutMe)
 		} else {
 			m.AboutMe = *in.AboutMe
 		}
@@ -108,7 +107,7 @@ func (s *Service) applyMentor(m *domain.Mentor, in MentorInput, requireSkills bo
 			m.Skills = skills
 		}
 	case requireSkills:
-		v.Add("skills", CodeRequired, MsgRequired)
+		v.FieldArg("skills", errs.CodeRequired, nil)
 	}
 	checkTeamNumber(v, in.TeamNumber)
 	if in.TeamNumber != nil && !v.Has("team_number") {
@@ -118,8 +117,8 @@ func (s *Service) applyMentor(m *domain.Mentor, in MentorInput, requireSkills bo
 }
 
 var (
-	errNoMentorProfile = errs.NotFound("mentor_profile_not_found", "Not found.")
-	errNoMenteeProfile = errs.NotFound("mentee_profile_not_found", "Not found.")
+	errNoMentorProfile = errs.NotFound("mentor_profile_not_found", "")
+	errNoMenteeProfile = errs.NotFound("mentee_profile_not_found", "")
 )
 
 // MentorProfile returns the user's mentor profile.

@@ -20,9 +20,6 @@ import (
 
 // Validation codes that surfaces may map to their own wording.
 const (
-	CodeRequired         = "required"
-	CodeBlank            = "blank"
-	CodeMaxLength        = "max_length"
 	CodeInvalid          = "invalid"
 	CodeUnique           = "unique"
 	CodePasswordTooShort = "password_too_short"
@@ -30,18 +27,7 @@ const (
 	CodePasswordNumeric  = "password_entirely_numeric"
 	CodePasswordSimilar  = "password_too_similar"
 	CodePasswordMismatch = "password_mismatch"
-	CodeInvalidChoice    = "invalid_choice"
 )
-
-// Messages shared by every surface that speaks Django's language.
-const (
-	MsgRequired = "This field is required."
-	MsgBlank    = "This field may not be blank."
-)
-
-func msgMaxLength(n int) string {
-	return fmt.Sprintf("Ensure this field has no more than %d characters.", n)
-}
 
 // MinPasswordLength is the shortest password accepted.
 const MinPasswordLength = 8
@@ -54,15 +40,15 @@ func checkUsername(v *errs.Invalid, field string, raw *string) string {
 		return ""
 	}
 	if raw == nil {
-		v.Add(field, CodeRequired, MsgRequired)
+		v.FieldArg(field, errs.CodeRequired, nil)
 		return ""
 	}
 	name := strings.ToLower(strings.TrimSpace(*raw))
 	switch {
 	case name == "":
-		v.Add(field, CodeBlank, MsgBlank)
+		v.FieldArg(field, errs.CodeBlank, nil)
 	case utf8.RuneCountInString(name) > 150:
-		v.Add(field, CodeMaxLength, msgMaxLength(150))
+		v.FieldArg(field, errs.CodeMaxLength, 150)
 	case !usernamePattern.MatchString(name):
 		v.Add(field, CodeInvalid, "Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.")
 	}
@@ -103,15 +89,15 @@ func checkEmail(v *errs.Invalid, field string, raw *string) string {
 		return ""
 	}
 	if raw == nil {
-		v.Add(field, CodeRequired, MsgRequired)
+		v.FieldArg(field, errs.CodeRequired, nil)
 		return ""
 	}
 	email := strings.TrimSpace(*raw)
 	switch {
 	case email == "":
-		v.Add(field, CodeBlank, MsgBlank)
+		v.FieldArg(field, errs.CodeBlank, nil)
 	case !ValidEmail(email):
-		v.Add(field, CodeInvalid, "Enter a valid email address.")
+		v.FieldArg(field, errs.CodeInvalidEmail, nil)
 	}
 	return email
 }

@@ -3,7 +3,6 @@ package accounts
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"strings"
 	"unicode/utf8"
@@ -43,7 +42,7 @@ const nameMax = 75
 func (s *Service) UpdateProfile(ctx context.Context, userID int64, in ProfileUpdate) (*domain.User, error) {
 	u, err := s.store.UserByID(ctx, userID)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, errs.NotFound("user_not_found", "Not found.")
+		return nil, errs.NotFound("user_not_found", "")
 	}
 	if err != nil {
 		return nil, err
@@ -55,7 +54,7 @@ func (s *Service) UpdateProfile(ctx context.Context, userID int64, in ProfileUpd
 		}
 		n := strings.TrimSpace(*val)
 		if utf8.RuneCountInString(n) > nameMax {
-			v.Add(field, CodeMaxLength, msgMaxLength(nameMax))
+			v.FieldArg(field, errs.CodeMaxLength, nameMax)
 			return
 		}
 		*dst = n
@@ -89,7 +88,7 @@ func (s *Service) UpdateProfile(ctx context.Context, userID int64, in ProfileUpd
 	if in.Timezone != nil && !v.Has("timezone") {
 		tz := strings.TrimSpace(*in.Timezone)
 		if !ValidTimezone(tz) {
-			v.Add("timezone", CodeInvalidChoice, fmt.Sprintf("%q is not a valid choice.", *in.Timezone))
+			v.FieldArg("timezone", errs.CodeInvalidChoice, *in.Timezone)
 		} else {
 			u.Timezone = tz
 		}

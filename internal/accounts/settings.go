@@ -19,13 +19,13 @@ type SettingsUpdate struct {
 func (s *Service) NotificationSettingsFor(ctx context.Context, caller *domain.User, userID int64) (*domain.NotificationSettings, error) {
 	n, err := s.store.NotificationSettingsOf(ctx, userID)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, errs.NotFound("settings_not_found", "Not found.")
+		return nil, errs.NotFound("settings_not_found", "")
 	}
 	if err != nil {
 		return nil, err
 	}
 	if caller.ID != userID {
-		return nil, errs.Forbidden("not_owner", "You do not have permission to perform this action.")
+		return nil, errs.Forbidden("not_owner", "")
 	}
 	return n, nil
 }

@@ -53,12 +53,12 @@ func (s *Service) createUser(ctx context.Context, in SignUp, super bool) (*domai
 	switch {
 	case v.Has("password"):
 	case in.Password == nil:
-		v.Add("password", CodeRequired, MsgRequired)
+		v.FieldArg("password", errs.CodeRequired, nil)
 	case *in.Password == "":
-		v.Add("password", CodeBlank, MsgBlank)
+		v.FieldArg("password", errs.CodeBlank, nil)
 	}
 	if in.ConfirmField != "" && in.PasswordConfirm == nil && !v.Has(in.ConfirmField) {
-		v.Add(in.ConfirmField, CodeRequired, MsgRequired)
+		v.FieldArg(in.ConfirmField, errs.CodeRequired, nil)
 	}
 	if !v.Has("email") {
 		if taken, err := s.store.EmailTaken(ctx, email, 0); err != nil {
@@ -162,7 +162,7 @@ func (s *Service) Login(ctx context.Context, identifier, password string, byEmai
 func (s *Service) User(ctx context.Context, id int64) (*domain.User, error) {
 	u, err := s.store.UserByID(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, errs.NotFound("user_not_found", "Not found.")
+		return nil, errs.NotFound("user_not_found", "")
 	}
 	return u, err
 }
@@ -183,7 +183,7 @@ func (s *Service) VisibleUsers(ctx context.Context, caller *domain.User) ([]doma
 // UserFor returns user id as seen by caller: themselves, or anyone for staff.
 func (s *Service) UserFor(ctx context.Context, caller *domain.User, id int64) (*domain.User, error) {
 	if id != caller.ID && !caller.IsStaff {
-		return nil, errs.NotFound("user_not_found", "Not found.")
+		return nil, errs.NotFound("user_not_found", "")
 	}
 	return s.User(ctx, id)
 }
@@ -218,7 +218,7 @@ func (s *Service) ChangeEmail(ctx context.Context, userID int64, raw *string) (*
 // verifyCurrent checks the password a user typed to confirm a sensitive step.
 func verifyCurrent(u *domain.User, field string, current *string, p Argon2Params) error {
 	if current == nil {
-		return errs.Field(field, CodeRequired, MsgRequired)
+		return errs.Generic(field, errs.CodeRequired, nil)
 	}
 	if ok, _ := checkPassword(*current, u.PasswordHash, p); !ok {
 		return errs.Field(field, CodeInvalid, MsgWrongPassword)
@@ -247,7 +247,7 @@ func (s *Service) DeleteAccount(ctx context.Context, userID int64) error {
 		return q.DeleteUser(ctx, userID)
 	})
 	if errors.Is(err, store.ErrNotFound) {
-		return errs.NotFound("user_not_found", "Not found.")
+		return errs.NotFound("user_not_found", "")
 	}
 	if err == nil && photo != nil {
 		s.media.Remove(*photo)
@@ -287,7 +287,7 @@ type namedValue struct {
 func requireAll(v *errs.Invalid, fields []namedValue) {
 	for _, f := range fields {
 		if f.val == nil && !v.Has(f.name) {
-			v.Add(f.name, CodeRequired, MsgRequired)
+			v.FieldArg(f.name, errs.CodeRequired, nil)
 		}
 	}
 }

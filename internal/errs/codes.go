@@ -30,6 +30,14 @@ const (
 // Arg returns the argument a message's wording needs (see the codes).
 func (m Msg) Arg() any { return m.arg }
 
+// Generic returns a one-field validation error with a code from the list
+// above and its argument.
+func Generic(field, code string, arg any) error {
+	v := &Invalid{}
+	v.FieldArg(field, code, arg)
+	return v
+}
+
 // FieldArg records a message about field with a code from the list above
 // and the argument its wording needs.
 func (v *Invalid) FieldArg(field, code string, arg any) {

@@ -39,10 +39,6 @@ const (
 	CodeNotOngoing    = "not_ongoing"
 	CodeInPast        = "in_past"
 	CodeBelowTaken    = "below_taken"
-	CodeCapacityRange = "capacity_range"
-	CodeTitleTooLong  = "max_length"
-	CodeRequired      = "required"
-	CodeBlank         = "blank"
 	MaxTitle          = 200
 	MaxCapacity       = 10000 // the most seats a session may have (DefaultCapacity.Max)
 )
@@ -100,7 +96,7 @@ func (s *Service) CanJoin(g *domain.GroupSession) bool {
 	return g.Status == domain.GroupUpcoming && g.Start.After(s.clock.Now()) && !IsFull(g)
 }
 
-var errNotFound = errs.NotFound(CodeNotFound, "Not found.")
+var errNotFound = errs.NotFound(CodeNotFound, "")
 
 // Input is a new session or a change to one; nil fields are not set.
 type Input struct {
@@ -125,9 +121,9 @@ func (s *Service) apply(v *errs.Invalid, g *domain.GroupSession, in Input, creat
 		t := strings.TrimSpace(*in.Title)
 		switch {
 		case t == "":
-			v.Add("title", CodeBlank, "This field may not be blank.")
+			v.FieldArg("title", errs.CodeBlank, nil)
 		case utf8.RuneCountInString(t) > MaxTitle:
-			v.Add("title", CodeTitleTooLong, fmt.Sprintf("Ensure this field has no more than %d characters.", MaxTitle))
+			v.FieldArg("title", errs.CodeMaxLength, MaxTitle)
 		default:
 			g.Title = t
 		}
@@ -154,9 +150,9 @@ func (s *Service) apply(v *errs.Invalid, g *domain.GroupSession, in Input, creat
 		bounds := DefaultCapacity.narrowed(in.Bounds)
 		switch c := *in.Capacity; {
 		case c < bounds.Min:
-			v.Add("capacity", CodeCapacityRange, fmt.Sprintf("Ensure this value is greater than or equal to %d.", bounds.Min))
+			v.FieldArg("capacity", errs.CodeMinValue, bounds.Min)
 		case c > bounds.Max:
-			v.Add("capacity", CodeCapacityRange, fmt.Sprintf("Ensure this value is less than or equal to %d.", bounds.Max))
+			v.FieldArg("capacity", errs.CodeMaxValue, bounds.Max)
 		case !creating && c < g.Taken:
 			v.Add("capacity", CodeBelowTaken, belowTaken(g.Taken))
 		default:
@@ -181,7 +177,7 @@ func (s *Service) Create(ctx context.Context, caller *domain.User, in Input) (*d
 		ok   bool
 	}{{"title", in.Title != nil}, {"description", in.Description != nil}, {"date", in.Start != nil}, {"capacity", in.Capacity != nil}} {
 		if !req.ok && !v.Has(req.name) {
-			v.Add(req.name, CodeRequired, "This field is required.")
+			v.FieldArg(req.name, errs.CodeRequired, nil)
 		}
 	}
 	now := s.clock.Now()

@@ -167,9 +167,9 @@ func (s *Service) checkFields(v *errs.Invalid, c *domain.Calendar, name, descrip
 		d := strings.TrimSpace(*description)
 		switch {
 		case d == "":
-			v.Add("description", "blank", "This field may not be blank.")
+			v.FieldArg("description", errs.CodeBlank, nil)
 		case utf8.RuneCountInString(d) > MaxDescription:
-			v.Add("description", "max_length", msgMax(MaxDescription))
+			v.FieldArg("description", errs.CodeMaxLength, MaxDescription)
 		default:
 			c.Description = d
 		}
@@ -227,14 +227,14 @@ func (s *Service) CreateCalendar(ctx context.Context, owner *domain.User, in Cal
 		ok   bool
 	}{{"name", in.Name != nil}, {"description", in.Description != nil}, {"deadline", in.Deadline != nil}, {"available_slots", in.Slots != nil}} {
 		if !req.ok && !v.Has(req.name) {
-			v.Add(req.name, "required", "This field is required.")
+			v.FieldArg(req.name, errs.CodeRequired, nil)
 		}
 	}
 	tz := owner.Timezone
 	if in.Timezone != nil && !v.Has("timezone") {
 		tz = strings.TrimSpace(*in.Timezone)
 		if !accounts.ValidTimezone(tz) {
-			v.Add("timezone", "invalid_choice", fmt.Sprintf("%q is not a valid choice.", *in.Timezone))
+			v.FieldArg("timezone", errs.CodeInvalidChoice, *in.Timezone)
 		}
 	}
 	if !accounts.ValidTimezone(tz) {
@@ -325,7 +325,7 @@ func ownCalendar(ctx context.Context, q *store.Q, owner *domain.User, id int64, 
 	}
 	if c.OwnerID != owner.ID {
 		if forbid {
-			return nil, errs.Forbidden("not_owner", "You do not have permission to perform this action.")
+			return nil, errs.Forbidden("not_owner", "")
 		}
 		return nil, errNotFound
 	}

@@ -26,7 +26,7 @@ type InviteeView struct {
 	Invitation *domain.Invitation
 }
 
-var errBadLink = errs.NotFound("not_found", "Not found.")
+var errBadLink = errs.NotFound("not_found", "")
 
 // Open resolves a response link: the token must be one the server issued,
 // for this calendar, and the calendar not finalized. Anything else is 404,

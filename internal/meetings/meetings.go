@@ -51,9 +51,7 @@ const (
 	MaxMeeting     = 8 * 60
 )
 
-var errNotFound = errs.NotFound("not_found", "Not found.")
-
-func msgMax(n int) string { return fmt.Sprintf("Ensure this field has no more than %d characters.", n) }
+var errNotFound = errs.NotFound("not_found", "")
 
 func fullName(first, last string) string { return strings.TrimSpace(first + " " + last) }
 
@@ -76,16 +74,16 @@ func checkName(v *errs.Invalid, field string, raw *string, required bool) string
 	}
 	if raw == nil {
 		if required {
-			v.Add(field, "required", "This field is required.")
+			v.FieldArg(field, errs.CodeRequired, nil)
 		}
 		return ""
 	}
 	name := strings.TrimSpace(*raw)
 	switch {
 	case name == "":
-		v.Add(field, "blank", "This field may not be blank.")
+		v.FieldArg(field, errs.CodeBlank, nil)
 	case utf8.RuneCountInString(name) > MaxName:
-		v.Add(field, "max_length", msgMax(MaxName))
+		v.FieldArg(field, errs.CodeMaxLength, MaxName)
 	}
 	return name
 }
@@ -101,9 +99,9 @@ func (s *Service) checkContact(ctx context.Context, q *store.Q, owner *domain.Us
 	if (in.Email != nil || creating) && !v.Has("email") {
 		switch {
 		case in.Email == nil:
-			v.Add("email", "required", "This field is required.")
+			v.FieldArg("email", errs.CodeRequired, nil)
 		case !validEmail(strings.TrimSpace(*in.Email)):
-			v.Add("email", "invalid", "Enter a valid email address.")
+			v.FieldArg("email", errs.CodeInvalidEmail, nil)
 		default:
 			k.Email = strings.TrimSpace(*in.Email)
 			taken, err := q.ContactEmailTaken(ctx, owner.ID, k.Email, k.ID)

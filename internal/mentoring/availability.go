@@ -72,10 +72,10 @@ func (s *Service) AddAvailability(ctx context.Context, caller *domain.User, in A
 	}
 	v := errs.Begin(in.Unread)
 	if in.Start == nil && !v.Has("start_time") {
-		v.Add("start_time", "required", "This field is required.")
+		v.FieldArg("start_time", errs.CodeRequired, nil)
 	}
 	if in.End == nil && !v.Has("end_time") {
-		v.Add("end_time", "required", "This field is required.")
+		v.FieldArg("end_time", errs.CodeRequired, nil)
 	}
 	now := s.clock.Now()
 	if !v2 && in.End != nil && !in.End.After(now) {
@@ -143,13 +143,13 @@ func (s *Service) DeleteAvailability(ctx context.Context, caller *domain.User, i
 	return s.store.Tx(ctx, func(q *store.Q) error {
 		a, err := q.AvailabilityByID(ctx, id)
 		if errors.Is(err, store.ErrNotFound) {
-			return errs.NotFound("not_found", "Not found.")
+			return errs.NotFound("not_found", "")
 		}
 		if err != nil {
 			return err
 		}
 		if a.MentorID != caller.ID && !caller.IsStaff {
-			return errs.Forbidden("not_owner", "You do not have permission to perform this action.")
+			return errs.Forbidden("not_owner", "")
 		}
 		if err := q.LockUsers(ctx, a.MentorID); err != nil {
 			return err

@@ -24,8 +24,8 @@ const (
 )
 
 var (
-	errSessionNotFound = errs.NotFound("not_found", "Not found.")
-	errNotParticipant  = errs.Forbidden("not_participant", "You do not have permission to perform this action.")
+	errSessionNotFound = errs.NotFound("not_found", "")
+	errNotParticipant  = errs.Forbidden("not_participant", "")
 )
 
 // RequestInput is a session request; nil fields were not sent.
@@ -37,7 +37,7 @@ type RequestInput struct {
 }
 
 func invalidChoice(field string, v any) error {
-	return errs.Field(field, "invalid_choice", fmt.Sprintf("%q is not a valid choice.", fmt.Sprint(v)))
+	return errs.Generic(field, errs.CodeInvalidChoice, fmt.Sprint(v))
 }
 
 // slot checks a proposed time for a session of mentor with mentee, inside a
@@ -48,7 +48,7 @@ func invalidChoice(field string, v any) error {
 func (s *Service) checkSlot(ctx context.Context, q *store.Q, mentorID, menteeID, availID int64, span scheduling.Interval, except int64) error {
 	a, err := q.AvailabilityByID(ctx, availID)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && a.MentorID != mentorID) {
-		return errs.Field("mentor_availability", "does_not_exist", fmt.Sprintf("Invalid pk \"%d\" - object does not exist.", availID))
+		return errs.Generic("mentor_availability", errs.CodeDoesNotExist, availID)
 	}
 	if err != nil {
 		return err
@@ -92,10 +92,10 @@ var errOverlap = errs.NonField("overlap", MsgOverlap)
 func (s *Service) RequestSession(ctx context.Context, caller *domain.User, in RequestInput) (*domain.Session, error) {
 	v := errs.Begin(in.Unread)
 	if in.AvailabilityID == nil && !v.Has("mentor_availability") {
-		v.Add("mentor_availability", "required", "This field is required.")
+		v.FieldArg("mentor_availability", errs.CodeRequired, nil)
 	}
 	if in.Start == nil && !v.Has("start_time") {
-		v.Add("start_time", "required", "This field is required.")
+		v.FieldArg("start_time", errs.CodeRequired, nil)
 	}
 	length := 30
 	if in.Length != nil && !v.Has("session_length") {
@@ -119,7 +119,7 @@ func (s *Service) RequestSession(ctx context.Context, caller *domain.User, in Re
 	err := s.store.Tx(ctx, func(q *store.Q) error {
 		a, err := q.AvailabilityByID(ctx, *in.AvailabilityID)
 		if errors.Is(err, store.ErrNotFound) {
-			return errs.Field("mentor_availability", "does_not_exist", fmt.Sprintf("Invalid pk \"%d\" - object does not exist.", *in.AvailabilityID))
+			return errs.Generic("mentor_availability", errs.CodeDoesNotExist, *in.AvailabilityID)
 		}
 		if err != nil {
 			return err
@@ -319,7 +319,7 @@ func (s *Service) reschedule(ctx context.Context, q *store.Q, caller *domain.Use
 		moved.AvailabilityID = ch.AvailabilityID
 	}
 	if moved.AvailabilityID == nil {
-		return nil, errs.Field("mentor_availability", "required", "This field is required.")
+		return nil, errs.Generic("mentor_availability", errs.CodeRequired, nil)
 	}
 	moved.End = moved.Start.Add(time.Duration(moved.Length) * time.Minute)
 	span := scheduling.Interval{Start: moved.Start, End: moved.End}

@@ -48,7 +48,6 @@ var messages = map[string]string{
 	groups.CodeFrozen:        "this session can no longer be changed",
 	groups.CodeCannotDelete:  "an ongoing or completed session cannot be deleted",
 	groups.CodeInPast:        "scheduled time cannot in the past",
-	groups.CodeCapacityRange: "Number must be greater than or equal to 1",
 	errs.CodeNotObject:       "request body must be a JSON object",
 	errs.AuthBadCredentials:  "email or password wrong",
 }
@@ -111,8 +110,10 @@ func firstMessage(v *errs.Invalid) string {
 		}
 		m := f.Msgs[0]
 		switch {
-		case m.Code == groups.CodeCapacityRange && strings.Contains(m.Text, "less than"):
-			return fmt.Sprintf("Number must be less than or equal to %d", groups.MaxCapacity)
+		case f.Field == "capacity" && m.Code == errs.CodeMinValue:
+			return fmt.Sprintf("Number must be greater than or equal to %v", m.Arg())
+		case f.Field == "capacity" && m.Code == errs.CodeMaxValue:
+			return fmt.Sprintf("Number must be less than or equal to %v", m.Arg())
 		case m.Code == groups.CodeBelowTaken:
 			return "quota cannot be lower than the seats already booked"
 		}

@@ -150,7 +150,7 @@ func (s *Surface) signup(w http.ResponseWriter, r *http.Request) {
 				switch {
 				case fe.Field == "username" && m.Code == accounts.CodeUnique:
 					out.AddNonField(m.Code, "Username already taken.")
-				case fe.Field == "password" && m.Code != accounts.CodeRequired && m.Code != accounts.CodeBlank:
+				case fe.Field == "password" && m.Code != errs.CodeRequired && m.Code != errs.CodeBlank:
 					text := m.Text
 					if t, ok := signupMessages[m.Code]; ok {
 						text = t
