@@ -1,16 +1,20 @@
 package accounts
 
 import (
+	"context"
 	"crypto/pbkdf2"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
 	"fmt"
+	"runtime"
 	"strconv"
 	"strings"
 
 	"golang.org/x/crypto/argon2"
+
+	"github.com/mentord/mentord/internal/errs"
 )
 
 // Argon2Params are the argon2id costs for new hashes. Stored hashes carry
@@ -84,4 +88,39 @@ func checkPassword(password, encoded string, current Argon2Params) (ok, rehash b
 		return true, true
 	}
 	return false, false
+}
+
+// DefaultHashesAtOnce is how many password hashes may run at the same time:
+// each argon2id hash holds its memory cost (19 MiB) while it runs, so a
+// flood of logins computed all at once would take that many times over
+// (32 concurrent logins were seen taking 1.1 GB).
+func DefaultHashesAtOnce() int { return min(4, max(2, runtime.NumCPU())) }
+
+// errBusy answers a request that gave up waiting for a hash slot.
+var errBusy = errs.Unavailable("busy", "Too many logins at once; try again shortly.")
+
+// hashing runs fn in one of the hash slots, waiting for one as long as the
+// request lasts.
+func (s *Service) hashing(ctx context.Context, fn func()) error {
+	select {
+	case s.hashSlots <- struct{}{}:
+	case <-ctx.Done():
+		return errBusy
+	}
+	defer func() { <-s.hashSlots }()
+	fn()
+	return nil
+}
+
+// hash makes a new password's hash in a slot.
+func (s *Service) hash(ctx context.Context, password string) (string, error) {
+	var h string
+	err := s.hashing(ctx, func() { h = hashPassword(password, s.Argon2) })
+	return h, err
+}
+
+// check verifies a password against a stored hash in a slot.
+func (s *Service) check(ctx context.Context, password, encoded string) (ok, rehash bool, err error) {
+	err = s.hashing(ctx, func() { ok, rehash = checkPassword(password, encoded, s.Argon2) })
+	return ok, rehash, err
 }

@@ -133,7 +133,10 @@ func (s *Service) ConfirmPasswordReset(ctx context.Context, in ResetConfirm) err
 	if err := s.checkNewPassword(u, *in.NewPassword, *in.Confirm); err != nil {
 		return err
 	}
-	hash := hashPassword(*in.NewPassword, s.Argon2)
+	hash, err := s.hash(ctx, *in.NewPassword)
+	if err != nil {
+		return err
+	}
 	return s.store.Tx(ctx, func(q *store.Q) error {
 		ok, err := q.ConsumePasswordReset(ctx, reset.ID, now)
 		if err != nil {

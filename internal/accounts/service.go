@@ -21,8 +21,10 @@ type Service struct {
 	outbox *notify.Outbox
 	media  *media.Store
 
-	tokenKey []byte // derives DRF-style token keys from their seeds
-	jwtKey   []byte // signs JWTs
+	tokenKey  []byte // derives DRF-style token keys from their seeds
+	jwtKey    []byte // signs JWTs
+	auth      authCache
+	hashSlots chan struct{} // password hashes running now (see hashing)
 
 	// Argon2 is the cost of new password hashes.
 	Argon2 Argon2Params
@@ -46,6 +48,7 @@ func New(st *store.Store, clk clock.Clock, outbox *notify.Outbox, m *media.Store
 		ResetTTL:   24 * time.Hour,
 		AccessTTL:  60 * time.Minute,
 		RefreshTTL: 24 * time.Hour,
+		hashSlots:  make(chan struct{}, DefaultHashesAtOnce()),
 	}
 }
 
@@ -57,3 +60,7 @@ func derive(secret, purpose string) []byte {
 
 // Media is where profile photos live.
 func (s *Service) Media() *media.Store { return s.media }
+
+// SetHashesAtOnce sets how many password hashes may run at once (at least
+// one); call it before serving.
+func (s *Service) SetHashesAtOnce(n int) { s.hashSlots = make(chan struct{}, max(1, n)) }

@@ -74,7 +74,8 @@ func (s *Service) AuthenticateToken(ctx context.Context, key string) (*domain.Us
 	if key == "" || len(key) > 128 {
 		return nil, errInvalidToken
 	}
-	u, err := s.store.UserByTokenHash(ctx, sha256Hex(key))
+	hash := sha256Hex(key)
+	u, err := s.cachedUser(hash, func() (*domain.User, error) { return s.store.UserByTokenHash(ctx, hash) })
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, errInvalidToken
 	}
@@ -179,7 +180,7 @@ func (s *Service) RefreshJWT(ctx context.Context, refresh string) (string, error
 }
 
 func (s *Service) activeUser(ctx context.Context, id int64) (*domain.User, error) {
-	u, err := s.store.UserByID(ctx, id)
+	u, err := s.cachedUser("user:"+strconv.FormatInt(id, 10), func() (*domain.User, error) { return s.store.UserByID(ctx, id) })
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, errInvalidToken
 	}

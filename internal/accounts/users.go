@@ -90,8 +90,12 @@ func (s *Service) createUser(ctx context.Context, in SignUp, super bool) (*domai
 	if in.PasswordConfirm != nil && *in.PasswordConfirm != *in.Password {
 		return nil, errs.NonField(CodePasswordMismatch, MsgMismatch)
 	}
-	u.PasswordHash = hashPassword(*in.Password, s.Argon2)
-	err := s.store.Tx(ctx, func(q *store.Q) error { return q.CreateUser(ctx, u) })
+	hash, err := s.hash(ctx, *in.Password)
+	if err != nil {
+		return nil, err
+	}
+	u.PasswordHash = hash
+	err = s.store.Tx(ctx, func(q *store.Q) error { return q.CreateUser(ctx, u) })
 	if err != nil {
 		return nil, uniqueToField(err)
 	}
@@ -132,20 +136,32 @@ func (s *Service) Login(ctx context.Context, identifier, password string, byEmai
 		u, err = s.store.UserByEmail(ctx, identifier)
 	}
 	if errors.Is(err, store.ErrNotFound) {
-		checkPassword(password, dummyHash(), s.Argon2) // spend the same time as a real check
+		// Spend the same time as a real check, so timing tells nothing.
+		if _, _, err := s.check(ctx, password, dummyHash()); err != nil {
+			return nil, err
+		}
 		return nil, bad
 	}
 	if err != nil {
 		return nil, err
 	}
-	ok, rehash := checkPassword(password, u.PasswordHash, s.Argon2)
+	ok, rehash, err := s.check(ctx, password, u.PasswordHash)
+	if err != nil {
+		return nil, err
+	}
 	if !ok || !u.IsActive {
 		return nil, bad
 	}
+	var newHash string
+	if rehash {
+		if newHash, err = s.hash(ctx, password); err != nil {
+			return nil, err
+		}
+	}
 	now := s.clock.Now()
 	err = s.store.Tx(ctx, func(q *store.Q) error {
-		if rehash {
-			if err := q.SetPassword(ctx, u.ID, hashPassword(password, s.Argon2)); err != nil {
+		if newHash != "" {
+			if err := q.SetPassword(ctx, u.ID, newHash); err != nil {
 				return err
 			}
 		}
@@ -215,12 +231,22 @@ func (s *Service) ChangeEmail(ctx context.Context, userID int64, raw *string) (*
 	return u, nil
 }
 
-// verifyCurrent checks the password a user typed to confirm a sensitive step.
-func verifyCurrent(u *domain.User, field string, current *string, p Argon2Params) error {
+// verifyCurrent checks the password a user typed to confirm a sensitive
+// step, against the hash stored now (the caller's record may be up to a
+// second old, see authCache).
+func (s *Service) verifyCurrent(ctx context.Context, userID int64, field string, current *string) error {
 	if current == nil {
 		return errs.Generic(field, errs.CodeRequired, nil)
 	}
-	if ok, _ := checkPassword(*current, u.PasswordHash, p); !ok {
+	u, err := s.store.UserByID(ctx, userID)
+	if err != nil {
+		return err
+	}
+	ok, _, err := s.check(ctx, *current, u.PasswordHash)
+	if err != nil {
+		return err
+	}
+	if !ok {
 		return errs.Field(field, CodeInvalid, MsgWrongPassword)
 	}
 	return nil
@@ -229,7 +255,7 @@ func verifyCurrent(u *domain.User, field string, current *string, p Argon2Params
 // DeleteAccountWithPassword deletes the caller's account once they confirm
 // their password.
 func (s *Service) DeleteAccountWithPassword(ctx context.Context, u *domain.User, current *string) error {
-	if err := verifyCurrent(u, "current_password", current, s.Argon2); err != nil {
+	if err := s.verifyCurrent(ctx, u.ID, "current_password", current); err != nil {
 		return err
 	}
 	return s.DeleteAccount(ctx, u.ID)
@@ -272,10 +298,14 @@ func (s *Service) ChangePassword(ctx context.Context, u *domain.User, in Passwor
 	if err := s.checkNewPassword(u, *in.New, *in.Confirm); err != nil {
 		return err
 	}
-	if err := verifyCurrent(u, "current_password", in.Current, s.Argon2); err != nil {
+	if err := s.verifyCurrent(ctx, u.ID, "current_password", in.Current); err != nil {
 		return err
 	}
-	return s.store.Tx(ctx, func(q *store.Q) error { return q.SetPassword(ctx, u.ID, hashPassword(*in.New, s.Argon2)) })
+	hash, err := s.hash(ctx, *in.New)
+	if err != nil {
+		return err
+	}
+	return s.store.Tx(ctx, func(q *store.Q) error { return q.SetPassword(ctx, u.ID, hash) })
 }
 
 type namedValue struct {

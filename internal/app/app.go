@@ -123,6 +123,9 @@ func New(ctx context.Context, cfg config.Config, st *store.Store, opt Options) (
 	if opt.Argon2 != nil {
 		a.Accounts.Argon2 = *opt.Argon2
 	}
+	if cfg.HashesAtOnce > 0 {
+		a.Accounts.SetHashesAtOnce(cfg.HashesAtOnce)
+	}
 	a.Mentoring = mentoring.New(st, opt.Clock, a.Outbox)
 	a.Worker.Register(mentoring.KindReminder, a.Mentoring.RenderReminder)
 	a.Worker.AddScanner(a.Mentoring.ScanReminders)

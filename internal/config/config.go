@@ -47,6 +47,9 @@ type Config struct {
 	// OutboxLease is how long a delivery worker holds a job it took; after a
 	// crash another process retries the job once the lease runs out.
 	OutboxLease time.Duration
+	// HashesAtOnce bounds the password hashes computed at the same time
+	// (0: the default, see accounts.DefaultHashesAtOnce).
+	HashesAtOnce int
 	// OutboxRetention is how long a delivered (or skipped) e-mail is kept
 	// in the outbox before it is deleted; failed ones stay until handled.
 	OutboxRetention time.Duration
@@ -175,6 +178,14 @@ func Load(getenv func(string) string, dotenvPath string) (Config, error) {
 			return c, fmt.Errorf("OUTBOX_LEASE: %q is not a duration of at least 2s (such as 90s or 2m)", v)
 		}
 		c.OutboxLease = d
+	}
+
+	if v := strings.TrimSpace(get("PASSWORD_HASH_CONCURRENCY")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 256 {
+			return c, fmt.Errorf("PASSWORD_HASH_CONCURRENCY: %q is not a number from 1 to 256", v)
+		}
+		c.HashesAtOnce = n
 	}
 
 	c.OutboxRetention = 30 * 24 * time.Hour

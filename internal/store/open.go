@@ -67,7 +67,9 @@ func Open(ctx context.Context, databaseURL string) (*Store, error) {
 			return nil, err
 		}
 		db.SetMaxOpenConns(32)
-		db.SetMaxIdleConns(16)
+		// As many idle as open: a burst must not close connections it will
+		// reopen at once (each costs PostgreSQL a fork and an authentication).
+		db.SetMaxIdleConns(32)
 		db.SetConnMaxIdleTime(5 * time.Minute)
 		s.read, s.write = db, db
 	default:

@@ -7,7 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mentord/mentord/internal/accounts"
 	"github.com/mentord/mentord/internal/app/apptest"
+	"github.com/mentord/mentord/internal/clock"
 	"github.com/mentord/mentord/internal/store"
 	"github.com/mentord/mentord/internal/store/storetest"
 )
@@ -227,5 +229,38 @@ func TestSetPasswordAndDeleteAccount(t *testing.T) {
 		if _, err := s.Store.UserByUsername(context.Background(), "changer"); err != store.ErrNotFound {
 			t.Fatalf("user still there: %v", err)
 		}
+	})
+}
+
+// TestCredentialCacheRevocation: credentials are resolved through a short
+// cache, but a logout or a deactivation made by this process takes effect
+// at once, and one made by another process sharing the database within a
+// second.
+func TestCredentialCacheRevocation(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
+		url := storetest.URL(t, e)
+		clk := clock.NewFake(time.Date(2030, 1, 1, 9, 0, 0, 0, time.UTC))
+		a := apptest.Start(t, e, apptest.Options{URL: url, Clock: clk})
+		b := apptest.Start(t, e, apptest.Options{URL: url, Clock: clk, SMTP: a.SMTP})
+		ann := a.SignUp("ann")
+		jwt := a.JWT(ann)
+		for _, s := range []*apptest.Server{a, b} { // both processes have it cached now
+			s.Get("/auth/users/me/").Token(ann.Token).Do().Expect(200)
+			s.Get("/auth/users/me/").Bearer(jwt).Do().Expect(200)
+		}
+		a.Post("/auth/token/logout/").Token(ann.Token).Do().Expect(204)
+		a.Get("/auth/users/me/").Token(ann.Token).Do().Expect(401) // this process: at once
+		clk.Advance(accounts.AuthCacheTTL)
+		b.Get("/auth/users/me/").Token(ann.Token).Do().Expect(401) // the other: within the TTL
+
+		bob := a.SignUp("bob")
+		bobJWT := a.JWT(bob)
+		a.Get("/auth/users/me/").Bearer(bobJWT).Do().Expect(200)
+		b.Get("/auth/users/me/").Bearer(bobJWT).Do().Expect(200)
+		a.Patch("/myprofile/").Token(bob.Token).JSON(map[string]any{"is_active": false}).Do().Expect(200)
+		a.Get("/auth/users/me/").Bearer(bobJWT).Do().Expect(401)
+		a.Get("/auth/users/me/").Token(bob.Token).Do().Expect(401)
+		clk.Advance(accounts.AuthCacheTTL)
+		b.Get("/auth/users/me/").Bearer(bobJWT).Do().Expect(401)
 	})
 }

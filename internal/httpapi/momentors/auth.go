@@ -71,7 +71,12 @@ func (s *Surface) userByID(w http.ResponseWriter, r *http.Request, caller *domai
 func (s *Surface) userDetail(w http.ResponseWriter, r *http.Request, caller, target *domain.User) {
 	switch r.Method {
 	case http.MethodGet:
-		httpapi.WriteJSON(w, http.StatusOK, userJSON(target))
+		fresh, err := s.Accounts.User(r.Context(), target.ID) // not the credential cache's copy
+		if err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		httpapi.WriteJSON(w, http.StatusOK, userJSON(fresh))
 	case http.MethodPut, http.MethodPatch:
 		f, ok := s.Object(w, r)
 		if !ok {

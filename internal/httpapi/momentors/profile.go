@@ -13,7 +13,14 @@ import (
 func (s *Surface) myProfile(w http.ResponseWriter, r *http.Request, u *domain.User) {
 	switch r.Method {
 	case http.MethodGet:
-		httpapi.WriteJSON(w, http.StatusOK, s.profileJSON(r, u))
+		// Read afresh: the caller's record came through the credential
+		// cache and may be a second old.
+		fresh, err := s.Accounts.User(r.Context(), u.ID)
+		if err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		httpapi.WriteJSON(w, http.StatusOK, s.profileJSON(r, fresh))
 		return
 	case http.MethodDelete:
 		if err := s.Accounts.DeleteAccount(r.Context(), u.ID); err != nil {
