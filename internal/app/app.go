@@ -145,7 +145,11 @@ func New(ctx context.Context, cfg config.Config, st *store.Store, opt Options) (
 	}))
 	rt.HandleRaw("GET /readyz", http.HandlerFunc(a.ready))
 	new(apidoc.Server).Register(rt)
-	limits := httpapi.NewLimits(cfg.LoginPerMinute, cfg.SignupPerMinute, cfg.ResetPerMinute, cfg.RespondPerMinute)
+	var shared httpapi.SharedBuckets
+	if st.Engine() == store.Postgres { // every process shares one database, so one count
+		shared = st
+	}
+	limits := httpapi.NewLimits(cfg.LoginPerMinute, cfg.SignupPerMinute, cfg.ResetPerMinute, cfg.RespondPerMinute, shared, opt.Log)
 	mom := momentors.New(a.Accounts, a.Mentoring, cfg.PublicURL, limits, opt.Log)
 	mom.Register(rt)
 	// Photos belong to the Momentors profiles, and a missing one is its 404.

@@ -158,7 +158,7 @@ func Load(getenv func(string) string, dotenvPath string) (Config, error) {
 		dst  *int
 		def  int
 	}{
-		{"RATE_LIMIT_LOGIN", &c.LoginPerMinute, 20}, {"RATE_LIMIT_SIGNUP", &c.SignupPerMinute, 10},
+		{"RATE_LIMIT_LOGIN", &c.LoginPerMinute, 20}, {"RATE_LIMIT_SIGNUP", &c.SignupPerMinute, 60},
 		{"RATE_LIMIT_RESET", &c.ResetPerMinute, 5}, {"RATE_LIMIT_RESPOND", &c.RespondPerMinute, 60},
 	} {
 		*lim.dst = lim.def

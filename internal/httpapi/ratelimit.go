@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"context"
+	"log/slog"
 	"math"
 	"net/http"
 	"strconv"
@@ -13,14 +15,22 @@ import (
 	"github.com/mentord/mentord/internal/errs"
 )
 
-// Limiter is a token bucket per key (a client address, an account). Idle
-// buckets are dropped so the map does not grow without bound.
+// Limiter is a token bucket per key (a client address, an account). With
+// shared buckets (PostgreSQL) every process counts against the same ones,
+// so N processes behind a balancer allow the limit once, not N times;
+// otherwise the buckets live in this process. Should the shared store fail,
+// the process falls back on its own buckets rather than refusing everyone.
 type Limiter struct {
-	mu      sync.Mutex
-	buckets map[string]*bucket
-	every   rate.Limit
-	burst   int
-	swept   time.Time
+	name   string
+	every  time.Duration // one request refills this often
+	burst  int
+	shared SharedBuckets
+	log    *slog.Logger
+
+	mu        sync.Mutex
+	buckets   map[string]*bucket
+	swept     time.Time
+	lastPurge time.Time
 }
 
 type bucket struct {
@@ -28,23 +38,59 @@ type bucket struct {
 	seen time.Time
 }
 
+// SharedBuckets are token buckets kept where every process sees them.
+type SharedBuckets interface {
+	TakeToken(ctx context.Context, bucket string, now time.Time, every time.Duration, burst int) (ok bool, wait time.Duration, err error)
+	PurgeTokens(ctx context.Context, before time.Time) error
+}
+
 // NewLimiter allows perMinute requests per key per minute, in bursts of up
-// to perMinute. A zero or negative perMinute returns nil, which allows all.
-func NewLimiter(perMinute int) *Limiter {
+// to perMinute, in buckets named after name (shared ones when shared is not
+// nil). A zero or negative perMinute returns nil, which allows all.
+func NewLimiter(name string, perMinute int, shared SharedBuckets, log *slog.Logger) *Limiter {
 	if perMinute <= 0 {
 		return nil
 	}
-	return &Limiter{buckets: map[string]*bucket{}, every: rate.Limit(float64(perMinute) / 60), burst: perMinute}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Limiter{name: name, every: time.Minute / time.Duration(perMinute), burst: perMinute, shared: shared, log: log,
+		buckets: map[string]*bucket{}}
 }
 
 // Allow takes one request for key (case-insensitive); when refused it says
 // how long to wait.
-func (l *Limiter) Allow(key string) (bool, time.Duration) {
+func (l *Limiter) Allow(ctx context.Context, key string) (bool, time.Duration) {
 	if l == nil {
 		return true, 0
 	}
 	key = strings.ToLower(key)
 	now := time.Now()
+	if l.shared != nil {
+		ok, wait, err := l.shared.TakeToken(ctx, l.name+":"+key, now, l.every, l.burst)
+		if err == nil {
+			l.purge(ctx, now)
+			return ok, wait
+		}
+		l.log.Warn("shared rate limit unavailable; counting in this process", "limit", l.name, "err", err)
+	}
+	return l.local(key, now)
+}
+
+// purge drops, now and then, the shared buckets idle long enough to be full.
+func (l *Limiter) purge(ctx context.Context, now time.Time) {
+	l.mu.Lock()
+	due := now.Sub(l.lastPurge) > 10*time.Minute
+	if due {
+		l.lastPurge = now
+	}
+	l.mu.Unlock()
+	if due {
+		go l.shared.PurgeTokens(context.WithoutCancel(ctx), now.Add(-time.Minute))
+	}
+}
+
+func (l *Limiter) local(key string, now time.Time) (bool, time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if now.Sub(l.swept) > time.Minute {
@@ -57,7 +103,7 @@ func (l *Limiter) Allow(key string) (bool, time.Duration) {
 	}
 	b := l.buckets[key]
 	if b == nil {
-		b = &bucket{lim: rate.NewLimiter(l.every, l.burst)}
+		b = &bucket{lim: rate.NewLimiter(rate.Every(l.every), l.burst)}
 		l.buckets[key] = b
 	}
 	b.seen = now
@@ -100,7 +146,7 @@ func Limit(l *Limiter, rend Renderer, h http.HandlerFunc) http.HandlerFunc {
 // Check takes one request for key; when refused it answers 429 with
 // Retry-After and returns false.
 func (l *Limiter) Check(w http.ResponseWriter, r *http.Request, rend Renderer, key string) bool {
-	ok, wait := l.Allow(key)
+	ok, wait := l.Allow(r.Context(), key)
 	if !ok {
 		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
 		rend.Error(w, r, Throttled(wait))
@@ -119,12 +165,13 @@ type Limits struct {
 	Respond      *Limiter // invitation-link requests per client address
 }
 
-// NewLimits builds the limiters from requests-per-minute settings.
-func NewLimits(login, signup, reset, respond int) Limits {
+// NewLimits builds the limiters from requests-per-minute settings; shared,
+// when not nil, keeps their buckets for every process (see Limiter).
+func NewLimits(login, signup, reset, respond int, shared SharedBuckets, log *slog.Logger) Limits {
 	return Limits{
-		Login: NewLimiter(login), LoginAccount: NewLimiter(login),
-		Signup: NewLimiter(signup),
-		Reset:  NewLimiter(reset), ResetAccount: NewLimiter(reset),
-		Respond: NewLimiter(respond),
+		Login: NewLimiter("login", login, shared, log), LoginAccount: NewLimiter("login-account", login, shared, log),
+		Signup: NewLimiter("signup", signup, shared, log),
+		Reset:  NewLimiter("reset", reset, shared, log), ResetAccount: NewLimiter("reset-account", reset, shared, log),
+		Respond: NewLimiter("respond", respond, shared, log),
 	}
 }

@@ -211,3 +211,63 @@ func TestNoRedirects(t *testing.T) {
 		}
 	})
 }
+
+// TestRateLimitsAcrossProcesses: on PostgreSQL two mentord processes share
+// one count, so together they allow the limit once; on SQLite (one process)
+// the count is the process's own.
+func TestRateLimitsAcrossProcesses(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
+		url := storetest.URL(t, e)
+		limit := func(c *config.Config) { c.LoginPerMinute = 5 }
+		a := apptest.Start(t, e, apptest.Options{URL: url, Config: limit})
+		b := apptest.Start(t, e, apptest.Options{URL: url, Config: limit, SMTP: a.SMTP})
+		a.SignUp("ann")
+		login := func(s *apptest.Server) int {
+			return s.Post("/auth/token/login/").JSON(map[string]string{"username": "ann", "password": apptest.Password}).Do().Status
+		}
+		var got []int
+		for i := range 8 {
+			got = append(got, login([]*apptest.Server{a, b}[i%2]))
+		}
+		// SignUp has logged in once on a. Shared, the five are spent after
+		// four more; per process, a allows four more and b five.
+		want := []int{200, 200, 200, 200, 429, 429, 429, 429}
+		if e == store.SQLite {
+			want = []int{200, 200, 200, 200, 200, 200, 200, 200}
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("logins alternating between two processes: %v, want %v", got, want)
+		}
+	})
+}
+
+// TestClassSignsUpFromOneNetwork: the default sign-up limit lets a class of
+// 40 sign up at once from one school address, and still stops a flood.
+func TestClassSignsUpFromOneNetwork(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
+		defaults, err := config.Load(func(k string) string { return map[string]string{"SECRET_KEY": "x"}[k] }, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := apptest.Start(t, e, apptest.Options{Config: func(c *config.Config) { c.SignupPerMinute = defaults.SignupPerMinute }})
+		signup := func(i int) int {
+			name := fmt.Sprintf("pupil%02d", i)
+			return s.Post("/auth/users/").JSON(map[string]string{"username": name, "email": name + "@school.example",
+				"password": apptest.Password, "re_password": apptest.Password}).Do().Status
+		}
+		for i := range 40 {
+			if st := signup(i); st != 201 {
+				t.Fatalf("sign-up %d of a class of 40: %d", i+1, st)
+			}
+		}
+		refused := 0
+		for i := 40; i < 70; i++ {
+			if signup(i) == 429 {
+				refused++
+			}
+		}
+		if refused == 0 {
+			t.Fatal("70 sign-ups in a moment from one address were all let through")
+		}
+	})
+}

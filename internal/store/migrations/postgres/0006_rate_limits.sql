@@ -1,0 +1,9 @@
+-- Token buckets shared by every mentord process on this database, so that
+-- N processes behind a load balancer allow the rate limit once, not N
+-- times. tat is the bucket's "theoretical arrival time" (GCRA): a request
+-- is allowed while tat stays within the burst of now.
+CREATE TABLE rate_limits (
+    bucket TEXT PRIMARY KEY,
+    tat TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX rate_limits_tat ON rate_limits (tat);
