@@ -102,11 +102,14 @@ func (s *Service) ScanReminders(ctx context.Context) (int, error) {
 	}
 	due := make([]notify.Due, len(sessions))
 	for i, g := range sessions {
+		// A seat's reminders are possible from when it was taken.
 		people := []int64{g.CreatorID}
+		since := map[int64]time.Time{}
 		for _, p := range parts[g.ID] {
 			people = append(people, p.UserID)
+			since[p.UserID] = p.JoinedAt
 		}
-		due[i] = notify.Due{Subject: g.ID, At: g.Start, People: people}
+		due[i] = notify.Due{Subject: g.ID, At: g.Start, People: people, Since: since}
 	}
 	return reminder.Scan(ctx, s.store, s.outbox, now, due, notify.SessionPayload)
 }
@@ -139,10 +142,10 @@ func (s *Service) RenderReminder(ctx context.Context, job store.Job) (*notify.Me
 	if err != nil || !u.IsActive || u.Email == "" {
 		return nil, err
 	}
+	left := notify.MinutesLeft(now, g.Start)
 	return &notify.Message{
 		To:      []string{u.Email},
-		Subject: fmt.Sprintf("%s starts in %d minutes", g.Title, r.Minutes),
-		Text: fmt.Sprintf("\"%s\" with %s starts at %s, in %d minutes.\n",
-			g.Title, g.Creator.FullName(), localTime(g.Start, u), notify.MinutesLeft(now, g.Start)),
+		Subject: fmt.Sprintf("%s starts in %d minutes", g.Title, left), // the time really left, not the lead's
+		Text:    fmt.Sprintf("\"%s\" with %s starts at %s, in %d minutes.\n", g.Title, g.Creator.FullName(), localTime(g.Start, u), left),
 	}, nil
 }

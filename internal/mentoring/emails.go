@@ -237,7 +237,10 @@ func (s *Service) ScanReminders(ctx context.Context) (int, error) {
 	}
 	due := make([]notify.Due, len(sessions))
 	for i, sess := range sessions {
-		due[i] = notify.Due{Subject: sess.ID, At: sess.Start, People: []int64{sess.MentorID, sess.MenteeID}}
+		// Reminders are possible from when the session was confirmed at its
+		// time: the last change of a confirmed session is that.
+		since := map[int64]time.Time{sess.MentorID: sess.ModifiedAt, sess.MenteeID: sess.ModifiedAt}
+		due[i] = notify.Due{Subject: sess.ID, At: sess.Start, People: []int64{sess.MentorID, sess.MenteeID}, Since: since}
 	}
 	return reminder.Scan(ctx, s.store, s.outbox, now, due, notify.SessionPayload)
 }
@@ -273,10 +276,11 @@ func (s *Service) RenderReminder(ctx context.Context, job store.Job) (*notify.Me
 		return nil, nil
 	}
 	t, _ := when(sess.Start, to)
+	left := notify.MinutesLeft(now, sess.Start)
 	return &notify.Message{
 		To:      []string{to.Email},
-		Subject: fmt.Sprintf("Mentor Session in %d Minutes", r.Minutes),
+		Subject: fmt.Sprintf("Mentor Session in %d Minutes", left), // the time really left, not the lead's
 		Text: fmt.Sprintf("Your %d-minute session with %s and %s at %s is coming up in %d minutes.\n\nHere is the link to your session: %s\n",
-			sess.Length, firstName(p.mentee), firstName(p.mentor), t, notify.MinutesLeft(now, sess.Start), deref(sess.MeetingLink)),
+			sess.Length, firstName(p.mentee), firstName(p.mentor), t, left, deref(sess.MeetingLink)),
 	}, nil
 }

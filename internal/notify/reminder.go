@@ -48,15 +48,28 @@ func (r Reminder) Window(now time.Time) (from, to time.Time) {
 	return now, now.Add(r.Leads[0].Before)
 }
 
+// Spacing is the least time between two reminders of one time to one
+// person: a session confirmed late, or a worker back after an outage, must
+// not send one reminder on the heels of another.
+const Spacing = 10 * time.Minute
+
 // Which returns the reminder due at now of a time at: the shortest lead
-// whose moment has come, while at is still ahead. A worker that was down
-// thus sends, when it comes back, only the reminder whose window is open.
-func (r Reminder) Which(now, at time.Time) (Lead, bool) {
+// whose moment has come, while at is still ahead, unless that moment had
+// passed already when the reminder became possible (since: the session was
+// confirmed, the seat taken), in which case none is due until the next
+// lead's moment. A worker that was down thus sends, when it comes back,
+// only the reminder whose window is open, and a session confirmed 20
+// minutes before its start gets only the 15-minute reminder.
+func (r Reminder) Which(now, at, since time.Time) (Lead, bool) {
 	if !now.Before(at) {
 		return Lead{}, false
 	}
 	for i := len(r.Leads) - 1; i >= 0; i-- {
-		if !now.Before(at.Add(-r.Leads[i].Before)) {
+		mark := at.Add(-r.Leads[i].Before)
+		if !now.Before(mark) {
+			if since.After(mark) {
+				return Lead{}, false
+			}
 			return r.Leads[i], true
 		}
 	}
@@ -96,6 +109,10 @@ type Due struct {
 	Subject int64     // a session, an invitation
 	At      time.Time // the time it reminds of
 	People  []int64   // the users to remind; none when the subject is itself the one reminded (an invitation)
+	// Since is when each person's reminder became possible (the session
+	// was confirmed, the seat taken); a person not in it has no such
+	// moment.
+	Since map[int64]time.Time
 }
 
 // Scan enqueues, in one transaction, the reminder due at now of each
@@ -107,15 +124,21 @@ func (r Reminder) Scan(ctx context.Context, st *store.Store, o *Outbox, now time
 	err := st.Tx(ctx, func(q *store.Q) error {
 		added = 0
 		for _, d := range due {
-			l, ok := r.Which(now, d.At)
-			if !ok {
-				continue
-			}
 			people := d.People
 			if len(people) == 0 {
 				people = []int64{0}
 			}
 			for _, person := range people {
+				l, ok := r.Which(now, d.At, d.Since[person])
+				if !ok {
+					continue
+				}
+				if ok, err := r.spaced(ctx, q, now, l, d, person); err != nil || !ok {
+					if err != nil {
+						return err
+					}
+					continue
+				}
 				want, err := wants(ctx, q, person, l)
 				if err != nil {
 					return err
@@ -127,11 +150,11 @@ func (r Reminder) Scan(ctx context.Context, st *store.Store, o *Outbox, now time
 				if err != nil {
 					return err
 				}
-				ok, err := o.Job(ctx, q, now, r.Kind, string(data), Options{DedupeKey: r.Key(l, d.Subject, person, d.At)})
+				enqueued, err := o.Job(ctx, q, now, r.Kind, string(data), Options{DedupeKey: r.Key(l, d.Subject, person, d.At)})
 				if err != nil {
 					return err
 				}
-				if ok {
+				if enqueued {
 					added++
 				}
 			}
@@ -139,6 +162,33 @@ func (r Reminder) Scan(ctx context.Context, st *store.Store, o *Outbox, now time
 		return nil
 	})
 	return added, err
+}
+
+// spaced reports whether the reminder of lead l may be enqueued now: not
+// already enqueued, and no other reminder of the same time to the same
+// person less than Spacing ago.
+func (r Reminder) spaced(ctx context.Context, q *store.Q, now time.Time, l Lead, d Due, person int64) (bool, error) {
+	if len(r.Leads) == 1 {
+		return true, nil // the dedupe key alone keeps it to one
+	}
+	own := r.Key(l, d.Subject, person, d.At)
+	keys := make([]string, len(r.Leads))
+	for i, other := range r.Leads {
+		keys[i] = r.Key(other, d.Subject, person, d.At)
+	}
+	sent, err := q.JobsCreated(ctx, keys)
+	if err != nil {
+		return false, err
+	}
+	if _, done := sent[own]; done {
+		return false, nil
+	}
+	for _, at := range sent {
+		if now.Sub(at) < Spacing {
+			return false, nil
+		}
+	}
+	return true, nil
 }
 
 // SessionJob is the job of a session's reminder (1:1 or group): the

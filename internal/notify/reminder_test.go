@@ -31,9 +31,25 @@ func TestReminderWhich(t *testing.T) {
 		{time.Minute, deadlines, 24 * 60},
 		{0, deadlines, 0},
 	} {
-		l, ok := tc.r.Which(start.Add(-tc.before), start)
+		l, ok := tc.r.Which(start.Add(-tc.before), start, time.Time{})
 		if got := map[bool]int{true: l.Minutes()}[ok]; got != tc.minutes {
 			t.Errorf("%s, %v before: %d-minute reminder, want %d", tc.r.Prefix, tc.before, got, tc.minutes)
+		}
+	}
+	// Confirmed after its 60-minute mark: only the reminder still ahead.
+	for _, tc := range []struct {
+		since, now time.Duration // before the start
+		minutes    int
+	}{
+		{since: 15*time.Minute + 25*time.Second, now: 15*time.Minute + 25*time.Second, minutes: 0},
+		{since: 15*time.Minute + 25*time.Second, now: 15 * time.Minute, minutes: 15},
+		{since: 59 * time.Minute, now: 40 * time.Minute, minutes: 0},
+		{since: 61 * time.Minute, now: 40 * time.Minute, minutes: 60},
+		{since: 10 * time.Minute, now: 5 * time.Minute, minutes: 0},
+	} {
+		l, ok := sessions.Which(start.Add(-tc.now), start, start.Add(-tc.since))
+		if got := map[bool]int{true: l.Minutes()}[ok]; got != tc.minutes {
+			t.Errorf("confirmed %v before, now %v before: %d-minute reminder, want %d", tc.since, tc.now, got, tc.minutes)
 		}
 	}
 	if from, to := sessions.Window(start); !from.Equal(start) || !to.Equal(start.Add(time.Hour)) {

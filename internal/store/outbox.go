@@ -139,6 +139,33 @@ func (s *Store) PurgeDoneJobs(ctx context.Context, before time.Time, limit int) 
 	return n, err
 }
 
+// JobsCreated returns when each of the jobs with these dedupe keys was
+// enqueued; keys with no job are absent.
+func (q *Q) JobsCreated(ctx context.Context, keys []string) (map[string]time.Time, error) {
+	out := map[string]time.Time{}
+	if len(keys) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(keys))
+	for i, k := range keys {
+		args[i] = k
+	}
+	rows, err := q.query(ctx, "SELECT dedupe_key, created_at FROM outbox WHERE dedupe_key IN ("+placeholders(len(keys))+")", args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k string
+		var at time.Time
+		if err := rows.Scan(&k, scanTime(&at)); err != nil {
+			return nil, err
+		}
+		out[k] = at
+	}
+	return out, rows.Err()
+}
+
 // CountJobs counts every job in the outbox, done or not.
 func (s *Store) CountJobs(ctx context.Context) (int, error) {
 	var n int

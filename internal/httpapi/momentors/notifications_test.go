@@ -194,3 +194,61 @@ func TestRemindersFollowTheSession(t *testing.T) {
 		}
 	})
 }
+
+// TestLateReminders: a session confirmed 15 min 25 s before its start gets
+// only the 15-minute reminder (none that names a lead no longer true), and
+// after a worker outage the reminders that are left come at least ten
+// minutes apart, each subject saying the time really left.
+func TestLateReminders(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
+		s := apptest.Start(t, e, apptest.Options{Now: morning, NoWorker: true})
+		m := s.Mentor("mentor1")
+		me := s.Mentee("mentee1")
+		s.Post("/availability/").Token(m.Token).JSON(span("2030-01-15T15:00:00Z", "2030-01-15T18:00:00Z")).Do().Expect(201)
+		s.Post("/sessionrequest/").Token(me.Token).JSON(map[string]any{"mentor_availability": 1, "start_time": "2030-01-15T16:00:00Z"}).Do().Expect(201)
+		s.Post("/sessionrequest/").Token(me.Token).JSON(map[string]any{"mentor_availability": 1, "start_time": "2030-01-15T17:00:00Z"}).Do().Expect(201)
+		deliver(t, s)
+		base := len(s.SMTP.Messages())
+		sent := func() (out []string) {
+			for _, mail := range s.SMTP.Messages()[base:] {
+				out = append(out, s.Clock.Now().Format("15:04:05")+" "+mail.To[0]+" "+mail.Subject)
+			}
+			base = len(s.SMTP.Messages())
+			return out
+		}
+		step := func(to time.Time) (out []string) {
+			for s.Clock.Now().Before(to) {
+				s.Clock.Advance(5 * time.Second)
+				deliver(t, s)
+				out = append(out, sent()...)
+			}
+			return out
+		}
+		// Session 1 at 16:00, confirmed at 15:44:35.
+		s.Clock.Set(time.Date(2030, 1, 15, 15, 44, 35, 0, time.UTC))
+		s.Patch("/sessionrequest/1/").Token(m.Token).JSON(map[string]string{"status": "Confirmed"}).Do().Expect(200)
+		deliver(t, s)
+		sent() // the confirmations
+		got := step(time.Date(2030, 1, 15, 15, 59, 0, 0, time.UTC))
+		want := []string{"15:45:00 mentor1@example.com Mentor Session in 15 Minutes", "15:45:00 mentee1@example.com Mentor Session in 15 Minutes"}
+		if strings.Join(got, "|") != strings.Join(want, "|") {
+			t.Fatalf("confirmed 15 min 25 s ahead:\n got %v\nwant %v", got, want)
+		}
+
+		// Session 2 at 17:00, confirmed long before; no worker from 15:59
+		// until 16:40.
+		s.Clock.Set(time.Date(2030, 1, 15, 15, 0, 0, 0, time.UTC))
+		s.Patch("/sessionrequest/2/").Token(m.Token).JSON(map[string]string{"status": "Confirmed"}).Do().Expect(200)
+		deliver(t, s)
+		sent()
+		s.Clock.Set(time.Date(2030, 1, 15, 16, 40, 0, 0, time.UTC))
+		deliver(t, s)
+		got = sent()
+		got = append(got, step(time.Date(2030, 1, 15, 16, 59, 0, 0, time.UTC))...)
+		want = []string{"16:40:00 mentor1@example.com Mentor Session in 20 Minutes", "16:40:00 mentee1@example.com Mentor Session in 20 Minutes",
+			"16:50:00 mentor1@example.com Mentor Session in 10 Minutes", "16:50:00 mentee1@example.com Mentor Session in 10 Minutes"}
+		if strings.Join(got, "|") != strings.Join(want, "|") {
+			t.Fatalf("after an outage:\n got %v\nwant %v", got, want)
+		}
+	})
+}

@@ -242,11 +242,22 @@ func ranBetween(from, to time.Time) bool {
 	return false
 }
 
+// firstPass is when a worker first runs at or after t.
+func firstPass(t time.Time) time.Time {
+	if !t.Before(gapStart) && t.Before(gapEnd) {
+		return gapEnd
+	}
+	return t
+}
+
 func expectedReminders(p *dayPlan) map[string]bool {
 	want := map[string]bool{}
-	add := func(u apptest.User, minutes int, start time.Time, on bool) {
+	// A reminder's subject says the time really left when it is sent: the
+	// lead, unless no worker ran at its moment (then less).
+	add := func(u apptest.User, lead int, start time.Time, on bool) {
 		if on {
-			want[fmt.Sprintf("%s|%d Minutes|%s", u.Email, minutes, start.Format("3:04 PM"))] = true
+			left := int(start.Sub(firstPass(start.Add(-time.Duration(lead)*time.Minute))) / time.Minute)
+			want[fmt.Sprintf("%s|%d Minutes|%s", u.Email, left, start.Format("3:04 PM"))] = true
 		}
 	}
 	for _, ps := range p.sessions {
