@@ -37,10 +37,11 @@ func decodeUID(uid string) (int64, bool) {
 	return id, err == nil && id > 0
 }
 
-// RequestPasswordReset e-mails the owner of email a single-use link to
-// {linkBase}/password/reset/confirm/{uid}/{token}. The e-mail goes through
-// the outbox in the same transaction that stores the token.
-func (s *Service) RequestPasswordReset(ctx context.Context, email *string, linkBase string) error {
+// RequestPasswordReset e-mails the owner of email a single-use link made of
+// linkPattern, whose {uid} and {token} are filled in (a bare base URL means
+// {base}/password/reset/confirm/{uid}/{token}). The e-mail goes through the
+// outbox in the same transaction that stores the token.
+func (s *Service) RequestPasswordReset(ctx context.Context, email *string, linkPattern string) error {
 	v := &errs.Invalid{}
 	addr := checkEmail(v, "email", email)
 	if err := v.Err(); err != nil {
@@ -57,7 +58,10 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email *string, linkB
 	var raw [32]byte
 	rand.Read(raw[:])
 	token := base64.RawURLEncoding.EncodeToString(raw[:])
-	link := fmt.Sprintf("%s/password/reset/confirm/%s/%s", strings.TrimRight(linkBase, "/"), EncodeUID(u.ID), token)
+	if !strings.Contains(linkPattern, "{token}") {
+		linkPattern = strings.TrimRight(linkPattern, "/") + "/password/reset/confirm/{uid}/{token}"
+	}
+	link := strings.NewReplacer("{uid}", EncodeUID(u.ID), "{token}", token).Replace(linkPattern)
 	now := s.clock.Now()
 	msg := notify.Message{
 		To:      []string{u.Email},
@@ -149,6 +153,9 @@ func (s *Service) ConfirmPasswordReset(ctx context.Context, in ResetConfirm) err
 			return err
 		}
 		if err := q.SetPassword(ctx, u.ID, hash); err != nil {
+			return err
+		}
+		if err := q.DeleteWebSessionsOf(ctx, u.ID, ""); err != nil {
 			return err
 		}
 		return q.DeleteToken(ctx, u.ID)

@@ -305,7 +305,13 @@ func (s *Service) ChangePassword(ctx context.Context, u *domain.User, in Passwor
 	if err != nil {
 		return err
 	}
-	return s.store.Tx(ctx, func(q *store.Q) error { return q.SetPassword(ctx, u.ID, hash) })
+	// A new password ends the user's web sign-ins, as it ends their JWTs.
+	return s.store.Tx(ctx, func(q *store.Q) error {
+		if err := q.SetPassword(ctx, u.ID, hash); err != nil {
+			return err
+		}
+		return q.DeleteWebSessionsOf(ctx, u.ID, "")
+	})
 }
 
 type namedValue struct {

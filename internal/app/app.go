@@ -126,6 +126,7 @@ func New(ctx context.Context, cfg config.Config, st *store.Store, opt Options) (
 	if cfg.HashesAtOnce > 0 {
 		a.Accounts.SetHashesAtOnce(cfg.HashesAtOnce)
 	}
+	a.Worker.AddSweep(a.Accounts.PurgeWebSessions)
 	a.Mentoring = mentoring.New(st, opt.Clock, a.Outbox)
 	a.Worker.Register(mentoring.KindReminder, a.Mentoring.RenderReminder)
 	a.Worker.AddScanner(a.Mentoring.ScanReminders)
@@ -150,14 +151,18 @@ func New(ctx context.Context, cfg config.Config, st *store.Store, opt Options) (
 		shared = st
 	}
 	limits := httpapi.NewLimits(cfg.LoginPerMinute, cfg.SignupPerMinute, cfg.ResetPerMinute, cfg.RespondPerMinute, shared, opt.Log)
+	links := httpapi.Links{PublicURL: cfg.PublicURL, FrontendURL: cfg.FrontendURL}
 	mom := momentors.New(a.Accounts, a.Mentoring, cfg.PublicURL, limits, opt.Log)
+	mom.Links = links
 	mom.Register(rt)
 	// Photos belong to the Momentors profiles, and a missing one is its 404.
 	a.mediaErrors = mom.Errors
 	rt.HandleRaw("GET /media/{path...}", http.HandlerFunc(a.serveMedia))
 	quota.New(a.Accounts, a.Groups, limits, opt.Log).Register(rt)
 	tutoring.New(a.Accounts, a.Groups, cfg.PublicURL, limits, opt.Log).Register(rt)
-	scheduler.New(a.Accounts, a.Meetings, cfg.PublicURL, limits, opt.Log).Register(rt)
+	sched := scheduler.New(a.Accounts, a.Meetings, cfg.PublicURL, limits, opt.Log)
+	sched.Links = links
+	sched.Register(rt)
 
 	a.routes = rt.Routes()
 	a.handler = httpapi.Middleware{Log: opt.Log, CORSOrigins: cfg.CORSAllowedOrigins, Observe: a.Metrics.Observe,

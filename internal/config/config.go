@@ -32,6 +32,10 @@ type Config struct {
 	Addr               string
 	MediaRoot          string
 	PublicURL          string // no trailing slash; empty means "the host of the request"
+	// FrontendURL, when set, is where e-mailed links (password reset,
+	// invitations) send people instead of mentord's own web app: the
+	// original web clients' routes under it. No trailing slash.
+	FrontendURL string
 	CORSAllowedOrigins []string
 	// TrustedProxies are reverse proxies whose X-Forwarded-For names the
 	// client (for rate limits and logs).
@@ -123,6 +127,13 @@ func Load(getenv func(string) string, dotenvPath string) (Config, error) {
 			return c, fmt.Errorf("PUBLIC_URL: %q is not an absolute http(s) URL", v)
 		}
 		c.PublicURL = strings.TrimRight(v, "/")
+	}
+	if v := strings.TrimSpace(get("FRONTEND_URL")); v != "" {
+		u, err := url.Parse(v)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return c, fmt.Errorf("FRONTEND_URL: %q is not an absolute http(s) URL", v)
+		}
+		c.FrontendURL = strings.TrimRight(v, "/")
 	}
 	for _, o := range strings.Split(get("CORS_ALLOWED_ORIGINS"), ",") {
 		o = strings.TrimSpace(o)

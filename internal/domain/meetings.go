@@ -22,7 +22,10 @@ type Calendar struct {
 	Deadline      time.Time
 	MeetingLength int // minutes
 	Timezone      string
-	LinkBase      string // base of the response links in e-mails
+	// LinkBase is the invitations' response link, with {calendar} and
+	// {token} in it; a bare base URL (calendars made before the web app)
+	// stands for the API's own /schedules/calendars/{calendar}/respond/{token}/.
+	LinkBase string
 	Finalized     bool
 	FinalizedAt   *time.Time
 	CreatedAt     time.Time

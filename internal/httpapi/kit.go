@@ -23,6 +23,7 @@ type Kit struct {
 	Accounts Accounts
 	Errors   Renderer
 	Limits   Limits
+	Links    Links // where e-mailed links point
 }
 
 // AuthedHandler serves a request whose caller is known.

@@ -289,3 +289,27 @@ func BaseURL(r *http.Request, publicURL string) string {
 	}
 	return scheme + "://" + host
 }
+
+// Links are the addresses e-mails send people to: mentord's own web app,
+// unless FRONTEND_URL names an external client, whose original routes are
+// used then. PUBLIC_URL keeps deciding the host of API and media URLs.
+type Links struct {
+	PublicURL   string
+	FrontendURL string
+}
+
+// PasswordReset is the reset link's pattern ({uid}, {token}).
+func (l Links) PasswordReset(r *http.Request) string {
+	if l.FrontendURL != "" {
+		return l.FrontendURL + "/password/reset/confirm/{uid}/{token}"
+	}
+	return BaseURL(r, l.PublicURL) + "/app/password/reset/{uid}/{token}"
+}
+
+// Invitation is an invitation's response link pattern ({calendar}, {token}).
+func (l Links) Invitation(r *http.Request) string {
+	if l.FrontendURL != "" {
+		return l.FrontendURL + "/schedules/calendars/{calendar}/respond/{token}/"
+	}
+	return BaseURL(r, l.PublicURL) + "/app/respond/{calendar}/{token}"
+}

@@ -220,7 +220,9 @@ func checkInvitees(ctx context.Context, q *store.Q, v *errs.Invalid, field strin
 // CreateCalendar makes a calendar with the owner's slots and invites the
 // contacts: each gets an e-mail with a private link to answer, through the
 // outbox, in the same transaction.
-func (s *Service) CreateCalendar(ctx context.Context, owner *domain.User, in CalendarInput, linkBase string) (*View, error) {
+// linkPattern is the response link of its invitations (see
+// domain.Calendar.LinkBase).
+func (s *Service) CreateCalendar(ctx context.Context, owner *domain.User, in CalendarInput, linkPattern string) (*View, error) {
 	v := errs.Begin(in.Unread)
 	for _, req := range []struct {
 		name string
@@ -241,7 +243,7 @@ func (s *Service) CreateCalendar(ctx context.Context, owner *domain.User, in Cal
 		tz = "UTC"
 	}
 	now := s.clock.Now()
-	c := &domain.Calendar{OwnerID: owner.ID, MeetingLength: 60, Timezone: tz, LinkBase: linkBase, CreatedAt: now, UpdatedAt: now}
+	c := &domain.Calendar{OwnerID: owner.ID, MeetingLength: 60, Timezone: tz, LinkBase: linkPattern, CreatedAt: now, UpdatedAt: now}
 	s.checkFields(v, c, in.Name, in.Description, in.Deadline, in.MeetingLength)
 	loc := s.location(tz)
 	slots := s.toSlots(v, "available_slots", in.Slots, loc)

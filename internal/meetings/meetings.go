@@ -12,7 +12,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
-	"fmt"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -207,7 +207,11 @@ func (s *Service) newInvitation(calendarID, contactID int64) *domain.Invitation 
 
 // ResponseLink is the private link of an invitation.
 func (s *Service) ResponseLink(c *domain.Calendar, inv *domain.Invitation) string {
-	return fmt.Sprintf("%s/schedules/calendars/%d/respond/%s/", strings.TrimRight(c.LinkBase, "/"), c.ID, s.token(inv.TokenSeed))
+	pattern := c.LinkBase
+	if !strings.Contains(pattern, "{token}") {
+		pattern = strings.TrimRight(pattern, "/") + "/schedules/calendars/{calendar}/respond/{token}/"
+	}
+	return strings.NewReplacer("{calendar}", strconv.FormatInt(c.ID, 10), "{token}", s.token(inv.TokenSeed)).Replace(pattern)
 }
 
 var validEmail = accounts.ValidEmail

@@ -32,6 +32,7 @@ type Worker struct {
 	id       string
 	handlers map[string]Handler
 	scanners []Scanner
+	sweeps   []func(context.Context) error
 
 	// Lease is how long a claimed job stays with this worker before another
 	// may take it (a crash between send and record means one redelivery).
@@ -96,6 +97,13 @@ func (w *Worker) AddScanner(sc Scanner) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.scanners = append(w.scanners, sc)
+}
+
+// AddSweep adds housekeeping to the hourly sweep (expired sign-ins, say).
+func (w *Worker) AddSweep(fn func(context.Context) error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.sweeps = append(w.sweeps, fn)
 }
 
 // Sent and Failed count the messages delivered and given up on.
@@ -243,6 +251,14 @@ func (w *Worker) sweep(ctx context.Context, now time.Time) {
 	}
 	if purged > 0 {
 		w.log.Info("purged delivered e-mails", "count", purged, "older_than", w.Retention.String())
+	}
+	w.mu.Lock()
+	sweeps := w.sweeps
+	w.mu.Unlock()
+	for _, fn := range sweeps {
+		if err := fn(ctx); err != nil {
+			w.log.Warn("housekeeping failed", "err", err)
+		}
 	}
 	if st, err := w.store.OutboxStats(ctx, now); err == nil && st.Failed > 0 {
 		w.log.Warn("e-mails failed and wait to be retried or dropped", "failed", st.Failed)

@@ -74,7 +74,14 @@ func Start(t testing.TB, engine store.Engine, opts ...Options) *Server {
 	if mail == nil {
 		mail = smtptest.Start(t)
 	}
+	// The server is listening before mentord is built, so that its own
+	// address can be FRONTEND_URL: e-mailed links then point at the API's
+	// routes (as the original clients' routes are the same paths), which
+	// the API tests follow. Tests of the web app's links unset it.
+	srv := httptest.NewUnstartedServer(nil)
+	srv.Start()
 	cfg := config.Config{
+		FrontendURL: srv.URL,
 		DatabaseURL: o.URL,
 		SecretKey:   "test-secret-key",
 		MediaRoot:   t.TempDir(),
@@ -105,7 +112,7 @@ func Start(t testing.TB, engine store.Engine, opts ...Options) *Server {
 		}
 		handler = validating(t, idx, handler)
 	}
-	srv := httptest.NewServer(handler)
+	srv.Config.Handler = handler
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	if !o.NoWorker {

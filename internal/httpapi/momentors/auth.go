@@ -145,7 +145,7 @@ func (s *Surface) resetPassword(w http.ResponseWriter, r *http.Request) {
 	if !s.Limits.ResetAccount.Check(w, r, s.Errors, *email) {
 		return
 	}
-	if err := s.Accounts.RequestPasswordReset(r.Context(), email, httpapi.BaseURL(r, s.PublicURL)); err != nil {
+	if err := s.Accounts.RequestPasswordReset(r.Context(), email, s.Links.PasswordReset(r)); err != nil {
 		// djoser raises this one from the view, so it is a bare list.
 		s.list.Error(w, r, err)
 		return

@@ -40,7 +40,7 @@ func New(acc *accounts.Service, ment *mentoring.Service, publicURL string, limit
 	rd := httpapi.ErrorRenderer{Log: log, Challenge: "Token", Translate: translate, Body: words.Body}
 	list := rd
 	list.Body = words.BareList
-	return &Surface{Kit: httpapi.Kit{Accounts: acc, Errors: rd, Limits: limits}, Accounts: acc, Mentoring: ment,
+	return &Surface{Kit: httpapi.Kit{Accounts: acc, Errors: rd, Limits: limits, Links: httpapi.Links{PublicURL: publicURL}}, Accounts: acc, Mentoring: ment,
 		PublicURL: publicURL, Log: log, list: list}
 }
 

@@ -31,7 +31,8 @@ type Surface struct {
 // New returns the scheduler surface.
 func New(acc *accounts.Service, m *meetings.Service, publicURL string, limits httpapi.Limits, log *slog.Logger) *Surface {
 	rd := httpapi.ErrorRenderer{Log: log, Challenge: "Bearer", Body: body}
-	return &Surface{Kit: httpapi.Kit{Accounts: acc, Errors: rd, Limits: limits}, Accounts: acc, Meetings: m, PublicURL: publicURL}
+	return &Surface{Kit: httpapi.Kit{Accounts: acc, Errors: rd, Limits: limits, Links: httpapi.Links{PublicURL: publicURL}}, Accounts: acc,
+		Meetings: m, PublicURL: publicURL}
 }
 
 // words are DRF's, except that this API refuses a body that is not an
@@ -379,7 +380,7 @@ func detailsJSON(v *meetings.View) map[string]any {
 // domain offers no meeting whose naive start or end would be ambiguous.
 func wallTime(t time.Time, loc *time.Location) string { return t.In(loc).Format(meetings.WallLayout) }
 
-func (s *Surface) linkBase(r *http.Request) string { return httpapi.BaseURL(r, s.PublicURL) }
+func (s *Surface) linkBase(r *http.Request) string { return s.Links.Invitation(r) }
 
 func (s *Surface) calendarID(w http.ResponseWriter, r *http.Request) (int64, bool) {
 	id, ok := httpapi.PathID(r, "id")
