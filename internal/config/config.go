@@ -26,16 +26,16 @@ const (
 
 // Config is everything mentord reads from its environment.
 type Config struct {
-	DatabaseURL        string
-	SecretKey          string // empty only when Debug; then a key is generated and kept in the database
-	Debug              bool
-	Addr               string
-	MediaRoot          string
-	PublicURL          string // no trailing slash; empty means "the host of the request"
+	DatabaseURL string
+	SecretKey   string // empty only when Debug; then a key is generated and kept in the database
+	Debug       bool
+	Addr        string
+	MediaRoot   string
+	PublicURL   string // no trailing slash; empty means "the host of the request"
 	// FrontendURL, when set, is where e-mailed links (password reset,
 	// invitations) send people instead of mentord's own web app: the
 	// original web clients' routes under it. No trailing slash.
-	FrontendURL string
+	FrontendURL        string
 	CORSAllowedOrigins []string
 	// TrustedProxies are reverse proxies whose X-Forwarded-For names the
 	// client (for rate limits and logs).

@@ -25,11 +25,11 @@ type Calendar struct {
 	// LinkBase is the invitations' response link, with {calendar} and
 	// {token} in it; a bare base URL (calendars made before the web app)
 	// stands for the API's own /schedules/calendars/{calendar}/respond/{token}/.
-	LinkBase string
-	Finalized     bool
-	FinalizedAt   *time.Time
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
+	LinkBase    string
+	Finalized   bool
+	FinalizedAt *time.Time
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 }
 
 // WallSlot is a slot as given (a day and two clock times in the calendar's
