@@ -293,3 +293,28 @@ func (s *Service) DeleteMenteeProfile(ctx context.Context, userID int64) error {
 func (s *Service) ListMentees(ctx context.Context) ([]domain.MenteeListing, error) {
 	return s.store.ListMentees(ctx)
 }
+
+// MentorsPerPage is the size of a page of the mentor directory.
+const MentorsPerPage = 20
+
+// MentorPage is one page of the mentor directory.
+type MentorPage struct {
+	Mentors     []domain.MentorListing
+	Total       int
+	Page, Pages int
+}
+
+// FindMentors returns a page (from 1) of the active mentors whose name
+// holds text and, with skill, who have that skill (a whole name, any case).
+func (s *Service) FindMentors(ctx context.Context, text, skill string, page int) (*MentorPage, error) {
+	page = max(page, 1)
+	list, total, err := s.store.SearchMentors(ctx, store.MentorSearch{Text: text, SkillKey: domain.SkillKey(skill),
+		Limit: MentorsPerPage, Offset: (page - 1) * MentorsPerPage})
+	if err != nil {
+		return nil, err
+	}
+	return &MentorPage{Mentors: list, Total: total, Page: page, Pages: max(1, (total+MentorsPerPage-1)/MentorsPerPage)}, nil
+}
+
+// SkillsInUse lists the skills active mentors have, by name.
+func (s *Service) SkillsInUse(ctx context.Context) ([]string, error) { return s.store.SkillsInUse(ctx) }

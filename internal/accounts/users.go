@@ -30,6 +30,10 @@ type SignUp struct {
 	ConfirmField    string  // when set, PasswordConfirm is required and reported under this name
 	FirstName       string
 	LastName        string
+	// Timezone (IANA; UTC when empty) and the roles the person signs up
+	// for; the APIs' sign-ups leave them unset.
+	Timezone           string
+	IsMentor, IsMentee bool
 	// Unread are the problems the surface found reading the input; they
 	// are reported together with these checks (see errs.Begin).
 	Unread *errs.Invalid
@@ -67,6 +71,12 @@ func (s *Service) createUser(ctx context.Context, in SignUp, super bool) (*domai
 			v.Add("email", CodeUnique, MsgEmailTaken)
 		}
 	}
+	tz := strings.TrimSpace(in.Timezone)
+	if tz == "" {
+		tz = "UTC"
+	} else if !ValidTimezone(tz) && !v.Has("timezone") {
+		v.FieldArg("timezone", errs.CodeInvalidChoice, in.Timezone)
+	}
 	if !v.Has("username") {
 		if taken, err := s.store.UsernameTaken(ctx, username, 0); err != nil {
 			return nil, err
@@ -79,7 +89,7 @@ func (s *Service) createUser(ctx context.Context, in SignUp, super bool) (*domai
 	}
 	u := &domain.User{
 		Username: username, Email: email, FirstName: strings.TrimSpace(in.FirstName), LastName: strings.TrimSpace(in.LastName),
-		Timezone: "UTC", IsActive: true, IsStaff: super, IsSuperuser: super, DateJoined: s.clock.Now(),
+		Timezone: tz, IsMentor: in.IsMentor, IsMentee: in.IsMentee, IsActive: true, IsStaff: super, IsSuperuser: super, DateJoined: s.clock.Now(),
 	}
 	for _, m := range passwordProblems(*in.Password, u) {
 		v.Add("password", m.Code, m.Text)

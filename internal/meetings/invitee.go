@@ -24,6 +24,7 @@ type InviteeView struct {
 	*View
 	Owner      *domain.User
 	Invitation *domain.Invitation
+	Meeting    *domain.Meeting // the invitee's, once finalized (OpenAny)
 }
 
 var errBadLink = errs.NotFound("not_found", "")
@@ -32,6 +33,17 @@ var errBadLink = errs.NotFound("not_found", "")
 // for this calendar, and the calendar not finalized. Anything else is 404,
 // whatever was wrong, so a guess learns nothing.
 func (s *Service) Open(ctx context.Context, calendarID int64, token string) (*InviteeView, error) {
+	iv, err := s.OpenAny(ctx, calendarID, token)
+	if err == nil && iv.Calendar.Finalized {
+		return nil, errBadLink
+	}
+	return iv, err
+}
+
+// OpenAny resolves a response link as Open does, except that the link of a
+// finalized calendar still opens, read-only, with the invitee's meeting
+// (nil when they got none): a person who follows it learns when to come.
+func (s *Service) OpenAny(ctx context.Context, calendarID int64, token string) (*InviteeView, error) {
 	if len(token) < 20 || len(token) > 100 {
 		return nil, errBadLink
 	}
@@ -43,7 +55,7 @@ func (s *Service) Open(ctx context.Context, calendarID int64, token string) (*In
 		return nil, err
 	}
 	c, err := s.store.CalendarByID(ctx, calendarID, false)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && c.Finalized) {
+	if errors.Is(err, store.ErrNotFound) {
 		return nil, errBadLink
 	}
 	if err != nil {
@@ -57,11 +69,34 @@ func (s *Service) Open(ctx context.Context, calendarID int64, token string) (*In
 	if err != nil {
 		return nil, err
 	}
-	return &InviteeView{View: v, Owner: owner, Invitation: inv}, nil
+	iv := &InviteeView{View: v, Owner: owner, Invitation: inv}
+	if c.Finalized {
+		meetings, err := s.store.MeetingsOf(ctx, c.ID)
+		if err != nil {
+			return nil, err
+		}
+		for i := range meetings {
+			if meetings[i].ContactID == inv.ContactID {
+				iv.Meeting = &meetings[i]
+			}
+		}
+	}
+	return iv, nil
 }
 
 // Answer records an invitee's availability, once, before the deadline.
 func (s *Service) Answer(ctx context.Context, calendarID int64, token string, in []AnswerInput) ([]domain.WallSlot, error) {
+	return s.answer(ctx, calendarID, token, in, false)
+}
+
+// ReviseAnswer records an invitee's availability, replacing the answer
+// they gave, as long as the calendar is open and its deadline ahead (the
+// web app lets an invitee come back with the same link).
+func (s *Service) ReviseAnswer(ctx context.Context, calendarID int64, token string, in []AnswerInput) ([]domain.WallSlot, error) {
+	return s.answer(ctx, calendarID, token, in, true)
+}
+
+func (s *Service) answer(ctx context.Context, calendarID int64, token string, in []AnswerInput, revise bool) ([]domain.WallSlot, error) {
 	iv, err := s.Open(ctx, calendarID, token)
 	if err != nil {
 		return nil, err
@@ -70,7 +105,7 @@ func (s *Service) Answer(ctx context.Context, calendarID int64, token string, in
 	if now.After(iv.Calendar.Deadline) {
 		return nil, errs.BadRequest("deadline_passed", "Deadline has passed")
 	}
-	if iv.Invitation.Responded {
+	if iv.Invitation.Responded && !revise {
 		return nil, errs.BadRequest("already_responded", "Already responded")
 	}
 	var slots []domain.WallSlot
@@ -87,11 +122,24 @@ func (s *Service) Answer(ctx context.Context, calendarID int64, token string, in
 		slots = append(slots, domain.WallSlot{Day: a.Start.Date(), StartClock: a.Start.Clock(), EndClock: a.End.Clock(), Preference: a.Pref, Start: start, End: end})
 	}
 	err = s.store.Tx(ctx, func(q *store.Q) error {
-		ok, err := q.MarkResponded(ctx, iv.Invitation.ID, now)
-		if err != nil {
+		if revise {
+			// Under the calendar's lock, as Finalize reads the answers.
+			c, err := q.CalendarByID(ctx, calendarID, true)
+			if err != nil {
+				return err
+			}
+			if c.Finalized {
+				return errBadLink
+			}
+			if err := q.DeleteInviteeSlots(ctx, iv.Invitation.ID); err != nil {
+				return err
+			}
+			if _, err := q.MarkResponded(ctx, iv.Invitation.ID, now); err != nil {
+				return err
+			}
+		} else if ok, err := q.MarkResponded(ctx, iv.Invitation.ID, now); err != nil {
 			return err
-		}
-		if !ok {
+		} else if !ok {
 			return errs.BadRequest("already_responded", "Already responded")
 		}
 		for i := range slots {

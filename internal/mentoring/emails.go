@@ -284,3 +284,18 @@ func (s *Service) RenderReminder(ctx context.Context, job store.Job) (*notify.Me
 			sess.Length, firstName(p.mentee), firstName(p.mentor), t, left, deref(sess.MeetingLink)),
 	}, nil
 }
+
+// SessionCalendar is the calendar event (.ics) of one of the caller's
+// sessions, the same event its e-mails carry; a session no longer live is
+// a cancellation of it.
+func (s *Service) SessionCalendar(ctx context.Context, caller *domain.User, id int64) (notify.Attachment, error) {
+	sess, err := s.SessionFor(ctx, caller, id)
+	if err != nil {
+		return notify.Attachment{}, err
+	}
+	p, err := loadPeople(ctx, s.store.Q, sess)
+	if err != nil {
+		return notify.Attachment{}, err
+	}
+	return s.invite(sess, p, !sess.Live(), s.clock.Now()), nil
+}

@@ -15,7 +15,12 @@ import (
 )
 
 // Session lengths in minutes.
-var sessionLengths = map[int]bool{30: true, 60: true}
+var (
+	lengthChoices  = []int{30, 60}
+	sessionLengths = map[int]bool{30: true, 60: true}
+)
+
+func maxLength() int { return lengthChoices[len(lengthChoices)-1] }
 
 // ChunkSize is the length of a V2 availability chunk.
 const ChunkSize = 30 * time.Minute

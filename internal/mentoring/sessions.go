@@ -40,11 +40,9 @@ func invalidChoice(field string, v any) error {
 	return errs.Generic(field, errs.CodeInvalidChoice, fmt.Sprint(v))
 }
 
-// slot checks a proposed time for a session of mentor with mentee, inside a
-// transaction that holds both users' locks: availability (the named one must
-// exist, belong to the mentor and contain the start; touching availability
-// may carry the rest), the future, and no overlap with either person's live
-// sessions other than except.
+// checkSlot checks a proposed time for a session of mentor with mentee,
+// inside a transaction that holds both users' locks: the named
+// availability must exist and belong to the mentor, then slotRule decides.
 func (s *Service) checkSlot(ctx context.Context, q *store.Q, mentorID, menteeID, availID int64, span scheduling.Interval, except int64) error {
 	a, err := q.AvailabilityByID(ctx, availID)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && a.MentorID != mentorID) {
@@ -53,34 +51,55 @@ func (s *Service) checkSlot(ctx context.Context, q *store.Q, mentorID, menteeID,
 	if err != nil {
 		return err
 	}
-	if !span.Start.After(s.clock.Now()) {
-		return errs.Field("start_time", "in_past", MsgSessionInPast)
-	}
-	named := scheduling.Interval{Start: a.Start, End: a.End}
-	if span.Start.Before(named.Start) || !span.Start.Before(named.End) {
-		return errs.NonField("outside_availability", MsgOutsideAvail)
-	}
 	around, err := q.AvailabilityAround(ctx, mentorID, span.Start, span.End)
 	if err != nil {
 		return err
 	}
-	ivs := make([]scheduling.Interval, len(around))
-	for i, av := range around {
-		ivs[i] = scheduling.Interval{Start: av.Start, End: av.End}
+	busy, err := q.LiveSpansOfPeople(ctx, []int64{mentorID, menteeID}, span.Start, span.End, except)
+	if err != nil {
+		return err
 	}
-	if !scheduling.Covered(span, ivs) {
+	return slotRule(s.clock.Now(), span, interval(*a), intervals(around), spans(busy))
+}
+
+// slotRule is the rule a session's time must follow, on every path that
+// books one or offers one: it starts in the future, inside the availability
+// it names (named), the mentor's availability (avail, adjacent pieces
+// joined) covers it to the end, and it overlaps none of the live sessions
+// of either person (busy).
+func slotRule(now time.Time, span, named scheduling.Interval, avail, busy []scheduling.Interval) error {
+	if !span.Start.After(now) {
+		return errs.Field("start_time", "in_past", MsgSessionInPast)
+	}
+	if span.Start.Before(named.Start) || !span.Start.Before(named.End) || !scheduling.Covered(span, avail) {
 		return errs.NonField("outside_availability", MsgOutsideAvail)
 	}
-	for _, who := range []int64{mentorID, menteeID} {
-		busy, err := q.UserBusy(ctx, who, span.Start, span.End, except)
-		if err != nil {
-			return err
-		}
-		if busy {
+	for _, b := range busy {
+		if b.Overlaps(span) {
 			return errOverlap
 		}
 	}
 	return nil
+}
+
+func interval(a domain.Availability) scheduling.Interval {
+	return scheduling.Interval{Start: a.Start, End: a.End}
+}
+
+func intervals(list []domain.Availability) []scheduling.Interval {
+	out := make([]scheduling.Interval, len(list))
+	for i, a := range list {
+		out[i] = interval(a)
+	}
+	return out
+}
+
+func spans(list []domain.SessionSpan) []scheduling.Interval {
+	out := make([]scheduling.Interval, len(list))
+	for i, sp := range list {
+		out[i] = scheduling.Interval{Start: sp.Start, End: sp.End}
+	}
+	return out
 }
 
 var errOverlap = errs.NonField("overlap", MsgOverlap)
