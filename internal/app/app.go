@@ -35,6 +35,7 @@ import (
 	"github.com/mentord/mentord/internal/metrics"
 	"github.com/mentord/mentord/internal/notify"
 	"github.com/mentord/mentord/internal/store"
+	"github.com/mentord/mentord/internal/web"
 )
 
 // App is a wired mentord instance.
@@ -163,6 +164,15 @@ func New(ctx context.Context, cfg config.Config, st *store.Store, opt Options) (
 	sched := scheduler.New(a.Accounts, a.Meetings, cfg.PublicURL, limits, opt.Log)
 	sched.Links = links
 	sched.Register(rt)
+
+	site, err := web.New(web.Deps{Accounts: a.Accounts, Mentoring: a.Mentoring, Groups: a.Groups, Meetings: a.Meetings,
+		Clock: opt.Clock, Limits: limits, Links: links, PublicURL: cfg.PublicURL, Log: opt.Log})
+	if err != nil {
+		return nil, err
+	}
+	site.Register(rt, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mom.Errors.Error(w, r, httpapi.RouteNotFound{})
+	}))
 
 	a.routes = rt.Routes()
 	a.handler = httpapi.Middleware{Log: opt.Log, CORSOrigins: cfg.CORSAllowedOrigins, Observe: a.Metrics.Observe,

@@ -1,0 +1,251 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/mentord/mentord/internal/accounts"
+	"github.com/mentord/mentord/internal/errs"
+	"github.com/mentord/mentord/internal/httpapi"
+)
+
+// routes lists every page; each area of the app registers its own.
+func (a *App) routes() {
+	a.page("GET", "", a.home)
+	a.authRoutes()
+	a.profileRoutes()
+	a.mentoringRoutes()
+	a.inviteeRoutes()
+	a.groupRoutes()
+	a.schedulerRoutes()
+	a.staffRoutes()
+	a.mux.HandleFunc(Prefix+"/{path...}", a.notFound)
+}
+
+func (a *App) authRoutes() {
+	a.page("GET", "/signup", a.signupPage)
+	a.page("POST", "/signup", a.signup)
+	a.page("GET", "/login", a.loginPage)
+	a.page("POST", "/login", a.login)
+	a.page("POST", "/logout", a.logout)
+	a.page("GET", "/password/forgot", a.forgotPage)
+	a.page("POST", "/password/forgot", a.forgot)
+	a.page("GET", "/password/reset/{uid}/{token}", a.resetPage)
+	a.page("POST", "/password/reset/{uid}/{token}", a.reset)
+}
+
+// formBody is the largest form the pages take, but for the photo upload.
+const formBody = 64 << 10
+
+// readForm parses a posted form (urlencoded or multipart, up to limit
+// bytes); a body that cannot be read is answered and false returned.
+func (a *App) readForm(w http.ResponseWriter, r *http.Request, limit int64) bool {
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
+	var err error
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		err = r.ParseMultipartForm(limit)
+	} else {
+		err = r.ParseForm()
+	}
+	if err != nil {
+		a.errorPage(w, r, http.StatusBadRequest, "The form could not be read. It may be too large; try again.")
+		return false
+	}
+	return true
+}
+
+// opt is a form value, or nil when the field was not in the form.
+func opt(r *http.Request, name string) *string {
+	if _, ok := r.PostForm[name]; !ok {
+		return nil
+	}
+	v := r.PostForm.Get(name)
+	return &v
+}
+
+func (a *App) home(w http.ResponseWriter, r *http.Request) {
+	u := userOf(r)
+	if u == nil {
+		a.redirect(w, r, "/signup")
+		return
+	}
+	upcoming, err := a.Mentoring.Upcoming(r.Context(), u)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	if len(upcoming) > 5 {
+		upcoming = upcoming[:5]
+	}
+	a.render(w, r, http.StatusOK, "home", &view{Title: "Home", Nav: "home", Data: upcoming})
+}
+
+var roleChoices = []string{"mentee|I want to find a mentor", "mentor|I want to mentor others", "both|Both"}
+
+func (a *App) signupPage(w http.ResponseWriter, r *http.Request) {
+	if userOf(r) != nil {
+		a.redirect(w, r, "")
+		return
+	}
+	a.render(w, r, http.StatusOK, "signup", &view{Title: "Sign up", Nav: "signup", Data: roleChoices})
+}
+
+func (a *App) signup(w http.ResponseWriter, r *http.Request) {
+	if !a.readForm(w, r, formBody) || !a.limited(w, r, a.Limits.Signup, clientIP(r)) {
+		return
+	}
+	role := r.PostForm.Get("role")
+	f := newForm(r)
+	in := accounts.SignUp{
+		Username: opt(r, "username"), Email: opt(r, "email"), Password: opt(r, "password"),
+		PasswordConfirm: opt(r, "re_password"), ConfirmField: "re_password",
+		FirstName: r.PostForm.Get("first_name"), LastName: r.PostForm.Get("last_name"),
+		Timezone: r.PostForm.Get("timezone"), IsMentee: role != "mentor", IsMentor: role == "mentor" || role == "both",
+	}
+	u, err := a.Accounts.SignUp(r.Context(), in)
+	if err != nil {
+		if !f.take(err, nil) {
+			a.fail(w, r, err)
+			return
+		}
+		a.render(w, r, http.StatusBadRequest, "signup", &view{Title: "Sign up", Nav: "signup", Form: f, Data: roleChoices})
+		return
+	}
+	if err := a.signIn(w, r, u); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	a.flash(w, r, "Welcome to mentord, "+displayName(u)+".")
+	if u.IsMentor {
+		a.redirect(w, r, "/mentor/profile")
+		return
+	}
+	a.redirect(w, r, "/mentors")
+}
+
+func (a *App) loginPage(w http.ResponseWriter, r *http.Request) {
+	if userOf(r) != nil {
+		a.redirect(w, r, "")
+		return
+	}
+	a.render(w, r, http.StatusOK, "login", &view{Title: "Log in", Nav: "login", Data: safeNext(r.URL.Query().Get("next"))})
+}
+
+// safeNext is where to go after logging in: a page of this app, or home.
+func safeNext(next string) string {
+	if strings.HasPrefix(next, Prefix+"/") && !strings.HasPrefix(next, "//") && !strings.Contains(next, "\\") {
+		return next
+	}
+	return Prefix
+}
+
+func (a *App) login(w http.ResponseWriter, r *http.Request) {
+	if !a.readForm(w, r, formBody) || !a.limited(w, r, a.Limits.Login, clientIP(r)) {
+		return
+	}
+	f := newForm(r)
+	id, password := strings.TrimSpace(r.PostForm.Get("username")), r.PostForm.Get("password")
+	next := safeNext(r.PostForm.Get("next"))
+	if id != "" && !a.limited(w, r, a.Limits.LoginAccount, id) {
+		return
+	}
+	u, err := a.Accounts.Login(r.Context(), id, password, true)
+	if errs.CodeOf(err) == errs.AuthBadCredentials {
+		f.NonField = append(f.NonField, "That username (or e-mail address) and password do not match an active account.")
+		a.render(w, r, http.StatusUnauthorized, "login", &view{Title: "Log in", Nav: "login", Form: f, Data: next})
+		return
+	}
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	if err := a.signIn(w, r, u); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+func (a *App) logout(w http.ResponseWriter, r *http.Request) {
+	if c, err := r.Cookie(cookieName); err == nil && c.Value != "" {
+		if err := a.Accounts.EndWebSession(r.Context(), c.Value); err != nil {
+			a.fail(w, r, err)
+			return
+		}
+	}
+	a.clearCookie(w, r)
+	a.flash(w, r, "You are logged out.")
+	a.redirect(w, r, "/login")
+}
+
+func (a *App) forgotPage(w http.ResponseWriter, r *http.Request) {
+	a.render(w, r, http.StatusOK, "forgot", &view{Title: "Forgot your password?"})
+}
+
+func (a *App) forgot(w http.ResponseWriter, r *http.Request) {
+	if !a.readForm(w, r, formBody) || !a.limited(w, r, a.Limits.Reset, clientIP(r)) {
+		return
+	}
+	f := newForm(r)
+	email := strings.TrimSpace(r.PostForm.Get("email"))
+	if email != "" && !a.limited(w, r, a.Limits.ResetAccount, email) {
+		return
+	}
+	err := a.Accounts.RequestPasswordReset(r.Context(), &email, a.Links.PasswordReset(r))
+	// Whether an account has the address is not told here (the API keeps
+	// djoser's answer, which its clients show).
+	if isNonFieldCode(err, accounts.CodeEmailNotFound) {
+		err = nil
+	}
+	if err != nil {
+		if !f.take(err, nil) {
+			a.fail(w, r, err)
+			return
+		}
+		a.render(w, r, http.StatusBadRequest, "forgot", &view{Title: "Forgot your password?", Form: f})
+		return
+	}
+	a.flash(w, r, "If an account has the address "+email+", a link to choose a new password is on its way. It works once, for 24 hours.")
+	a.redirect(w, r, "/login")
+}
+
+func isNonFieldCode(err error, code string) bool {
+	v, ok := errs.AsInvalid(err)
+	return ok && len(v.NonField) > 0 && v.NonField[0].Code == code
+}
+
+// resetView is the reset page's state: whether the link can still be used.
+type resetView struct{ Usable bool }
+
+func (a *App) resetPage(w http.ResponseWriter, r *http.Request) {
+	a.render(w, r, http.StatusOK, "reset", &view{Title: "Choose a new password", Data: resetView{Usable: true}})
+}
+
+func (a *App) reset(w http.ResponseWriter, r *http.Request) {
+	if !a.readForm(w, r, formBody) || !a.limited(w, r, a.Limits.Reset, clientIP(r)) {
+		return
+	}
+	f := newForm(r)
+	uid, token := r.PathValue("uid"), r.PathValue("token")
+	err := a.Accounts.ConfirmPasswordReset(r.Context(), accounts.ResetConfirm{UID: &uid, Token: &token,
+		NewPassword: opt(r, "new_password"), Confirm: opt(r, "re_new_password")})
+	if err == nil {
+		a.flash(w, r, "Your password is changed. Log in with it.")
+		a.redirect(w, r, "/login")
+		return
+	}
+	if !f.take(err, nil) {
+		a.fail(w, r, err)
+		return
+	}
+	usable := f.Errors["uid"] == nil && f.Errors["token"] == nil
+	if !usable {
+		delete(f.Errors, "uid")
+		delete(f.Errors, "token")
+		f.NonField = append(f.NonField, "This link does not work any more: it was used already, it expired, or a newer one was sent. Ask for a new one.")
+	}
+	a.render(w, r, http.StatusBadRequest, "reset", &view{Title: "Choose a new password", Form: f, Data: resetView{Usable: usable}})
+}
+
+// clientIP is the client's address, as the API's rate limits count it.
+func clientIP(r *http.Request) string { return httpapi.ClientIP(r) }

@@ -1,0 +1,227 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mentord/mentord/internal/domain"
+	"github.com/mentord/mentord/internal/errs"
+)
+
+// view is what every page's template gets.
+type view struct {
+	Title string
+	User  *domain.User // nil when nobody is signed in
+	Zone  *time.Location
+	Flash string
+	Form  *formState
+	Data  any // the page's own
+	Nav   string
+}
+
+// formState is a form as the person sent it, with what was wrong with it,
+// so the page shows each message next to its field and keeps what was typed.
+type formState struct {
+	Values   url.Values
+	Errors   map[string][]string
+	NonField []string
+}
+
+func newForm(r *http.Request) *formState {
+	return &formState{Values: r.PostForm, Errors: map[string][]string{}}
+}
+
+// Val is what was typed into a field.
+func (f *formState) Val(name string) string {
+	if f == nil {
+		return ""
+	}
+	return f.Values.Get(name)
+}
+
+// Err is the message about a field, or "".
+func (f *formState) Err(name string) string {
+	if f == nil || len(f.Errors[name]) == 0 {
+		return ""
+	}
+	return strings.Join(f.Errors[name], " ")
+}
+
+// Checked reports whether a checkbox or option was chosen.
+func (f *formState) Checked(name, value string) bool {
+	if f == nil {
+		return false
+	}
+	for _, v := range f.Values[name] {
+		if v == value {
+			return true
+		}
+	}
+	return false
+}
+
+// Failed reports whether anything was wrong.
+func (f *formState) Failed() bool { return f != nil && (len(f.Errors) > 0 || len(f.NonField) > 0) }
+
+// take records err in the form, each field message under its field (names
+// is the page's field name for a domain field, when they differ); it
+// reports false when err is not about the input, for the caller to fail.
+func (f *formState) take(err error, names map[string]string) bool {
+	if v, ok := errs.AsInvalid(err); ok {
+		for _, fe := range v.Fields {
+			name := fe.Field
+			if n, ok := names[name]; ok {
+				name = n
+			}
+			for _, m := range fe.Msgs {
+				f.Errors[name] = append(f.Errors[name], message(m))
+			}
+		}
+		for _, m := range v.NonField {
+			f.NonField = append(f.NonField, message(m))
+		}
+		return true
+	}
+	var e *errs.Error
+	if k := errs.KindOf(err); k == errs.KindInvalid || k == errs.KindConflict || k == errs.KindForbidden && asError(err, &e) && e.Message != "" {
+		f.NonField = append(f.NonField, detail(err))
+		return true
+	}
+	return false
+}
+
+// pages are the parsed templates: each page's file with the layout and
+// the shared parts.
+type pages struct {
+	byName map[string]*template.Template
+}
+
+func parsePages() (*pages, error) {
+	shared, err := fs.Glob(files, "templates/_*.html")
+	if err != nil {
+		return nil, err
+	}
+	all, err := fs.Glob(files, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	p := &pages{byName: map[string]*template.Template{}}
+	for _, file := range all {
+		name := strings.TrimSuffix(path.Base(file), ".html")
+		if strings.HasPrefix(name, "_") {
+			continue
+		}
+		t, err := template.New(name).Funcs(funcs).ParseFS(files, append(append([]string{}, shared...), file)...)
+		if err != nil {
+			return nil, fmt.Errorf("template %s: %w", name, err)
+		}
+		p.byName[name] = t
+	}
+	return p, nil
+}
+
+// render writes a page. It renders into memory first, so a template error
+// is a clean 500 rather than half a page.
+func (a *App) render(w http.ResponseWriter, r *http.Request, status int, name string, v *view) {
+	t := a.pages.byName[name]
+	if t == nil {
+		a.Log.Error("no such page template", "name", name)
+		http.Error(w, "missing page", http.StatusInternalServerError)
+		return
+	}
+	if v.User == nil {
+		v.User = userOf(r)
+	}
+	v.Zone = time.UTC
+	if v.User != nil {
+		if loc, err := time.LoadLocation(v.User.Timezone); err == nil {
+			v.Zone = loc
+		}
+	}
+	if v.Flash == "" {
+		v.Flash = a.takeFlash(w, r)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "_layout", v); err != nil {
+		a.Log.Error("rendering a page", "page", name, "err", err)
+		http.Error(w, "The page could not be shown.", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// flash leaves a message for the next page shown (after a redirect).
+func (a *App) flash(w http.ResponseWriter, r *http.Request, msg string) {
+	http.SetCookie(w, &http.Cookie{Name: "mentord_flash", Value: url.QueryEscape(msg), Path: Prefix, MaxAge: 60,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: a.secure(r)})
+}
+
+func (a *App) takeFlash(w http.ResponseWriter, r *http.Request) string {
+	c, err := r.Cookie("mentord_flash")
+	if err != nil {
+		return ""
+	}
+	http.SetCookie(w, &http.Cookie{Name: "mentord_flash", Value: "", Path: Prefix, MaxAge: -1, HttpOnly: true,
+		SameSite: http.SameSiteLaxMode, Secure: a.secure(r)})
+	msg, _ := url.QueryUnescape(c.Value)
+	return msg
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// Times are shown in the viewer's zone, with the zone named.
+var funcs = template.FuncMap{
+	// when is a date and time: "Tue 15 Jan 2030, 16:00 CET".
+	"when": func(t time.Time, loc *time.Location) string { return t.In(loc).Format("Mon 2 Jan 2006, 15:04 MST") },
+	// day is a date: "Tuesday 15 January".
+	"day": func(t time.Time, loc *time.Location) string { return t.In(loc).Format("Monday 2 January 2006") },
+	// clock is a time of day: "16:00".
+	"clock": func(t time.Time, loc *time.Location) string { return t.In(loc).Format("15:04") },
+	// zoneName is the zone's abbreviation at t: "CET".
+	"zoneName": func(t time.Time, loc *time.Location) string { return t.In(loc).Format("MST") },
+	// isoLocal is the value of a datetime-local input.
+	"isoLocal": func(t time.Time, loc *time.Location) string { return t.In(loc).Format("2006-01-02T15:04") },
+	"name":     displayName,
+	"fld":      fld,
+	"choices":  choices,
+	"add":      func(a, b int) int { return a + b },
+	"join":     strings.Join,
+	"now":      time.Now,
+	"seq": func(n int) []int {
+		out := make([]int, n)
+		for i := range out {
+			out[i] = i + 1
+		}
+		return out
+	},
+	"query": func(pairs ...string) template.URL {
+		v := url.Values{}
+		for i := 0; i+1 < len(pairs); i += 2 {
+			if pairs[i+1] != "" {
+				v.Set(pairs[i], pairs[i+1])
+			}
+		}
+		return template.URL(v.Encode())
+	},
+}
+
+// displayName is how a person is named on a page.
+func displayName(u *domain.User) string {
+	if u == nil {
+		return ""
+	}
+	if n := strings.TrimSpace(u.FirstName + " " + u.LastName); n != "" {
+		return n
+	}
+	return u.Username
+}

@@ -1,0 +1,4 @@
+package web
+
+// schedulerRoutes registers the pages of the meeting scheduler for owners.
+func (a *App) schedulerRoutes() {}

@@ -1,0 +1,4 @@
+package web
+
+// staffRoutes registers the pages of the staff admin.
+func (a *App) staffRoutes() {}
