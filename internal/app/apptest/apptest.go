@@ -120,6 +120,58 @@ func Start(t testing.TB, engine store.Engine, opts ...Options) *Server {
 	return &Server{Server: srv, App: a, Store: st, SMTP: mail, Clock: clk, t: t}
 }
 
+// Each runs fn once per engine, as storetest.ForEach does (PostgreSQL only
+// when it is configured), each time on a new server started with opts; t
+// is a test or a benchmark.
+// Tests that need the engine itself use storetest.ForEach and Start.
+func Each[T storetest.TB[T]](t T, opts Options, fn func(t T, s *Server)) {
+	t.Helper()
+	storetest.ForEach(t, func(t T, e store.Engine) {
+		fn(t, Start(t, e, opts))
+	})
+}
+
+// EachCluster runs fn on each engine with one mentord and, on PostgreSQL,
+// again with two sharing the database as two processes would, each run a
+// subtest "N instance(s)". The first server is started with opts, the
+// others with opts on its database and its clock.
+func EachCluster(t *testing.T, opts Options, fn func(t *testing.T, servers []*Server)) {
+	t.Helper()
+	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
+		instances := 1
+		if e == store.Postgres {
+			instances = 2
+		}
+		for n := 1; n <= instances; n++ {
+			t.Run(fmt.Sprintf("%d instance(s)", n), func(t *testing.T) {
+				o := opts
+				o.URL = storetest.URL(t, e)
+				servers := []*Server{Start(t, e, o)}
+				o.Clock = servers[0].Clock
+				for len(servers) < n {
+					servers = append(servers, Start(t, e, o))
+				}
+				fn(t, servers)
+			})
+		}
+	})
+}
+
+// Deliver runs the delivery worker until no job is due, for tests that
+// start the server with NoWorker and drive it.
+func (s *Server) Deliver() {
+	s.t.Helper()
+	for {
+		n, err := s.App.Worker.RunOnce(context.Background())
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		if n == 0 {
+			return
+		}
+	}
+}
+
 type testWriter struct{ t testing.TB }
 
 func (w testWriter) Write(p []byte) (int, error) {
@@ -178,6 +230,20 @@ func (r *Response) Expect(want int) *Response {
 	r.t.Helper()
 	if r.Status != want {
 		r.t.Fatalf("status %d, want %d; body %s", r.Status, want, r.Body)
+	}
+	return r
+}
+
+// Robust fails the test, naming the request, when the answer is a server
+// error or an error whose body is not JSON: what no input may cause.
+func (r *Response) Robust(name string) *Response {
+	r.t.Helper()
+	if r.Status >= 500 {
+		r.t.Errorf("%s: %d %s", name, r.Status, r.Body)
+	}
+	var v any
+	if r.Status >= 400 && json.Unmarshal(r.Body, &v) != nil {
+		r.t.Errorf("%s: error body is not JSON: %s", name, r.Body)
 	}
 	return r
 }
@@ -417,4 +483,22 @@ func (s *Server) Students(prefix string, n int) []User {
 		out[i].Token = s.JWT(out[i])
 	}
 	return out
+}
+
+// BadJSON are bodies that are not the JSON object a route reads.
+var BadJSON = []string{`{`, `[1]`, `"x"`, `null`, `7`}
+
+// SendBadBodies sends the route, as u, each of BadJSON and, for each of the
+// fields it reads, an object with only that field, set to each of values;
+// every answer must be Robust.
+func (s *Server) SendBadBodies(u User, method, path string, fields []string, values []any) {
+	s.t.Helper()
+	for _, body := range BadJSON {
+		s.Request(method, path).As(u).JSON(body).Do().Robust(method + " " + path + " " + body)
+	}
+	for _, f := range fields {
+		for _, v := range values {
+			s.Request(method, path).As(u).JSON(map[string]any{f: v}).Do().Robust(fmt.Sprintf("%s %s {%s: %.40v}", method, path, f, v))
+		}
+	}
 }

@@ -9,7 +9,6 @@ import (
 
 	"github.com/mentord/mentord/internal/app/apptest"
 	"github.com/mentord/mentord/internal/store"
-	"github.com/mentord/mentord/internal/store/storetest"
 )
 
 func signUpBody(username, email, pw, re string) map[string]string {
@@ -17,8 +16,7 @@ func signUpBody(username, email, pw, re string) map[string]string {
 }
 
 func TestSignUpValidation(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := apptest.Start(t, e)
+	apptest.Each(t, apptest.Options{}, func(t *testing.T, s *apptest.Server) {
 		s.Post("/auth/users/").JSON(signUpBody("MixedCase", "mixed@example.com", apptest.Password, apptest.Password)).Do().
 			ExpectBody(201, `{"email":"mixed@example.com","username":"mixedcase","id":1}`)
 
@@ -56,8 +54,7 @@ func TestSignUpValidation(t *testing.T) {
 }
 
 func TestLoginLogoutAndCredentialErrors(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := apptest.Start(t, e)
+	apptest.Each(t, apptest.Options{}, func(t *testing.T, s *apptest.Server) {
 		u := s.SignUp("mentor1")
 		var again struct {
 			AuthToken string `json:"auth_token"`
@@ -124,8 +121,7 @@ func TestLoginLogoutAndCredentialErrors(t *testing.T) {
 var resetLink = regexp.MustCompile(`(https?://\S+/password/reset/confirm/([A-Za-z0-9_-]+)/([A-Za-z0-9_-]+))`)
 
 func TestPasswordResetEndToEnd(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := apptest.Start(t, e)
+	apptest.Each(t, apptest.Options{}, func(t *testing.T, s *apptest.Server) {
 		u := s.SignUp("forgetful")
 		s.Post("/auth/users/reset_password/").JSON(map[string]string{"email": "nobody@example.com"}).Do().
 			ExpectBody(400, `["User with given email does not exist."]`)
@@ -200,8 +196,7 @@ func TestResetPageForPeopleWithoutAClient(t *testing.T) {
 }
 
 func TestSetPasswordAndDeleteAccount(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := apptest.Start(t, e)
+	apptest.Each(t, apptest.Options{}, func(t *testing.T, s *apptest.Server) {
 		u := s.SignUp("changer")
 		jwt := s.JWT(u)
 		s.Post("/auth/users/set_password/").Token(u.Token).JSON(map[string]string{"current_password": "wrong", "new_password": "N3w-Passw0rd!", "re_new_password": "N3w-Passw0rd!"}).Do().

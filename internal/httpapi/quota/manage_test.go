@@ -4,15 +4,12 @@ import (
 	"testing"
 
 	"github.com/mentord/mentord/internal/app/apptest"
-	"github.com/mentord/mentord/internal/store"
-	"github.com/mentord/mentord/internal/store/storetest"
 )
 
 // TestWhoMayManage: mentors add; the creator or staff update and delete; a
 // student is refused before the session is looked up or the body read.
 func TestWhoMayManage(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := apptest.Start(t, e, apptest.Options{Now: t0, NoWorker: true})
+	apptest.Each(t, apptest.Options{Now: t0, NoWorker: true}, func(t *testing.T, s *apptest.Server) {
 		mentor := s.Mentor("jane")
 		other := s.Mentor("other")
 		student := s.Mentee("john")

@@ -11,8 +11,6 @@ import (
 	"github.com/mentord/mentord/internal/app/apptest"
 	"github.com/mentord/mentord/internal/config"
 	"github.com/mentord/mentord/internal/notify/smtptest"
-	"github.com/mentord/mentord/internal/store"
-	"github.com/mentord/mentord/internal/store/storetest"
 )
 
 var t0 = time.Date(2030, 3, 1, 12, 0, 0, 0, time.UTC)
@@ -52,8 +50,7 @@ func links(t *testing.T, mails []smtptest.Mail) map[string]string {
 }
 
 func TestSchedulerAccountsAndContacts(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := apptest.Start(t, e, apptest.Options{Now: t0})
+	apptest.Each(t, apptest.Options{Now: t0}, func(t *testing.T, s *apptest.Server) {
 		body := func(pw, pw2, username string) map[string]string {
 			return map[string]string{"email": username + "@example.com", "username": username, "first_name": "A", "last_name": "B", "password": pw, "password2": pw2}
 		}
@@ -111,8 +108,7 @@ func slot(date, start, end string, pref any) map[string]any {
 // the links in their e-mails, the owner reads the suggestions, finalizes,
 // and everyone gets a calendar invitation with the right times.
 func TestSchedulerWalkThrough(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := apptest.Start(t, e, apptest.Options{Now: t0})
+	apptest.Each(t, apptest.Options{Now: t0}, func(t *testing.T, s *apptest.Server) {
 		tok := owner(t, s, "olive")
 		ann, ben, cal := contact(t, s, tok, "Ann"), contact(t, s, tok, "Ben"), contact(t, s, tok, "Cal")
 
@@ -274,8 +270,7 @@ func TestSchedulerWalkThrough(t *testing.T) {
 }
 
 func TestCalendarUpdatesAndReminders(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := apptest.Start(t, e, apptest.Options{Now: t0, NoWorker: true})
+	apptest.Each(t, apptest.Options{Now: t0, NoWorker: true}, func(t *testing.T, s *apptest.Server) {
 		tok := owner(t, s, "olive")
 		ann, ben, cal := contact(t, s, tok, "Ann"), contact(t, s, tok, "Ben"), contact(t, s, tok, "Cal")
 		id := int(s.Post("/schedules/calendars/create/").Bearer(tok).JSON(map[string]any{
@@ -301,11 +296,7 @@ func TestCalendarUpdatesAndReminders(t *testing.T) {
 		s.Get(fmt.Sprintf("/schedules/calendars/remind/%d/%d/", id, ben)).Bearer(other).Do().Expect(403)
 
 		// Deliver the invitations; answer as Ben.
-		for n, err := s.App.Worker.RunOnce(t.Context()); n > 0 || err != nil; n, err = s.App.Worker.RunOnce(t.Context()) {
-			if err != nil {
-				t.Fatal(err)
-			}
-		}
+		s.Deliver()
 		ls := links(t, s.SMTP.Messages())
 		if len(ls) != 3 {
 			t.Fatalf("%d invitations", len(ls))
@@ -326,24 +317,17 @@ func TestCalendarUpdatesAndReminders(t *testing.T) {
 		// The automatic reminder: 24 hours before the deadline, to Cal only,
 		// once, with the same link as the invitation.
 		base := len(s.SMTP.Messages())
-		run := func() {
-			for n, err := s.App.Worker.RunOnce(t.Context()); n > 0 || err != nil; n, err = s.App.Worker.RunOnce(t.Context()) {
-				if err != nil {
-					t.Fatal(err)
-				}
-			}
-		}
-		run()
+		s.Deliver()
 		if got := s.SMTP.Messages()[base:]; len(got) != 1 || got[0].Subject != "Meeting Reminder" || links(t, got)["cal@guests.example"] != ls["cal@guests.example"] {
 			t.Fatalf("manual reminder: %+v", got)
 		}
 		base = len(s.SMTP.Messages())
 		s.Clock.Set(time.Date(2030, 3, 4, 11, 0, 0, 0, time.UTC)) // 25 h before
-		run()
+		s.Deliver()
 		s.Clock.Set(time.Date(2030, 3, 4, 12, 30, 0, 0, time.UTC)) // 23.5 h before
-		run()
+		s.Deliver()
 		s.Clock.Set(time.Date(2030, 3, 5, 11, 0, 0, 0, time.UTC))
-		run()
+		s.Deliver()
 		got := s.SMTP.Messages()[base:]
 		if len(got) != 1 || got[0].To[0] != "cal@guests.example" || !strings.Contains(got[0].Text, "by 2030-03-05 at 12:00 UTC") {
 			t.Fatalf("automatic reminders: %d", len(got))
@@ -357,8 +341,7 @@ func TestCalendarUpdatesAndReminders(t *testing.T) {
 // TestInvitationLinksAreUnforgeable: altered, made-up and other calendars'
 // tokens are 404; the response endpoints are rate limited.
 func TestInvitationLinksAreUnforgeable(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := apptest.Start(t, e, apptest.Options{Now: t0, Config: func(c *config.Config) { c.RespondPerMinute = 20 }})
+	apptest.Each(t, apptest.Options{Now: t0, Config: func(c *config.Config) { c.RespondPerMinute = 20 }}, func(t *testing.T, s *apptest.Server) {
 		tok := owner(t, s, "olive")
 		ann := contact(t, s, tok, "Ann")
 		mk := func() int {
@@ -408,8 +391,7 @@ func TestInvitationLinksAreUnforgeable(t *testing.T) {
 // TestDaylightSavingDays: a calendar in America/New_York with slots on the
 // March and November transition days yields meetings at the right instants.
 func TestDaylightSavingDays(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := apptest.Start(t, e, apptest.Options{Now: t0})
+	apptest.Each(t, apptest.Options{Now: t0}, func(t *testing.T, s *apptest.Server) {
 		tok := owner(t, s, "olive")
 		ids := []int{contact(t, s, tok, "Ann"), contact(t, s, tok, "Ben"), contact(t, s, tok, "Cal"), contact(t, s, tok, "Dee"),
 			contact(t, s, tok, "Eve"), contact(t, s, tok, "Fay")}

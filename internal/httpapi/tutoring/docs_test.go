@@ -9,15 +9,13 @@ import (
 	"github.com/mentord/mentord/internal/app/apptest"
 	"github.com/mentord/mentord/internal/config"
 	"github.com/mentord/mentord/internal/store"
-	"github.com/mentord/mentord/internal/store/storetest"
 )
 
 // TestDocumentedAnswers sends the answers docs/openapi.yaml documents for
 // this API that the other tests do not reach; apptest checks each one
 // against the document.
 func TestDocumentedAnswers(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := apptest.Start(t, e, apptest.Options{Now: t0, NoWorker: true})
+	apptest.Each(t, apptest.Options{Now: t0, NoWorker: true}, func(t *testing.T, s *apptest.Server) {
 		inst := s.Mentor("john")
 		other := s.Mentor("ann")
 		alice := s.Mentee("alice")

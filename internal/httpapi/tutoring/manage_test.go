@@ -5,16 +5,13 @@ import (
 	"time"
 
 	"github.com/mentord/mentord/internal/app/apptest"
-	"github.com/mentord/mentord/internal/store"
-	"github.com/mentord/mentord/internal/store/storetest"
 )
 
 // TestWhoMayManage: instructors create; the creator or staff manage; a
 // student is refused before the session is looked up, so that an id that
 // does not exist answers as one that does.
 func TestWhoMayManage(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := apptest.Start(t, e, apptest.Options{Now: t0, NoWorker: true})
+	apptest.Each(t, apptest.Options{Now: t0, NoWorker: true}, func(t *testing.T, s *apptest.Server) {
 		inst := s.Mentor("john")
 		other := s.Mentor("ann")
 		alice := s.Mentee("alice")

@@ -8,8 +8,6 @@ import (
 	"time"
 
 	"github.com/mentord/mentord/internal/app/apptest"
-	"github.com/mentord/mentord/internal/store"
-	"github.com/mentord/mentord/internal/store/storetest"
 )
 
 var t0 = time.Date(2030, 1, 10, 9, 0, 0, 0, time.UTC)
@@ -21,8 +19,7 @@ func session(title string, in time.Duration, max int) map[string]any {
 }
 
 func TestTutoringWalkThrough(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := apptest.Start(t, e, apptest.Options{Now: t0})
+	apptest.Each(t, apptest.Options{Now: t0}, func(t *testing.T, s *apptest.Server) {
 		inst := s.Mentor("john")
 		s.Patch("/myprofile/").Token(inst.Token).JSON(map[string]string{"first_name": "John", "last_name": "Doe"}).Do().Expect(200)
 		alice := s.Mentee("alice")
@@ -121,8 +118,7 @@ func TestTutoringWalkThrough(t *testing.T) {
 // TestStateMachine runs every action from every status, by the creator and
 // by someone else.
 func TestStateMachine(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := apptest.Start(t, e, apptest.Options{Now: t0})
+	apptest.Each(t, apptest.Options{Now: t0}, func(t *testing.T, s *apptest.Server) {
 		creator := s.Mentor("creator")
 		students := s.Students("st", 100)
 		next := 0
@@ -202,8 +198,7 @@ func TestStateMachine(t *testing.T) {
 }
 
 func TestPaginationAndFilters(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := apptest.Start(t, e, apptest.Options{Now: t0})
+	apptest.Each(t, apptest.Options{Now: t0}, func(t *testing.T, s *apptest.Server) {
 		a, b := s.Mentor("ann"), s.Mentor("bob")
 		for i := 0; i < 25; i++ {
 			u := a
@@ -307,8 +302,7 @@ func strPtr(v any) *string {
 
 // TestEveryBadFieldAtOnce: several bad fields, one 400 with a message each.
 func TestEveryBadFieldAtOnce(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := apptest.Start(t, e, apptest.Options{Now: t0})
+	apptest.Each(t, apptest.Options{Now: t0}, func(t *testing.T, s *apptest.Server) {
 		inst := s.Mentor("john")
 		body := map[string]any{"title": strings.Repeat("t", 201), "description": "d", "date": at(-time.Hour), "max_participants": 30}
 		s.Post("/api/sessions/").Token(inst.Token).JSON(body).Do().ExpectBody(400, `{

@@ -18,12 +18,20 @@ import (
 // EnvPostgres names the variable holding the PostgreSQL server for tests.
 const EnvPostgres = "MENTORD_TEST_POSTGRES_URL"
 
-// ForEach runs fn once per engine as a subtest named after the engine. The
-// PostgreSQL subtest is skipped, saying why, when no server is configured.
-func ForEach(t *testing.T, fn func(t *testing.T, engine store.Engine)) {
+// TB is a test or a benchmark (*testing.T or *testing.B): what ForEach
+// runs subtests of.
+type TB[T any] interface {
+	testing.TB
+	Run(name string, f func(T)) bool
+}
+
+// ForEach runs fn once per engine as a subtest (or sub-benchmark) named
+// after the engine. The PostgreSQL one is skipped, saying why, when no
+// server is configured.
+func ForEach[T TB[T]](t T, fn func(t T, engine store.Engine)) {
 	t.Helper()
 	for _, e := range []store.Engine{store.SQLite, store.Postgres} {
-		t.Run(string(e), func(t *testing.T) {
+		t.Run(string(e), func(t T) {
 			if e == store.Postgres && os.Getenv(EnvPostgres) == "" {
 				t.Skip(EnvPostgres + " is not set; skipping the PostgreSQL run (.ci/run sets it)")
 			}
