@@ -157,6 +157,21 @@ func EachCluster(t *testing.T, opts Options, fn func(t *testing.T, servers []*Se
 	})
 }
 
+// LoginLimited starts a server on SQLite that takes one login a minute,
+// sends path a login that fails (401) and returns the answer to a second
+// one, which must be 429 with Retry-After.
+func LoginLimited(t *testing.T, path string) *Response {
+	t.Helper()
+	s := Start(t, store.SQLite, Options{NoWorker: true, Config: func(c *config.Config) { c.LoginPerMinute = 1 }})
+	login := map[string]string{"email": "nobody@example.com", "password": "x"}
+	s.Post(path).JSON(login).Do().Expect(401)
+	res := s.Post(path).JSON(login).Do().Expect(429)
+	if res.Header.Get("Retry-After") == "" {
+		t.Fatalf("429 without Retry-After: %v %s", res.Header, res.Body)
+	}
+	return res
+}
+
 // Deliver runs the delivery worker until no job is due, for tests that
 // start the server with NoWorker and drive it.
 func (s *Server) Deliver() {

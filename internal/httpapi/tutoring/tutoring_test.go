@@ -1,6 +1,7 @@
 package tutoring_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -320,4 +321,12 @@ func TestEveryBadFieldAtOnce(t *testing.T) {
 			t.Fatalf("a refused PATCH changed the session: %v", got)
 		}
 	})
+}
+
+func decode(t *testing.T, res *http.Response, v any) {
+	t.Helper()
+	defer res.Body.Close()
+	if err := json.NewDecoder(res.Body).Decode(v); err != nil {
+		t.Fatal(err)
+	}
 }
