@@ -172,6 +172,23 @@ func LoginLimited(t *testing.T, path string) *Response {
 	return res
 }
 
+// AtOnce calls fn(0), ..., fn(n-1), each on its own goroutine, all
+// released together, and returns when every call has.
+func AtOnce(n int, fn func(i int)) {
+	var wg sync.WaitGroup
+	gate := make(chan struct{})
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-gate
+			fn(i)
+		}()
+	}
+	close(gate)
+	wg.Wait()
+}
+
 // Deliver runs the delivery worker until no job is due, for tests that
 // start the server with NoWorker and drive it.
 func (s *Server) Deliver() {

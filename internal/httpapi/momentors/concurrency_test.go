@@ -3,7 +3,6 @@ package momentors_test
 import (
 	"context"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
@@ -25,25 +24,16 @@ func TestNoDoubleBooking(t *testing.T) {
 		}
 		start := time.Date(2030, 1, 15, 15, 0, 0, 0, time.UTC)
 		statuses := make([]int, len(mentees))
-		var wg sync.WaitGroup
-		gate := make(chan struct{})
-		for i, u := range mentees {
-			wg.Add(1)
-			go func(i int, u apptest.User) {
-				defer wg.Done()
-				<-gate
-				// Starts 30 s apart: every pair of these overlaps.
-				at := start.Add(time.Duration(i) * 30 * time.Second).Format(time.RFC3339)
-				res := servers[i%len(servers)].Post("/sessionrequest/").Token(u.Token).
-					JSON(map[string]any{"mentor_availability": 1, "start_time": at, "session_length": 30}).Do()
-				statuses[i] = res.Status
-				if res.Status == 400 && string(res.Body) != `{"non_field_errors":["A session with this mentor/mentee is already scheduled during this time."]}` {
-					t.Errorf("400 body %s", res.Body)
-				}
-			}(i, u)
-		}
-		close(gate)
-		wg.Wait()
+		apptest.AtOnce(len(mentees), func(i int) {
+			// Starts 30 s apart: every pair of these overlaps.
+			at := start.Add(time.Duration(i) * 30 * time.Second).Format(time.RFC3339)
+			res := servers[i%len(servers)].Post("/sessionrequest/").Token(mentees[i].Token).
+				JSON(map[string]any{"mentor_availability": 1, "start_time": at, "session_length": 30}).Do()
+			statuses[i] = res.Status
+			if res.Status == 400 && string(res.Body) != `{"non_field_errors":["A session with this mentor/mentee is already scheduled during this time."]}` {
+				t.Errorf("400 body %s", res.Body)
+			}
+		})
 		created, refused := 0, 0
 		for _, st := range statuses {
 			switch st {
@@ -85,17 +75,13 @@ func TestConcurrentConfirmAndCancel(t *testing.T) {
 			s.Post("/sessionrequest/").Token(me.Token).JSON(map[string]any{"mentor_availability": 1, "start_time": at}).Do().Expect(201).Decode(&created)
 			path := fmt.Sprintf("/sessionrequest/%d/", created.PK)
 			var confirm, cancel *apptest.Response
-			var wg sync.WaitGroup
-			wg.Add(2)
-			go func() {
-				defer wg.Done()
-				confirm = s.Patch(path).Token(m.Token).JSON(map[string]string{"status": "Confirmed"}).Do()
-			}()
-			go func() {
-				defer wg.Done()
-				cancel = s.Patch(path).Token(me.Token).JSON(map[string]string{"status": "Canceled"}).Do()
-			}()
-			wg.Wait()
+			apptest.AtOnce(2, func(i int) {
+				if i == 0 {
+					confirm = s.Patch(path).Token(m.Token).JSON(map[string]string{"status": "Confirmed"}).Do()
+				} else {
+					cancel = s.Patch(path).Token(me.Token).JSON(map[string]string{"status": "Canceled"}).Do()
+				}
+			})
 			final := s.Get(path).Token(me.Token).Do().Expect(200).Obj()
 			if cancel.Status != 200 || final["status"] != "Canceled" {
 				t.Fatalf("round %d: cancel %d, final %v", i, cancel.Status, final["status"])

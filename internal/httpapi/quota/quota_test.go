@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -193,35 +192,22 @@ func TestNeverOversold(t *testing.T) {
 
 		statuses := make([]int, len(students))
 		bodies := make([]string, len(students))
-		var wg sync.WaitGroup
-		gate := make(chan struct{})
-		for i, u := range students {
-			wg.Add(1)
-			go func(i int, u apptest.User) {
-				defer wg.Done()
-				<-gate
-				srv := servers[i%len(servers)]
-				var res *apptest.Response
-				if i%2 == 0 {
-					res = srv.Post(fmt.Sprintf("/session/api/student/bookSession/%d", mentor.ID)).Bearer(u.Token).JSON(map[string]any{"session_id": 1}).Do()
-				} else {
-					res = srv.Post("/api/sessions/1/join/").Bearer(u.Token).Do()
-				}
-				statuses[i], bodies[i] = res.Status, string(res.Body)
-			}(i, u)
-		}
-		// One student, twenty times at once, on the other session.
+		// Meanwhile one student, twenty times at once, on the other session.
 		same := make([]int, 20)
-		for k := range same {
-			wg.Add(1)
-			go func(k int) {
-				defer wg.Done()
-				<-gate
+		apptest.AtOnce(len(students)+len(same), func(i int) {
+			if k := i - len(students); k >= 0 {
 				same[k] = servers[k%len(servers)].Post("/api/sessions/2/join/").Bearer(students[0].Token).Do().Status
-			}(k)
-		}
-		close(gate)
-		wg.Wait()
+				return
+			}
+			srv, u := servers[i%len(servers)], students[i]
+			var res *apptest.Response
+			if i%2 == 0 {
+				res = srv.Post(fmt.Sprintf("/session/api/student/bookSession/%d", mentor.ID)).Bearer(u.Token).JSON(map[string]any{"session_id": 1}).Do()
+			} else {
+				res = srv.Post("/api/sessions/1/join/").Bearer(u.Token).Do()
+			}
+			statuses[i], bodies[i] = res.Status, string(res.Body)
+		})
 
 		ok := 0
 		for i, st := range statuses {

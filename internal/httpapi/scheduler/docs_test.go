@@ -20,8 +20,7 @@ func TestCalendarAndLinkCheckedBeforeBody(t *testing.T) {
 	apptest.Each(t, apptest.Options{Now: t0, NoWorker: true}, func(t *testing.T, s *apptest.Server) {
 		tok := owner(t, s, "olive")
 		ann := contact(t, s, tok, "Ann")
-		id := int(s.Post("/schedules/calendars/create/").Bearer(tok).JSON(map[string]any{"name": "C", "description": "d", "deadline": "2030-03-05",
-			"invitees": []int{ann}, "available_slots": []any{slot("2030-03-12", "13:00:00", "15:00:00", 3)}}).Do().Expect(201).Obj()["id"].(float64))
+		id := calendar(t, s, tok, ann)
 		confirm := fmt.Sprintf("/schedules/calendars/%d/confirm/", id)
 		other := owner(t, s, "bob")
 		forbidden := `{"detail":"You do not have permission to perform this action."}`

@@ -3,7 +3,6 @@ package scheduler_test
 import (
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,8 +13,7 @@ func TestSchedulerRoutesNeverFail500(t *testing.T) {
 	apptest.Each(t, apptest.Options{Now: t0}, func(t *testing.T, s *apptest.Server) {
 		tok := owner(t, s, "olive")
 		ann := contact(t, s, tok, "Ann")
-		id := int(s.Post("/schedules/calendars/create/").Bearer(tok).JSON(map[string]any{"name": "C", "description": "d", "deadline": "2030-03-05",
-			"invitees": []int{ann}, "available_slots": []any{slot("2030-03-12", "13:00:00", "15:00:00", 3)}}).Do().Expect(201).Obj()["id"].(float64))
+		id := calendar(t, s, tok, ann)
 		link := strings.TrimPrefix(linkRE.FindString(s.SMTP.Wait(1, 10*time.Second)[0].Text), s.URL)
 		routes := []struct {
 			method, path string
@@ -55,19 +53,12 @@ func TestConcurrentFinalize(t *testing.T) {
 	apptest.Each(t, apptest.Options{Now: t0, NoWorker: true}, func(t *testing.T, s *apptest.Server) {
 		tok := owner(t, s, "olive")
 		ann := contact(t, s, tok, "Ann")
-		id := int(s.Post("/schedules/calendars/create/").Bearer(tok).JSON(map[string]any{"name": "C", "description": "d", "deadline": "2030-03-05",
-			"invitees": []int{ann}, "available_slots": []any{slot("2030-03-12", "13:00:00", "15:00:00", 3)}}).Do().Expect(201).Obj()["id"].(float64))
+		id := calendar(t, s, tok, ann)
 		body := map[string]any{"finalized_schedule": []any{map[string]any{"contact_id": ann, "start_time": "2030/03/12 13:00:00", "end_time": "2030/03/12 14:00:00"}}}
 		statuses := make([]int, 10)
-		var wg sync.WaitGroup
-		for i := range statuses {
-			wg.Add(1)
-			go func(i int) {
-				defer wg.Done()
-				statuses[i] = s.Post(fmt.Sprintf("/schedules/calendars/%d/confirm/", id)).Bearer(tok).JSON(body).Do().Status
-			}(i)
-		}
-		wg.Wait()
+		apptest.AtOnce(len(statuses), func(i int) {
+			statuses[i] = s.Post(fmt.Sprintf("/schedules/calendars/%d/confirm/", id)).Bearer(tok).JSON(body).Do().Status
+		})
 		ok := 0
 		for _, st := range statuses {
 			if st == 200 {

@@ -31,6 +31,14 @@ func contact(t *testing.T, s *apptest.Server, tok, first string) int {
 	return int(res["id"].(float64))
 }
 
+// calendar creates a calendar of the owner tok that invites the contacts,
+// with one slot on 2030-03-12 from 13:00 to 15:00, and returns its id.
+func calendar(t *testing.T, s *apptest.Server, tok string, invitees ...int) int {
+	t.Helper()
+	return int(s.Post("/schedules/calendars/create/").Bearer(tok).JSON(map[string]any{"name": "C", "description": "d", "deadline": "2030-03-05",
+		"invitees": invitees, "available_slots": []any{slot("2030-03-12", "13:00:00", "15:00:00", 3)}}).Do().Expect(201).Obj()["id"].(float64))
+}
+
 var linkRE = regexp.MustCompile(`https?://\S+/schedules/calendars/(\d+)/respond/([A-Za-z0-9_-]+)/`)
 
 // links reads the response links out of the invitation e-mails, by recipient.
@@ -344,11 +352,7 @@ func TestInvitationLinksAreUnforgeable(t *testing.T) {
 	apptest.Each(t, apptest.Options{Now: t0, Config: func(c *config.Config) { c.RespondPerMinute = 20 }}, func(t *testing.T, s *apptest.Server) {
 		tok := owner(t, s, "olive")
 		ann := contact(t, s, tok, "Ann")
-		mk := func() int {
-			return int(s.Post("/schedules/calendars/create/").Bearer(tok).JSON(map[string]any{"name": "C", "description": "d", "deadline": "2030-03-05",
-				"invitees": []int{ann}, "available_slots": []any{slot("2030-03-12", "13:00:00", "15:00:00", 3)}}).Do().Expect(201).Obj()["id"].(float64))
-		}
-		one, two := mk(), mk()
+		one, two := calendar(t, s, tok, ann), calendar(t, s, tok, ann)
 		mails := s.SMTP.Wait(2, 10*time.Second)
 		var tokens = map[int]string{}
 		for _, m := range mails {
