@@ -189,6 +189,23 @@ func AtOnce(n int, fn func(i int)) {
 	wg.Wait()
 }
 
+// Winners counts the statuses that are win among the answers to requests
+// that raced, failing the test for any that is neither win nor lose.
+func Winners(t testing.TB, statuses []int, win, lose int) int {
+	t.Helper()
+	n := 0
+	for _, st := range statuses {
+		switch st {
+		case win:
+			n++
+		case lose:
+		default:
+			t.Errorf("status %d, want %d or %d", st, win, lose)
+		}
+	}
+	return n
+}
+
 // Deliver runs the delivery worker until no job is due, for tests that
 // start the server with NoWorker and drive it.
 func (s *Server) Deliver() {

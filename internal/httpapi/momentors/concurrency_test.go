@@ -34,17 +34,8 @@ func TestNoDoubleBooking(t *testing.T) {
 				t.Errorf("400 body %s", res.Body)
 			}
 		})
-		created, refused := 0, 0
-		for _, st := range statuses {
-			switch st {
-			case 201:
-				created++
-			case 400:
-				refused++
-			default:
-				t.Errorf("status %d", st)
-			}
-		}
+		created := apptest.Winners(t, statuses, 201, 400)
+		refused := len(statuses) - created
 		stored, err := s.Store.ListSessions(context.Background(), store.SessionFilter{})
 		if err != nil {
 			t.Fatal(err)
@@ -60,9 +51,7 @@ func TestNoDoubleBooking(t *testing.T) {
 // match what happened.
 func TestConcurrentConfirmAndCancel(t *testing.T) {
 	apptest.Each(t, apptest.Options{Now: morning, NoWorker: true}, func(t *testing.T, s *apptest.Server) {
-		m := s.Mentor("mentor1")
-		me := s.Mentee("mentee1")
-		s.Post("/availability/").Token(m.Token).JSON(span("2030-01-15T10:00:00Z", "2030-01-15T20:00:00Z")).Do().Expect(201)
+		m, me := mentorAndMentee(s, "2030-01-15T10:00:00Z", "2030-01-15T20:00:00Z")
 		s.Deliver()
 		base := len(s.SMTP.Messages())
 		const rounds = 12

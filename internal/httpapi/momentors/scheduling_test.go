@@ -17,6 +17,14 @@ func span(start, end string) map[string]string {
 	return map[string]string{"start_time": start, "end_time": end}
 }
 
+// mentorAndMentee signs up mentor1 and mentee1 and gives mentor1 one
+// availability (pk 1) from start to end.
+func mentorAndMentee(s *apptest.Server, start, end string) (m, me apptest.User) {
+	m, me = s.Mentor("mentor1"), s.Mentee("mentee1")
+	s.Post("/availability/").Token(m.Token).JSON(span(start, end)).Do().Expect(201)
+	return m, me
+}
+
 const v2 = "application/json; version=v2"
 
 func TestAvailabilityV1AndV2(t *testing.T) {
@@ -167,10 +175,8 @@ func TestSessionRequestRules(t *testing.T) {
 
 func TestSessionTransitions(t *testing.T) {
 	apptest.Each(t, apptest.Options{Now: morning}, func(t *testing.T, s *apptest.Server) {
-		m := s.Mentor("mentor1")
-		me := s.Mentee("mentee1")
+		m, me := mentorAndMentee(s, "2030-01-15T15:00:00Z", "2030-01-15T18:00:00Z")
 		stranger := s.Mentee("stranger")
-		s.Post("/availability/").Token(m.Token).JSON(span("2030-01-15T15:00:00Z", "2030-01-15T18:00:00Z")).Do().Expect(201)
 		book := func(start string) int {
 			var out struct {
 				PK int `json:"pk"`
@@ -239,10 +245,8 @@ func TestSessionTransitions(t *testing.T) {
 
 func TestSessionListsAndArchiveBoundary(t *testing.T) {
 	apptest.Each(t, apptest.Options{Now: morning}, func(t *testing.T, s *apptest.Server) {
-		m := s.Mentor("mentor1")
-		me := s.Mentee("mentee1")
+		m, me := mentorAndMentee(s, "2030-01-15T10:00:00Z", "2030-01-15T20:00:00Z")
 		other := s.Mentee("other")
-		s.Post("/availability/").Token(m.Token).JSON(span("2030-01-15T10:00:00Z", "2030-01-15T20:00:00Z")).Do().Expect(201)
 		for i, start := range []string{"2030-01-15T12:00:00Z", "2030-01-15T10:00:00Z", "2030-01-15T16:00:00Z"} {
 			u := me
 			if i == 2 {

@@ -59,14 +59,7 @@ func TestConcurrentFinalize(t *testing.T) {
 		apptest.AtOnce(len(statuses), func(i int) {
 			statuses[i] = s.Post(fmt.Sprintf("/schedules/calendars/%d/confirm/", id)).Bearer(tok).JSON(body).Do().Status
 		})
-		ok := 0
-		for _, st := range statuses {
-			if st == 200 {
-				ok++
-			} else if st != 404 {
-				t.Errorf("status %d", st)
-			}
-		}
+		ok := apptest.Winners(t, statuses, 200, 404)
 		ms, err := s.Store.MeetingsOf(t.Context(), int64(id))
 		if ok != 1 || err != nil || len(ms) != 1 {
 			t.Fatalf("%d finalizations won, %d meetings stored (%v)", ok, len(ms), err)
