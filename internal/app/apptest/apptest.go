@@ -12,6 +12,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -437,6 +438,14 @@ func (s *Server) Post(path string) *Req   { return s.Request("POST", path) }
 func (s *Server) Put(path string) *Req    { return s.Request("PUT", path) }
 func (s *Server) Patch(path string) *Req  { return s.Request("PATCH", path) }
 func (s *Server) Delete(path string) *Req { return s.Request("DELETE", path) }
+
+// The links mentord's e-mails carry, whole in group 0: a password reset
+// (uid and token) and an invitation to answer a calendar (its id and the
+// token).
+var (
+	ResetLink  = regexp.MustCompile(`https?://\S+/password/reset/confirm/([A-Za-z0-9_-]+)/([A-Za-z0-9_-]+)`)
+	InviteLink = regexp.MustCompile(`https?://\S+/schedules/calendars/(\d+)/respond/([A-Za-z0-9_-]+)/`)
+)
 
 // Password is the password every helper-made user gets.
 const Password = "Sup3r-Secret-pw!"

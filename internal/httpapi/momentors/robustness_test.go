@@ -131,8 +131,8 @@ func TestNoSecretsInTheDatabase(t *testing.T) {
 			t.Fatalf("delivered %d: %v", n, err)
 		}
 		mail := s.SMTP.Messages()[0]
-		link := resetLink.FindStringSubmatch(mail.Text)
-		resetToken := link[3]
+		link := apptest.ResetLink.FindStringSubmatch(mail.Text)
+		resetToken := link[2]
 		access, refresh, _ := s.App.Accounts.IssueJWT(context.Background(), u.ID)
 		s.Get("/myprofile/").Bearer(access).Do().Expect(200)
 

@@ -3,7 +3,6 @@ package scheduler_test
 import (
 	"fmt"
 	"regexp"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -152,13 +151,7 @@ func TestWallClockTimesAcrossDaylightSaving(t *testing.T) {
 		if fm["start_time"] != "2030-03-09T13:00:00" || fm["end_time"] != "2030-03-11T14:00:00" {
 			t.Fatalf("home: %v", fm)
 		}
-		var utc []string
-		for _, m := range s.SMTP.Wait(before+3, 10*time.Second)[before:] {
-			if m.Subject == "Meeting Scheduled" {
-				utc = append(utc, regexp.MustCompile(`DTSTART[^:]*:(\S+)`).FindStringSubmatch(string(m.Attachments[0].Data))[1])
-			}
-		}
-		sort.Strings(utc)
+		utc := scheduledStarts(s.SMTP.Wait(before+3, 10*time.Second)[before:])
 		if strings.Join(utc, " ") != "20300309T180000Z 20300311T170000Z" {
 			t.Fatalf("invitation instants %v: 13:00 EST is 18:00Z, 13:00 EDT is 17:00Z", utc)
 		}

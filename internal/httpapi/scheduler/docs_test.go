@@ -121,7 +121,7 @@ func TestSchedulerDocumentedResponses(t *testing.T) {
 		// Jane answers through her link; the details show it.
 		var link string
 		for _, m := range s.SMTP.Wait(1, 10*time.Second) {
-			if l := linkRE.FindString(m.Text); strings.Contains(l, fmt.Sprintf("/calendars/%d/", id)) {
+			if l := apptest.InviteLink.FindString(m.Text); strings.Contains(l, fmt.Sprintf("/calendars/%d/", id)) {
 				link = strings.TrimPrefix(l, s.URL)
 			}
 		}

@@ -14,7 +14,7 @@ func TestSchedulerRoutesNeverFail500(t *testing.T) {
 		tok := owner(t, s, "olive")
 		ann := contact(t, s, tok, "Ann")
 		id := calendar(t, s, tok, ann)
-		link := strings.TrimPrefix(linkRE.FindString(s.SMTP.Wait(1, 10*time.Second)[0].Text), s.URL)
+		link := strings.TrimPrefix(apptest.InviteLink.FindString(s.SMTP.Wait(1, 10*time.Second)[0].Text), s.URL)
 		routes := []struct {
 			method, path string
 			fields       []string

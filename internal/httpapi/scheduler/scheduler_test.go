@@ -39,7 +39,20 @@ func calendar(t *testing.T, s *apptest.Server, tok string, invitees ...int) int 
 		"invitees": invitees, "available_slots": []any{slot("2030-03-12", "13:00:00", "15:00:00", 3)}}).Do().Expect(201).Obj()["id"].(float64))
 }
 
-var linkRE = regexp.MustCompile(`https?://\S+/schedules/calendars/(\d+)/respond/([A-Za-z0-9_-]+)/`)
+var dtstart = regexp.MustCompile(`DTSTART[^:]*:(\S+)`)
+
+// scheduledStarts is the start (DTSTART) of the calendar invitation of
+// every "Meeting Scheduled" e-mail among mails, sorted.
+func scheduledStarts(mails []smtptest.Mail) []string {
+	var out []string
+	for _, m := range mails {
+		if m.Subject == "Meeting Scheduled" {
+			out = append(out, dtstart.FindStringSubmatch(string(m.Attachments[0].Data))[1])
+		}
+	}
+	sort.Strings(out)
+	return out
+}
 
 // links reads the response links out of the invitation e-mails, by recipient.
 func links(t *testing.T, mails []smtptest.Mail) map[string]string {
@@ -48,7 +61,7 @@ func links(t *testing.T, mails []smtptest.Mail) map[string]string {
 		if m.Subject != "Meeting invitation" && m.Subject != "Meeting Reminder" {
 			continue
 		}
-		l := linkRE.FindString(m.Text)
+		l := apptest.InviteLink.FindString(m.Text)
 		if l == "" {
 			t.Fatalf("no link in %q", m.Text)
 		}
@@ -241,7 +254,7 @@ func TestSchedulerWalkThrough(t *testing.T) {
 				continue
 			}
 			ics := strings.ReplaceAll(string(m.Attachments[0].Data), "\r\n", "\n")
-			start := regexp.MustCompile(`DTSTART[^:]*:(\S+)`).FindStringSubmatch(ics)[1]
+			start := dtstart.FindStringSubmatch(ics)[1]
 			scheduled = append(scheduled, m.To[0]+" "+start)
 			if !strings.Contains(ics, "METHOD:REQUEST") || !strings.Contains(ics, "ORGANIZER;CN=Olive Owner:mailto:olive@example.com") {
 				t.Fatalf("invite:\n%s", ics)
@@ -356,7 +369,7 @@ func TestInvitationLinksAreUnforgeable(t *testing.T) {
 		mails := s.SMTP.Wait(2, 10*time.Second)
 		var tokens = map[int]string{}
 		for _, m := range mails {
-			sub := linkRE.FindStringSubmatch(m.Text)
+			sub := apptest.InviteLink.FindStringSubmatch(m.Text)
 			var cid int
 			fmt.Sscan(sub[1], &cid)
 			tokens[cid] = sub[2]
@@ -433,13 +446,7 @@ func TestDaylightSavingDays(t *testing.T) {
 		}
 		before := len(s.SMTP.Messages())
 		s.Post(fmt.Sprintf("/schedules/calendars/%d/confirm/", id)).Bearer(tok).JSON(map[string]any{"finalized_schedule": items}).Do().Expect(200)
-		var utc []string
-		for _, m := range s.SMTP.Wait(before+5, 10*time.Second)[before:] {
-			if m.Subject == "Meeting Scheduled" {
-				utc = append(utc, regexp.MustCompile(`DTSTART[^:]*:(\S+)`).FindStringSubmatch(string(m.Attachments[0].Data))[1])
-			}
-		}
-		sort.Strings(utc)
+		utc := scheduledStarts(s.SMTP.Wait(before+5, 10*time.Second)[before:])
 		wantUTC := []string{"20300310T060000Z", "20300310T070000Z", "20301103T040000Z", "20301103T070000Z"}
 		if strings.Join(utc, " ") != strings.Join(wantUTC, " ") {
 			t.Fatalf("UTC instants\n got %v\nwant %v", utc, wantUTC)

@@ -40,6 +40,13 @@ func ForEach[T TB[T]](t T, fn func(t T, engine store.Engine)) {
 	}
 }
 
+// EachStore runs fn once per engine, as ForEach does, each time on a new
+// migrated store (see Open).
+func EachStore(t *testing.T, fn func(t *testing.T, s *store.Store)) {
+	t.Helper()
+	ForEach(t, func(t *testing.T, e store.Engine) { fn(t, Open(t, e)) })
+}
+
 // URL returns a DATABASE_URL for a new, empty database of the engine that
 // lives as long as the test. Several stores may open it at once, as several
 // mentord processes would.
