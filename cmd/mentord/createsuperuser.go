@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -12,23 +11,18 @@ import (
 
 	"golang.org/x/term"
 
-	"github.com/mentord/mentord/internal/app"
 	"github.com/mentord/mentord/internal/errs"
 )
 
 // createSuperuser makes a staff superuser, asking for what the flags and the
 // environment do not give.
 func createSuperuser(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("createsuperuser", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("createsuperuser", stderr)
 	noinput := fs.Bool("noinput", false, "do not prompt; read DJANGO_SUPERUSER_* from the environment")
 	fs.BoolVar(noinput, "no-input", false, "same as --noinput")
 	username := fs.String("username", "", "username")
 	email := fs.String("email", "", "e-mail address")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	cfg, err := loadConfig(getenv)
+	cfg, err := configure(fs, args, getenv)
 	if err != nil {
 		return err
 	}
@@ -77,17 +71,12 @@ func createSuperuser(ctx context.Context, args []string, getenv func(string) str
 			password = p1
 		}
 	}
-	log := newLogger(cfg, stderr)
-	st, _, err := openStore(ctx, cfg)
+	a, _, err := openApp(ctx, cfg, newLogger(cfg, stderr), stdout)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	a, err := app.New(ctx, cfg, st, app.Options{Log: log, Console: stdout})
-	if err != nil {
-		return err
-	}
-	if existing, err := st.UserByUsername(ctx, strings.ToLower(user)); err == nil && existing.IsSuperuser && *noinput {
+	defer a.Store.Close()
+	if existing, err := a.Store.UserByUsername(ctx, strings.ToLower(user)); err == nil && existing.IsSuperuser && *noinput {
 		// The original deployment ran this at every start; keep it idempotent.
 		fmt.Fprintf(stdout, "Superuser %s already exists.\n", existing.Username)
 		return nil

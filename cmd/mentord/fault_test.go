@@ -294,54 +294,6 @@ func TestKillDuringBookings(t *testing.T) {
 	})
 }
 
-// proxy forwards TCP connections to target until cut, like a database that
-// goes away and comes back on the same address.
-type proxy struct {
-	addr, target string
-	mu           sync.Mutex
-	ln           net.Listener
-	conns        []net.Conn
-}
-
-func (p *proxy) start(t *testing.T) {
-	ln, err := net.Listen("tcp", p.addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p.mu.Lock()
-	p.ln, p.addr = ln, ln.Addr().String()
-	p.mu.Unlock()
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			u, err := net.Dial("tcp", p.target)
-			if err != nil {
-				c.Close()
-				continue
-			}
-			p.mu.Lock()
-			p.conns = append(p.conns, c, u)
-			p.mu.Unlock()
-			go func() { io.Copy(u, c); u.Close() }()
-			go func() { io.Copy(c, u); c.Close() }()
-		}
-	}()
-}
-
-// cut refuses new connections and drops the open ones.
-func (p *proxy) cut() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.ln.Close()
-	for _, c := range p.conns {
-		c.Close()
-	}
-	p.conns = nil
-}
-
 // TestPostgresOutage: with PostgreSQL unreachable, /readyz fails and
 // requests get a clean 503 in each surface's format; once it is back, the
 // same process serves again without a restart.
@@ -350,21 +302,13 @@ func TestPostgresOutage(t *testing.T) {
 		if e != store.Postgres {
 			t.Skip("an embedded SQLite file cannot become unreachable")
 		}
-		direct := storetest.URL(t, e)
-		pgHost := "127.0.0.1:5432"
-		if i := strings.Index(direct, "@"); i >= 0 {
-			rest := direct[i+1:]
-			pgHost = rest[:strings.IndexAny(rest, "/?")]
-		}
-		p := &proxy{addr: "127.0.0.1:0", target: pgHost}
-		p.start(t)
-		viaProxy := strings.Replace(direct, pgHost, p.addr, 1)
+		p, viaProxy := storetest.ViaProxy(t, storetest.URL(t, e))
 		s := apptest.Start(t, e, apptest.Options{URL: viaProxy})
 		u := s.SignUp("steady")
 		s.Get("/readyz").Do().Expect(200)
 		s.Get("/myprofile/").Token(u.Token).Do().Expect(200)
 
-		p.cut()
+		p.Cut()
 		res := s.Get("/readyz").Do()
 		if res.Status != 503 || !strings.Contains(string(res.Body), `"database":"unreachable"`) {
 			t.Fatalf("readyz while down: %d %s", res.Status, res.Body)
@@ -387,7 +331,7 @@ func TestPostgresOutage(t *testing.T) {
 		}
 
 		// Back on the same address: the pool reconnects by itself.
-		p.start(t)
+		p.Start(t)
 		ok := false
 		for i := 0; i < 50 && !ok; i++ {
 			ok = s.Get("/myprofile/").Token(u.Token).Do().Status == 200

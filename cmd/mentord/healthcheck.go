@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -14,8 +13,7 @@ import (
 // healthcheck asks the local server's /readyz; container images have no
 // curl, so the binary checks itself.
 func healthcheck(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("healthcheck", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("healthcheck", stderr)
 	target := fs.String("url", "", "readiness URL (default http://127.0.0.1:<port of MENTORD_ADDR>/readyz)")
 	if err := fs.Parse(args); err != nil {
 		return err

@@ -2,12 +2,14 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"runtime/debug"
 	"strings"
 
+	"github.com/mentord/mentord/internal/app"
 	"github.com/mentord/mentord/internal/config"
 	"github.com/mentord/mentord/internal/store"
 )
@@ -69,6 +71,21 @@ func loadConfig(getenv func(string) string) (config.Config, error) {
 	return config.Load(getenv, ".env")
 }
 
+// newFlags is a command's flag set; its errors and -h go to stderr.
+func newFlags(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return fs
+}
+
+// configure parses a command's flags, then loads the configuration.
+func configure(fs *flag.FlagSet, args []string, getenv func(string) string) (config.Config, error) {
+	if err := fs.Parse(args); err != nil {
+		return config.Config{}, err
+	}
+	return loadConfig(getenv)
+}
+
 func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 	if cfg.Debug {
 		return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
@@ -88,4 +105,19 @@ func openStore(ctx context.Context, cfg config.Config) (*store.Store, []string, 
 		return nil, nil, fmt.Errorf("migrating: %w", err)
 	}
 	return st, applied, nil
+}
+
+// openApp opens and migrates the configured database and wires mentord on
+// it; it returns the migrations it applied. The caller closes a.Store.
+func openApp(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.Writer) (*app.App, []string, error) {
+	st, applied, err := openStore(ctx, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	a, err := app.New(ctx, cfg, st, app.Options{Log: log, Console: stdout})
+	if err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	return a, applied, nil
 }

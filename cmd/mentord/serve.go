@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -12,20 +11,14 @@ import (
 	"net/http/pprof"
 	"sync"
 	"time"
-
-	"github.com/mentord/mentord/internal/app"
 )
 
 // serve migrates, then serves the API and runs the delivery worker until ctx
 // ends, when it shuts down gracefully.
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("serve", stderr)
 	addr := fs.String("addr", "", "listen address (default MENTORD_ADDR or :8000)")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	cfg, err := loadConfig(getenv)
+	cfg, err := configure(fs, args, getenv)
 	if err != nil {
 		return err
 	}
@@ -33,17 +26,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		cfg.Addr = *addr
 	}
 	log := newLogger(cfg, stderr)
-	st, applied, err := openStore(ctx, cfg)
+	a, applied, err := openApp(ctx, cfg, log, stdout)
 	if err != nil {
 		return err
 	}
+	st := a.Store
 	defer st.Close()
 	if len(applied) > 0 {
 		log.Info("applied migrations", "migrations", applied)
-	}
-	a, err := app.New(ctx, cfg, st, app.Options{Log: log, Console: stdout})
-	if err != nil {
-		return err
 	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

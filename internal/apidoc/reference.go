@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html"
 	"html/template"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -106,11 +107,7 @@ func Reference(doc *openapi3.T) ([]byte, error) {
 		}
 	}
 	if doc.Components != nil {
-		names := make([]string, 0, len(doc.Components.Schemas))
-		for name := range doc.Components.Schemas {
-			names = append(names, name)
-		}
-		slices.Sort(names)
+		names := slices.Sorted(maps.Keys(doc.Components.Schemas))
 		for _, name := range names {
 			ref := doc.Components.Schemas[name]
 			v := schemaView{Name: name, Anchor: "schema-" + anchor(name), Shape: shape(&openapi3.SchemaRef{Value: ref.Value}, 0)}
@@ -141,11 +138,7 @@ func operation(doc *openapi3.T, path, method string, item *openapi3.PathItem, op
 		security = *op.Security
 	}
 	for _, req := range security {
-		var names []string
-		for name := range req {
-			names = append(names, name)
-		}
-		slices.Sort(names)
+		names := slices.Sorted(maps.Keys(req))
 		if len(names) > 0 {
 			v.Security = append(v.Security, strings.Join(names, " + "))
 		}
@@ -177,11 +170,7 @@ func operation(doc *openapi3.T, path, method string, item *openapi3.PathItem, op
 		v.Body = contents(op.RequestBody.Value.Content)
 	}
 	if op.Responses != nil {
-		statuses := make([]string, 0, op.Responses.Len())
-		for status := range op.Responses.Map() {
-			statuses = append(statuses, status)
-		}
-		slices.Sort(statuses) // "default" sorts after the numbers
+		statuses := slices.Sorted(maps.Keys(op.Responses.Map())) // "default" sorts after the numbers
 		for _, status := range statuses {
 			r := op.Responses.Value(status)
 			if r == nil || r.Value == nil {
@@ -191,11 +180,7 @@ func operation(doc *openapi3.T, path, method string, item *openapi3.PathItem, op
 			if r.Value.Description != nil {
 				rv.Description = markdown(*r.Value.Description)
 			}
-			names := make([]string, 0, len(r.Value.Headers))
-			for name := range r.Value.Headers {
-				names = append(names, name)
-			}
-			slices.Sort(names)
+			names := slices.Sorted(maps.Keys(r.Value.Headers))
 			for _, name := range names {
 				h := r.Value.Headers[name]
 				if h == nil || h.Value == nil {
@@ -211,22 +196,14 @@ func operation(doc *openapi3.T, path, method string, item *openapi3.PathItem, op
 }
 
 func contents(c openapi3.Content) []contentView {
-	types := make([]string, 0, len(c))
-	for t := range c {
-		types = append(types, t)
-	}
-	slices.Sort(types)
+	types := slices.Sorted(maps.Keys(c))
 	var out []contentView
 	for _, t := range types {
 		mt := c[t]
 		cv := contentView{Type: t, Shape: shape(mt.Schema, 1)}
 		ex := mt.Example
 		if ex == nil {
-			names := make([]string, 0, len(mt.Examples))
-			for name := range mt.Examples {
-				names = append(names, name)
-			}
-			slices.Sort(names)
+			names := slices.Sorted(maps.Keys(mt.Examples))
 			if len(names) > 0 && mt.Examples[names[0]].Value != nil {
 				ex = mt.Examples[names[0]].Value.Value
 			}
@@ -339,10 +316,7 @@ func writeObject(b *strings.Builder, s *openapi3.Schema, depth int, indent strin
 		b.WriteString("object")
 		return
 	}
-	names := make([]string, 0, len(s.Properties))
-	for name := range s.Properties {
-		names = append(names, name)
-	}
+	names := slices.Collect(maps.Keys(s.Properties))
 	sort.SliceStable(names, func(i, j int) bool { return propertyLine(s, names[i]) < propertyLine(s, names[j]) })
 	inner := indent + "  "
 	b.WriteString("{\n")

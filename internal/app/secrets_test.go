@@ -19,11 +19,6 @@ import (
 	"github.com/mentord/mentord/internal/store/storetest"
 )
 
-var (
-	resetLinkRE  = regexp.MustCompile(`/password/reset/confirm/([A-Za-z0-9_-]+)/([A-Za-z0-9_-]+)`)
-	inviteLinkRE = regexp.MustCompile(`/schedules/calendars/\d+/respond/([A-Za-z0-9_-]+)/`)
-)
-
 // TestNoSecretInDatabaseFiles: after a password reset and invitations have
 // been e-mailed, and the server has stopped, no byte of any database file
 // (SQLite's database, WAL and shared-memory files; PostgreSQL's table files
@@ -52,11 +47,10 @@ func TestNoSecretInDatabaseFiles(t *testing.T) {
 
 		var secrets []string
 		for _, m := range s.SMTP.Wait(6, 10*time.Second) {
-			for _, sub := range resetLinkRE.FindAllStringSubmatch(m.Text, -1) {
-				secrets = append(secrets, sub[2])
-			}
-			for _, sub := range inviteLinkRE.FindAllStringSubmatch(m.Text, -1) {
-				secrets = append(secrets, sub[1])
+			for _, re := range []*regexp.Regexp{apptest.ResetLink, apptest.InviteLink} {
+				for _, sub := range re.FindAllStringSubmatch(m.Text, -1) {
+					secrets = append(secrets, sub[2])
+				}
 			}
 		}
 		if len(secrets) != 6 {

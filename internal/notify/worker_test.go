@@ -18,9 +18,8 @@ import (
 )
 
 func TestEmailSurvivesSMTPOutage(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
+	storetest.EachStore(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		s := storetest.Open(t, e)
 		smtp := smtptest.Start(t)
 		clk := clock.NewFake(time.Date(2030, 1, 1, 9, 0, 0, 0, time.UTC))
 		sender, err := notify.NewSender(smtp.Config(), io.Discard)
@@ -96,9 +95,8 @@ func (c crashAfterSend) Send(ctx context.Context, m *notify.Message) error {
 // backend names it by its outbox id, so the second send replaces the
 // first, and both carry the same Message-ID.
 func TestResendAfterCrashIsHarmless(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
+	storetest.EachStore(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		s := storetest.Open(t, e)
 		clk := clock.NewFake(time.Date(2030, 1, 1, 9, 0, 0, 0, time.UTC))
 		dir := t.TempDir()
 		files := &notify.FileSender{Dir: dir, From: "mentord@example.com"}
@@ -138,9 +136,8 @@ func TestResendAfterCrashIsHarmless(t *testing.T) {
 // TestDeliveredEmailsArePurged: a delivered e-mail is deleted once the
 // retention period has passed; a failed one stays, counted in the stats.
 func TestDeliveredEmailsArePurged(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
+	storetest.EachStore(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		s := storetest.Open(t, e)
 		clk := clock.NewFake(time.Date(2030, 1, 1, 9, 0, 0, 0, time.UTC))
 		outbox := notify.NewOutbox("test-secret")
 		w := notify.NewWorker(s, clk, &notify.FileSender{Dir: t.TempDir(), From: "m@example.com"}, outbox, slog.New(slog.DiscardHandler))

@@ -265,34 +265,24 @@ func (p *problem) child(nd, ch *node, r int, rowOf []int, blocked []bool) bool {
 	// Backward: rows move into ct, each freeing its column, until one is
 	// left free (cost -v of it, v <= 0). Dijkstra over rows, O(n^2).
 	bestB, endB := -v[ct], ct
-	dRow := make([]int64, n)
-	viaB := make([]int, n) // the column a row moves into
-	doneRow := make([]bool, n)
-	for i := range dRow {
-		dRow[i] = inf
-	}
+	rows := newLabels(n) // via: the column a row moves into
 	relaxInto := func(j int, dj int64) {
 		for i := 0; i < n; i++ {
-			if i == r || doneRow[i] || nd.colOf[i] == j {
+			if i == r || nd.colOf[i] == j {
 				continue
 			}
-			if rc := allowed(i, j); rc < inf && dj+rc < dRow[i] {
-				dRow[i], viaB[i] = dj+rc, j
+			if rc := allowed(i, j); rc < inf {
+				rows.relax(i, dj+rc, j)
 			}
 		}
 	}
 	relaxInto(ct, 0)
 	for {
-		i, di := -1, inf
-		for x := 0; x < n; x++ {
-			if !doneRow[x] && dRow[x] < di {
-				i, di = x, dRow[x]
-			}
-		}
+		i, di := rows.closest()
 		if i < 0 || di >= bestB {
 			break
 		}
-		doneRow[i] = true
+		rows.done[i] = true
 		pc := nd.colOf[i]
 		if di-v[pc] < bestB {
 			bestB, endB = di-v[pc], pc
@@ -303,35 +293,22 @@ func (p *problem) child(nd, ch *node, r int, rowOf []int, blocked []bool) bool {
 	// Forward: r takes a column, whose row takes another, ... until a free
 	// column (then add the backward half) or ct (a cycle). Dijkstra over
 	// columns, O(n W).
-	dCol := make([]int64, W)
-	viaF := make([]int, W) // the row that takes the column
-	doneCol := make([]bool, W)
-	for j := range dCol {
-		dCol[j] = inf
-	}
+	cols := newLabels(W) // via: the row that takes the column
 	relaxFrom := func(i int, di int64) {
 		for j := 0; j < W; j++ {
-			if doneCol[j] {
-				continue
-			}
-			if rc := allowed(i, j); rc < inf && di+rc < dCol[j] {
-				dCol[j], viaF[j] = di+rc, i
+			if rc := allowed(i, j); rc < inf {
+				cols.relax(j, di+rc, i)
 			}
 		}
 	}
 	relaxFrom(r, 0)
 	best, endF, cycle := inf, -1, false
 	for {
-		j, dj := -1, inf
-		for x := 0; x < W; x++ {
-			if !doneCol[x] && dCol[x] < dj {
-				j, dj = x, dCol[x]
-			}
-		}
+		j, dj := cols.closest()
 		if j < 0 || dj > best {
 			break
 		}
-		doneCol[j] = true
+		cols.done[j] = true
 		switch {
 		case j == ct:
 			if dj <= best { // on a tie the cycle is always feasible
@@ -351,7 +328,7 @@ func (p *problem) child(nd, ch *node, r int, rowOf []int, blocked []bool) bool {
 
 	col := append([]int(nil), nd.colOf...)
 	for j := endF; ; {
-		i := viaF[j]
+		i := cols.via[j]
 		prev := nd.colOf[i]
 		col[i] = j
 		if i == r {
@@ -361,9 +338,9 @@ func (p *problem) child(nd, ch *node, r int, rowOf []int, blocked []bool) bool {
 	}
 	if !cycle {
 		for j := endB; j != ct; {
-			i := rowOf[j] // the row that held j moves to viaB[i]
-			col[i] = viaB[i]
-			j = viaB[i]
+			i := rowOf[j] // the row that held j moves to rows.via[i]
+			col[i] = rows.via[i]
+			j = rows.via[i]
 		}
 	}
 	ch.colOf = col
@@ -376,6 +353,41 @@ func (p *problem) child(nd, ch *node, r int, rowOf []int, blocked []bool) bool {
 		p.solve(ch)
 	}
 	return ch.weight > -inf/2
+}
+
+// labels are a Dijkstra search's tentative distances to k nodes, the node
+// each came through, and which are settled.
+type labels struct {
+	d    []int64
+	via  []int
+	done []bool
+}
+
+func newLabels(k int) labels {
+	l := labels{d: make([]int64, k), via: make([]int, k), done: make([]bool, k)}
+	for x := range l.d {
+		l.d[x] = inf
+	}
+	return l
+}
+
+// relax lowers x's distance to d, through via, unless x is settled or
+// already as close.
+func (l labels) relax(x int, d int64, via int) {
+	if !l.done[x] && d < l.d[x] {
+		l.d[x], l.via[x] = d, via
+	}
+}
+
+// closest is the unsettled node at the least distance below inf, or -1.
+func (l labels) closest() (int, int64) {
+	x, dx := -1, inf
+	for i, d := range l.d {
+		if !l.done[i] && d < dx {
+			x, dx = i, d
+		}
+	}
+	return x, dx
 }
 
 // valid reports whether nd's assignment is a matching within its

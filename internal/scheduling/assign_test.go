@@ -6,27 +6,40 @@ import (
 	"testing"
 )
 
-// bruteForce lists the weights of every assignment (each row to a distinct
-// column or left out), best first.
-func bruteForce(w [][]int64, cols int) []int64 {
-	var out []int64
+// eachMatching enumerates every way to give each of rows a distinct column
+// below cols, or none, for the brute-force checks. It starts from the state
+// start; step gives the state after row r takes column c, and whether it
+// may; fn gets the final state of each way.
+func eachMatching[S any](rows, cols int, start S, step func(s S, r, c int) (S, bool), fn func(S)) {
 	used := make([]bool, cols)
-	var rec func(r int, total int64)
-	rec = func(r int, total int64) {
-		if r == len(w) {
-			out = append(out, total)
+	var rec func(r int, s S)
+	rec = func(r int, s S) {
+		if r == rows {
+			fn(s)
 			return
 		}
-		rec(r+1, total) // left out
+		rec(r+1, s) // left out
 		for c := 0; c < cols; c++ {
-			if !used[c] && w[r][c] != Forbidden {
+			if used[c] {
+				continue
+			}
+			if next, ok := step(s, r, c); ok {
 				used[c] = true
-				rec(r+1, total+w[r][c])
+				rec(r+1, next)
 				used[c] = false
 			}
 		}
 	}
-	rec(0, 0)
+	rec(0, start)
+}
+
+// bruteForce lists the weights of every assignment (each row to a distinct
+// column or left out), best first.
+func bruteForce(w [][]int64, cols int) []int64 {
+	var out []int64
+	eachMatching(len(w), cols, int64(0), func(total int64, r, c int) (int64, bool) {
+		return total + w[r][c], w[r][c] != Forbidden
+	}, func(total int64) { out = append(out, total) })
 	sort.Slice(out, func(i, j int) bool { return out[i] > out[j] })
 	return out
 }
@@ -65,24 +78,29 @@ func checkAssignment(t *testing.T, w [][]int64, cols int, a Assignment) {
 	}
 }
 
+// randomInstances calls fn for n random instances (a tenth of them under
+// -short), numbered from 0, all drawing on one generator seeded with seed.
+func randomInstances(seed int64, n int, fn func(i int, rng *rand.Rand)) {
+	rng := rand.New(rand.NewSource(seed))
+	if testing.Short() {
+		n /= 10
+	}
+	for i := 0; i < n; i++ {
+		fn(i, rng)
+	}
+}
+
 // TestKBestAgainstBruteForce compares the k best weights with exhaustive
 // search on thousands of random instances up to 7 rows and 10 columns.
 func TestKBestAgainstBruteForce(t *testing.T) {
-	rng := rand.New(rand.NewSource(20261123))
-	instances := 3000
-	if testing.Short() {
-		instances = 300
-	}
-	for i := 0; i < instances; i++ {
+	randomInstances(20261123, 3000, func(i int, rng *rand.Rand) {
 		n, m := rng.Intn(8), rng.Intn(11)
 		maxW := []int64{1, 3, 10, 1000}[rng.Intn(4)] // small ranges make many ties
 		w := randomMatrix(rng, n, m, 0.2+0.8*rng.Float64(), maxW)
 		k := 1 + rng.Intn(5)
 		got := KBestAssignments(w, m, k)
 		want := bruteForce(w, m)
-		if len(want) > k {
-			want = want[:k]
-		}
+		want = want[:min(k, len(want))]
 		if len(got) != len(want) {
 			t.Fatalf("instance %d (%dx%d, k=%d): %d assignments, brute force %d", i, n, m, k, len(got), len(want))
 		}
@@ -101,7 +119,7 @@ func TestKBestAgainstBruteForce(t *testing.T) {
 			}
 			distinct[key] = true
 		}
-	}
+	})
 }
 
 func TestNoSlowFallbacks(t *testing.T) {
@@ -142,9 +160,7 @@ func FuzzKBest(f *testing.F) {
 		w := randomMatrix(rng, n, m, rng.Float64(), 1+rng.Int63n(50))
 		got := KBestAssignments(w, m, k)
 		want := bruteForce(w, m)
-		if len(want) > k {
-			want = want[:k]
-		}
+		want = want[:min(k, len(want))]
 		if len(got) != len(want) {
 			t.Fatalf("%d assignments, want %d", len(got), len(want))
 		}

@@ -109,35 +109,16 @@ func better(a, b rank) bool {
 
 // bruteSuggest ranks every schedule by (invitees, score, earliness).
 func bruteSuggest(cands []Candidate, inv [][]Slot) []rank {
-	m := len(cands)
 	var out []rank
-	used := make([]bool, m)
-	var rec func(i int, r rank)
-	rec = func(i int, r rank) {
-		if i == len(inv) {
-			out = append(out, r)
-			return
+	eachMatching(len(inv), len(cands), rank{}, func(r rank, i, c int) (rank, bool) {
+		cand, best := cands[c], 0
+		for _, s := range inv[i] {
+			if !cand.Start.Before(s.Start) && !cand.End.After(s.End) && s.Pref > best {
+				best = s.Pref
+			}
 		}
-		rec(i+1, r)
-		for c, cand := range cands {
-			if used[c] {
-				continue
-			}
-			best := 0
-			for _, s := range inv[i] {
-				if !cand.Start.Before(s.Start) && !cand.End.After(s.End) && s.Pref > best {
-					best = s.Pref
-				}
-			}
-			if best == 0 {
-				continue
-			}
-			used[c] = true
-			rec(i+1, rank{r.count + 1, r.score + cand.OwnerPref + best, r.earliness + c})
-			used[c] = false
-		}
-	}
-	rec(0, rank{})
+		return rank{r.count + 1, r.score + cand.OwnerPref + best, r.earliness + c}, best > 0
+	}, func(r rank) { out = append(out, r) })
 	for i := 1; i < len(out); i++ { // insertion sort, best first
 		for j := i; j > 0 && better(out[j], out[j-1]); j-- {
 			out[j], out[j-1] = out[j-1], out[j]
@@ -149,12 +130,7 @@ func bruteSuggest(cands []Candidate, inv [][]Slot) []rank {
 // TestSuggestAgainstBruteForce: thousands of random calendars up to 7
 // invitees and 10 candidates; the k best (count, score, earliness) agree.
 func TestSuggestAgainstBruteForce(t *testing.T) {
-	rng := rand.New(rand.NewSource(42))
-	instances := 2000
-	if testing.Short() {
-		instances = 200
-	}
-	for it := 0; it < instances; it++ {
+	randomInstances(42, 2000, func(it int, rng *rand.Rand) {
 		n, blocks := rng.Intn(8), rng.Intn(11)
 		var owner []Slot
 		for b := 0; b < blocks; b++ {
@@ -171,9 +147,7 @@ func TestSuggestAgainstBruteForce(t *testing.T) {
 		k := 1 + rng.Intn(4)
 		got := Suggest(cands, inv, k)
 		want := bruteSuggest(cands, inv)
-		if len(want) > k {
-			want = want[:k]
-		}
+		want = want[:min(k, len(want))]
 		if len(got) != len(want) {
 			t.Fatalf("instance %d: %d suggestions, want %d", it, len(got), len(want))
 		}
@@ -186,5 +160,5 @@ func TestSuggestAgainstBruteForce(t *testing.T) {
 				t.Fatalf("instance %d, suggestion %d: %+v, brute force %+v", it, j, r, want[j])
 			}
 		}
-	}
+	})
 }

@@ -36,6 +36,14 @@ func fmtIntervals(in []Interval) string {
 	return b.String()
 }
 
+// expectIntervals fails the test, naming the case, unless got is want.
+func expectIntervals(t *testing.T, name string, got, want []Interval) {
+	t.Helper()
+	if !sameIntervals(got, want) {
+		t.Errorf("%s:\n got  %s\n want %s", name, fmtIntervals(got), fmtIntervals(want))
+	}
+}
+
 func sameIntervals(a, b []Interval) bool {
 	if len(a) != len(b) {
 		return false
@@ -333,9 +341,7 @@ func TestExpandDST(t *testing.T) {
 			}},
 	} {
 		got := Expand(tc.rules, nil, tc.loc, tc.from, tc.to)
-		if !sameIntervals(got, tc.want) {
-			t.Errorf("%s:\n got  %s\n want %s", tc.name, fmtIntervals(got), fmtIntervals(tc.want))
-		}
+		expectIntervals(t, tc.name, got, tc.want)
 		for _, iv := range got {
 			if iv.Start.Location() != time.UTC || iv.End.Location() != time.UTC {
 				t.Errorf("%s: %v is not in UTC", tc.name, iv)
@@ -423,18 +429,14 @@ func TestExpandExceptions(t *testing.T) {
 		}},
 	} {
 		got := Expand(weekly, tc.ex, berlin, from, to)
-		if !sameIntervals(got, tc.want) {
-			t.Errorf("%s:\n got  %s\n want %s", tc.name, fmtIntervals(got), fmtIntervals(tc.want))
-		}
+		expectIntervals(t, tc.name, got, tc.want)
 	}
 
 	// Exceptions on a spring-forward night follow the same reading.
 	newYork := zone(t, "America/New_York")
 	got := Expand(nil, []DateException{{Date: Date{2027, time.March, 14}, Extra: []ClockSpan{span(2, 0, 4, 0)}}},
 		newYork, utc(2027, 3, 14, 0, 0), utc(2027, 3, 15, 0, 0))
-	if want := []Interval{{utc(2027, 3, 14, 7, 0), utc(2027, 3, 14, 8, 0)}}; !sameIntervals(got, want) {
-		t.Errorf("extra hours in the gap: %s", fmtIntervals(got))
-	}
+	expectIntervals(t, "extra hours in the gap", got, []Interval{{utc(2027, 3, 14, 7, 0), utc(2027, 3, 14, 8, 0)}})
 }
 
 func TestExpandRange(t *testing.T) {
@@ -462,9 +464,7 @@ func TestExpandRange(t *testing.T) {
 		}},
 	} {
 		got := Expand(weekly, nil, time.UTC, tc.from, tc.to)
-		if !sameIntervals(got, tc.want) {
-			t.Errorf("%s:\n got  %s\n want %s", tc.name, fmtIntervals(got), fmtIntervals(tc.want))
-		}
+		expectIntervals(t, tc.name, got, tc.want)
 	}
 
 	// The range is instants: from and to in any zone mean the same, and a
@@ -474,9 +474,7 @@ func TestExpandRange(t *testing.T) {
 	rules := []WeeklyRule{rule(time.Monday, 9, 0, 12, 0)}
 	got := Expand(rules, nil, tokyo,
 		time.Date(2027, 6, 6, 15, 0, 0, 0, honolulu), time.Date(2027, 6, 6, 16, 0, 0, 0, honolulu))
-	if want := []Interval{{utc(2027, 6, 7, 0, 0), utc(2027, 6, 7, 3, 0)}}; !sameIntervals(got, want) {
-		t.Errorf("range in another zone: %s", fmtIntervals(got))
-	}
+	expectIntervals(t, "range in another zone", got, []Interval{{utc(2027, 6, 7, 0, 0), utc(2027, 6, 7, 3, 0)}})
 }
 
 func TestExpandMerging(t *testing.T) {
@@ -508,14 +506,10 @@ func TestExpandMerging(t *testing.T) {
 		}, []Interval{{utc(2027, 6, 7, 13, 0), utc(2027, 6, 7, 14, 0)}}},
 	} {
 		got := Expand(tc.rules, nil, time.UTC, from, to)
-		if !sameIntervals(got, tc.want) {
-			t.Errorf("%s:\n got  %s\n want %s", tc.name, fmtIntervals(got), fmtIntervals(tc.want))
-		}
+		expectIntervals(t, tc.name, got, tc.want)
 	}
 	got := Expand(nil, []DateException{{Date: mon, Extra: []ClockSpan{span(9, 0, 8, 0), span(10, 0, 11, 0)}}}, time.UTC, from, to)
-	if want := []Interval{{utc(2027, 6, 7, 10, 0), utc(2027, 6, 7, 11, 0)}}; !sameIntervals(got, want) {
-		t.Errorf("bad extra span: %s", fmtIntervals(got))
-	}
+	expectIntervals(t, "bad extra span", got, []Interval{{utc(2027, 6, 7, 10, 0), utc(2027, 6, 7, 11, 0)}})
 }
 
 // firstReading is wallInstant by brute force: the first whole minute at
@@ -590,6 +584,28 @@ func TestWallInstant(t *testing.T) {
 	}
 }
 
+// spansOn is what the rules and exceptions give date d, written plainly:
+// the exceptions' extra hours, and the rules of its weekday unless an
+// exception takes the day off.
+func spansOn(rules []WeeklyRule, exceptions []DateException, d Date) []ClockSpan {
+	var spans []ClockSpan
+	off := false
+	for _, e := range exceptions {
+		if e.Date == d {
+			off = off || e.Off
+			spans = append(spans, e.Extra...)
+		}
+	}
+	if !off {
+		for _, r := range rules {
+			if r.Weekday == d.Weekday() {
+				spans = append(spans, r.Span())
+			}
+		}
+	}
+	return spans
+}
+
 // reference is Expand written plainly, on firstReading, for FuzzExpand.
 func reference(rules []WeeklyRule, exceptions []DateException, loc *time.Location, from, to time.Time) []Interval {
 	var out []Interval
@@ -597,23 +613,8 @@ func reference(rules []WeeklyRule, exceptions []DateException, loc *time.Locatio
 		return nil
 	}
 	for d := DateOf(from.In(loc)).AddDays(-3); d.before(DateOf(to.In(loc)).AddDays(4)); d = d.AddDays(1) {
-		var spans []ClockSpan
-		off := false
-		for _, e := range exceptions {
-			if e.Date == d {
-				off = off || e.Off
-				spans = append(spans, e.Extra...)
-			}
-		}
-		if !off {
-			for _, r := range rules {
-				if r.Weekday == d.Weekday() {
-					spans = append(spans, r.Span())
-				}
-			}
-		}
 		var day []Interval
-		for _, s := range spans {
+		for _, s := range spansOn(rules, exceptions, d) {
 			if s.Start < 0 || s.End > EndOfDay || s.End <= s.Start || s.Start >= EndOfDay {
 				continue
 			}
@@ -691,24 +692,6 @@ func FuzzExpand(f *testing.F) {
 		}
 
 		// Each span's date has the spans of its rules and exceptions.
-		spansOn := func(d Date) []ClockSpan {
-			var spans []ClockSpan
-			off := false
-			for _, e := range exceptions {
-				if e.Date == d {
-					off = off || e.Off
-					spans = append(spans, e.Extra...)
-				}
-			}
-			if !off {
-				for _, r := range rules {
-					if r.Weekday == d.Weekday() {
-						spans = append(spans, r.Span())
-					}
-				}
-			}
-			return spans
-		}
 		// A time is where the clock jumped when a period of the zone begins.
 		jumped := func(at time.Time) bool {
 			start, _ := at.In(loc).ZoneBounds()
@@ -732,15 +715,15 @@ func FuzzExpand(f *testing.F) {
 				endClock = EndOfDay
 			}
 			var startOK, endOK bool
-			for _, s := range spansOn(d) {
+			for _, s := range spansOn(rules, exceptions, d) {
 				startOK = startOK || s.Start == startClock
 				endOK = endOK || s.End == endClock
 			}
 			if !startOK && !jumped(iv.Start) {
-				t.Fatalf("span %d %v starts at %v %v, no start of %v", i, iv, d, startClock, spansOn(d))
+				t.Fatalf("span %d %v starts at %v %v, no start of %v", i, iv, d, startClock, spansOn(rules, exceptions, d))
 			}
 			if !endOK && !jumped(iv.End) {
-				t.Fatalf("span %d %v ends at %v, no end of %v", i, iv, le, spansOn(d))
+				t.Fatalf("span %d %v ends at %v, no end of %v", i, iv, le, spansOn(rules, exceptions, d))
 			}
 		}
 	})

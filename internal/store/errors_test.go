@@ -3,10 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
-	"io"
-	"net"
 	"net/url"
-	"sync"
 	"testing"
 	"time"
 
@@ -132,13 +129,11 @@ func TestUnreachableDatabaseIsUnavailable(t *testing.T) {
 		if e != store.Postgres {
 			t.Skip("an embedded SQLite file cannot become unreachable")
 		}
-		direct, err := url.Parse(storetest.URL(t, e))
+		p, proxied := storetest.ViaProxy(t, storetest.URL(t, e))
+		viaProxy, err := url.Parse(proxied)
 		if err != nil {
 			t.Fatal(err)
 		}
-		p := startProxy(t, direct.Host)
-		viaProxy := *direct
-		viaProxy.Host = p.addr
 		q := viaProxy.Query()
 		q.Set("connect_timeout", "2")
 		viaProxy.RawQuery = q.Encode()
@@ -148,7 +143,7 @@ func TestUnreachableDatabaseIsUnavailable(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		p.cut()
+		p.Cut()
 		for what, err := range map[string]error{
 			"a read":        func() error { _, err := s.UserByID(ctx, 1); return err }(),
 			"a list":        func() error { _, err := s.ListUsers(ctx); return err }(),
@@ -160,51 +155,4 @@ func TestUnreachableDatabaseIsUnavailable(t *testing.T) {
 			}
 		}
 	})
-}
-
-// proxy forwards TCP connections to the database until cut.
-type proxy struct {
-	addr  string
-	ln    net.Listener
-	mu    sync.Mutex
-	conns []net.Conn
-}
-
-func startProxy(t *testing.T, target string) *proxy {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &proxy{addr: ln.Addr().String(), ln: ln}
-	t.Cleanup(p.cut)
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			u, err := net.Dial("tcp", target)
-			if err != nil {
-				c.Close()
-				continue
-			}
-			p.mu.Lock()
-			p.conns = append(p.conns, c, u)
-			p.mu.Unlock()
-			go func() { io.Copy(u, c); u.Close() }()
-			go func() { io.Copy(c, u); c.Close() }()
-		}
-	}()
-	return p
-}
-
-// cut refuses new connections (the port is closed) and drops the open ones.
-func (p *proxy) cut() {
-	p.ln.Close()
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	for _, c := range p.conns {
-		c.Close()
-	}
-	p.conns = nil
 }

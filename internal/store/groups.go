@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"github.com/mentord/mentord/internal/domain"
@@ -17,22 +16,12 @@ func (q *Q) groups(ctx context.Context, where, order string, limit, offset int, 
 		query += " LIMIT ? OFFSET ?"
 		args = append(args, limit, offset)
 	}
-	rows, err := q.query(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []domain.GroupSession
-	for rows.Next() {
-		var g domain.GroupSession
-		dest := append([]any{&g.ID, &g.CreatorID, &g.Title, &g.Description, &g.Field, scanTime(&g.Start), &g.Capacity, &g.Taken,
-			&g.Status, scanTime(&g.CreatedAt), scanTime(&g.UpdatedAt)}, userDest(&g.Creator)...)
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, g)
-	}
-	return out, rows.Err()
+	return list(ctx, q, groupDest, query, args...)
+}
+
+func groupDest(g *domain.GroupSession) []any {
+	return append([]any{&g.ID, &g.CreatorID, &g.Title, &g.Description, &g.Field, scanTime(&g.Start), &g.Capacity, &g.Taken,
+		&g.Status, scanTime(&g.CreatedAt), scanTime(&g.UpdatedAt)}, userDest(&g.Creator)...)
 }
 
 // CreateGroupSession inserts a group session and sets its id.
@@ -44,39 +33,24 @@ func (q *Q) CreateGroupSession(ctx context.Context, g *domain.GroupSession) erro
 
 // GroupSessionByID returns a group session with its creator.
 func (q *Q) GroupSessionByID(ctx context.Context, id int64) (*domain.GroupSession, error) {
-	list, err := q.groups(ctx, "g.id = ?", "g.id", 0, 0, id)
-	if err != nil {
-		return nil, err
-	}
-	if len(list) == 0 {
-		return nil, ErrNotFound
-	}
-	return &list[0], nil
+	return first(q.groups(ctx, "g.id = ?", "g.id", 0, 0, id))
 }
 
 // UpdateGroupSession writes the editable fields, only while the new
 // capacity still holds the seats taken (compare-and-swap); it reports whether
 // it wrote.
 func (q *Q) UpdateGroupSession(ctx context.Context, g *domain.GroupSession) (bool, error) {
-	res, err := q.exec(ctx, `UPDATE group_sessions SET title = ?, description = ?, field = ?, start_time = ?, capacity = ?, updated_at = ?
+	n, err := q.affected(ctx, `UPDATE group_sessions SET title = ?, description = ?, field = ?, start_time = ?, capacity = ?, updated_at = ?
 		WHERE id = ? AND taken <= ? AND status = ?`,
 		g.Title, g.Description, g.Field, g.Start, g.Capacity, g.UpdatedAt, g.ID, g.Capacity, g.Status)
-	if err != nil {
-		return false, err
-	}
-	n, err := res.RowsAffected()
 	return n == 1, err
 }
 
 // TakeSeat takes one seat of an upcoming session that has not started and
 // is not full, in one statement; it reports whether a seat was free.
 func (q *Q) TakeSeat(ctx context.Context, id int64, now time.Time) (bool, error) {
-	res, err := q.exec(ctx, `UPDATE group_sessions SET taken = taken + 1, updated_at = ?
+	n, err := q.affected(ctx, `UPDATE group_sessions SET taken = taken + 1, updated_at = ?
 		WHERE id = ? AND taken < capacity AND status = 'upcoming' AND start_time > ?`, now, id, now)
-	if err != nil {
-		return false, err
-	}
-	n, err := res.RowsAffected()
 	return n == 1, err
 }
 
@@ -89,14 +63,10 @@ func (q *Q) AddParticipant(ctx context.Context, p *domain.Participant) error {
 
 // RemoveParticipant gives a seat back; it reports whether the person held one.
 func (q *Q) RemoveParticipant(ctx context.Context, sessionID, userID int64, now time.Time) (bool, error) {
-	res, err := q.exec(ctx, "DELETE FROM group_participants WHERE session_id = ? AND user_id = ?", sessionID, userID)
-	if err != nil {
+	if n, err := q.affected(ctx, "DELETE FROM group_participants WHERE session_id = ? AND user_id = ?", sessionID, userID); err != nil || n == 0 {
 		return false, err
 	}
-	if n, err := res.RowsAffected(); err != nil || n == 0 {
-		return false, err
-	}
-	_, err = q.exec(ctx, "UPDATE group_sessions SET taken = taken - 1, updated_at = ? WHERE id = ?", now, sessionID)
+	_, err := q.exec(ctx, "UPDATE group_sessions SET taken = taken - 1, updated_at = ? WHERE id = ?", now, sessionID)
 	return err == nil, err
 }
 
@@ -108,15 +78,8 @@ func (q *Q) IsParticipant(ctx context.Context, sessionID, userID int64) (bool, e
 // SetGroupStatus moves a session to status to, only from one of the given
 // statuses (compare-and-swap).
 func (q *Q) SetGroupStatus(ctx context.Context, id int64, from []string, to string, now time.Time) (bool, error) {
-	args := []any{to, now, id}
-	for _, f := range from {
-		args = append(args, f)
-	}
-	res, err := q.exec(ctx, "UPDATE group_sessions SET status = ?, updated_at = ? WHERE id = ? AND status IN ("+placeholders(len(from))+")", args...)
-	if err != nil {
-		return false, err
-	}
-	n, err := res.RowsAffected()
+	n, err := q.affected(ctx, "UPDATE group_sessions SET status = ?, updated_at = ? WHERE id = ? AND status IN ("+placeholders(len(from))+")",
+		append([]any{to, now, id}, anys(from...)...)...)
 	return n == 1, err
 }
 
@@ -133,56 +96,44 @@ func (q *Q) ParticipantsOf(ctx context.Context, sessionIDs ...int64) (map[int64]
 	if len(sessionIDs) == 0 {
 		return out, nil
 	}
-	args := make([]any, len(sessionIDs))
-	for i, id := range sessionIDs {
-		args[i] = id
-	}
-	rows, err := q.query(ctx, "SELECT p.id, p.session_id, p.user_id, p.role, p.joined_at, "+userColumns+
-		" FROM group_participants p JOIN users u ON u.id = p.user_id WHERE p.session_id IN ("+placeholders(len(args))+") ORDER BY p.joined_at, p.id", args...)
+	err := q.each(ctx, func(sc scanner) error {
+		var p domain.Participant
+		if err := sc.Scan(append([]any{&p.ID, &p.SessionID, &p.UserID, &p.Role, scanTime(&p.JoinedAt)}, userDest(&p.User)...)...); err != nil {
+			return err
+		}
+		out[p.SessionID] = append(out[p.SessionID], p)
+		return nil
+	}, "SELECT p.id, p.session_id, p.user_id, p.role, p.joined_at, "+userColumns+
+		" FROM group_participants p JOIN users u ON u.id = p.user_id WHERE p.session_id IN ("+placeholders(len(sessionIDs))+") ORDER BY p.joined_at, p.id",
+		anys(sessionIDs...)...)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var p domain.Participant
-		dest := append([]any{&p.ID, &p.SessionID, &p.UserID, &p.Role, scanTime(&p.JoinedAt)}, userDest(&p.User)...)
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out[p.SessionID] = append(out[p.SessionID], p)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // groupWhere is the SQL condition of a group-session filter.
 func groupWhere(f domain.GroupFilter) (string, []any) {
-	conds := []string{"1 = 1"}
-	var args []any
+	var c conds
 	if f.Status != "" {
-		conds = append(conds, "g.status = ?")
-		args = append(args, f.Status)
+		c.add("g.status = ?", f.Status)
 	}
 	if f.From != nil {
-		conds = append(conds, "g.start_time >= ?")
-		args = append(args, *f.From)
+		c.add("g.start_time >= ?", *f.From)
 	}
 	if f.To != nil {
-		conds = append(conds, "g.start_time <= ?")
-		args = append(args, *f.To)
+		c.add("g.start_time <= ?", *f.To)
 	}
 	if f.CreatorID != 0 {
-		conds = append(conds, "g.creator_id = ?")
-		args = append(args, f.CreatorID)
+		c.add("g.creator_id = ?", f.CreatorID)
 	}
 	if f.InvolvedID != 0 {
-		conds = append(conds, "(g.creator_id = ? OR g.id IN (SELECT session_id FROM group_participants WHERE user_id = ?))")
-		args = append(args, f.InvolvedID, f.InvolvedID)
+		c.add("(g.creator_id = ? OR g.id IN (SELECT session_id FROM group_participants WHERE user_id = ?))", f.InvolvedID, f.InvolvedID)
 	}
 	if f.JoinedID != 0 {
-		conds = append(conds, "g.id IN (SELECT session_id FROM group_participants WHERE user_id = ?)")
-		args = append(args, f.JoinedID)
+		c.add("g.id IN (SELECT session_id FROM group_participants WHERE user_id = ?)", f.JoinedID)
 	}
-	return strings.Join(conds, " AND "), args
+	return c.where(), c.args
 }
 
 // ListGroupSessions returns one page (by start, then id) and the total count.

@@ -14,20 +14,7 @@ func contactDest(k *domain.Contact) []any {
 }
 
 func (q *Q) contacts(ctx context.Context, where string, args ...any) ([]domain.Contact, error) {
-	rows, err := q.query(ctx, "SELECT "+contactColumns+" FROM contacts k WHERE "+where+" ORDER BY k.id", args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []domain.Contact
-	for rows.Next() {
-		var k domain.Contact
-		if err := rows.Scan(contactDest(&k)...); err != nil {
-			return nil, err
-		}
-		out = append(out, k)
-	}
-	return out, rows.Err()
+	return list(ctx, q, contactDest, "SELECT "+contactColumns+" FROM contacts k WHERE "+where+" ORDER BY k.id", args...)
 }
 
 // ContactsOf lists an owner's contacts by id.
@@ -37,14 +24,7 @@ func (q *Q) ContactsOf(ctx context.Context, ownerID int64) ([]domain.Contact, er
 
 // ContactByID returns a contact.
 func (q *Q) ContactByID(ctx context.Context, id int64) (*domain.Contact, error) {
-	list, err := q.contacts(ctx, "k.id = ?", id)
-	if err != nil {
-		return nil, err
-	}
-	if len(list) == 0 {
-		return nil, ErrNotFound
-	}
-	return &list[0], nil
+	return first(q.contacts(ctx, "k.id = ?", id))
 }
 
 // ContactEmailTaken reports whether the owner has another contact with the
@@ -81,20 +61,7 @@ func calendarDest(c *domain.Calendar) []any {
 }
 
 func (q *Q) calendars(ctx context.Context, where string, args ...any) ([]domain.Calendar, error) {
-	rows, err := q.query(ctx, "SELECT "+calendarColumns+" FROM calendars c WHERE "+where+" ORDER BY c.id", args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []domain.Calendar
-	for rows.Next() {
-		var c domain.Calendar
-		if err := rows.Scan(calendarDest(&c)...); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return list(ctx, q, calendarDest, "SELECT "+calendarColumns+" FROM calendars c WHERE "+where+" ORDER BY c.id", args...)
 }
 
 // CalendarByID returns a calendar; with lock, its row stays locked until the
@@ -104,9 +71,7 @@ func (q *Q) CalendarByID(ctx context.Context, id int64, lock bool) (*domain.Cale
 	if lock && q.s.engine == Postgres {
 		query += " FOR UPDATE"
 	}
-	c := &domain.Calendar{}
-	err := q.row(ctx, query, id).Scan(calendarDest(c)...)
-	return c, one(err)
+	return get(ctx, q, calendarDest, query, id)
 }
 
 // CalendarsOf lists an owner's calendars by id.
@@ -124,24 +89,16 @@ func (q *Q) CreateCalendar(ctx context.Context, c *domain.Calendar) error {
 // UpdateCalendar writes a calendar's editable fields, only while it is not
 // finalized; it reports whether it wrote.
 func (q *Q) UpdateCalendar(ctx context.Context, c *domain.Calendar) (bool, error) {
-	res, err := q.exec(ctx, `UPDATE calendars SET name = ?, description = ?, deadline = ?, meeting_length = ?, updated_at = ?
+	n, err := q.affected(ctx, `UPDATE calendars SET name = ?, description = ?, deadline = ?, meeting_length = ?, updated_at = ?
 		WHERE id = ? AND finalized = ?`, c.Name, c.Description, c.Deadline, c.MeetingLength, c.UpdatedAt, c.ID, false)
-	if err != nil {
-		return false, err
-	}
-	n, err := res.RowsAffected()
 	return n == 1, err
 }
 
 // FinalizeCalendar marks a calendar finalized, only if it was not
 // (compare-and-swap); it reports whether this call did it.
 func (q *Q) FinalizeCalendar(ctx context.Context, id int64, now time.Time) (bool, error) {
-	res, err := q.exec(ctx, "UPDATE calendars SET finalized = ?, finalized_at = ?, updated_at = ? WHERE id = ? AND finalized = ?",
+	n, err := q.affected(ctx, "UPDATE calendars SET finalized = ?, finalized_at = ?, updated_at = ? WHERE id = ? AND finalized = ?",
 		true, now, now, id, false)
-	if err != nil {
-		return false, err
-	}
-	n, err := res.RowsAffected()
 	return n == 1, err
 }
 
@@ -157,21 +114,8 @@ func wallDest(s *domain.WallSlot) []any {
 
 // OwnerSlotsOf lists a calendar's owner slots by start.
 func (q *Q) OwnerSlotsOf(ctx context.Context, calendarID int64) ([]domain.WallSlot, error) {
-	rows, err := q.query(ctx, `SELECT id, day, start_clock, end_clock, preference, start_time, end_time FROM owner_slots
+	return list(ctx, q, wallDest, `SELECT id, day, start_clock, end_clock, preference, start_time, end_time FROM owner_slots
 		WHERE calendar_id = ? ORDER BY start_time, id`, calendarID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []domain.WallSlot
-	for rows.Next() {
-		var s domain.WallSlot
-		if err := rows.Scan(wallDest(&s)...); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
 }
 
 // AddOwnerSlot inserts an owner slot and sets its id.
@@ -186,32 +130,18 @@ func (q *Q) RemoveOwnerSlots(ctx context.Context, calendarID int64, ids []int64)
 	if len(ids) == 0 {
 		return nil
 	}
-	args := []any{calendarID}
-	for _, id := range ids {
-		args = append(args, id)
-	}
-	_, err := q.exec(ctx, "DELETE FROM owner_slots WHERE calendar_id = ? AND id IN ("+placeholders(len(ids))+")", args...)
+	_, err := q.exec(ctx, "DELETE FROM owner_slots WHERE calendar_id = ? AND id IN ("+placeholders(len(ids))+")", append([]any{calendarID}, anys(ids...)...)...)
 	return err
 }
 
+func invitationDest(v *domain.Invitation) []any {
+	return append([]any{&v.ID, &v.CalendarID, &v.ContactID, &v.TokenHash, &v.TokenSeed, &v.Responded, scanNullTime(&v.RespondedAt),
+		scanTime(&v.CreatedAt)}, contactDest(&v.Contact)...)
+}
+
 func (q *Q) invitations(ctx context.Context, where string, args ...any) ([]domain.Invitation, error) {
-	rows, err := q.query(ctx, `SELECT i.id, i.calendar_id, i.contact_id, i.token_hash, i.token_seed, i.responded, i.responded_at, i.created_at, `+
+	return list(ctx, q, invitationDest, `SELECT i.id, i.calendar_id, i.contact_id, i.token_hash, i.token_seed, i.responded, i.responded_at, i.created_at, `+
 		contactColumns+` FROM invitations i JOIN contacts k ON k.id = i.contact_id WHERE `+where+" ORDER BY i.contact_id", args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []domain.Invitation
-	for rows.Next() {
-		var v domain.Invitation
-		dest := append([]any{&v.ID, &v.CalendarID, &v.ContactID, &v.TokenHash, &v.TokenSeed, &v.Responded, scanNullTime(&v.RespondedAt),
-			scanTime(&v.CreatedAt)}, contactDest(&v.Contact)...)
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
 }
 
 // InvitationsOf lists a calendar's invitations, by contact id.
@@ -221,26 +151,12 @@ func (q *Q) InvitationsOf(ctx context.Context, calendarID int64) ([]domain.Invit
 
 // InvitationByTokenHash finds an invitation by the hash of its token.
 func (q *Q) InvitationByTokenHash(ctx context.Context, hash string) (*domain.Invitation, error) {
-	list, err := q.invitations(ctx, "i.token_hash = ?", hash)
-	if err != nil {
-		return nil, err
-	}
-	if len(list) == 0 {
-		return nil, ErrNotFound
-	}
-	return &list[0], nil
+	return first(q.invitations(ctx, "i.token_hash = ?", hash))
 }
 
 // InvitationByID returns an invitation.
 func (q *Q) InvitationByID(ctx context.Context, id int64) (*domain.Invitation, error) {
-	list, err := q.invitations(ctx, "i.id = ?", id)
-	if err != nil {
-		return nil, err
-	}
-	if len(list) == 0 {
-		return nil, ErrNotFound
-	}
-	return &list[0], nil
+	return first(q.invitations(ctx, "i.id = ?", id))
 }
 
 // CreateInvitation inserts an invitation and sets its id.
@@ -255,21 +171,14 @@ func (q *Q) RemoveInvitations(ctx context.Context, calendarID int64, contactIDs 
 	if len(contactIDs) == 0 {
 		return nil
 	}
-	args := []any{calendarID}
-	for _, id := range contactIDs {
-		args = append(args, id)
-	}
-	_, err := q.exec(ctx, "DELETE FROM invitations WHERE calendar_id = ? AND contact_id IN ("+placeholders(len(contactIDs))+")", args...)
+	_, err := q.exec(ctx, "DELETE FROM invitations WHERE calendar_id = ? AND contact_id IN ("+placeholders(len(contactIDs))+")",
+		append([]any{calendarID}, anys(contactIDs...)...)...)
 	return err
 }
 
 // MarkResponded records an answer, only once (compare-and-swap).
 func (q *Q) MarkResponded(ctx context.Context, invitationID int64, now time.Time) (bool, error) {
-	res, err := q.exec(ctx, "UPDATE invitations SET responded = ?, responded_at = ? WHERE id = ? AND responded = ?", true, now, invitationID, false)
-	if err != nil {
-		return false, err
-	}
-	n, err := res.RowsAffected()
+	n, err := q.affected(ctx, "UPDATE invitations SET responded = ?, responded_at = ? WHERE id = ? AND responded = ?", true, now, invitationID, false)
 	return n == 1, err
 }
 
@@ -282,22 +191,21 @@ func (q *Q) AddInviteeSlot(ctx context.Context, invitationID int64, s *domain.Wa
 // InviteeSlotsOf returns the answers of a calendar's invitations, by
 // invitation id, in one query.
 func (q *Q) InviteeSlotsOf(ctx context.Context, calendarID int64) (map[int64][]domain.WallSlot, error) {
-	rows, err := q.query(ctx, `SELECT s.invitation_id, s.id, s.day, s.start_clock, s.end_clock, s.preference, s.start_time, s.end_time
+	out := map[int64][]domain.WallSlot{}
+	err := q.each(ctx, func(sc scanner) error {
+		var inv int64
+		var s domain.WallSlot
+		if err := sc.Scan(append([]any{&inv}, wallDest(&s)...)...); err != nil {
+			return err
+		}
+		out[inv] = append(out[inv], s)
+		return nil
+	}, `SELECT s.invitation_id, s.id, s.day, s.start_clock, s.end_clock, s.preference, s.start_time, s.end_time
 		FROM invitee_slots s JOIN invitations i ON i.id = s.invitation_id WHERE i.calendar_id = ? ORDER BY s.start_time, s.id`, calendarID)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	out := map[int64][]domain.WallSlot{}
-	for rows.Next() {
-		var inv int64
-		var s domain.WallSlot
-		if err := rows.Scan(append([]any{&inv}, wallDest(&s)...)...); err != nil {
-			return nil, err
-		}
-		out[inv] = append(out[inv], s)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // CreateMeeting inserts a meeting and sets its id.
@@ -311,24 +219,11 @@ func (q *Q) MeetingsOf(ctx context.Context, calendarIDs ...int64) ([]domain.Meet
 	if len(calendarIDs) == 0 {
 		return nil, nil
 	}
-	args := make([]any, len(calendarIDs))
-	for i, id := range calendarIDs {
-		args[i] = id
-	}
-	rows, err := q.query(ctx, "SELECT m.id, m.calendar_id, m.contact_id, m.start_time, m.end_time, m.created_at, "+contactColumns+
-		" FROM meetings m JOIN contacts k ON k.id = m.contact_id WHERE m.calendar_id IN ("+placeholders(len(args))+") ORDER BY m.start_time, m.id", args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []domain.Meeting
-	for rows.Next() {
-		var m domain.Meeting
-		dest := append([]any{&m.ID, &m.CalendarID, &m.ContactID, scanTime(&m.Start), scanTime(&m.End), scanTime(&m.CreatedAt)}, contactDest(&m.Contact)...)
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+	return list(ctx, q, meetingDest, "SELECT m.id, m.calendar_id, m.contact_id, m.start_time, m.end_time, m.created_at, "+contactColumns+
+		" FROM meetings m JOIN contacts k ON k.id = m.contact_id WHERE m.calendar_id IN ("+placeholders(len(calendarIDs))+") ORDER BY m.start_time, m.id",
+		anys(calendarIDs...)...)
+}
+
+func meetingDest(m *domain.Meeting) []any {
+	return append([]any{&m.ID, &m.CalendarID, &m.ContactID, scanTime(&m.Start), scanTime(&m.End), scanTime(&m.CreatedAt)}, contactDest(&m.Contact)...)
 }

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/mentord/mentord/internal/domain"
@@ -18,11 +17,7 @@ func (q *Q) LockUsers(ctx context.Context, ids ...int64) error {
 	}
 	sorted := append([]int64(nil), ids...)
 	sort.Slice(sorted, func(a, b int) bool { return sorted[a] < sorted[b] })
-	args := make([]any, len(sorted))
-	for i, id := range sorted {
-		args[i] = id
-	}
-	rows, err := q.query(ctx, "SELECT id FROM users WHERE id IN ("+placeholders(len(args))+") ORDER BY id FOR UPDATE", args...)
+	rows, err := q.query(ctx, "SELECT id FROM users WHERE id IN ("+placeholders(len(sorted))+") ORDER BY id FOR UPDATE", anys(sorted...)...)
 	if err != nil {
 		return err
 	}
@@ -33,25 +28,12 @@ func (q *Q) LockUsers(ctx context.Context, ids ...int64) error {
 // mentor list reads tens of thousands of these rows.
 const availabilityColumns = "a.id, a.mentor_id, a.start_time, a.end_time"
 
-func scanAvailability(sc scanner, a *domain.Availability) error {
-	return sc.Scan(&a.ID, &a.MentorID, scanTime(&a.Start), scanTime(&a.End))
+func availabilityDest(a *domain.Availability) []any {
+	return []any{&a.ID, &a.MentorID, scanTime(&a.Start), scanTime(&a.End)}
 }
 
 func (q *Q) availabilities(ctx context.Context, where string, args ...any) ([]domain.Availability, error) {
-	rows, err := q.query(ctx, "SELECT "+availabilityColumns+" FROM availabilities a WHERE "+where+" ORDER BY a.mentor_id, a.start_time, a.id", args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []domain.Availability
-	for rows.Next() {
-		var a domain.Availability
-		if err := scanAvailability(rows, &a); err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return list(ctx, q, availabilityDest, "SELECT "+availabilityColumns+" FROM availabilities a WHERE "+where+" ORDER BY a.mentor_id, a.start_time, a.id", args...)
 }
 
 // CreateAvailabilities inserts availabilities and sets their ids.
@@ -68,14 +50,7 @@ func (q *Q) CreateAvailabilities(ctx context.Context, list []*domain.Availabilit
 
 // AvailabilityByID returns one availability.
 func (q *Q) AvailabilityByID(ctx context.Context, id int64) (*domain.Availability, error) {
-	list, err := q.availabilities(ctx, "a.id = ?", id)
-	if err != nil {
-		return nil, err
-	}
-	if len(list) == 0 {
-		return nil, ErrNotFound
-	}
-	return &list[0], nil
+	return first(q.availabilities(ctx, "a.id = ?", id))
 }
 
 // AvailabilityOverlapping lists the mentor's availabilities that overlap
@@ -120,21 +95,12 @@ func (q *Q) LiveSpansOfListedMentors(ctx context.Context, from time.Time) ([]dom
 }
 
 func (q *Q) liveSpans(ctx context.Context, where string, args ...any) ([]domain.SessionSpan, error) {
-	rows, err := q.query(ctx, "SELECT mentor_id, start_time, end_time, status FROM sessions WHERE status IN ('Pending', 'Confirmed') AND "+
+	return list(ctx, q, spanDest, "SELECT mentor_id, start_time, end_time, status FROM sessions WHERE status IN ('Pending', 'Confirmed') AND "+
 		where+" ORDER BY mentor_id, start_time", args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []domain.SessionSpan
-	for rows.Next() {
-		var sp domain.SessionSpan
-		if err := rows.Scan(&sp.MentorID, scanTime(&sp.Start), scanTime(&sp.End), &sp.Status); err != nil {
-			return nil, err
-		}
-		out = append(out, sp)
-	}
-	return out, rows.Err()
+}
+
+func spanDest(sp *domain.SessionSpan) []any {
+	return []any{&sp.MentorID, scanTime(&sp.Start), scanTime(&sp.End), &sp.Status}
 }
 
 const sessionColumns = `s.id, s.mentor_id, s.mentee_id, s.availability_id, s.start_time, s.end_time, s.session_length,
@@ -143,27 +109,14 @@ const sessionColumns = `s.id, s.mentor_id, s.mentee_id, s.availability_id, s.sta
 
 const sessionFrom = " FROM sessions s JOIN users mr ON mr.id = s.mentor_id JOIN users me ON me.id = s.mentee_id"
 
-func scanSession(sc scanner, s *domain.Session) error {
-	return sc.Scan(&s.ID, &s.MentorID, &s.MenteeID, &s.AvailabilityID, scanTime(&s.Start), scanTime(&s.End), &s.Length,
+func sessionDest(s *domain.Session) []any {
+	return []any{&s.ID, &s.MentorID, &s.MenteeID, &s.AvailabilityID, scanTime(&s.Start), scanTime(&s.End), &s.Length,
 		&s.Status, &s.MeetingLink, &s.ICSSequence, scanTime(&s.CreatedAt), scanTime(&s.ModifiedAt),
-		&s.MentorFirst, &s.MentorLast, &s.MenteeFirst, &s.MenteeLast)
+		&s.MentorFirst, &s.MentorLast, &s.MenteeFirst, &s.MenteeLast}
 }
 
 func (q *Q) sessions(ctx context.Context, where, order string, args ...any) ([]domain.Session, error) {
-	rows, err := q.query(ctx, "SELECT "+sessionColumns+sessionFrom+" WHERE "+where+" ORDER BY "+order, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []domain.Session
-	for rows.Next() {
-		var s domain.Session
-		if err := scanSession(rows, &s); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+	return list(ctx, q, sessionDest, "SELECT "+sessionColumns+sessionFrom+" WHERE "+where+" ORDER BY "+order, args...)
 }
 
 // CreateSession inserts a session and sets its id.
@@ -176,14 +129,7 @@ func (q *Q) CreateSession(ctx context.Context, s *domain.Session) error {
 
 // SessionByID returns a session with the participants' names.
 func (q *Q) SessionByID(ctx context.Context, id int64) (*domain.Session, error) {
-	list, err := q.sessions(ctx, "s.id = ?", "s.id", id)
-	if err != nil {
-		return nil, err
-	}
-	if len(list) == 0 {
-		return nil, ErrNotFound
-	}
-	return &list[0], nil
+	return first(q.sessions(ctx, "s.id = ?", "s.id", id))
 }
 
 // UserBusy reports whether the user (as mentor or as mentee) has a Pending or
@@ -207,25 +153,17 @@ func (q *Q) SetSessionStatus(ctx context.Context, id int64, from, to string, lin
 	if bumpSequence {
 		bump = 1
 	}
-	res, err := q.exec(ctx, `UPDATE sessions SET status = ?, meeting_link = COALESCE(?, meeting_link), ics_sequence = ics_sequence + ?,
+	n, err := q.affected(ctx, `UPDATE sessions SET status = ?, meeting_link = COALESCE(?, meeting_link), ics_sequence = ics_sequence + ?,
 		modified_at = ? WHERE id = ? AND status = ?`, to, link, bump, now, id, from)
-	if err != nil {
-		return false, err
-	}
-	n, err := res.RowsAffected()
 	return n == 1, err
 }
 
 // RescheduleSession moves a live session to a new time (and status), only if
 // its status is still from.
 func (q *Q) RescheduleSession(ctx context.Context, s *domain.Session, from string) (bool, error) {
-	res, err := q.exec(ctx, `UPDATE sessions SET availability_id = ?, start_time = ?, end_time = ?, session_length = ?, status = ?,
+	n, err := q.affected(ctx, `UPDATE sessions SET availability_id = ?, start_time = ?, end_time = ?, session_length = ?, status = ?,
 		ics_sequence = ?, modified_at = ? WHERE id = ? AND status = ?`,
 		s.AvailabilityID, s.Start, s.End, s.Length, s.Status, s.ICSSequence, s.ModifiedAt, s.ID, from)
-	if err != nil {
-		return false, err
-	}
-	n, err := res.RowsAffected()
 	return n == 1, err
 }
 
@@ -245,29 +183,21 @@ type SessionFilter struct {
 
 // ListSessions lists sessions in one query.
 func (q *Q) ListSessions(ctx context.Context, f SessionFilter) ([]domain.Session, error) {
-	var conds []string
-	var args []any
+	var c conds
 	if f.UserID != 0 {
-		conds = append(conds, "(s.mentor_id = ? OR s.mentee_id = ?)")
-		args = append(args, f.UserID, f.UserID)
+		c.add("(s.mentor_id = ? OR s.mentee_id = ?)", f.UserID, f.UserID)
 	}
 	if f.StartAtLeast != nil {
-		conds = append(conds, "s.start_time >= ?")
-		args = append(args, *f.StartAtLeast)
+		c.add("s.start_time >= ?", *f.StartAtLeast)
 	}
 	if f.StartBefore != nil {
-		conds = append(conds, "s.start_time < ?")
-		args = append(args, *f.StartBefore)
-	}
-	where := "1 = 1"
-	if len(conds) > 0 {
-		where = strings.Join(conds, " AND ")
+		c.add("s.start_time < ?", *f.StartBefore)
 	}
 	order := "s.start_time, s.id"
 	if f.NewestFirst {
 		order = "s.start_time DESC, s.id DESC"
 	}
-	return q.sessions(ctx, where, order, args...)
+	return q.sessions(ctx, c.where(), order, c.args...)
 }
 
 // ConfirmedStartingIn lists Confirmed sessions starting in (from, to].

@@ -49,20 +49,16 @@ func (q *Q) putSkills(ctx context.Context, mentorID int64, skills []string) erro
 
 // DeleteMentor removes a mentor profile.
 func (q *Q) DeleteMentor(ctx context.Context, userID int64) (bool, error) {
-	res, err := q.exec(ctx, "DELETE FROM mentors WHERE user_id = ?", userID)
-	if err != nil {
-		return false, err
-	}
-	n, err := res.RowsAffected()
+	n, err := q.affected(ctx, "DELETE FROM mentors WHERE user_id = ?", userID)
 	return n > 0, err
 }
 
 // MentorOf returns the mentor profile of a user.
 func (q *Q) MentorOf(ctx context.Context, userID int64) (*domain.Mentor, error) {
-	m := &domain.Mentor{}
-	err := q.row(ctx, "SELECT user_id, about_me, team_number, created_at, updated_at FROM mentors WHERE user_id = ?", userID).
-		Scan(&m.UserID, &m.AboutMe, &m.TeamNumber, scanTime(&m.CreatedAt), scanTime(&m.UpdatedAt))
-	if err = one(err); err != nil {
+	m, err := get(ctx, q, func(m *domain.Mentor) []any {
+		return []any{&m.UserID, &m.AboutMe, &m.TeamNumber, scanTime(&m.CreatedAt), scanTime(&m.UpdatedAt)}
+	}, "SELECT user_id, about_me, team_number, created_at, updated_at FROM mentors WHERE user_id = ?", userID)
+	if err != nil {
 		return nil, err
 	}
 	skills, err := q.skillsWhere(ctx, "ms.mentor_id = ?", userID)
@@ -75,21 +71,20 @@ func (q *Q) MentorOf(ctx context.Context, userID int64) (*domain.Mentor, error) 
 
 // skillsWhere loads the skills of the mentors selected by cond, in order.
 func (q *Q) skillsWhere(ctx context.Context, cond string, args ...any) (map[int64][]string, error) {
-	rows, err := q.query(ctx, "SELECT ms.mentor_id, ms.name FROM mentor_skills ms WHERE "+cond+" ORDER BY ms.mentor_id, ms.position", args...)
+	out := map[int64][]string{}
+	err := q.each(ctx, func(sc scanner) error {
+		var id int64
+		var name string
+		if err := sc.Scan(&id, &name); err != nil {
+			return err
+		}
+		out[id] = append(out[id], name)
+		return nil
+	}, "SELECT ms.mentor_id, ms.name FROM mentor_skills ms WHERE "+cond+" ORDER BY ms.mentor_id, ms.position", args...)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	out := map[int64][]string{}
-	for rows.Next() {
-		var id int64
-		var name string
-		if err := rows.Scan(&id, &name); err != nil {
-			return nil, err
-		}
-		out[id] = append(out[id], name)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // ListMentors returns the active users flagged as mentors, by id, with their
@@ -102,34 +97,28 @@ func (q *Q) ListMentors(ctx context.Context, skillKeys []string) ([]domain.Mento
 	if len(skillKeys) > 0 {
 		cond += " AND u.id IN (SELECT mentor_id FROM mentor_skills WHERE name_key IN (" + placeholders(len(skillKeys)) +
 			") GROUP BY mentor_id HAVING COUNT(*) = ?)"
-		for _, k := range skillKeys {
-			args = append(args, k)
-		}
-		args = append(args, len(skillKeys))
+		args = append(append(args, anys(skillKeys...)...), len(skillKeys))
 	}
-	rows, err := q.query(ctx, "SELECT "+userColumns+`, m.user_id, m.about_me, m.team_number, m.created_at, m.updated_at
-		FROM users u LEFT JOIN mentors m ON m.user_id = u.id WHERE `+cond+" ORDER BY u.id", args...)
-	if err != nil {
-		return nil, err
-	}
+	// The rows are closed before the skills are read: a transaction has
+	// one connection.
 	var out []domain.MentorListing
-	for rows.Next() {
+	err := q.each(ctx, func(sc scanner) error {
 		var l domain.MentorListing
 		var mid *int64
 		var about *string
 		var team *int
 		var created, updated *time.Time
-		if err := scanUser(rows, &l.User, &mid, &about, &team, scanNullTime(&created), scanNullTime(&updated)); err != nil {
-			rows.Close()
-			return nil, err
+		if err := scanUser(sc, &l.User, &mid, &about, &team, scanNullTime(&created), scanNullTime(&updated)); err != nil {
+			return err
 		}
 		if mid != nil {
 			l.Mentor = &domain.Mentor{UserID: *mid, AboutMe: *about, TeamNumber: *team, CreatedAt: *created, UpdatedAt: *updated}
 		}
 		out = append(out, l)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return nil
+	}, "SELECT "+userColumns+`, m.user_id, m.about_me, m.team_number, m.created_at, m.updated_at
+		FROM users u LEFT JOIN mentors m ON m.user_id = u.id WHERE `+cond+" ORDER BY u.id", args...)
+	if err != nil {
 		return nil, err
 	}
 	if len(out) == 0 {
@@ -166,44 +155,38 @@ func (q *Q) UpdateMentee(ctx context.Context, m *domain.Mentee) error {
 
 // DeleteMentee removes a mentee profile.
 func (q *Q) DeleteMentee(ctx context.Context, userID int64) (bool, error) {
-	res, err := q.exec(ctx, "DELETE FROM mentees WHERE user_id = ?", userID)
-	if err != nil {
-		return false, err
-	}
-	n, err := res.RowsAffected()
+	n, err := q.affected(ctx, "DELETE FROM mentees WHERE user_id = ?", userID)
 	return n > 0, err
 }
 
 // MenteeOf returns the mentee profile of a user.
 func (q *Q) MenteeOf(ctx context.Context, userID int64) (*domain.Mentee, error) {
-	m := &domain.Mentee{}
-	err := q.row(ctx, "SELECT user_id, team_number, created_at, updated_at FROM mentees WHERE user_id = ?", userID).
-		Scan(&m.UserID, &m.TeamNumber, scanTime(&m.CreatedAt), scanTime(&m.UpdatedAt))
-	return m, one(err)
+	return get(ctx, q, func(m *domain.Mentee) []any {
+		return []any{&m.UserID, &m.TeamNumber, scanTime(&m.CreatedAt), scanTime(&m.UpdatedAt)}
+	}, "SELECT user_id, team_number, created_at, updated_at FROM mentees WHERE user_id = ?", userID)
 }
 
 // ListMentees returns the active users flagged as mentees, by id, in one query.
 func (q *Q) ListMentees(ctx context.Context) ([]domain.MenteeListing, error) {
-	rows, err := q.query(ctx, "SELECT "+userColumns+`, m.user_id, m.team_number
-		FROM users u LEFT JOIN mentees m ON m.user_id = u.id WHERE u.is_mentee = ? AND u.is_active = ? ORDER BY u.id`, true, true)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	var out []domain.MenteeListing
-	for rows.Next() {
+	err := q.each(ctx, func(sc scanner) error {
 		var l domain.MenteeListing
 		var mid *int64
 		var team *int
-		if err := scanUser(rows, &l.User, &mid, &team); err != nil {
-			return nil, err
+		if err := scanUser(sc, &l.User, &mid, &team); err != nil {
+			return err
 		}
 		if mid != nil {
 			l.Mentee = &domain.Mentee{UserID: *mid, TeamNumber: *team}
 		}
 		out = append(out, l)
+		return nil
+	}, "SELECT "+userColumns+`, m.user_id, m.team_number
+		FROM users u LEFT JOIN mentees m ON m.user_id = u.id WHERE u.is_mentee = ? AND u.is_active = ? ORDER BY u.id`, true, true)
+	if err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // NotificationSettingsOf returns a user's settings.

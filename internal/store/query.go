@@ -82,6 +82,101 @@ type row struct{ r *sql.Row }
 
 func (r row) Scan(dest ...any) error { return translate(r.r.Scan(dest...)) }
 
+// scanner is a row to read: rows (at one row) or row.
+type scanner interface{ Scan(dest ...any) error }
+
+// each runs query and calls fn on every row it returns, in order; the rows
+// are closed by the time it returns.
+func (q *Q) each(ctx context.Context, fn func(sc scanner) error, query string, args ...any) error {
+	rows, err := q.query(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// list runs query and reads every row into a new T, scanning into what dest
+// gives for it.
+func list[T any](ctx context.Context, q *Q, dest func(*T) []any, query string, args ...any) ([]T, error) {
+	var out []T
+	err := q.each(ctx, func(sc scanner) error {
+		var v T
+		if err := sc.Scan(dest(&v)...); err != nil {
+			return err
+		}
+		out = append(out, v)
+		return nil
+	}, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// get runs a one-row query and scans the row into a new T; no row is
+// ErrNotFound.
+func get[T any](ctx context.Context, q *Q, dest func(*T) []any, query string, args ...any) (*T, error) {
+	v := new(T)
+	err := q.row(ctx, query, args...).Scan(dest(v)...)
+	return v, one(err)
+}
+
+// first returns the first of a list a lookup by key returned, or
+// ErrNotFound when it is empty.
+func first[T any](list []T, err error) (*T, error) {
+	if err != nil {
+		return nil, err
+	}
+	if len(list) == 0 {
+		return nil, ErrNotFound
+	}
+	return &list[0], nil
+}
+
+// affected runs a statement and returns how many rows it changed.
+func (q *Q) affected(ctx context.Context, query string, args ...any) (int64, error) {
+	res, err := q.exec(ctx, query, args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+// conds builds a WHERE clause from the conditions a filter sets.
+type conds struct {
+	sql  []string
+	args []any
+}
+
+// add ANDs cond, with its arguments, to the clause.
+func (c *conds) add(cond string, args ...any) {
+	c.sql = append(c.sql, cond)
+	c.args = append(c.args, args...)
+}
+
+// where is the clause: "1 = 1" when no condition was added.
+func (c *conds) where() string {
+	if len(c.sql) == 0 {
+		return "1 = 1"
+	}
+	return strings.Join(c.sql, " AND ")
+}
+
+// anys turns values (ids, names) into query arguments.
+func anys[T any](vs ...T) []any {
+	out := make([]any, len(vs))
+	for i, v := range vs {
+		out[i] = v
+	}
+	return out
+}
+
 // one maps sql.ErrNoRows to ErrNotFound.
 func one(err error) error {
 	if errors.Is(err, sql.ErrNoRows) {

@@ -49,8 +49,7 @@ func TestMigrateIsIdempotentAndConcurrent(t *testing.T) {
 }
 
 func TestUserRoundTripAndUniqueKeys(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := storetest.Open(t, e)
+	storetest.EachStore(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		joined := time.Date(2026, 3, 1, 12, 30, 15, 123456000, time.UTC)
 		phone := "+12125550101"
@@ -96,8 +95,7 @@ func TestReadPoolRefusesWrites(t *testing.T) {
 // TestVersionCountsCommittedWrites: a cache keyed on Version sees each
 // committed write to its tables, and no rolled-back one.
 func TestVersionCountsCommittedWrites(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := storetest.Open(t, e)
+	storetest.EachStore(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		v0 := s.Version("users", "mentors")
 		u := &domain.User{Username: "v", Email: "v@example.com", Timezone: "UTC", IsActive: true, DateJoined: time.Now()}

@@ -39,9 +39,7 @@ func (q *Q) DeleteToken(ctx context.Context, userID int64) error {
 
 // UserByTokenHash finds the owner of a token.
 func (q *Q) UserByTokenHash(ctx context.Context, keyHash string) (*domain.User, error) {
-	u := &domain.User{}
-	err := scanUser(q.row(ctx, "SELECT "+userColumns+" FROM auth_tokens t JOIN users u ON u.id = t.user_id WHERE t.key_hash = ?", keyHash), u)
-	return u, one(err)
+	return q.user(ctx, "SELECT "+userColumns+" FROM auth_tokens t JOIN users u ON u.id = t.user_id WHERE t.key_hash = ?", keyHash)
 }
 
 // PasswordReset is one emailed reset token, stored by hash.
@@ -70,11 +68,7 @@ func (q *Q) PasswordResetByHash(ctx context.Context, tokenHash string) (*Passwor
 // ConsumePasswordReset marks one reset token used, and reports whether this
 // call was the one that did it.
 func (q *Q) ConsumePasswordReset(ctx context.Context, id int64, now time.Time) (bool, error) {
-	res, err := q.exec(ctx, "UPDATE password_resets SET used_at = ? WHERE id = ? AND used_at IS NULL", now, id)
-	if err != nil {
-		return false, err
-	}
-	n, err := res.RowsAffected()
+	n, err := q.affected(ctx, "UPDATE password_resets SET used_at = ? WHERE id = ? AND used_at IS NULL", now, id)
 	return n == 1, err
 }
 

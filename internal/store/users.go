@@ -22,8 +22,6 @@ func userCols(alias string) string {
 
 var userColumns = userCols("u")
 
-type scanner interface{ Scan(dest ...any) error }
-
 // userDest is where the columns of userCols scan to.
 func userDest(u *domain.User) []any {
 	return []any{&u.ID, &u.Username, &u.Email, &u.PasswordHash, &u.FirstName, &u.LastName, &u.PhoneNumber,
@@ -33,6 +31,11 @@ func userDest(u *domain.User) []any {
 
 func scanUser(sc scanner, u *domain.User, extra ...any) error {
 	return sc.Scan(append(userDest(u), extra...)...)
+}
+
+// user reads one user by a query selecting userColumns.
+func (q *Q) user(ctx context.Context, query string, args ...any) (*domain.User, error) {
+	return get(ctx, q, userDest, query, args...)
 }
 
 // CreateUser inserts u, sets its ID, and creates its notification settings
@@ -85,9 +88,7 @@ func (q *Q) DeleteUser(ctx context.Context, userID int64) error {
 
 // UserByID finds a user by id.
 func (q *Q) UserByID(ctx context.Context, id int64) (*domain.User, error) {
-	u := &domain.User{}
-	err := scanUser(q.row(ctx, "SELECT "+userColumns+" FROM users u WHERE u.id = ?", id), u)
-	return u, one(err)
+	return q.user(ctx, "SELECT "+userColumns+" FROM users u WHERE u.id = ?", id)
 }
 
 // LockUser reads a user and, on PostgreSQL, locks the row until the
@@ -97,23 +98,17 @@ func (q *Q) LockUser(ctx context.Context, id int64) (*domain.User, error) {
 	if q.s.engine == Postgres {
 		query += " FOR UPDATE"
 	}
-	u := &domain.User{}
-	err := scanUser(q.row(ctx, query, id), u)
-	return u, one(err)
+	return q.user(ctx, query, id)
 }
 
 // UserByUsername finds a user by (lower-case) username.
 func (q *Q) UserByUsername(ctx context.Context, username string) (*domain.User, error) {
-	u := &domain.User{}
-	err := scanUser(q.row(ctx, "SELECT "+userColumns+" FROM users u WHERE u.username = ?", username), u)
-	return u, one(err)
+	return q.user(ctx, "SELECT "+userColumns+" FROM users u WHERE u.username = ?", username)
 }
 
 // UserByEmail finds a user by e-mail address, ignoring case.
 func (q *Q) UserByEmail(ctx context.Context, email string) (*domain.User, error) {
-	u := &domain.User{}
-	err := scanUser(q.row(ctx, "SELECT "+userColumns+" FROM users u WHERE lower(u.email) = lower(?) AND u.email <> ''", email), u)
-	return u, one(err)
+	return q.user(ctx, "SELECT "+userColumns+" FROM users u WHERE lower(u.email) = lower(?) AND u.email <> ''", email)
 }
 
 // UsernameTaken reports whether another user than exceptID has username.
@@ -142,18 +137,5 @@ func (q *Q) exists(ctx context.Context, query string, args ...any) (bool, error)
 
 // ListUsers returns every user, by id.
 func (q *Q) ListUsers(ctx context.Context) ([]domain.User, error) {
-	rows, err := q.query(ctx, "SELECT "+userColumns+" FROM users u ORDER BY u.id")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []domain.User
-	for rows.Next() {
-		var u domain.User
-		if err := scanUser(rows, &u); err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
+	return list(ctx, q, userDest, "SELECT "+userColumns+" FROM users u ORDER BY u.id")
 }

@@ -12,6 +12,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -127,6 +128,107 @@ func Start(t testing.TB, engine store.Engine, opts ...Options) *Server {
 	return &Server{Server: srv, App: a, Store: st, SMTP: mail, Clock: clk, t: t}
 }
 
+// Each runs fn once per engine, as storetest.ForEach does (PostgreSQL only
+// when it is configured), each time on a new server started with opts; t
+// is a test or a benchmark.
+// Tests that need the engine itself use storetest.ForEach and Start.
+func Each[T storetest.TB[T]](t T, opts Options, fn func(t T, s *Server)) {
+	t.Helper()
+	storetest.ForEach(t, func(t T, e store.Engine) {
+		fn(t, Start(t, e, opts))
+	})
+}
+
+// EachCluster runs fn on each engine with one mentord and, on PostgreSQL,
+// again with two sharing the database as two processes would, each run a
+// subtest "N instance(s)". The first server is started with opts, the
+// others with opts on its database and its clock.
+func EachCluster(t *testing.T, opts Options, fn func(t *testing.T, servers []*Server)) {
+	t.Helper()
+	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
+		instances := 1
+		if e == store.Postgres {
+			instances = 2
+		}
+		for n := 1; n <= instances; n++ {
+			t.Run(fmt.Sprintf("%d instance(s)", n), func(t *testing.T) {
+				o := opts
+				o.URL = storetest.URL(t, e)
+				servers := []*Server{Start(t, e, o)}
+				o.Clock = servers[0].Clock
+				for len(servers) < n {
+					servers = append(servers, Start(t, e, o))
+				}
+				fn(t, servers)
+			})
+		}
+	})
+}
+
+// LoginLimited starts a server on SQLite that takes one login a minute,
+// sends path a login that fails (401) and returns the answer to a second
+// one, which must be 429 with Retry-After.
+func LoginLimited(t *testing.T, path string) *Response {
+	t.Helper()
+	s := Start(t, store.SQLite, Options{NoWorker: true, Config: func(c *config.Config) { c.LoginPerMinute = 1 }})
+	login := map[string]string{"email": "nobody@example.com", "password": "x"}
+	s.Post(path).JSON(login).Do().Expect(401)
+	res := s.Post(path).JSON(login).Do().Expect(429)
+	if res.Header.Get("Retry-After") == "" {
+		t.Fatalf("429 without Retry-After: %v %s", res.Header, res.Body)
+	}
+	return res
+}
+
+// AtOnce calls fn(0), ..., fn(n-1), each on its own goroutine, all
+// released together, and returns when every call has.
+func AtOnce(n int, fn func(i int)) {
+	var wg sync.WaitGroup
+	gate := make(chan struct{})
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-gate
+			fn(i)
+		}()
+	}
+	close(gate)
+	wg.Wait()
+}
+
+// Winners counts the statuses that are win among the answers to requests
+// that raced, failing the test for any that is neither win nor lose.
+func Winners(t testing.TB, statuses []int, win, lose int) int {
+	t.Helper()
+	n := 0
+	for _, st := range statuses {
+		switch st {
+		case win:
+			n++
+		case lose:
+		default:
+			t.Errorf("status %d, want %d or %d", st, win, lose)
+		}
+	}
+	return n
+}
+
+// Deliver runs the delivery worker until no job is due, for tests that
+// start the server with NoWorker and drive it.
+func (s *Server) Deliver() {
+	s.t.Helper()
+	for {
+		n, err := s.App.Worker.RunOnce(context.Background())
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		if n == 0 {
+			return
+		}
+	}
+}
+
 type testWriter struct{ t testing.TB }
 
 func (w testWriter) Write(p []byte) (int, error) {
@@ -185,6 +287,20 @@ func (r *Response) Expect(want int) *Response {
 	r.t.Helper()
 	if r.Status != want {
 		r.t.Fatalf("status %d, want %d; body %s", r.Status, want, r.Body)
+	}
+	return r
+}
+
+// Robust fails the test, naming the request, when the answer is a server
+// error or an error whose body is not JSON: what no input may cause.
+func (r *Response) Robust(name string) *Response {
+	r.t.Helper()
+	if r.Status >= 500 {
+		r.t.Errorf("%s: %d %s", name, r.Status, r.Body)
+	}
+	var v any
+	if r.Status >= 400 && json.Unmarshal(r.Body, &v) != nil {
+		r.t.Errorf("%s: error body is not JSON: %s", name, r.Body)
 	}
 	return r
 }
@@ -330,6 +446,14 @@ func (s *Server) Put(path string) *Req    { return s.Request("PUT", path) }
 func (s *Server) Patch(path string) *Req  { return s.Request("PATCH", path) }
 func (s *Server) Delete(path string) *Req { return s.Request("DELETE", path) }
 
+// The links mentord's e-mails carry, whole in group 0: a password reset
+// (uid and token) and an invitation to answer a calendar (its id and the
+// token).
+var (
+	ResetLink  = regexp.MustCompile(`https?://\S+/password/reset/confirm/([A-Za-z0-9_-]+)/([A-Za-z0-9_-]+)`)
+	InviteLink = regexp.MustCompile(`https?://\S+/schedules/calendars/(\d+)/respond/([A-Za-z0-9_-]+)/`)
+)
+
 // Password is the password every helper-made user gets.
 const Password = "Sup3r-Secret-pw!"
 
@@ -424,4 +548,22 @@ func (s *Server) Students(prefix string, n int) []User {
 		out[i].Token = s.JWT(out[i])
 	}
 	return out
+}
+
+// BadJSON are bodies that are not the JSON object a route reads.
+var BadJSON = []string{`{`, `[1]`, `"x"`, `null`, `7`}
+
+// SendBadBodies sends the route, as u, each of BadJSON and, for each of the
+// fields it reads, an object with only that field, set to each of values;
+// every answer must be Robust.
+func (s *Server) SendBadBodies(u User, method, path string, fields []string, values []any) {
+	s.t.Helper()
+	for _, body := range BadJSON {
+		s.Request(method, path).As(u).JSON(body).Do().Robust(method + " " + path + " " + body)
+	}
+	for _, f := range fields {
+		for _, v := range values {
+			s.Request(method, path).As(u).JSON(map[string]any{f: v}).Do().Robust(fmt.Sprintf("%s %s {%s: %.40v}", method, path, f, v))
+		}
+	}
 }

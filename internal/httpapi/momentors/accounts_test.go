@@ -11,7 +11,6 @@ import (
 	"github.com/mentord/mentord/internal/app/apptest"
 	"github.com/mentord/mentord/internal/clock"
 	"github.com/mentord/mentord/internal/store"
-	"github.com/mentord/mentord/internal/store/storetest"
 )
 
 func signUpBody(username, email, pw, re string) map[string]string {
@@ -19,8 +18,7 @@ func signUpBody(username, email, pw, re string) map[string]string {
 }
 
 func TestSignUpValidation(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := apptest.Start(t, e)
+	apptest.Each(t, apptest.Options{}, func(t *testing.T, s *apptest.Server) {
 		s.Post("/auth/users/").JSON(signUpBody("MixedCase", "mixed@example.com", apptest.Password, apptest.Password)).Do().
 			ExpectBody(201, `{"email":"mixed@example.com","username":"mixedcase","id":1}`)
 
@@ -58,8 +56,7 @@ func TestSignUpValidation(t *testing.T) {
 }
 
 func TestLoginLogoutAndCredentialErrors(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := apptest.Start(t, e)
+	apptest.Each(t, apptest.Options{}, func(t *testing.T, s *apptest.Server) {
 		u := s.SignUp("mentor1")
 		var again struct {
 			AuthToken string `json:"auth_token"`
@@ -123,11 +120,8 @@ func TestLoginLogoutAndCredentialErrors(t *testing.T) {
 	})
 }
 
-var resetLink = regexp.MustCompile(`(https?://\S+/password/reset/confirm/([A-Za-z0-9_-]+)/([A-Za-z0-9_-]+))`)
-
 func TestPasswordResetEndToEnd(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := apptest.Start(t, e)
+	apptest.Each(t, apptest.Options{}, func(t *testing.T, s *apptest.Server) {
 		u := s.SignUp("forgetful")
 		s.Post("/auth/users/reset_password/").JSON(map[string]string{"email": "nobody@example.com"}).Do().
 			ExpectBody(400, `["User with given email does not exist."]`)
@@ -139,11 +133,11 @@ func TestPasswordResetEndToEnd(t *testing.T) {
 		if mail.To[0] != u.Email || !strings.Contains(mail.Subject, "Password reset") || !strings.Contains(mail.Text, "forgetful") {
 			t.Fatalf("reset mail: %+v", mail)
 		}
-		m := resetLink.FindStringSubmatch(mail.Text)
-		if m == nil || !strings.HasPrefix(m[1], s.URL) {
+		m := apptest.ResetLink.FindStringSubmatch(mail.Text)
+		if m == nil || !strings.HasPrefix(m[0], s.URL) {
 			t.Fatalf("no link to this server in %q", mail.Text)
 		}
-		uid, token := m[2], m[3]
+		uid, token := m[1], m[2]
 		// JWTs issued before the reset (tutoring and scheduler logins).
 		var before struct {
 			Tokens struct{ Access, Refresh string }
@@ -178,9 +172,9 @@ func TestPasswordResetEndToEnd(t *testing.T) {
 
 		// A link expires after a day.
 		s.Post("/auth/users/reset_password/").JSON(map[string]string{"email": u.Email}).Do().Expect(204)
-		m = resetLink.FindStringSubmatch(s.SMTP.Wait(2, 10*time.Second)[1].Text)
+		m = apptest.ResetLink.FindStringSubmatch(s.SMTP.Wait(2, 10*time.Second)[1].Text)
 		s.Clock.Advance(25 * time.Hour)
-		confirm(m[2], m[3], "Th1rd-Passw0rd!", "Th1rd-Passw0rd!").ExpectBody(400, `{"token":["Invalid token for given user."]}`)
+		confirm(m[1], m[2], "Th1rd-Passw0rd!", "Th1rd-Passw0rd!").ExpectBody(400, `{"token":["Invalid token for given user."]}`)
 	})
 }
 
@@ -188,8 +182,8 @@ func TestResetPageForPeopleWithoutAClient(t *testing.T) {
 	s := apptest.Start(t, store.SQLite)
 	s.SignUp("pagey")
 	s.Post("/auth/users/reset_password/").JSON(map[string]string{"email": "pagey@example.com"}).Do().Expect(204)
-	m := resetLink.FindStringSubmatch(s.SMTP.Wait(1, 10*time.Second)[0].Text)
-	path := strings.TrimPrefix(m[1], s.URL)
+	m := apptest.ResetLink.FindStringSubmatch(s.SMTP.Wait(1, 10*time.Second)[0].Text)
+	path := strings.TrimPrefix(m[0], s.URL)
 	res := s.Post(path).Raw("application/x-www-form-urlencoded", []byte("new_password=N3w-Passw0rd!&re_new_password=N3w-Passw0rd!")).Do().Expect(200)
 	if !strings.Contains(string(res.Body), "Password changed") {
 		t.Fatalf("page: %s", res.Body)
@@ -202,8 +196,7 @@ func TestResetPageForPeopleWithoutAClient(t *testing.T) {
 }
 
 func TestSetPasswordAndDeleteAccount(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := apptest.Start(t, e)
+	apptest.Each(t, apptest.Options{}, func(t *testing.T, s *apptest.Server) {
 		u := s.SignUp("changer")
 		jwt := s.JWT(u)
 		s.Post("/auth/users/set_password/").Token(u.Token).JSON(map[string]string{"current_password": "wrong", "new_password": "N3w-Passw0rd!", "re_new_password": "N3w-Passw0rd!"}).Do().

@@ -3,14 +3,12 @@ package momentors_test
 import (
 	"context"
 	"fmt"
-	"os"
 	"testing"
 	"time"
 
 	"github.com/mentord/mentord/internal/app/apptest"
 	"github.com/mentord/mentord/internal/domain"
 	"github.com/mentord/mentord/internal/store"
-	"github.com/mentord/mentord/internal/store/storetest"
 )
 
 // Benchmarks go through the real HTTP stack on each engine:
@@ -18,16 +16,6 @@ import (
 //	go test ./internal/httpapi/momentors -run '^$' -bench . -benchmem
 //
 // with MENTORD_TEST_POSTGRES_URL set for the PostgreSQL runs.
-func forEachEngine(b *testing.B, fn func(b *testing.B, e store.Engine)) {
-	for _, e := range []store.Engine{store.SQLite, store.Postgres} {
-		b.Run(string(e), func(b *testing.B) {
-			if e == store.Postgres && os.Getenv(storetest.EnvPostgres) == "" {
-				b.Skip(storetest.EnvPostgres + " is not set")
-			}
-			fn(b, e)
-		})
-	}
-}
 
 // seedMentorsWithAvailability stores n mentors, each with three skills and
 // chunks 30-minute availability chunks in the future, straight into the store.
@@ -65,8 +53,7 @@ func seedMentorsWithAvailability(b *testing.B, s *apptest.Server, n, chunks int)
 }
 
 func BenchmarkAvailabilityListV2(b *testing.B) {
-	forEachEngine(b, func(b *testing.B, e store.Engine) {
-		s := apptest.Start(b, e, apptest.Options{Now: morning, NoWorker: true})
+	apptest.Each(b, apptest.Options{Now: morning, NoWorker: true}, func(b *testing.B, s *apptest.Server) {
 		m := s.Mentor("mentor1")
 		for d := 0; d < 10; d++ {
 			day := time.Date(2030, 1, 16+d, 8, 0, 0, 0, time.UTC)
@@ -83,8 +70,7 @@ func BenchmarkAvailabilityListV2(b *testing.B) {
 }
 
 func BenchmarkMentorList1000(b *testing.B) {
-	forEachEngine(b, func(b *testing.B, e store.Engine) {
-		s := apptest.Start(b, e, apptest.Options{Now: morning, NoWorker: true})
+	apptest.Each(b, apptest.Options{Now: morning, NoWorker: true}, func(b *testing.B, s *apptest.Server) {
 		viewer := s.SignUp("viewer")
 		seedMentorsWithAvailability(b, s, 1000, 5)
 		if n := len(s.Get("/mentor/").Token(viewer.Token).Do().Expect(200).List()); n != 1000 {
@@ -111,8 +97,7 @@ func BenchmarkMentorList1000(b *testing.B) {
 // mentors with 30 days of availability each, twenty mentees), so every
 // request runs the full check-and-insert path.
 func BenchmarkSessionRequest(b *testing.B) {
-	forEachEngine(b, func(b *testing.B, e store.Engine) {
-		s := apptest.Start(b, e, apptest.Options{Now: morning, NoWorker: true})
+	apptest.Each(b, apptest.Options{Now: morning, NoWorker: true}, func(b *testing.B, s *apptest.Server) {
 		first := time.Date(2030, 1, 16, 0, 0, 0, 0, time.UTC)
 		for i := 0; i < 10; i++ {
 			m := s.Mentor(fmt.Sprintf("mentor%d", i))

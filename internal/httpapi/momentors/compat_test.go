@@ -13,14 +13,12 @@ import (
 	"github.com/mentord/mentord/internal/config"
 	"github.com/mentord/mentord/internal/domain"
 	"github.com/mentord/mentord/internal/store"
-	"github.com/mentord/mentord/internal/store/storetest"
 )
 
 // A user imported from the Django deployment keeps their password; the hash
 // becomes argon2id at the first login.
 func TestDjangoPasswordImport(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := apptest.Start(t, e)
+	apptest.Each(t, apptest.Options{}, func(t *testing.T, s *apptest.Server) {
 		ctx := context.Background()
 		// Django's pbkdf2_sha256 hash of "Sup3r-Secret-pw!" with salt "abc123salt"
 		// (hashlib.pbkdf2_hmac("sha256", password, salt, 600000), base64).
@@ -168,8 +166,7 @@ func TestCORSWildcardNeverAllowsCredentials(t *testing.T) {
 // cleaned route, or is a 404 in the surface's format; nothing redirects
 // (a redirected POST loses its body).
 func TestNoRedirects(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := apptest.Start(t, e)
+	apptest.Each(t, apptest.Options{}, func(t *testing.T, s *apptest.Server) {
 		u := s.Mentor("maya")
 		noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 		do := func(method, path, body string) (int, string) {

@@ -3,78 +3,45 @@ package momentors_test
 import (
 	"context"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/mentord/mentord/internal/app/apptest"
 	"github.com/mentord/mentord/internal/store"
-	"github.com/mentord/mentord/internal/store/storetest"
 )
 
 // TestNoDoubleBooking fires 50 requests for pairwise-overlapping times of one
 // mentor at once: exactly one is created. On PostgreSQL the requests are also
 // split across two mentord instances sharing the database.
 func TestNoDoubleBooking(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		instances := 1
-		if e == store.Postgres {
-			instances = 2
+	apptest.EachCluster(t, apptest.Options{Now: morning, NoWorker: true}, func(t *testing.T, servers []*apptest.Server) {
+		s := servers[0]
+		m := s.Mentor("mentor1")
+		s.Post("/availability/").Token(m.Token).JSON(span("2030-01-15T15:00:00Z", "2030-01-15T17:00:00Z")).Do().Expect(201)
+		mentees := make([]apptest.User, 50)
+		for i := range mentees {
+			mentees[i] = s.Mentee(fmt.Sprintf("mentee%02d", i))
 		}
-		for n := 1; n <= instances; n++ {
-			t.Run(fmt.Sprintf("%d instance(s)", n), func(t *testing.T) {
-				url := storetest.URL(t, e)
-				servers := []*apptest.Server{apptest.Start(t, e, apptest.Options{URL: url, Now: morning, NoWorker: true})}
-				for len(servers) < n {
-					servers = append(servers, apptest.Start(t, e, apptest.Options{URL: url, NoWorker: true, Clock: servers[0].Clock}))
-				}
-				s := servers[0]
-				m := s.Mentor("mentor1")
-				s.Post("/availability/").Token(m.Token).JSON(span("2030-01-15T15:00:00Z", "2030-01-15T17:00:00Z")).Do().Expect(201)
-				mentees := make([]apptest.User, 50)
-				for i := range mentees {
-					mentees[i] = s.Mentee(fmt.Sprintf("mentee%02d", i))
-				}
-				start := time.Date(2030, 1, 15, 15, 0, 0, 0, time.UTC)
-				statuses := make([]int, len(mentees))
-				var wg sync.WaitGroup
-				gate := make(chan struct{})
-				for i, u := range mentees {
-					wg.Add(1)
-					go func(i int, u apptest.User) {
-						defer wg.Done()
-						<-gate
-						// Starts 30 s apart: every pair of these overlaps.
-						at := start.Add(time.Duration(i) * 30 * time.Second).Format(time.RFC3339)
-						res := servers[i%len(servers)].Post("/sessionrequest/").Token(u.Token).
-							JSON(map[string]any{"mentor_availability": 1, "start_time": at, "session_length": 30}).Do()
-						statuses[i] = res.Status
-						if res.Status == 400 && string(res.Body) != `{"non_field_errors":["A session with this mentor/mentee is already scheduled during this time."]}` {
-							t.Errorf("400 body %s", res.Body)
-						}
-					}(i, u)
-				}
-				close(gate)
-				wg.Wait()
-				created, refused := 0, 0
-				for _, st := range statuses {
-					switch st {
-					case 201:
-						created++
-					case 400:
-						refused++
-					default:
-						t.Errorf("status %d", st)
-					}
-				}
-				stored, err := s.Store.ListSessions(context.Background(), store.SessionFilter{})
-				if err != nil {
-					t.Fatal(err)
-				}
-				if created != 1 || refused != 49 || len(stored) != 1 {
-					t.Fatalf("created %d, refused %d, stored %d", created, refused, len(stored))
-				}
-			})
+		start := time.Date(2030, 1, 15, 15, 0, 0, 0, time.UTC)
+		statuses := make([]int, len(mentees))
+		apptest.AtOnce(len(mentees), func(i int) {
+			// Starts 30 s apart: every pair of these overlaps.
+			at := start.Add(time.Duration(i) * 30 * time.Second).Format(time.RFC3339)
+			res := servers[i%len(servers)].Post("/sessionrequest/").Token(mentees[i].Token).
+				JSON(map[string]any{"mentor_availability": 1, "start_time": at, "session_length": 30}).Do()
+			statuses[i] = res.Status
+			if res.Status == 400 && string(res.Body) != `{"non_field_errors":["A session with this mentor/mentee is already scheduled during this time."]}` {
+				t.Errorf("400 body %s", res.Body)
+			}
+		})
+		created := apptest.Winners(t, statuses, 201, 400)
+		refused := len(statuses) - created
+		stored, err := s.Store.ListSessions(context.Background(), store.SessionFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if created != 1 || refused != 49 || len(stored) != 1 {
+			t.Fatalf("created %d, refused %d, stored %d", created, refused, len(stored))
 		}
 	})
 }
@@ -83,12 +50,9 @@ func TestNoDoubleBooking(t *testing.T) {
 // mentee's cancellation: each session ends in one state, and the e-mails
 // match what happened.
 func TestConcurrentConfirmAndCancel(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := apptest.Start(t, e, apptest.Options{Now: morning, NoWorker: true})
-		m := s.Mentor("mentor1")
-		me := s.Mentee("mentee1")
-		s.Post("/availability/").Token(m.Token).JSON(span("2030-01-15T10:00:00Z", "2030-01-15T20:00:00Z")).Do().Expect(201)
-		deliver(t, s)
+	apptest.Each(t, apptest.Options{Now: morning, NoWorker: true}, func(t *testing.T, s *apptest.Server) {
+		m, me := mentorAndMentee(s, "2030-01-15T10:00:00Z", "2030-01-15T20:00:00Z")
+		s.Deliver()
 		base := len(s.SMTP.Messages())
 		const rounds = 12
 		confirmedFirst := 0
@@ -100,17 +64,13 @@ func TestConcurrentConfirmAndCancel(t *testing.T) {
 			s.Post("/sessionrequest/").Token(me.Token).JSON(map[string]any{"mentor_availability": 1, "start_time": at}).Do().Expect(201).Decode(&created)
 			path := fmt.Sprintf("/sessionrequest/%d/", created.PK)
 			var confirm, cancel *apptest.Response
-			var wg sync.WaitGroup
-			wg.Add(2)
-			go func() {
-				defer wg.Done()
-				confirm = s.Patch(path).Token(m.Token).JSON(map[string]string{"status": "Confirmed"}).Do()
-			}()
-			go func() {
-				defer wg.Done()
-				cancel = s.Patch(path).Token(me.Token).JSON(map[string]string{"status": "Canceled"}).Do()
-			}()
-			wg.Wait()
+			apptest.AtOnce(2, func(i int) {
+				if i == 0 {
+					confirm = s.Patch(path).Token(m.Token).JSON(map[string]string{"status": "Confirmed"}).Do()
+				} else {
+					cancel = s.Patch(path).Token(me.Token).JSON(map[string]string{"status": "Canceled"}).Do()
+				}
+			})
 			final := s.Get(path).Token(me.Token).Do().Expect(200).Obj()
 			if cancel.Status != 200 || final["status"] != "Canceled" {
 				t.Fatalf("round %d: cancel %d, final %v", i, cancel.Status, final["status"])
@@ -123,7 +83,7 @@ func TestConcurrentConfirmAndCancel(t *testing.T) {
 				t.Fatalf("confirm answered %d", confirm.Status)
 			}
 		}
-		deliver(t, s)
+		s.Deliver()
 		mails := s.SMTP.Messages()[base:]
 		count := map[string]int{}
 		for _, mail := range mails {

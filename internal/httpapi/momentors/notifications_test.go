@@ -1,7 +1,6 @@
 package momentors_test
 
 import (
-	"context"
 	"fmt"
 	"regexp"
 	"strings"
@@ -13,20 +12,6 @@ import (
 	"github.com/mentord/mentord/internal/store"
 	"github.com/mentord/mentord/internal/store/storetest"
 )
-
-// deliver runs the delivery worker until nothing is due.
-func deliver(t *testing.T, s *apptest.Server) {
-	t.Helper()
-	for {
-		n, err := s.App.Worker.RunOnce(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if n == 0 {
-			return
-		}
-	}
-}
 
 func icsPart(t *testing.T, m smtptest.Mail) string {
 	t.Helper()
@@ -48,15 +33,14 @@ func icsField(ics, name string) string {
 }
 
 func TestSessionEmails(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := apptest.Start(t, e, apptest.Options{Now: morning, NoWorker: true})
+	apptest.Each(t, apptest.Options{Now: morning, NoWorker: true}, func(t *testing.T, s *apptest.Server) {
 		m := s.Mentor("mentor1")
 		me := s.Mentee("mentee1")
 		s.Patch("/myprofile/").Token(m.Token).JSON(map[string]string{"timezone": "America/New_York"}).Do().Expect(200)
 		s.Patch("/myprofile/").Token(me.Token).JSON(map[string]string{"timezone": "Europe/Paris"}).Do().Expect(200)
 		s.Post("/availability/").Token(m.Token).JSON(span("2030-01-15T15:00:00Z", "2030-01-15T18:00:00Z")).Do().Expect(201)
 		s.Post("/sessionrequest/").Token(me.Token).JSON(map[string]any{"mentor_availability": 1, "start_time": "2030-01-15T15:00:00Z"}).Do().Expect(201)
-		deliver(t, s)
+		s.Deliver()
 		got := s.SMTP.Messages()
 		if len(got) != 1 || got[0].To[0] != m.Email || got[0].Subject != "Mentee1 Mentee has requested your help" ||
 			!strings.Contains(got[0].Text, "Mentee1 Mentee from Team 1 has requested a 30-min mentoring session with you at 10:00 AM EST on Tuesday, January 15.") {
@@ -66,7 +50,7 @@ func TestSessionEmails(t *testing.T) {
 		// Confirmation: both, with the link and an invitation.
 		conf := s.Patch("/sessionrequest/1/").Token(m.Token).JSON(map[string]string{"status": "Confirmed"}).Do().Expect(200).Obj()
 		link := conf["meeting_link"].(string)
-		deliver(t, s)
+		s.Deliver()
 		toMentee, toMentor := s.SMTP.To(me.Email), s.SMTP.To(m.Email)
 		if len(toMentee) != 1 || len(toMentor) != 2 {
 			t.Fatalf("mails: mentee %d mentor %d", len(toMentee), len(toMentor))
@@ -87,7 +71,7 @@ func TestSessionEmails(t *testing.T) {
 
 		// Cancellation by the mentee: the mentor hears, with METHOD:CANCEL.
 		s.Patch("/sessionrequest/1/").Token(me.Token).JSON(map[string]string{"status": "Canceled"}).Do().Expect(200)
-		deliver(t, s)
+		s.Deliver()
 		toMentor = s.SMTP.To(m.Email)
 		if len(toMentor) != 3 || len(s.SMTP.To(me.Email)) != 1 {
 			t.Fatalf("after cancel: mentor %d mentee %d", len(toMentor), len(s.SMTP.To(me.Email)))
@@ -104,7 +88,7 @@ func TestSessionEmails(t *testing.T) {
 		s.Post("/sessionrequest/").Token(me.Token).JSON(map[string]any{"mentor_availability": 1, "start_time": "2030-01-15T16:00:00Z"}).Do().Expect(201)
 		s.Patch("/sessionrequest/2/").Token(m.Token).JSON(map[string]string{"status": "Confirmed"}).Do().Expect(200)
 		s.Patch("/sessionrequest/2/").Token(m.Token).JSON(map[string]string{"status": "Canceled"}).Do().Expect(200)
-		deliver(t, s)
+		s.Deliver()
 		if n := len(s.SMTP.To(m.Email)); n != 3 {
 			t.Fatalf("mentor with switches off got %d more", n-3)
 		}
@@ -122,14 +106,12 @@ func TestEmailsSurviveSMTPOutageAndRestart(t *testing.T) {
 		url := storetest.URL(t, e)
 		mail := smtptest.Start(t)
 		s := apptest.Start(t, e, apptest.Options{URL: url, Now: morning, NoWorker: true, SMTP: mail})
-		m := s.Mentor("mentor1")
-		me := s.Mentee("mentee1")
-		s.Post("/availability/").Token(m.Token).JSON(span("2030-01-15T15:00:00Z", "2030-01-15T18:00:00Z")).Do().Expect(201)
+		m, me := mentorAndMentee(s, "2030-01-15T15:00:00Z", "2030-01-15T18:00:00Z")
 		s.Post("/sessionrequest/").Token(me.Token).JSON(map[string]any{"mentor_availability": 1, "start_time": "2030-01-15T15:00:00Z"}).Do().Expect(201)
-		deliver(t, s)
+		s.Deliver()
 		mail.Stop()
 		s.Patch("/sessionrequest/1/").Token(m.Token).JSON(map[string]string{"status": "Confirmed"}).Do().Expect(200)
-		deliver(t, s) // fails, schedules retries
+		s.Deliver() // fails, schedules retries
 		if n := len(mail.Messages()); n != 1 {
 			t.Fatalf("%d messages while down", n)
 		}
@@ -137,12 +119,12 @@ func TestEmailsSurviveSMTPOutageAndRestart(t *testing.T) {
 		s2 := apptest.Start(t, e, apptest.Options{URL: url, NoWorker: true, SMTP: mail, Clock: s.Clock})
 		mail.Restart()
 		s.Clock.Advance(time.Minute)
-		deliver(t, s2)
+		s2.Deliver()
 		if got := mail.Messages(); len(got) != 3 || got[1].Subject != "Mentor Session Confirmed" || got[2].Subject != "Mentor Session Confirmed" {
 			t.Fatalf("after recovery: %d messages", len(got))
 		}
-		deliver(t, s2)
-		deliver(t, s)
+		s2.Deliver()
+		s.Deliver()
 		if n := len(mail.Messages()); n != 3 {
 			t.Fatalf("redelivered: %d", n)
 		}
@@ -150,14 +132,11 @@ func TestEmailsSurviveSMTPOutageAndRestart(t *testing.T) {
 }
 
 func TestRemindersFollowTheSession(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := apptest.Start(t, e, apptest.Options{Now: morning, NoWorker: true})
-		m := s.Mentor("mentor1")
-		me := s.Mentee("mentee1")
-		s.Post("/availability/").Token(m.Token).JSON(span("2030-01-15T15:00:00Z", "2030-01-15T18:00:00Z")).Do().Expect(201)
+	apptest.Each(t, apptest.Options{Now: morning, NoWorker: true}, func(t *testing.T, s *apptest.Server) {
+		m, me := mentorAndMentee(s, "2030-01-15T15:00:00Z", "2030-01-15T18:00:00Z")
 		s.Post("/sessionrequest/").Token(me.Token).JSON(map[string]any{"mentor_availability": 1, "start_time": "2030-01-15T16:00:00Z"}).Do().Expect(201)
 		s.Patch("/sessionrequest/1/").Token(m.Token).JSON(map[string]string{"status": "Confirmed"}).Do().Expect(200)
-		deliver(t, s)
+		s.Deliver()
 		base := len(s.SMTP.Messages())
 		reminders := func() []string {
 			var out []string
@@ -166,7 +145,7 @@ func TestRemindersFollowTheSession(t *testing.T) {
 			}
 			return out
 		}
-		at := func(h, min int) { s.Clock.Set(time.Date(2030, 1, 15, h, min, 0, 0, time.UTC)); deliver(t, s) }
+		at := func(h, min int) { s.Clock.Set(time.Date(2030, 1, 15, h, min, 0, 0, time.UTC)); s.Deliver() }
 		at(14, 59)
 		if r := reminders(); len(r) != 0 {
 			t.Fatalf("early: %v", r)
@@ -178,7 +157,7 @@ func TestRemindersFollowTheSession(t *testing.T) {
 		}
 		// The mentor moves the session by an hour: reminders follow.
 		s.Patch("/sessionrequest/1/").Token(m.Token).JSON(map[string]string{"start_time": "2030-01-15T17:00:00Z"}).Do().Expect(200)
-		deliver(t, s)
+		s.Deliver()
 		base = len(s.SMTP.Messages())
 		at(15, 45) // the old 15-minute reminder is not sent
 		at(16, 0)

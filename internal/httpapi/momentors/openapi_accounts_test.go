@@ -114,8 +114,8 @@ func TestResetPageAndLimitsMatchTheDocument(t *testing.T) {
 	}
 
 	s.Post("/auth/users/reset_password/").JSON(map[string]string{"email": "dee@example.com"}).Do().Expect(204)
-	m := resetLink.FindStringSubmatch(s.SMTP.Wait(1, 10*time.Second)[0].Text)
-	path := strings.TrimPrefix(m[1], s.URL)
+	m := apptest.ResetLink.FindStringSubmatch(s.SMTP.Wait(1, 10*time.Second)[0].Text)
+	path := strings.TrimPrefix(m[0], s.URL)
 	// The page does not check the link; posting it does.
 	s.Get("/password/reset/confirm/xx/yy").Do().Expect(200)
 	page := s.Post(path).Raw("application/x-www-form-urlencoded", []byte("new_password=N3w-Passw0rd!&re_new_password=other")).Do().Expect(400)

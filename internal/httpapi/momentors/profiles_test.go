@@ -14,8 +14,6 @@ import (
 	"testing"
 
 	"github.com/mentord/mentord/internal/app/apptest"
-	"github.com/mentord/mentord/internal/store"
-	"github.com/mentord/mentord/internal/store/storetest"
 )
 
 func pngBytes(t *testing.T, w, h int) []byte {
@@ -31,8 +29,7 @@ func pngBytes(t *testing.T, w, h int) []byte {
 }
 
 func TestProfilePatch(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := apptest.Start(t, e)
+	apptest.Each(t, apptest.Options{}, func(t *testing.T, s *apptest.Server) {
 		u := s.SignUp("alice")
 		s.Get("/myprofile/").Token(u.Token).Do().ExpectBody(200, `{"pk":1,"username":"alice","first_name":"","last_name":"","email":"alice@example.com",
 			"phone_number":null,"profile_photo":null,"is_mentor":false,"is_mentee":false,"is_active":true,"timezone":"UTC"}`)
@@ -87,8 +84,7 @@ func TestProfilePatch(t *testing.T) {
 }
 
 func TestProfilePhoto(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := apptest.Start(t, e)
+	apptest.Each(t, apptest.Options{}, func(t *testing.T, s *apptest.Server) {
 		u := s.SignUp("photog")
 		first := pngBytes(t, 40, 30)
 		res := s.Patch("/myprofile/").Token(u.Token).Multipart(nil, apptest.File{Field: "profile_photo", Name: "me.png", ContentType: "image/png", Data: first}).Do().Expect(200).Obj()
@@ -148,8 +144,7 @@ func TestProfilePhoto(t *testing.T) {
 }
 
 func TestMentorAndMenteeInfo(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := apptest.Start(t, e)
+	apptest.Each(t, apptest.Options{}, func(t *testing.T, s *apptest.Server) {
 		m := s.SignUp("mentor1")
 		s.Get("/mentorinfo/").Token(m.Token).Do().ExpectBody(200, `[]`)
 		s.Get("/mentorinfoupdate/").Token(m.Token).Do().ExpectBody(404, `{"detail":"Not found."}`)
@@ -188,8 +183,7 @@ func TestMentorAndMenteeInfo(t *testing.T) {
 }
 
 func TestMentorListAndSkillSearch(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := apptest.Start(t, e)
+	apptest.Each(t, apptest.Options{}, func(t *testing.T, s *apptest.Server) {
 		viewer := s.SignUp("viewer")
 		s.Get("/mentor/").Token(viewer.Token).Do().ExpectBody(200, `[]`)
 		s.Get("/mentor/").Do().Expect(401)
@@ -246,8 +240,7 @@ func TestMentorListAndSkillSearch(t *testing.T) {
 }
 
 func TestNotificationSettings(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := apptest.Start(t, e)
+	apptest.Each(t, apptest.Options{}, func(t *testing.T, s *apptest.Server) {
 		a := s.SignUp("ann")
 		b := s.SignUp("bob")
 		s.Get("/notificationsettings/1/").Token(a.Token).Do().ExpectBody(200,

@@ -9,7 +9,6 @@ import (
 	"github.com/mentord/mentord/internal/app/apptest"
 	"github.com/mentord/mentord/internal/domain"
 	"github.com/mentord/mentord/internal/store"
-	"github.com/mentord/mentord/internal/store/storetest"
 )
 
 // seedMentors adds n mentors with profiles straight into the store.
@@ -42,8 +41,7 @@ func seedMentors(t *testing.T, s *apptest.Server, from, n int) {
 // TestListQueriesDoNotGrowWithRows counts the SQL statements behind each
 // list endpoint with few rows and with many.
 func TestListQueriesDoNotGrowWithRows(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := apptest.Start(t, e, apptest.Options{NoWorker: true})
+	apptest.Each(t, apptest.Options{NoWorker: true}, func(t *testing.T, s *apptest.Server) {
 		viewer := s.SignUp("viewer")
 		count := func(path string) (int64, int) {
 			before := s.Store.QueryCount()

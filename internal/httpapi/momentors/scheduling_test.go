@@ -7,8 +7,6 @@ import (
 	"time"
 
 	"github.com/mentord/mentord/internal/app/apptest"
-	"github.com/mentord/mentord/internal/store"
-	"github.com/mentord/mentord/internal/store/storetest"
 )
 
 // morning is where the fake clock starts in the scheduling tests: the
@@ -19,11 +17,18 @@ func span(start, end string) map[string]string {
 	return map[string]string{"start_time": start, "end_time": end}
 }
 
+// mentorAndMentee signs up mentor1 and mentee1 and gives mentor1 one
+// availability (pk 1) from start to end.
+func mentorAndMentee(s *apptest.Server, start, end string) (m, me apptest.User) {
+	m, me = s.Mentor("mentor1"), s.Mentee("mentee1")
+	s.Post("/availability/").Token(m.Token).JSON(span(start, end)).Do().Expect(201)
+	return m, me
+}
+
 const v2 = "application/json; version=v2"
 
 func TestAvailabilityV1AndV2(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := apptest.Start(t, e, apptest.Options{Now: morning})
+	apptest.Each(t, apptest.Options{Now: morning}, func(t *testing.T, s *apptest.Server) {
 		m := s.Mentor("mentor1")
 		s.Post("/availability/").Token(m.Token).JSON(span("2030-01-15T15:00:00Z", "2030-01-15T16:00:00Z")).Do().
 			ExpectBody(201, `{"pk":1,"mentor":1,"start_time":"2030-01-15T15:00:00Z","end_time":"2030-01-15T16:00:00Z"}`)
@@ -89,8 +94,7 @@ func TestAvailabilityV1AndV2(t *testing.T) {
 }
 
 func TestSessionRequestRules(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := apptest.Start(t, e, apptest.Options{Now: morning})
+	apptest.Each(t, apptest.Options{Now: morning}, func(t *testing.T, s *apptest.Server) {
 		m := s.Mentor("mentor1")
 		m2 := s.Mentor("mentor2")
 		me := s.Mentee("mentee1")
@@ -170,12 +174,9 @@ func TestSessionRequestRules(t *testing.T) {
 }
 
 func TestSessionTransitions(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := apptest.Start(t, e, apptest.Options{Now: morning})
-		m := s.Mentor("mentor1")
-		me := s.Mentee("mentee1")
+	apptest.Each(t, apptest.Options{Now: morning}, func(t *testing.T, s *apptest.Server) {
+		m, me := mentorAndMentee(s, "2030-01-15T15:00:00Z", "2030-01-15T18:00:00Z")
 		stranger := s.Mentee("stranger")
-		s.Post("/availability/").Token(m.Token).JSON(span("2030-01-15T15:00:00Z", "2030-01-15T18:00:00Z")).Do().Expect(201)
 		book := func(start string) int {
 			var out struct {
 				PK int `json:"pk"`
@@ -243,12 +244,9 @@ func TestSessionTransitions(t *testing.T) {
 }
 
 func TestSessionListsAndArchiveBoundary(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := apptest.Start(t, e, apptest.Options{Now: morning})
-		m := s.Mentor("mentor1")
-		me := s.Mentee("mentee1")
+	apptest.Each(t, apptest.Options{Now: morning}, func(t *testing.T, s *apptest.Server) {
+		m, me := mentorAndMentee(s, "2030-01-15T10:00:00Z", "2030-01-15T20:00:00Z")
 		other := s.Mentee("other")
-		s.Post("/availability/").Token(m.Token).JSON(span("2030-01-15T10:00:00Z", "2030-01-15T20:00:00Z")).Do().Expect(201)
 		for i, start := range []string{"2030-01-15T12:00:00Z", "2030-01-15T10:00:00Z", "2030-01-15T16:00:00Z"} {
 			u := me
 			if i == 2 {
@@ -287,8 +285,7 @@ func TestSessionListsAndArchiveBoundary(t *testing.T) {
 // TestEveryBadFieldAtOnce: a body with several bad fields gets a message for
 // each in one 400, as DRF reports them, and nothing is written.
 func TestEveryBadFieldAtOnce(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := apptest.Start(t, e, apptest.Options{Now: morning})
+	apptest.Each(t, apptest.Options{Now: morning}, func(t *testing.T, s *apptest.Server) {
 		s.Post("/auth/users/").JSON(map[string]any{"username": []string{"x"}, "email": "nope", "re_password": "x"}).Do().
 			ExpectBody(400, `{"username":["Not a valid string."],"email":["Enter a valid email address."],"password":["This field is required."]}`)
 		mentee := s.Mentee("mia")

@@ -5,13 +5,10 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/mentord/mentord/internal/app/apptest"
-	"github.com/mentord/mentord/internal/store"
-	"github.com/mentord/mentord/internal/store/storetest"
 )
 
 var t0 = time.Date(2030, 10, 1, 9, 0, 0, 0, time.UTC)
@@ -33,8 +30,7 @@ func cookieLogin(t *testing.T, s *apptest.Server, email string) string {
 }
 
 func TestQuotaWalkThrough(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := apptest.Start(t, e, apptest.Options{Now: t0})
+	apptest.Each(t, apptest.Options{Now: t0}, func(t *testing.T, s *apptest.Server) {
 		mentor := s.Mentor("jane")
 		s.Patch("/myprofile/").Token(mentor.Token).JSON(map[string]string{"first_name": "Jane", "last_name": "Doe"}).Do().Expect(200)
 		student := s.Mentee("john")
@@ -152,8 +148,7 @@ func TestQuotaWalkThrough(t *testing.T) {
 
 // A session made on one surface is seen and booked on the other.
 func TestOneModelTwoSurfaces(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := apptest.Start(t, e, apptest.Options{Now: t0})
+	apptest.Each(t, apptest.Options{Now: t0}, func(t *testing.T, s *apptest.Server) {
 		mentor := s.Mentor("jane")
 		st1, st2 := s.Mentee("st1"), s.Mentee("st2")
 		mc := cookieLogin(t, s, mentor.Email)
@@ -188,82 +183,49 @@ func TestOneModelTwoSurfaces(t *testing.T) {
 // through bookSession, half through join), and one student tries 20 times at
 // once; on PostgreSQL also split across two mentord instances.
 func TestNeverOversold(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		instances := []int{1}
-		if e == store.Postgres {
-			instances = append(instances, 2)
+	apptest.EachCluster(t, apptest.Options{Now: t0, NoWorker: true}, func(t *testing.T, servers []*apptest.Server) {
+		s := servers[0]
+		mentor := s.Mentor("jane")
+		s.Post("/api/sessions/").Token(mentor.Token).JSON(map[string]any{"title": "Hot", "description": "d", "date": "2030-10-03T10:00:00Z", "max_participants": 5}).Do().Expect(201)
+		s.Post("/api/sessions/").Token(mentor.Token).JSON(map[string]any{"title": "Solo", "description": "d", "date": "2030-10-03T12:00:00Z", "max_participants": 20}).Do().Expect(201)
+		students := s.Students("st", 200)
+
+		statuses := make([]int, len(students))
+		bodies := make([]string, len(students))
+		// Meanwhile one student, twenty times at once, on the other session.
+		same := make([]int, 20)
+		apptest.AtOnce(len(students)+len(same), func(i int) {
+			if k := i - len(students); k >= 0 {
+				same[k] = servers[k%len(servers)].Post("/api/sessions/2/join/").Bearer(students[0].Token).Do().Status
+				return
+			}
+			srv, u := servers[i%len(servers)], students[i]
+			var res *apptest.Response
+			if i%2 == 0 {
+				res = srv.Post(fmt.Sprintf("/session/api/student/bookSession/%d", mentor.ID)).Bearer(u.Token).JSON(map[string]any{"session_id": 1}).Do()
+			} else {
+				res = srv.Post("/api/sessions/1/join/").Bearer(u.Token).Do()
+			}
+			statuses[i], bodies[i] = res.Status, string(res.Body)
+		})
+
+		ok := 0
+		for i, st := range statuses {
+			switch {
+			case st == 200 || st == 201:
+				ok++
+			case i%2 == 0 && st == 400 && bodies[i] == `{"success":false,"message":"quota has run out"}`:
+			case i%2 == 1 && st == 400 && bodies[i] == `{"error":"Session is full"}`:
+			default:
+				t.Errorf("student %d: %d %s", i, st, bodies[i])
+			}
 		}
-		for _, n := range instances {
-			t.Run(fmt.Sprintf("%d instance(s)", n), func(t *testing.T) {
-				url := storetest.URL(t, e)
-				servers := []*apptest.Server{apptest.Start(t, e, apptest.Options{URL: url, Now: t0, NoWorker: true})}
-				for len(servers) < n {
-					servers = append(servers, apptest.Start(t, e, apptest.Options{URL: url, NoWorker: true, Clock: servers[0].Clock}))
-				}
-				s := servers[0]
-				mentor := s.Mentor("jane")
-				s.Post("/api/sessions/").Token(mentor.Token).JSON(map[string]any{"title": "Hot", "description": "d", "date": "2030-10-03T10:00:00Z", "max_participants": 5}).Do().Expect(201)
-				s.Post("/api/sessions/").Token(mentor.Token).JSON(map[string]any{"title": "Solo", "description": "d", "date": "2030-10-03T12:00:00Z", "max_participants": 20}).Do().Expect(201)
-				students := s.Students("st", 200)
-
-				statuses := make([]int, len(students))
-				bodies := make([]string, len(students))
-				var wg sync.WaitGroup
-				gate := make(chan struct{})
-				for i, u := range students {
-					wg.Add(1)
-					go func(i int, u apptest.User) {
-						defer wg.Done()
-						<-gate
-						srv := servers[i%len(servers)]
-						var res *apptest.Response
-						if i%2 == 0 {
-							res = srv.Post(fmt.Sprintf("/session/api/student/bookSession/%d", mentor.ID)).Bearer(u.Token).JSON(map[string]any{"session_id": 1}).Do()
-						} else {
-							res = srv.Post("/api/sessions/1/join/").Bearer(u.Token).Do()
-						}
-						statuses[i], bodies[i] = res.Status, string(res.Body)
-					}(i, u)
-				}
-				// One student, twenty times at once, on the other session.
-				same := make([]int, 20)
-				for k := range same {
-					wg.Add(1)
-					go func(k int) {
-						defer wg.Done()
-						<-gate
-						same[k] = servers[k%len(servers)].Post("/api/sessions/2/join/").Bearer(students[0].Token).Do().Status
-					}(k)
-				}
-				close(gate)
-				wg.Wait()
-
-				ok := 0
-				for i, st := range statuses {
-					switch {
-					case st == 200 || st == 201:
-						ok++
-					case i%2 == 0 && st == 400 && bodies[i] == `{"success":false,"message":"quota has run out"}`:
-					case i%2 == 1 && st == 400 && bodies[i] == `{"error":"Session is full"}`:
-					default:
-						t.Errorf("student %d: %d %s", i, st, bodies[i])
-					}
-				}
-				once := 0
-				for _, st := range same {
-					if st == 201 {
-						once++
-					} else if st != 400 {
-						t.Errorf("repeat join answered %d", st)
-					}
-				}
-				g1, _ := s.Store.GroupSessionByID(context.Background(), 1)
-				g2, _ := s.Store.GroupSessionByID(context.Background(), 2)
-				parts, _ := s.Store.ParticipantsOf(context.Background(), 1, 2)
-				if ok != 5 || g1.Taken != 5 || len(parts[1]) != 5 || once != 1 || g2.Taken != 1 || len(parts[2]) != 1 {
-					t.Fatalf("booked %d (stored %d, %d rows); repeat joins %d (stored %d, %d rows)", ok, g1.Taken, len(parts[1]), once, g2.Taken, len(parts[2]))
-				}
-			})
+		once := apptest.Winners(t, same, 201, 400)
+		g1, _ := s.Store.GroupSessionByID(context.Background(), 1)
+		g2, _ := s.Store.GroupSessionByID(context.Background(), 2)
+		parts, _ := s.Store.ParticipantsOf(context.Background(), 1, 2)
+		if ok != 5 || g1.Taken != 5 || len(parts[1]) != 5 || once != 1 || g2.Taken != 1 || len(parts[2]) != 1 {
+			t.Fatalf("booked %d (stored %d, %d rows); repeat joins %d (stored %d, %d rows)", ok, g1.Taken, len(parts[1]), once, g2.Taken, len(parts[2]))
 		}
 	})
 }

@@ -3,14 +3,11 @@ package scheduler_test
 import (
 	"fmt"
 	"regexp"
-	"sort"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/mentord/mentord/internal/app/apptest"
-	"github.com/mentord/mentord/internal/store"
-	"github.com/mentord/mentord/internal/store/storetest"
 )
 
 var wallTimeRE = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$`)
@@ -20,8 +17,7 @@ var wallTimeRE = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$`)
 // contacts, a calendar with three invitees who answer through their links,
 // the suggestions, finalizing, the home page and the meetings page.
 func TestOriginalWebClientJourney(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := apptest.Start(t, e, apptest.Options{Now: t0})
+	apptest.Each(t, apptest.Options{Now: t0}, func(t *testing.T, s *apptest.Server) {
 		s.Post("/accounts/signup/").JSON(map[string]string{"email": "olive@example.com", "username": "olive", "first_name": "Olive",
 			"last_name": "Owner", "password": apptest.Password, "password2": apptest.Password}).Do().Expect(201)
 		var tok struct{ Access, Refresh string }
@@ -117,8 +113,7 @@ func TestOriginalWebClientJourney(t *testing.T) {
 // wall-clock times the owner typed, and the invitations carry the right
 // instants.
 func TestWallClockTimesAcrossDaylightSaving(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := apptest.Start(t, e, apptest.Options{Now: t0})
+	apptest.Each(t, apptest.Options{Now: t0}, func(t *testing.T, s *apptest.Server) {
 		tok := owner(t, s, "olive")
 		ann, ben := contact(t, s, tok, "Ann"), contact(t, s, tok, "Ben")
 		// Toronto moves from EST (-5) to EDT (-4) at 02:00 on 2030-03-10.
@@ -156,13 +151,7 @@ func TestWallClockTimesAcrossDaylightSaving(t *testing.T) {
 		if fm["start_time"] != "2030-03-09T13:00:00" || fm["end_time"] != "2030-03-11T14:00:00" {
 			t.Fatalf("home: %v", fm)
 		}
-		var utc []string
-		for _, m := range s.SMTP.Wait(before+3, 10*time.Second)[before:] {
-			if m.Subject == "Meeting Scheduled" {
-				utc = append(utc, regexp.MustCompile(`DTSTART[^:]*:(\S+)`).FindStringSubmatch(string(m.Attachments[0].Data))[1])
-			}
-		}
-		sort.Strings(utc)
+		utc := scheduledStarts(s.SMTP.Wait(before+3, 10*time.Second)[before:])
 		if strings.Join(utc, " ") != "20300309T180000Z 20300311T170000Z" {
 			t.Fatalf("invitation instants %v: 13:00 EST is 18:00Z, 13:00 EDT is 17:00Z", utc)
 		}
@@ -172,8 +161,7 @@ func TestWallClockTimesAcrossDaylightSaving(t *testing.T) {
 // TestCalendarReportsEveryBadField: several bad fields are answered in one
 // 400 with a message for each, as DRF does.
 func TestCalendarReportsEveryBadField(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := apptest.Start(t, e, apptest.Options{Now: t0})
+	apptest.Each(t, apptest.Options{Now: t0}, func(t *testing.T, s *apptest.Server) {
 		tok := owner(t, s, "olive")
 		ann := contact(t, s, tok, "Ann")
 		s.Post("/schedules/calendars/create/").Bearer(tok).JSON(map[string]any{

@@ -10,8 +10,6 @@ import (
 
 	"github.com/mentord/mentord/internal/app/apptest"
 	"github.com/mentord/mentord/internal/config"
-	"github.com/mentord/mentord/internal/store"
-	"github.com/mentord/mentord/internal/store/storetest"
 )
 
 // TestCalendarAndLinkCheckedBeforeBody: the answer does not depend on the
@@ -19,12 +17,10 @@ import (
 // else's calendar is 403 and on a finalized one 404, before "Missing Fields"
 // or a bad item; POST respond with a bad link is 404 whatever was sent.
 func TestCalendarAndLinkCheckedBeforeBody(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := apptest.Start(t, e, apptest.Options{Now: t0, NoWorker: true})
+	apptest.Each(t, apptest.Options{Now: t0, NoWorker: true}, func(t *testing.T, s *apptest.Server) {
 		tok := owner(t, s, "olive")
 		ann := contact(t, s, tok, "Ann")
-		id := int(s.Post("/schedules/calendars/create/").Bearer(tok).JSON(map[string]any{"name": "C", "description": "d", "deadline": "2030-03-05",
-			"invitees": []int{ann}, "available_slots": []any{slot("2030-03-12", "13:00:00", "15:00:00", 3)}}).Do().Expect(201).Obj()["id"].(float64))
+		id := calendar(t, s, tok, ann)
 		confirm := fmt.Sprintf("/schedules/calendars/%d/confirm/", id)
 		other := owner(t, s, "bob")
 		forbidden := `{"detail":"You do not have permission to perform this action."}`
@@ -57,10 +53,9 @@ func TestCalendarAndLinkCheckedBeforeBody(t *testing.T) {
 // docs/openapi.yaml: forms, rate limits, the refresh token's 401, a
 // calendar finalized without meetings, a reminder on a finalized calendar.
 func TestSchedulerDocumentedResponses(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := apptest.Start(t, e, apptest.Options{Now: t0, Config: func(c *config.Config) {
-			c.LoginPerMinute, c.SignupPerMinute, c.RespondPerMinute = 3, 2, 3
-		}})
+	apptest.Each(t, apptest.Options{Now: t0, Config: func(c *config.Config) {
+		c.LoginPerMinute, c.SignupPerMinute, c.RespondPerMinute = 3, 2, 3
+	}}, func(t *testing.T, s *apptest.Server) {
 		form := func(method, path, tok string, v url.Values) *apptest.Response {
 			q := s.Request(method, path).Raw("application/x-www-form-urlencoded", []byte(v.Encode()))
 			if tok != "" {
@@ -126,7 +121,7 @@ func TestSchedulerDocumentedResponses(t *testing.T) {
 		// Jane answers through her link; the details show it.
 		var link string
 		for _, m := range s.SMTP.Wait(1, 10*time.Second) {
-			if l := linkRE.FindString(m.Text); strings.Contains(l, fmt.Sprintf("/calendars/%d/", id)) {
+			if l := apptest.InviteLink.FindString(m.Text); strings.Contains(l, fmt.Sprintf("/calendars/%d/", id)) {
 				link = strings.TrimPrefix(l, s.URL)
 			}
 		}

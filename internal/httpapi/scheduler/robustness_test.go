@@ -1,26 +1,20 @@
 package scheduler_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/mentord/mentord/internal/app/apptest"
-	"github.com/mentord/mentord/internal/store"
-	"github.com/mentord/mentord/internal/store/storetest"
 )
 
 func TestSchedulerRoutesNeverFail500(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := apptest.Start(t, e, apptest.Options{Now: t0})
+	apptest.Each(t, apptest.Options{Now: t0}, func(t *testing.T, s *apptest.Server) {
 		tok := owner(t, s, "olive")
 		ann := contact(t, s, tok, "Ann")
-		id := int(s.Post("/schedules/calendars/create/").Bearer(tok).JSON(map[string]any{"name": "C", "description": "d", "deadline": "2030-03-05",
-			"invitees": []int{ann}, "available_slots": []any{slot("2030-03-12", "13:00:00", "15:00:00", 3)}}).Do().Expect(201).Obj()["id"].(float64))
-		link := strings.TrimPrefix(linkRE.FindString(s.SMTP.Wait(1, 10*time.Second)[0].Text), s.URL)
+		id := calendar(t, s, tok, ann)
+		link := strings.TrimPrefix(apptest.InviteLink.FindString(s.SMTP.Wait(1, 10*time.Second)[0].Text), s.URL)
 		routes := []struct {
 			method, path string
 			fields       []string
@@ -41,30 +35,14 @@ func TestSchedulerRoutesNeverFail500(t *testing.T) {
 			[]any{map[string]any{"contact_id": "x", "start_time": "2030/13/45 99:99:99", "end_time": nil}},
 			[]any{map[string]any{"contact_id": 1e20, "start_time": "2030-03-12T13:00:00Z", "end_time": "2030-03-12T12:00:00Z"}},
 			map[string]any{"a": 1}, "\x00", "9999999999999999999999", "2030-02-30"}
-		check := func(name string, res *apptest.Response) {
-			t.Helper()
-			if res.Status >= 500 {
-				t.Errorf("%s: %d %s", name, res.Status, res.Body)
-			}
-			var v any
-			if res.Status >= 400 && json.Unmarshal(res.Body, &v) != nil {
-				t.Errorf("%s: error body is not JSON: %s", name, res.Body)
-			}
-		}
+		olive := apptest.User{Username: "olive", Token: tok} // a JWT: As sends it as Bearer
 		for _, r := range routes {
-			for _, body := range []string{`{`, `[1]`, `"x"`, `null`, `7`} {
-				check(r.method+" "+r.path+" "+body, s.Request(r.method, r.path).Bearer(tok).JSON(body).Do())
-			}
-			for _, f := range r.fields {
-				for _, v := range values {
-					check(fmt.Sprintf("%s %s {%s: %.40v}", r.method, r.path, f, v), s.Request(r.method, r.path).Bearer(tok).JSON(map[string]any{f: v}).Do())
-				}
-			}
+			s.SendBadBodies(olive, r.method, r.path, r.fields, values)
 		}
 		for _, p := range []string{"/schedules/calendars/abc/details/", "/schedules/calendars/99999999999999999999/confirm/",
 			"/schedules/calendars/remind/x/y/", "/schedules/calendars/1/respond/%00/", "/schedules/calendars/1/nothing/here/"} {
-			check("GET "+p, s.Get(p).Bearer(tok).Do())
-			check("POST "+p, s.Post(p).Bearer(tok).JSON(`{}`).Do())
+			s.Get(p).Bearer(tok).Do().Robust("GET " + p)
+			s.Post(p).Bearer(tok).JSON(`{}`).Do().Robust("POST " + p)
 		}
 	})
 }
@@ -72,31 +50,16 @@ func TestSchedulerRoutesNeverFail500(t *testing.T) {
 // TestConcurrentFinalize: several finalizations of one calendar at once;
 // exactly one wins and the meetings are stored once.
 func TestConcurrentFinalize(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := apptest.Start(t, e, apptest.Options{Now: t0, NoWorker: true})
+	apptest.Each(t, apptest.Options{Now: t0, NoWorker: true}, func(t *testing.T, s *apptest.Server) {
 		tok := owner(t, s, "olive")
 		ann := contact(t, s, tok, "Ann")
-		id := int(s.Post("/schedules/calendars/create/").Bearer(tok).JSON(map[string]any{"name": "C", "description": "d", "deadline": "2030-03-05",
-			"invitees": []int{ann}, "available_slots": []any{slot("2030-03-12", "13:00:00", "15:00:00", 3)}}).Do().Expect(201).Obj()["id"].(float64))
+		id := calendar(t, s, tok, ann)
 		body := map[string]any{"finalized_schedule": []any{map[string]any{"contact_id": ann, "start_time": "2030/03/12 13:00:00", "end_time": "2030/03/12 14:00:00"}}}
 		statuses := make([]int, 10)
-		var wg sync.WaitGroup
-		for i := range statuses {
-			wg.Add(1)
-			go func(i int) {
-				defer wg.Done()
-				statuses[i] = s.Post(fmt.Sprintf("/schedules/calendars/%d/confirm/", id)).Bearer(tok).JSON(body).Do().Status
-			}(i)
-		}
-		wg.Wait()
-		ok := 0
-		for _, st := range statuses {
-			if st == 200 {
-				ok++
-			} else if st != 404 {
-				t.Errorf("status %d", st)
-			}
-		}
+		apptest.AtOnce(len(statuses), func(i int) {
+			statuses[i] = s.Post(fmt.Sprintf("/schedules/calendars/%d/confirm/", id)).Bearer(tok).JSON(body).Do().Status
+		})
+		ok := apptest.Winners(t, statuses, 200, 404)
 		ms, err := s.Store.MeetingsOf(t.Context(), int64(id))
 		if ok != 1 || err != nil || len(ms) != 1 {
 			t.Fatalf("%d finalizations won, %d meetings stored (%v)", ok, len(ms), err)

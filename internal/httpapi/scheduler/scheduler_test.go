@@ -11,8 +11,6 @@ import (
 	"github.com/mentord/mentord/internal/app/apptest"
 	"github.com/mentord/mentord/internal/config"
 	"github.com/mentord/mentord/internal/notify/smtptest"
-	"github.com/mentord/mentord/internal/store"
-	"github.com/mentord/mentord/internal/store/storetest"
 )
 
 var t0 = time.Date(2030, 3, 1, 12, 0, 0, 0, time.UTC)
@@ -33,7 +31,28 @@ func contact(t *testing.T, s *apptest.Server, tok, first string) int {
 	return int(res["id"].(float64))
 }
 
-var linkRE = regexp.MustCompile(`https?://\S+/schedules/calendars/(\d+)/respond/([A-Za-z0-9_-]+)/`)
+// calendar creates a calendar of the owner tok that invites the contacts,
+// with one slot on 2030-03-12 from 13:00 to 15:00, and returns its id.
+func calendar(t *testing.T, s *apptest.Server, tok string, invitees ...int) int {
+	t.Helper()
+	return int(s.Post("/schedules/calendars/create/").Bearer(tok).JSON(map[string]any{"name": "C", "description": "d", "deadline": "2030-03-05",
+		"invitees": invitees, "available_slots": []any{slot("2030-03-12", "13:00:00", "15:00:00", 3)}}).Do().Expect(201).Obj()["id"].(float64))
+}
+
+var dtstart = regexp.MustCompile(`DTSTART[^:]*:(\S+)`)
+
+// scheduledStarts is the start (DTSTART) of the calendar invitation of
+// every "Meeting Scheduled" e-mail among mails, sorted.
+func scheduledStarts(mails []smtptest.Mail) []string {
+	var out []string
+	for _, m := range mails {
+		if m.Subject == "Meeting Scheduled" {
+			out = append(out, dtstart.FindStringSubmatch(string(m.Attachments[0].Data))[1])
+		}
+	}
+	sort.Strings(out)
+	return out
+}
 
 // links reads the response links out of the invitation e-mails, by recipient.
 func links(t *testing.T, mails []smtptest.Mail) map[string]string {
@@ -42,7 +61,7 @@ func links(t *testing.T, mails []smtptest.Mail) map[string]string {
 		if m.Subject != "Meeting invitation" && m.Subject != "Meeting Reminder" {
 			continue
 		}
-		l := linkRE.FindString(m.Text)
+		l := apptest.InviteLink.FindString(m.Text)
 		if l == "" {
 			t.Fatalf("no link in %q", m.Text)
 		}
@@ -52,8 +71,7 @@ func links(t *testing.T, mails []smtptest.Mail) map[string]string {
 }
 
 func TestSchedulerAccountsAndContacts(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := apptest.Start(t, e, apptest.Options{Now: t0})
+	apptest.Each(t, apptest.Options{Now: t0}, func(t *testing.T, s *apptest.Server) {
 		body := func(pw, pw2, username string) map[string]string {
 			return map[string]string{"email": username + "@example.com", "username": username, "first_name": "A", "last_name": "B", "password": pw, "password2": pw2}
 		}
@@ -111,8 +129,7 @@ func slot(date, start, end string, pref any) map[string]any {
 // the links in their e-mails, the owner reads the suggestions, finalizes,
 // and everyone gets a calendar invitation with the right times.
 func TestSchedulerWalkThrough(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := apptest.Start(t, e, apptest.Options{Now: t0})
+	apptest.Each(t, apptest.Options{Now: t0}, func(t *testing.T, s *apptest.Server) {
 		tok := owner(t, s, "olive")
 		ann, ben, cal := contact(t, s, tok, "Ann"), contact(t, s, tok, "Ben"), contact(t, s, tok, "Cal")
 
@@ -237,7 +254,7 @@ func TestSchedulerWalkThrough(t *testing.T) {
 				continue
 			}
 			ics := strings.ReplaceAll(string(m.Attachments[0].Data), "\r\n", "\n")
-			start := regexp.MustCompile(`DTSTART[^:]*:(\S+)`).FindStringSubmatch(ics)[1]
+			start := dtstart.FindStringSubmatch(ics)[1]
 			scheduled = append(scheduled, m.To[0]+" "+start)
 			if !strings.Contains(ics, "METHOD:REQUEST") || !strings.Contains(ics, "ORGANIZER;CN=Olive Owner:mailto:olive@example.com") {
 				t.Fatalf("invite:\n%s", ics)
@@ -274,8 +291,7 @@ func TestSchedulerWalkThrough(t *testing.T) {
 }
 
 func TestCalendarUpdatesAndReminders(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := apptest.Start(t, e, apptest.Options{Now: t0, NoWorker: true})
+	apptest.Each(t, apptest.Options{Now: t0, NoWorker: true}, func(t *testing.T, s *apptest.Server) {
 		tok := owner(t, s, "olive")
 		ann, ben, cal := contact(t, s, tok, "Ann"), contact(t, s, tok, "Ben"), contact(t, s, tok, "Cal")
 		id := int(s.Post("/schedules/calendars/create/").Bearer(tok).JSON(map[string]any{
@@ -301,11 +317,7 @@ func TestCalendarUpdatesAndReminders(t *testing.T) {
 		s.Get(fmt.Sprintf("/schedules/calendars/remind/%d/%d/", id, ben)).Bearer(other).Do().Expect(403)
 
 		// Deliver the invitations; answer as Ben.
-		for n, err := s.App.Worker.RunOnce(t.Context()); n > 0 || err != nil; n, err = s.App.Worker.RunOnce(t.Context()) {
-			if err != nil {
-				t.Fatal(err)
-			}
-		}
+		s.Deliver()
 		ls := links(t, s.SMTP.Messages())
 		if len(ls) != 3 {
 			t.Fatalf("%d invitations", len(ls))
@@ -326,24 +338,17 @@ func TestCalendarUpdatesAndReminders(t *testing.T) {
 		// The automatic reminder: 24 hours before the deadline, to Cal only,
 		// once, with the same link as the invitation.
 		base := len(s.SMTP.Messages())
-		run := func() {
-			for n, err := s.App.Worker.RunOnce(t.Context()); n > 0 || err != nil; n, err = s.App.Worker.RunOnce(t.Context()) {
-				if err != nil {
-					t.Fatal(err)
-				}
-			}
-		}
-		run()
+		s.Deliver()
 		if got := s.SMTP.Messages()[base:]; len(got) != 1 || got[0].Subject != "Meeting Reminder" || links(t, got)["cal@guests.example"] != ls["cal@guests.example"] {
 			t.Fatalf("manual reminder: %+v", got)
 		}
 		base = len(s.SMTP.Messages())
 		s.Clock.Set(time.Date(2030, 3, 4, 11, 0, 0, 0, time.UTC)) // 25 h before
-		run()
+		s.Deliver()
 		s.Clock.Set(time.Date(2030, 3, 4, 12, 30, 0, 0, time.UTC)) // 23.5 h before
-		run()
+		s.Deliver()
 		s.Clock.Set(time.Date(2030, 3, 5, 11, 0, 0, 0, time.UTC))
-		run()
+		s.Deliver()
 		got := s.SMTP.Messages()[base:]
 		if len(got) != 1 || got[0].To[0] != "cal@guests.example" || !strings.Contains(got[0].Text, "by 2030-03-05 at 12:00 UTC") {
 			t.Fatalf("automatic reminders: %d", len(got))
@@ -357,19 +362,14 @@ func TestCalendarUpdatesAndReminders(t *testing.T) {
 // TestInvitationLinksAreUnforgeable: altered, made-up and other calendars'
 // tokens are 404; the response endpoints are rate limited.
 func TestInvitationLinksAreUnforgeable(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := apptest.Start(t, e, apptest.Options{Now: t0, Config: func(c *config.Config) { c.RespondPerMinute = 20 }})
+	apptest.Each(t, apptest.Options{Now: t0, Config: func(c *config.Config) { c.RespondPerMinute = 20 }}, func(t *testing.T, s *apptest.Server) {
 		tok := owner(t, s, "olive")
 		ann := contact(t, s, tok, "Ann")
-		mk := func() int {
-			return int(s.Post("/schedules/calendars/create/").Bearer(tok).JSON(map[string]any{"name": "C", "description": "d", "deadline": "2030-03-05",
-				"invitees": []int{ann}, "available_slots": []any{slot("2030-03-12", "13:00:00", "15:00:00", 3)}}).Do().Expect(201).Obj()["id"].(float64))
-		}
-		one, two := mk(), mk()
+		one, two := calendar(t, s, tok, ann), calendar(t, s, tok, ann)
 		mails := s.SMTP.Wait(2, 10*time.Second)
 		var tokens = map[int]string{}
 		for _, m := range mails {
-			sub := linkRE.FindStringSubmatch(m.Text)
+			sub := apptest.InviteLink.FindStringSubmatch(m.Text)
 			var cid int
 			fmt.Sscan(sub[1], &cid)
 			tokens[cid] = sub[2]
@@ -408,8 +408,7 @@ func TestInvitationLinksAreUnforgeable(t *testing.T) {
 // TestDaylightSavingDays: a calendar in America/New_York with slots on the
 // March and November transition days yields meetings at the right instants.
 func TestDaylightSavingDays(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := apptest.Start(t, e, apptest.Options{Now: t0})
+	apptest.Each(t, apptest.Options{Now: t0}, func(t *testing.T, s *apptest.Server) {
 		tok := owner(t, s, "olive")
 		ids := []int{contact(t, s, tok, "Ann"), contact(t, s, tok, "Ben"), contact(t, s, tok, "Cal"), contact(t, s, tok, "Dee"),
 			contact(t, s, tok, "Eve"), contact(t, s, tok, "Fay")}
@@ -447,13 +446,7 @@ func TestDaylightSavingDays(t *testing.T) {
 		}
 		before := len(s.SMTP.Messages())
 		s.Post(fmt.Sprintf("/schedules/calendars/%d/confirm/", id)).Bearer(tok).JSON(map[string]any{"finalized_schedule": items}).Do().Expect(200)
-		var utc []string
-		for _, m := range s.SMTP.Wait(before+5, 10*time.Second)[before:] {
-			if m.Subject == "Meeting Scheduled" {
-				utc = append(utc, regexp.MustCompile(`DTSTART[^:]*:(\S+)`).FindStringSubmatch(string(m.Attachments[0].Data))[1])
-			}
-		}
-		sort.Strings(utc)
+		utc := scheduledStarts(s.SMTP.Wait(before+5, 10*time.Second)[before:])
 		wantUTC := []string{"20300310T060000Z", "20300310T070000Z", "20301103T040000Z", "20301103T070000Z"}
 		if strings.Join(utc, " ") != strings.Join(wantUTC, " ") {
 			t.Fatalf("UTC instants\n got %v\nwant %v", utc, wantUTC)

@@ -3,7 +3,6 @@ package tutoring_test
 import (
 	"context"
 	"fmt"
-	"os"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -11,28 +10,16 @@ import (
 	"github.com/mentord/mentord/internal/app/apptest"
 	"github.com/mentord/mentord/internal/domain"
 	"github.com/mentord/mentord/internal/store"
-	"github.com/mentord/mentord/internal/store/storetest"
 )
 
 // Benchmarks go through the real HTTP stack on each engine:
 //
 //	go test ./internal/httpapi/tutoring -run '^$' -bench . -benchmem -benchtime 2000x
-func forEachEngine(b *testing.B, fn func(b *testing.B, e store.Engine)) {
-	for _, e := range []store.Engine{store.SQLite, store.Postgres} {
-		b.Run(string(e), func(b *testing.B) {
-			if e == store.Postgres && os.Getenv(storetest.EnvPostgres) == "" {
-				b.Skip(storetest.EnvPostgres + " is not set")
-			}
-			fn(b, e)
-		})
-	}
-}
 
 // BenchmarkContestedBooking: many students at once book seats of one session
 // (8 concurrent clients per core); each iteration is one successful booking.
 func BenchmarkContestedBooking(b *testing.B) {
-	forEachEngine(b, func(b *testing.B, e store.Engine) {
-		s := apptest.Start(b, e, apptest.Options{Now: t0, NoWorker: true})
+	apptest.Each(b, apptest.Options{Now: t0, NoWorker: true}, func(b *testing.B, s *apptest.Server) {
 		m := s.Mentor("inst")
 		s.Post("/session/api/addSession").Token(m.Token).JSON(map[string]any{"scheduledAt": at(48 * time.Hour), "quota": 10000}).Do().Expect(200)
 		students := s.Students("st", b.N)
@@ -56,8 +43,7 @@ func BenchmarkContestedBooking(b *testing.B) {
 // BenchmarkListWith10000Sessions pages through 10,000 sessions: a page in
 // the middle, and a filtered page.
 func BenchmarkListWith10000Sessions(b *testing.B) {
-	forEachEngine(b, func(b *testing.B, e store.Engine) {
-		s := apptest.Start(b, e, apptest.Options{Now: t0, NoWorker: true})
+	apptest.Each(b, apptest.Options{Now: t0, NoWorker: true}, func(b *testing.B, s *apptest.Server) {
 		m := s.Mentor("inst")
 		ctx := context.Background()
 		err := s.Store.Tx(ctx, func(q *store.Q) error {

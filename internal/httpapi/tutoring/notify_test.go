@@ -1,7 +1,6 @@
 package tutoring_test
 
 import (
-	"context"
 	"fmt"
 	"sort"
 	"strings"
@@ -9,26 +8,10 @@ import (
 	"time"
 
 	"github.com/mentord/mentord/internal/app/apptest"
-	"github.com/mentord/mentord/internal/store"
-	"github.com/mentord/mentord/internal/store/storetest"
 )
 
-func deliver(t *testing.T, s *apptest.Server) {
-	t.Helper()
-	for {
-		n, err := s.App.Worker.RunOnce(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if n == 0 {
-			return
-		}
-	}
-}
-
 func TestGroupEmailsAndReminders(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := apptest.Start(t, e, apptest.Options{Now: t0, NoWorker: true})
+	apptest.Each(t, apptest.Options{Now: t0, NoWorker: true}, func(t *testing.T, s *apptest.Server) {
 		inst := s.Mentor("inst")
 		a, b, c := s.Mentee("amy"), s.Mentee("ben"), s.Mentee("cal")
 		s.Patch(fmt.Sprintf("/notificationsettings/%d/", b.ID)).Token(b.Token).JSON(map[string]bool{"fifteen_minute_alert": false, "session_confirmed": false}).Do().Expect(200)
@@ -40,7 +23,7 @@ func TestGroupEmailsAndReminders(t *testing.T) {
 			s.Post("/api/sessions/2/join/").Token(u.Token).Do().Expect(201)
 		}
 		s.Post("/api/sessions/1/leave/").Token(c.Token).Do().Expect(200)
-		deliver(t, s)
+		s.Deliver()
 		base := len(s.SMTP.Messages())
 		since := func() []string {
 			var out []string
@@ -53,7 +36,7 @@ func TestGroupEmailsAndReminders(t *testing.T) {
 
 		// A new time: participants with the switch on hear, in their own zone.
 		s.Patch("/api/sessions/1/").Token(inst.Token).JSON(map[string]any{"date": at(4 * time.Hour)}).Do().Expect(200)
-		deliver(t, s)
+		s.Deliver()
 		mails := s.SMTP.Messages()[base:]
 		if got := since(); len(got) != 1 || got[0] != "amy: Session rescheduled: Algorithms" {
 			t.Fatalf("reschedule mails: %v", got)
@@ -66,7 +49,7 @@ func TestGroupEmailsAndReminders(t *testing.T) {
 		// 60 minutes; creator + amy at 15 (ben switched it off); not cal, who left.
 		for _, step := range []time.Duration{179, 180, 181, 225, 226, 240} {
 			s.Clock.Set(t0.Add(step * time.Minute))
-			deliver(t, s)
+			s.Deliver()
 		}
 		got := since()
 		want := []string{"amy: Algorithms starts in 60 minutes", "ben: Algorithms starts in 60 minutes", "inst: Algorithms starts in 60 minutes",
@@ -77,13 +60,13 @@ func TestGroupEmailsAndReminders(t *testing.T) {
 
 		// Cancelling session 2: everyone holding a seat hears; no reminders follow.
 		s.Post("/api/sessions/2/cancel/").Token(inst.Token).Do().Expect(200)
-		deliver(t, s)
+		s.Deliver()
 		if got := since(); len(got) != 3 || !strings.HasSuffix(got[0], "Session cancelled: Graphs") {
 			t.Fatalf("cancel mails: %v", got)
 		}
 		for _, step := range []time.Duration{300, 346, 359} {
 			s.Clock.Set(t0.Add(step * time.Minute))
-			deliver(t, s)
+			s.Deliver()
 		}
 		if got := since(); len(got) != 0 {
 			t.Fatalf("mails after the cancellation: %v", got)

@@ -2,14 +2,11 @@ package tutoring_test
 
 import (
 	"fmt"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/mentord/mentord/internal/app/apptest"
-	"github.com/mentord/mentord/internal/store"
-	"github.com/mentord/mentord/internal/store/storetest"
 )
 
 var t0 = time.Date(2030, 1, 10, 9, 0, 0, 0, time.UTC)
@@ -21,8 +18,7 @@ func session(title string, in time.Duration, max int) map[string]any {
 }
 
 func TestTutoringWalkThrough(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := apptest.Start(t, e, apptest.Options{Now: t0})
+	apptest.Each(t, apptest.Options{Now: t0}, func(t *testing.T, s *apptest.Server) {
 		inst := s.Mentor("john")
 		s.Patch("/myprofile/").Token(inst.Token).JSON(map[string]string{"first_name": "John", "last_name": "Doe"}).Do().Expect(200)
 		alice := s.Mentee("alice")
@@ -121,8 +117,7 @@ func TestTutoringWalkThrough(t *testing.T) {
 // TestStateMachine runs every action from every status, by the creator and
 // by someone else.
 func TestStateMachine(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := apptest.Start(t, e, apptest.Options{Now: t0})
+	apptest.Each(t, apptest.Options{Now: t0}, func(t *testing.T, s *apptest.Server) {
 		creator := s.Mentor("creator")
 		students := s.Students("st", 100)
 		next := 0
@@ -190,7 +185,7 @@ func TestStateMachine(t *testing.T) {
 					t.Errorf("%s on %s by another user: %d, want %d", a.name, status, got, a.byOther[status])
 				}
 			}
-			if got := do(a.name, 9999, creator).Status; got != http.StatusNotFound {
+			if got := do(a.name, 9999, creator).Status; got != 404 {
 				t.Errorf("%s on a missing session: %d", a.name, got)
 			}
 		}
@@ -202,8 +197,7 @@ func TestStateMachine(t *testing.T) {
 }
 
 func TestPaginationAndFilters(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := apptest.Start(t, e, apptest.Options{Now: t0})
+	apptest.Each(t, apptest.Options{Now: t0}, func(t *testing.T, s *apptest.Server) {
 		a, b := s.Mentor("ann"), s.Mentor("bob")
 		for i := 0; i < 25; i++ {
 			u := a
@@ -225,26 +219,21 @@ func TestPaginationAndFilters(t *testing.T) {
 		}
 		// Follow the absolute next links to the end.
 		var titles []string
-		url := s.URL + "/api/sessions/?page_size=7"
-		for pages := 0; url != ""; pages++ {
-			res, err := http.DefaultClient.Do(mustReq(t, url, a.Token))
-			if err != nil || res.StatusCode != 200 {
-				t.Fatalf("following %s: %v %v", url, res, err)
-			}
+		for path := "/api/sessions/?page_size=7"; path != ""; {
 			var page struct {
 				Next    *string
 				Results []struct{ Title string }
 			}
-			decode(t, res, &page)
+			s.Get(path).Token(a.Token).Do().Expect(200).Decode(&page)
 			for _, r := range page.Results {
 				titles = append(titles, r.Title)
 			}
-			url = ""
+			path = ""
 			if page.Next != nil {
 				if !strings.HasPrefix(*page.Next, s.URL) {
 					t.Fatalf("next is not absolute: %s", *page.Next)
 				}
-				url = *page.Next
+				path = strings.TrimPrefix(*page.Next, s.URL)
 			}
 		}
 		if len(titles) != 25 || titles[0] != "S24" || titles[24] != "S00" {
@@ -291,15 +280,6 @@ func TestPaginationAndFilters(t *testing.T) {
 	})
 }
 
-func mustReq(t *testing.T, url, token string) *http.Request {
-	req, err := http.NewRequest("GET", url, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Authorization", "Token "+token)
-	return req
-}
-
 func strPtr(v any) *string {
 	s, _ := v.(string)
 	return &s
@@ -307,8 +287,7 @@ func strPtr(v any) *string {
 
 // TestEveryBadFieldAtOnce: several bad fields, one 400 with a message each.
 func TestEveryBadFieldAtOnce(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := apptest.Start(t, e, apptest.Options{Now: t0})
+	apptest.Each(t, apptest.Options{Now: t0}, func(t *testing.T, s *apptest.Server) {
 		inst := s.Mentor("john")
 		body := map[string]any{"title": strings.Repeat("t", 201), "description": "d", "date": at(-time.Hour), "max_participants": 30}
 		s.Post("/api/sessions/").Token(inst.Token).JSON(body).Do().ExpectBody(400, `{

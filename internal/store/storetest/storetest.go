@@ -18,18 +18,33 @@ import (
 // EnvPostgres names the variable holding the PostgreSQL server for tests.
 const EnvPostgres = "MENTORD_TEST_POSTGRES_URL"
 
-// ForEach runs fn once per engine as a subtest named after the engine. The
-// PostgreSQL subtest is skipped, saying why, when no server is configured.
-func ForEach(t *testing.T, fn func(t *testing.T, engine store.Engine)) {
+// TB is a test or a benchmark (*testing.T or *testing.B): what ForEach
+// runs subtests of.
+type TB[T any] interface {
+	testing.TB
+	Run(name string, f func(T)) bool
+}
+
+// ForEach runs fn once per engine as a subtest (or sub-benchmark) named
+// after the engine. The PostgreSQL one is skipped, saying why, when no
+// server is configured.
+func ForEach[T TB[T]](t T, fn func(t T, engine store.Engine)) {
 	t.Helper()
 	for _, e := range []store.Engine{store.SQLite, store.Postgres} {
-		t.Run(string(e), func(t *testing.T) {
+		t.Run(string(e), func(t T) {
 			if e == store.Postgres && os.Getenv(EnvPostgres) == "" {
 				t.Skip(EnvPostgres + " is not set; skipping the PostgreSQL run (.ci/run sets it)")
 			}
 			fn(t, e)
 		})
 	}
+}
+
+// EachStore runs fn once per engine, as ForEach does, each time on a new
+// migrated store (see Open).
+func EachStore(t *testing.T, fn func(t *testing.T, s *store.Store)) {
+	t.Helper()
+	ForEach(t, func(t *testing.T, e store.Engine) { fn(t, Open(t, e)) })
 }
 
 // URL returns a DATABASE_URL for a new, empty database of the engine that
