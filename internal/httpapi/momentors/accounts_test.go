@@ -11,6 +11,7 @@ import (
 	"github.com/mentord/mentord/internal/app/apptest"
 	"github.com/mentord/mentord/internal/clock"
 	"github.com/mentord/mentord/internal/store"
+	"github.com/mentord/mentord/internal/store/storetest"
 )
 
 func signUpBody(username, email, pw, re string) map[string]string {

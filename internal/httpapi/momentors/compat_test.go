@@ -13,6 +13,7 @@ import (
 	"github.com/mentord/mentord/internal/config"
 	"github.com/mentord/mentord/internal/domain"
 	"github.com/mentord/mentord/internal/store"
+	"github.com/mentord/mentord/internal/store/storetest"
 )
 
 // A user imported from the Django deployment keeps their password; the hash

@@ -186,7 +186,7 @@ func TestLateReminders(t *testing.T) {
 		s.Post("/availability/").Token(m.Token).JSON(span("2030-01-15T15:00:00Z", "2030-01-15T18:00:00Z")).Do().Expect(201)
 		s.Post("/sessionrequest/").Token(me.Token).JSON(map[string]any{"mentor_availability": 1, "start_time": "2030-01-15T16:00:00Z"}).Do().Expect(201)
 		s.Post("/sessionrequest/").Token(me.Token).JSON(map[string]any{"mentor_availability": 1, "start_time": "2030-01-15T17:00:00Z"}).Do().Expect(201)
-		deliver(t, s)
+		s.Deliver()
 		base := len(s.SMTP.Messages())
 		sent := func() (out []string) {
 			for _, mail := range s.SMTP.Messages()[base:] {
@@ -198,7 +198,7 @@ func TestLateReminders(t *testing.T) {
 		step := func(to time.Time) (out []string) {
 			for s.Clock.Now().Before(to) {
 				s.Clock.Advance(5 * time.Second)
-				deliver(t, s)
+				s.Deliver()
 				out = append(out, sent()...)
 			}
 			return out
@@ -206,7 +206,7 @@ func TestLateReminders(t *testing.T) {
 		// Session 1 at 16:00, confirmed at 15:44:35.
 		s.Clock.Set(time.Date(2030, 1, 15, 15, 44, 35, 0, time.UTC))
 		s.Patch("/sessionrequest/1/").Token(m.Token).JSON(map[string]string{"status": "Confirmed"}).Do().Expect(200)
-		deliver(t, s)
+		s.Deliver()
 		sent() // the confirmations
 		got := step(time.Date(2030, 1, 15, 15, 59, 0, 0, time.UTC))
 		want := []string{"15:45:00 mentor1@example.com Mentor Session in 15 Minutes", "15:45:00 mentee1@example.com Mentor Session in 15 Minutes"}
@@ -218,10 +218,10 @@ func TestLateReminders(t *testing.T) {
 		// until 16:40.
 		s.Clock.Set(time.Date(2030, 1, 15, 15, 0, 0, 0, time.UTC))
 		s.Patch("/sessionrequest/2/").Token(m.Token).JSON(map[string]string{"status": "Confirmed"}).Do().Expect(200)
-		deliver(t, s)
+		s.Deliver()
 		sent()
 		s.Clock.Set(time.Date(2030, 1, 15, 16, 40, 0, 0, time.UTC))
-		deliver(t, s)
+		s.Deliver()
 		got = sent()
 		got = append(got, step(time.Date(2030, 1, 15, 16, 59, 0, 0, time.UTC))...)
 		want = []string{"16:40:00 mentor1@example.com Mentor Session in 20 Minutes", "16:40:00 mentee1@example.com Mentor Session in 20 Minutes",

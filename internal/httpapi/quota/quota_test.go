@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/mentord/mentord/internal/app/apptest"
+	"github.com/mentord/mentord/internal/notify/smtptest"
 )
 
 var t0 = time.Date(2030, 10, 1, 9, 0, 0, 0, time.UTC)
@@ -113,16 +114,9 @@ func TestQuotaWalkThrough(t *testing.T) {
 		s.Delete("/session/api/deleteSession/1").Cookie("auth", oc).Do().ExpectBody(404, `{"success":false,"message":"session is not found"}`)
 		s.Delete("/session/api/deleteSession/1").Cookie("auth", mc).Do().ExpectBody(200, `{"success":true,"message":"successfully delete mentor session"}`)
 		s.Delete("/session/api/deleteSession/1").Cookie("auth", mc).Do().ExpectBody(404, `{"success":false,"message":"session is not found"}`)
-		mails := s.SMTP.Wait(1, 10*time.Second)
-		var cancelled bool
-		for _, m := range mails {
-			if m.To[0] == student.Email && strings.HasPrefix(m.Subject, "Session cancelled") {
-				cancelled = true
-			}
-		}
-		if !cancelled {
-			t.Fatalf("no cancellation mail to the student in %d mails", len(mails))
-		}
+		s.SMTP.WaitFor(10*time.Second, func(m smtptest.Mail) bool {
+			return m.To[0] == student.Email && strings.HasPrefix(m.Subject, "Session cancelled")
+		})
 
 		s.Post("/user/logout").Cookie("auth", sc).Do().ExpectBody(200, `{"success":true,"message":"successfully logout user"}`)
 		book(sc, mentor.ID, 2).Expect(401)

@@ -121,6 +121,24 @@ func (s *Server) Messages() []Mail {
 	return append([]Mail(nil), s.got...)
 }
 
+// WaitFor blocks until a message for which match is true has arrived, and
+// returns it, or fails the test after timeout.
+func (s *Server) WaitFor(timeout time.Duration, match func(Mail) bool) Mail {
+	s.t.Helper()
+	end := time.Now().Add(timeout)
+	for {
+		for _, m := range s.Messages() {
+			if match(m) {
+				return m
+			}
+		}
+		if time.Now().After(end) {
+			s.t.Fatalf("smtptest: no matching message within %v (%d arrived)", timeout, len(s.Messages()))
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
 // Wait blocks until at least n messages have arrived, or fails the test after
 // timeout.
 func (s *Server) Wait(n int, timeout time.Duration) []Mail {
