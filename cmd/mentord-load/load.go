@@ -14,13 +14,20 @@ import (
 // scenario is one stream of requests: request(i) builds the i-th request, or
 // reports that the scenario has run out of work (every free slot booked).
 type scenario struct {
+	Key     string // its name on the command line
 	Name    string
 	Request func(i int) (*http.Request, bool)
 	// Want is the status every request should get.
 	Want int
+	// Clients, when set, is its own concurrency.
+	Clients int
+	// Baseline marks a scenario served by the load kit itself.
+	Baseline bool
 }
 
 type result struct {
+	Key        string
+	Baseline   bool
 	Name       string
 	Requests   int
 	Unexpected int // responses with another status than Want
@@ -93,7 +100,7 @@ func run(ctx context.Context, client *http.Client, sc scenario, concurrency int,
 		}()
 	}
 	wg.Wait()
-	r := result{Name: sc.Name, Requests: n, Unexpected: unexpected, Elapsed: time.Since(started), Bytes: bytes, FirstError: firstErr}
+	r := result{Key: sc.Key, Baseline: sc.Baseline, Name: sc.Name, Requests: n, Unexpected: unexpected, Elapsed: time.Since(started), Bytes: bytes, FirstError: firstErr}
 	slices.Sort(lat)
 	if len(lat) > 0 {
 		r.P50 = lat[len(lat)*50/100]

@@ -44,6 +44,8 @@ type options struct {
 	keep        bool
 	profileDir  string
 	sizes       sizes
+	scenarios   map[string]bool // empty: all
+	logins      int             // concurrent logins of the login scenario
 }
 
 func loadMain(args []string, stdout, stderr io.Writer) error {
@@ -67,8 +69,16 @@ func loadMain(args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&o.sizes.Chunks, "chunks", 20000, "30-minute availability chunks, shared among the mentors")
 	fs.IntVar(&o.sizes.Sessions, "sessions", 100000, "1:1 sessions (half of the chunks are booked, the rest are in the past)")
 	fs.IntVar(&o.sizes.Groups, "groups", 5000, "group sessions")
+	only := fs.String("scenarios", "", "comma-separated scenarios to run (baseline,commit,mentors,sessions,request,join,logins); default all")
+	fs.IntVar(&o.logins, "logins", 200, "concurrent clients of the login scenario (each login hashes a password with argon2id, 19 MiB)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	o.scenarios = map[string]bool{}
+	for _, name := range strings.Split(*only, ",") {
+		if name = strings.TrimSpace(name); name != "" {
+			o.scenarios[name] = true
+		}
 	}
 	if o.sizes.Mentees <= o.sizes.Mentors || o.sizes.Chunks < o.sizes.Mentors || o.concurrency < 1 {
 		return fmt.Errorf("need more mentees than mentors, at least one chunk per mentor, and a concurrency of at least 1")
@@ -161,7 +171,12 @@ func runEngine(ctx context.Context, o options, engine store.Engine, bin, dir str
 		return err
 	}
 	defer srv.stop()
-	baseAddr, stopBaseline, err := startBaseline()
+	commitDB, err := openCommitDB(engine, databaseURL)
+	if err != nil {
+		return err
+	}
+	defer commitDB.Close()
+	baseAddr, stopBaseline, err := startBaseline(commitDB, engine)
 	if err != nil {
 		return err
 	}
@@ -181,17 +196,25 @@ func runEngine(ctx context.Context, o options, engine store.Engine, bin, dir str
 		req.Header.Set("Content-Type", "application/json")
 		return req
 	}
-	baseline := scenario{Name: "bare net/http JSON handler (baseline)", Want: 200, Request: func(int) (*http.Request, bool) {
+	baseline := scenario{Key: "baseline", Name: "bare net/http JSON handler (baseline)", Want: 200, Request: func(int) (*http.Request, bool) {
 		req, _ := http.NewRequest("GET", "http://"+baseAddr+"/", nil)
 		return req, true
 	}}
-	mentors := scenario{Name: "`GET /mentor/` (all mentors with availability)", Want: 200, Request: func(i int) (*http.Request, bool) {
+	commit := scenario{Key: "commit", Name: "raw single-row commit over net/http (baseline of writes)", Want: 201, Baseline: true, Request: func(int) (*http.Request, bool) {
+		req, _ := http.NewRequest("POST", "http://"+baseAddr+"/commit", nil)
+		return req, true
+	}}
+	logins := scenario{Key: "logins", Name: fmt.Sprintf("`POST /auth/token/login/`, %d at once (argon2id)", o.logins), Want: 200, Clients: o.logins,
+		Request: func(int) (*http.Request, bool) {
+			return post("/auth/token/login/", "", fmt.Sprintf(`{"username":%q,"password":%q}`, fx.LoginUser, fx.LoginPassword)), true
+		}}
+	mentors := scenario{Key: "mentors", Name: "`GET /mentor/` (all mentors with availability)", Want: 200, Request: func(i int) (*http.Request, bool) {
 		return get("/mentor/", "Token "+fx.MenteeTokens[i%len(fx.MenteeTokens)]), true
 	}}
-	sessions := scenario{Name: "`GET /session/` (a mentor's upcoming sessions)", Want: 200, Request: func(i int) (*http.Request, bool) {
+	sessions := scenario{Key: "sessions", Name: "`GET /session/` (a mentor's upcoming sessions)", Want: 200, Request: func(i int) (*http.Request, bool) {
 		return get("/session/", "Token "+fx.MentorTokens[i%len(fx.MentorTokens)]), true
 	}}
-	request := scenario{Name: "`POST /sessionrequest/` (each books a free chunk)", Want: 201, Request: func(i int) (*http.Request, bool) {
+	request := scenario{Key: "request", Name: "`POST /sessionrequest/` (each books a free chunk)", Want: 201, Request: func(i int) (*http.Request, bool) {
 		if i >= len(fx.FreeSlots) {
 			return nil, false
 		}
@@ -199,7 +222,7 @@ func runEngine(ctx context.Context, o options, engine store.Engine, bin, dir str
 		return post("/sessionrequest/", "Token "+fx.MenteeTokens[s.Mentee],
 			fmt.Sprintf(`{"mentor_availability":%d,"start_time":%q,"session_length":30}`, s.AvailabilityID, s.Start.Format(time.RFC3339))), true
 	}}
-	join := scenario{Name: "`POST /api/sessions/{id}/join/` (group booking)", Want: 201, Request: func(i int) (*http.Request, bool) {
+	join := scenario{Key: "join", Name: "`POST /api/sessions/{id}/join/` (group booking)", Want: 201, Request: func(i int) (*http.Request, bool) {
 		if i >= len(fx.FreeSeats) {
 			return nil, false
 		}
@@ -207,13 +230,19 @@ func runEngine(ctx context.Context, o options, engine store.Engine, bin, dir str
 		return post(fmt.Sprintf("/api/sessions/%d/join/", s.GroupID), "Bearer "+fx.MenteeJWTs[s.Mentee], ""), true
 	}}
 
-	for _, sc := range []scenario{baseline, mentors, sessions} {
-		if o.warmup > 0 {
+	var chosen []scenario
+	for _, sc := range []scenario{baseline, commit, mentors, sessions, request, join, logins} {
+		if len(o.scenarios) == 0 || o.scenarios[sc.Key] || sc.Key == "baseline" {
+			chosen = append(chosen, sc)
+		}
+	}
+	for _, sc := range chosen {
+		if o.warmup > 0 && (sc.Key == "baseline" || sc.Key == "mentors" || sc.Key == "sessions") {
 			run(ctx, client, sc, o.concurrency, o.warmup)
 		}
 	}
 	var results []result
-	for i, sc := range []scenario{baseline, mentors, sessions, request, join} {
+	for i, sc := range chosen {
 		logf("%s: %s", engine, sc.Name)
 		var profiled chan error
 		if o.profileDir != "" && i > 0 {
@@ -225,7 +254,11 @@ func runEngine(ctx context.Context, o options, engine store.Engine, bin, dir str
 		if err != nil {
 			return err
 		}
-		r := run(ctx, client, sc, o.concurrency, o.duration)
+		clients := o.concurrency
+		if sc.Clients > 0 {
+			clients = sc.Clients
+		}
+		r := run(ctx, client, sc, clients, o.duration)
 		after, err := srv.cpuTime()
 		if err != nil {
 			return err
@@ -251,20 +284,30 @@ func runEngine(ctx context.Context, o options, engine store.Engine, bin, dir str
 
 func report(w io.Writer, engine store.Engine, results []result, rss int64, seedTime time.Duration, fx *fixture) {
 	base := results[0]
+	var commit *result
+	for i := range results {
+		if results[i].Key == "commit" {
+			commit = &results[i]
+		}
+	}
 	fmt.Fprintf(w, "### %s\n\n", map[store.Engine]string{store.SQLite: "SQLite", store.Postgres: "PostgreSQL"}[engine])
-	fmt.Fprintln(w, "| scenario | requests | req/s | throughput vs baseline | p50 | p99 | p50 vs baseline | mentord CPU per request | body | unexpected status |")
+	fmt.Fprintln(w, "| scenario | requests | req/s | vs baseline | vs raw commit | p50 | p99 | mentord CPU per request | body | unexpected status |")
 	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|")
-	for i, r := range results {
+	for _, r := range results {
 		avg := int64(0)
-		cpu := "–" // the baseline runs in the load kit's own process
+		cpu := "–" // the baselines run in the load kit's own process
 		if r.Requests > 0 {
 			avg = r.Bytes / int64(r.Requests)
-			if i > 0 {
+			if !r.Baseline && r.Key != "baseline" {
 				cpu = fmt.Sprintf("%.2f ms", float64(r.ServerCPU)/float64(time.Millisecond)/float64(r.Requests))
 			}
 		}
-		fmt.Fprintf(w, "| %s | %d | %.0f | %.3f× | %s | %s | %.1f× | %s | %s | %d |\n", r.Name, r.Requests, r.PerSecond(),
-			r.PerSecond()/base.PerSecond(), ms(r.P50), ms(r.P99), float64(r.P50)/float64(base.P50), cpu, size(avg), r.Unexpected)
+		vsCommit := "–"
+		if commit != nil && (r.Key == "request" || r.Key == "join") {
+			vsCommit = fmt.Sprintf("%.0f%%", 100*r.PerSecond()/commit.PerSecond())
+		}
+		fmt.Fprintf(w, "| %s | %d | %.0f | %.3f× | %s | %s | %s | %s | %s | %d |\n", r.Name, r.Requests, r.PerSecond(),
+			r.PerSecond()/base.PerSecond(), vsCommit, ms(r.P50), ms(r.P99), cpu, size(avg), r.Unexpected)
 	}
 	fmt.Fprintf(w, "\nmentord peak RSS (VmHWM): %.0f MiB. Seeded in %s (%d upcoming and %d past sessions).\n",
 		float64(rss)/(1<<20), seedTime.Round(time.Second), fx.upcomingBooks, fx.pastSessions)

@@ -28,6 +28,8 @@ type fixture struct {
 	MenteeJWTs    []string // access JWTs of every mentee, by mentee index
 	FreeSlots     []slot   // unbooked availability chunks, each with a mentee free at that time
 	FreeSeats     []seat   // group sessions and students not yet in them
+	LoginUser     string   // an account with a real password, for the login scenario
+	LoginPassword string
 	upcomingBooks int
 	pastSessions  int
 }
@@ -228,6 +230,12 @@ func seed(ctx context.Context, st *store.Store, secret string, sz sizes, now tim
 		fx.MenteeJWTs = append(fx.MenteeJWTs, access)
 	}
 	logf("  issued %d tokens in %s", len(fx.MentorTokens)+len(fx.MenteeTokens), time.Since(started).Round(time.Millisecond))
+	// The login scenario's account, hashed at the default (production) cost.
+	fx.LoginUser, fx.LoginPassword = "loadlogin", "Load-kit-pw-"+secret[:8]
+	email := fx.LoginUser + "@example.com"
+	if _, err := acc.SignUp(ctx, accounts.SignUp{Username: &fx.LoginUser, Email: &email, Password: &fx.LoginPassword}); err != nil {
+		return nil, fmt.Errorf("the login account: %w", err)
+	}
 	rng.Shuffle(len(fx.FreeSlots), func(i, j int) { fx.FreeSlots[i], fx.FreeSlots[j] = fx.FreeSlots[j], fx.FreeSlots[i] })
 	rng.Shuffle(len(fx.FreeSeats), func(i, j int) { fx.FreeSeats[i], fx.FreeSeats[j] = fx.FreeSeats[j], fx.FreeSeats[i] })
 	return fx, nil

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -16,6 +17,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/mentord/mentord/internal/store"
 )
 
 // buildServer compiles mentord into dir (the load kit measures the binary
@@ -172,8 +175,10 @@ func (p *serverProcess) stop() {
 }
 
 // baseline is the bare net/http handler every figure is compared with: one
-// small JSON object, encoded on each request, no database.
-func startBaseline() (addr string, stop func(), err error) {
+// small JSON object, encoded on each request, no database; and, at
+// /commit, the raw single-row commit every write is compared with: one
+// INSERT in its own transaction on db, nothing else.
+func startBaseline(db *sql.DB, engine store.Engine) (addr string, stop func(), err error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", nil, err
@@ -187,10 +192,64 @@ func startBaseline() (addr string, stop func(), err error) {
 		Status    string    `json:"status"`
 	}
 	payload := item{ID: 1, Mentor: "Ada Lovelace", Mentee: "Alan Turing", StartTime: time.Date(2030, 1, 1, 9, 0, 0, 0, time.UTC), Length: 30, Status: "Confirmed"}
-	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	insert := "INSERT INTO load_commits (note, at) VALUES (?, ?)"
+	if engine == store.Postgres {
+		insert = "INSERT INTO load_commits (note, at) VALUES ($1, $2)"
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		json.NewEncoder(w).Encode(payload)
-	}), ReadHeaderTimeout: 10 * time.Second}
+	})
+	mux.HandleFunc("POST /commit", func(w http.ResponseWriter, r *http.Request) {
+		tx, err := db.BeginTx(r.Context(), nil)
+		if err == nil {
+			if _, err = tx.ExecContext(r.Context(), insert, "one row", time.Now().UTC().Format(time.RFC3339Nano)); err == nil {
+				err = tx.Commit()
+			} else {
+				tx.Rollback()
+			}
+		}
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusCreated)
+		json.NewEncoder(w).Encode(payload)
+	})
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go srv.Serve(l)
 	return l.Addr().String(), func() { srv.Close() }, nil
+}
+
+// openCommitDB opens the run's database as mentord's store does (for
+// SQLite: WAL, synchronous=NORMAL, one writer that takes the write lock at
+// BEGIN) and makes the raw-commit baseline's table.
+func openCommitDB(engine store.Engine, databaseURL string) (*sql.DB, error) {
+	var db *sql.DB
+	var err error
+	create := "CREATE TABLE IF NOT EXISTS load_commits (id INTEGER PRIMARY KEY, note TEXT NOT NULL, at TEXT NOT NULL)"
+	if engine == store.SQLite {
+		path := strings.TrimPrefix(databaseURL, "sqlite:")
+		db, err = sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate")
+		if err == nil {
+			db.SetMaxOpenConns(1)
+		}
+	} else {
+		create = "CREATE TABLE IF NOT EXISTS load_commits (id BIGSERIAL PRIMARY KEY, note TEXT NOT NULL, at TEXT NOT NULL)"
+		db, err = sql.Open("pgx", databaseURL)
+		if err == nil {
+			db.SetMaxOpenConns(32)
+			db.SetMaxIdleConns(32)
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if _, err := db.Exec(create); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
 }
