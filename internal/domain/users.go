@@ -81,3 +81,12 @@ type NotificationSettings struct {
 	FifteenMinuteAlert bool
 	SixtyMinuteAlert   bool
 }
+
+// SessionPerson is a user as the e-mails about their sessions need them: with
+// their notification settings and, for a mentee, their team number (0 when
+// they have no mentee profile).
+type SessionPerson struct {
+	User     User
+	Settings NotificationSettings
+	Team     int
+}

@@ -19,26 +19,16 @@ type people struct {
 }
 
 func loadPeople(ctx context.Context, q *store.Q, sess *domain.Session) (*people, error) {
-	var p people
-	var err error
-	if p.mentor, err = q.UserByID(ctx, sess.MentorID); err != nil {
+	all, err := q.Participants(ctx, sess.MentorID, sess.MenteeID)
+	if err != nil {
 		return nil, err
 	}
-	if p.mentee, err = q.UserByID(ctx, sess.MenteeID); err != nil {
-		return nil, err
+	mentor, mentee := all[sess.MentorID], all[sess.MenteeID]
+	if mentor == nil || mentee == nil {
+		return nil, store.ErrNotFound
 	}
-	if p.mentorSettings, err = q.NotificationSettingsOf(ctx, sess.MentorID); err != nil {
-		return nil, err
-	}
-	if p.menteeSettings, err = q.NotificationSettingsOf(ctx, sess.MenteeID); err != nil {
-		return nil, err
-	}
-	if m, err := q.MenteeOf(ctx, sess.MenteeID); err == nil {
-		p.team = m.TeamNumber
-	} else if !errors.Is(err, store.ErrNotFound) {
-		return nil, err
-	}
-	return &p, nil
+	return &people{mentor: &mentor.User, mentee: &mentee.User, mentorSettings: &mentor.Settings,
+		menteeSettings: &mentee.Settings, team: mentee.Team}, nil
 }
 
 func firstName(u *domain.User) string {
@@ -90,10 +80,9 @@ func (s *Service) send(ctx context.Context, q *store.Q, to *domain.User, m notif
 }
 
 // emailRequested tells the mentor about a new request.
-func (s *Service) emailRequested(ctx context.Context, q *store.Q, sess *domain.Session) error {
-	p, err := loadPeople(ctx, q, sess)
-	if err != nil || !p.mentorSettings.SessionRequested {
-		return err
+func (s *Service) emailRequested(ctx context.Context, q *store.Q, sess *domain.Session, p *people) error {
+	if !p.mentorSettings.SessionRequested {
+		return nil
 	}
 	t, d := when(sess.Start, p.mentor)
 	return s.send(ctx, q, p.mentor, notify.Message{

@@ -22,6 +22,11 @@ var (
 
 func maxLength() int { return lengthChoices[len(lengthChoices)-1] }
 
+// longestSession bounds how long any session lasts (the schema's CHECK on
+// session_length agrees), which lets a search for overlapping sessions stop
+// early.
+func longestSession() time.Duration { return time.Duration(maxLength()) * time.Minute }
+
 // ChunkSize is the length of a V2 availability chunk.
 const ChunkSize = 30 * time.Minute
 

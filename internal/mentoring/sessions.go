@@ -44,22 +44,33 @@ func invalidChoice(field string, v any) error {
 // inside a transaction that holds both users' locks: the named
 // availability must exist and belong to the mentor, then slotRule decides.
 func (s *Service) checkSlot(ctx context.Context, q *store.Q, mentorID, menteeID, availID int64, span scheduling.Interval, except int64) error {
-	a, err := q.AvailabilityByID(ctx, availID)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && a.MentorID != mentorID) {
-		return errs.Generic("mentor_availability", errs.CodeDoesNotExist, availID)
-	}
-	if err != nil {
-		return err
-	}
 	around, err := q.AvailabilityAround(ctx, mentorID, span.Start, span.End)
 	if err != nil {
 		return err
 	}
-	busy, err := q.LiveSpansOfPeople(ctx, []int64{mentorID, menteeID}, span.Start, span.End, except)
+	named := -1
+	for i, a := range around {
+		if a.ID == availID {
+			named = i
+		}
+	}
+	if named < 0 {
+		// Not next to the span: either it is not the mentor's (or does not
+		// exist), or the span lies outside it.
+		a, err := q.AvailabilityByID(ctx, availID)
+		if errors.Is(err, store.ErrNotFound) || (err == nil && a.MentorID != mentorID) {
+			return errs.Generic("mentor_availability", errs.CodeDoesNotExist, availID)
+		}
+		if err != nil {
+			return err
+		}
+		return slotRule(s.clock.Now(), span, interval(*a), nil, nil)
+	}
+	busy, err := q.LiveSpansOfPeople(ctx, []int64{mentorID, menteeID}, span.Start, span.End, except, longestSession())
 	if err != nil {
 		return err
 	}
-	return slotRule(s.clock.Now(), span, interval(*a), intervals(around), spans(busy))
+	return slotRule(s.clock.Now(), span, interval(around[named]), intervals(around), spans(busy))
 }
 
 // slotRule is the rule a session's time must follow, on every path that
@@ -135,18 +146,27 @@ func (s *Service) RequestSession(ctx context.Context, caller *domain.User, in Re
 		MenteeID: caller.ID, AvailabilityID: in.AvailabilityID, Start: *in.Start, End: in.Start.Add(time.Duration(length) * time.Minute),
 		Length: length, Status: domain.StatusPending, CreatedAt: now, ModifiedAt: now,
 	}
-	err := s.store.Tx(ctx, func(q *store.Q) error {
-		a, err := q.AvailabilityByID(ctx, *in.AvailabilityID)
-		if errors.Is(err, store.ErrNotFound) {
-			return errs.Generic("mentor_availability", errs.CodeDoesNotExist, *in.AvailabilityID)
-		}
-		if err != nil {
-			return err
-		}
-		if a.MentorID == caller.ID {
-			return errs.NonField("own_session", MsgOwnSession)
-		}
-		sess.MentorID = a.MentorID
+	// What the checks and the e-mail read but do not decide on is read
+	// before the transaction, so that the write lock is held only for the
+	// checks that must see every other booking.
+	a, err := s.store.AvailabilityByID(ctx, *in.AvailabilityID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, errs.Generic("mentor_availability", errs.CodeDoesNotExist, *in.AvailabilityID)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if a.MentorID == caller.ID {
+		return nil, errs.NonField("own_session", MsgOwnSession)
+	}
+	sess.MentorID = a.MentorID
+	p, err := loadPeople(ctx, s.store.Q, sess)
+	if err != nil {
+		return nil, err
+	}
+	sess.MentorFirst, sess.MentorLast = p.mentor.FirstName, p.mentor.LastName
+	sess.MenteeFirst, sess.MenteeLast = p.mentee.FirstName, p.mentee.LastName
+	err = s.store.Tx(ctx, func(q *store.Q) error {
 		if err := q.LockUsers(ctx, sess.MentorID, sess.MenteeID); err != nil {
 			return err
 		}
@@ -156,12 +176,7 @@ func (s *Service) RequestSession(ctx context.Context, caller *domain.User, in Re
 		if err := q.CreateSession(ctx, sess); err != nil {
 			return err
 		}
-		full, err := q.SessionByID(ctx, sess.ID)
-		if err != nil {
-			return err
-		}
-		*sess = *full
-		return s.emailRequested(ctx, q, sess)
+		return s.emailRequested(ctx, q, sess, p)
 	})
 	if errs.Violated(err, domain.RuleNoMentorSessionsOverlap, domain.RuleNoMenteeSessionsOverlap) {
 		return nil, errOverlap

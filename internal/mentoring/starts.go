@@ -29,8 +29,8 @@ func (s *Service) OpenStarts(ctx context.Context, viewer *domain.User, mentorID 
 	if err != nil {
 		return nil, err
 	}
-	longest := time.Duration(maxLength()) * time.Minute
-	busySpans, err := s.store.LiveSpansOfPeople(ctx, []int64{mentorID, viewer.ID}, now, until.Add(longest), 0)
+	longest := longestSession()
+	busySpans, err := s.store.LiveSpansOfPeople(ctx, []int64{mentorID, viewer.ID}, now, until.Add(longest), 0, longest)
 	if err != nil {
 		return nil, err
 	}

@@ -189,6 +189,34 @@ func (q *Q) ListMentees(ctx context.Context) ([]domain.MenteeListing, error) {
 	return out, nil
 }
 
+// Participants reads, in one query, the users with ids, each with their
+// notification settings and mentee team; a user who does not exist is left
+// out.
+func (q *Q) Participants(ctx context.Context, ids ...int64) (map[int64]*domain.SessionPerson, error) {
+	out := make(map[int64]*domain.SessionPerson, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	err := q.each(ctx, func(sc scanner) error {
+		p := &domain.SessionPerson{}
+		n := &p.Settings
+		var team *int
+		if err := scanUser(sc, &p.User, &n.SessionRequested, &n.SessionConfirmed, &n.SessionCanceled,
+			&n.FifteenMinuteAlert, &n.SixtyMinuteAlert, &team); err != nil {
+			return err
+		}
+		n.UserID = p.User.ID
+		if team != nil {
+			p.Team = *team
+		}
+		out[p.User.ID] = p
+		return nil
+	}, "SELECT "+userColumns+`, n.session_requested, n.session_confirmed, n.session_canceled, n.fifteen_minute_alert,
+		n.sixty_minute_alert, m.team_number FROM users u JOIN notification_settings n ON n.user_id = u.id
+		LEFT JOIN mentees m ON m.user_id = u.id WHERE u.id IN (`+placeholders(len(ids))+")", anys(ids...)...)
+	return out, err
+}
+
 // NotificationSettingsOf returns a user's settings.
 func (q *Q) NotificationSettingsOf(ctx context.Context, userID int64) (*domain.NotificationSettings, error) {
 	n := &domain.NotificationSettings{}

@@ -85,8 +85,11 @@ func (r row) Scan(dest ...any) error { return translate(r.r.Scan(dest...)) }
 // scanner is a row to read: rows (at one row) or row.
 type scanner interface{ Scan(dest ...any) error }
 
-// each runs query and calls fn on every row it returns, in order; the rows
-// are closed by the time it returns.
+// errStop, returned by each's fn, ends the scan early without an error.
+var errStop = errors.New("stop")
+
+// each runs query and calls fn on every row it returns, in order, until fn
+// returns errStop; the rows are closed by the time it returns.
 func (q *Q) each(ctx context.Context, fn func(sc scanner) error, query string, args ...any) error {
 	rows, err := q.query(ctx, query, args...)
 	if err != nil {
@@ -94,7 +97,9 @@ func (q *Q) each(ctx context.Context, fn func(sc scanner) error, query string, a
 	}
 	defer rows.Close()
 	for rows.Next() {
-		if err := fn(rows); err != nil {
+		if err := fn(rows); err == errStop {
+			return nil
+		} else if err != nil {
 			return err
 		}
 	}
