@@ -139,7 +139,7 @@ func (s *Service) RequestSession(ctx context.Context, caller *domain.User, in Re
 		return nil, err
 	}
 	if !caller.IsMentee {
-		return nil, errs.Forbidden("not_mentee", MsgNotMentee)
+		return nil, errNotMentee
 	}
 	now := s.clock.Now()
 	sess := &domain.Session{
@@ -157,7 +157,7 @@ func (s *Service) RequestSession(ctx context.Context, caller *domain.User, in Re
 		return nil, err
 	}
 	if a.MentorID == caller.ID {
-		return nil, errs.NonField("own_session", MsgOwnSession)
+		return nil, errOwnSession()
 	}
 	sess.MentorID = a.MentorID
 	p, err := loadPeople(ctx, s.store.Q, sess)
@@ -285,36 +285,16 @@ func statusError(msg string) error { return errs.Field("status", "invalid_transi
 
 func (s *Service) transition(ctx context.Context, q *store.Q, caller *domain.User, sess *domain.Session, to string) (*domain.Session, error) {
 	now := s.clock.Now()
-	started := !now.Before(sess.Start)
-	isMentor := caller.ID == sess.MentorID || (caller.IsStaff && caller.ID != sess.MenteeID)
+	if err := transitionRule(now, caller, sess, to); err != nil {
+		return nil, err
+	}
 	from := sess.Status
 	var link *string
-	bump := false
-	switch {
-	case from == domain.StatusPending && to == domain.StatusConfirmed:
-		if !isMentor {
-			return nil, statusError("Only the mentor can confirm a session.")
-		}
-		if started {
-			return nil, statusError("A session that has started can no longer be confirmed.")
-		}
+	if to == domain.StatusConfirmed {
 		l := s.newMeetingLink()
 		link = &l
-	case (from == domain.StatusPending || from == domain.StatusConfirmed) && to == domain.StatusCanceled:
-		if started {
-			return nil, statusError("A session that has started can no longer be canceled.")
-		}
-		bump = true
-	case from == domain.StatusConfirmed && to == domain.StatusCompleted:
-		if !isMentor {
-			return nil, statusError("Only the mentor can complete a session.")
-		}
-		if !started {
-			return nil, statusError("A session can only be completed once it has started.")
-		}
-	default:
-		return nil, statusError(fmt.Sprintf("A %s session cannot become %s.", from, to))
 	}
+	bump := to == domain.StatusCanceled
 	ok, err := q.SetSessionStatus(ctx, sess.ID, from, to, link, bump, now)
 	if err != nil {
 		return nil, err

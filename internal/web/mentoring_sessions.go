@@ -1,0 +1,192 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mentord/mentord/internal/domain"
+	"github.com/mentord/mentord/internal/httpapi"
+	"github.com/mentord/mentord/internal/mentoring"
+)
+
+// sessionItem is one session as the viewer sees it: who the other person
+// is, and what the viewer may do with it now.
+type sessionItem struct {
+	domain.Session
+	AsMentor bool
+	Other    string
+	Actions  []sessionAction
+	// Awaiting is a request the viewer is to answer (they may confirm it).
+	Awaiting bool
+	Link     string // the meeting's, once confirmed
+	Zone     *time.Location
+	Back     string // the page its forms come back to
+}
+
+type sessionAction struct {
+	Status, Label string
+	Danger        bool
+}
+
+// sessionsView is the list of sessions, the archive or one session (the
+// same template). Awaiting, the requests waiting for the viewer's answer,
+// comes first.
+type sessionsView struct {
+	Mode     string // "upcoming", "archive" or "one"
+	Awaiting []sessionItem
+	Sessions []sessionItem
+	Back     string // where the forms come back to
+}
+
+func (a *App) sessionItem(u *domain.User, s domain.Session, back string) sessionItem {
+	it := sessionItem{Session: s, AsMentor: s.MentorID == u.ID, Zone: userZone(u), Back: back}
+	if s.MeetingLink != nil {
+		it.Link = *s.MeetingLink
+	}
+	if it.AsMentor {
+		it.Other = personName(s.MenteeFirst, s.MenteeLast, "your mentee")
+	} else {
+		it.Other = personName(s.MentorFirst, s.MentorLast, "your mentor")
+	}
+	for _, to := range a.Mentoring.NextStatuses(u, &s) {
+		switch to {
+		case domain.StatusConfirmed:
+			it.Awaiting = true
+			it.Actions = append(it.Actions, sessionAction{Status: to, Label: "Confirm"})
+		case domain.StatusCanceled:
+			it.Actions = append(it.Actions, sessionAction{Status: to, Label: "Cancel", Danger: true})
+		case domain.StatusCompleted:
+			it.Actions = append(it.Actions, sessionAction{Status: to, Label: "Mark as completed"})
+		}
+	}
+	return it
+}
+
+func personName(first, last, none string) string {
+	if n := strings.TrimSpace(first + " " + last); n != "" {
+		return n
+	}
+	return none
+}
+
+func (a *App) sessionsPage(w http.ResponseWriter, r *http.Request, u *domain.User) {
+	a.showSessions(w, r, u, http.StatusOK, nil)
+}
+
+// showSessions renders the upcoming sessions, with the message of a
+// refused change when f has one.
+func (a *App) showSessions(w http.ResponseWriter, r *http.Request, u *domain.User, status int, f *formState) {
+	list, err := a.Mentoring.Upcoming(r.Context(), u)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	v := &sessionsView{Mode: "upcoming", Back: "/sessions"}
+	for _, s := range list {
+		it := a.sessionItem(u, s, v.Back)
+		if it.Awaiting {
+			v.Awaiting = append(v.Awaiting, it)
+		} else {
+			v.Sessions = append(v.Sessions, it)
+		}
+	}
+	a.render(w, r, status, "mentoring-sessions", &view{Title: "Sessions", Nav: "sessions", Form: f, Data: v})
+}
+
+func (a *App) archivePage(w http.ResponseWriter, r *http.Request, u *domain.User) {
+	list, err := a.Mentoring.Archived(r.Context(), u)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	v := &sessionsView{Mode: "archive", Back: "/sessions/archive"}
+	for _, s := range list {
+		v.Sessions = append(v.Sessions, a.sessionItem(u, s, v.Back))
+	}
+	a.render(w, r, http.StatusOK, "mentoring-sessions", &view{Title: "Past sessions", Nav: "sessions", Data: v})
+}
+
+// sessionFile is one session: its page ("/sessions/12") or its calendar
+// event ("/sessions/12.ics"). Someone else's is not found.
+func (a *App) sessionFile(w http.ResponseWriter, r *http.Request, u *domain.User) {
+	name := r.PathValue("file")
+	raw, ics := strings.CutSuffix(name, ".ics")
+	id, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || id <= 0 {
+		a.notFound(w, r)
+		return
+	}
+	if ics {
+		a.sessionCalendar(w, r, u, id)
+		return
+	}
+	s, err := a.Mentoring.SessionFor(r.Context(), u, id)
+	if err != nil {
+		a.failHidden(w, r, err)
+		return
+	}
+	back := "/sessions/" + raw
+	v := &sessionsView{Mode: "one", Back: back, Sessions: []sessionItem{a.sessionItem(u, *s, back)}}
+	title := "Session with " + v.Sessions[0].Other
+	a.render(w, r, http.StatusOK, "mentoring-sessions", &view{Title: title, Nav: "sessions", Data: v})
+}
+
+func (a *App) sessionCalendar(w http.ResponseWriter, r *http.Request, u *domain.User, id int64) {
+	cal, err := a.Mentoring.SessionCalendar(r.Context(), u, id)
+	if err != nil {
+		a.failHidden(w, r, err)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/calendar; charset=utf-8")
+	h.Set("Content-Disposition", `attachment; filename="mentord-session-`+strconv.FormatInt(id, 10)+`.ics"`)
+	w.Write(cal.Data)
+}
+
+// changeSession confirms, cancels or completes a session.
+func (a *App) changeSession(w http.ResponseWriter, r *http.Request, u *domain.User) {
+	id, ok := pathID(r, "id")
+	if !ok {
+		a.notFound(w, r)
+		return
+	}
+	if !a.readForm(w, r, formBody) {
+		return
+	}
+	status := r.PostForm.Get("status")
+	before, err := a.Mentoring.SessionFor(r.Context(), u, id)
+	if err != nil {
+		a.failHidden(w, r, err)
+		return
+	}
+	s, err := a.Mentoring.ChangeSession(r.Context(), u, id, mentoring.SessionChange{Status: &status})
+	if err != nil {
+		if notYours(err) || !refusal(err) {
+			a.failHidden(w, r, err)
+			return
+		}
+		f := newForm(r)
+		f.NonField = append(f.NonField, detail(err))
+		a.showSessions(w, r, u, httpapi.Status(err), f)
+		return
+	}
+	it := a.sessionItem(u, *s, "")
+	switch {
+	case before.Status == s.Status:
+		// A second click, or a second tab: nothing changed, nobody is told.
+		a.flash(w, r, "This session was already "+s.Status+".")
+	case s.Status == domain.StatusConfirmed:
+		a.flash(w, r, "Confirmed. "+it.Other+" gets an e-mail with the meeting link.")
+	case s.Status == domain.StatusCanceled:
+		a.flash(w, r, "Canceled. "+it.Other+" gets an e-mail saying so.")
+	case s.Status == domain.StatusCompleted:
+		a.flash(w, r, "Marked as completed.")
+	}
+	back := r.PostForm.Get("back")
+	if back != "/sessions/archive" && back != "/sessions/"+strconv.FormatInt(id, 10) {
+		back = "/sessions"
+	}
+	a.redirect(w, r, back)
+}

@@ -1,0 +1,327 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mentord/mentord/internal/app/apptest"
+	"github.com/mentord/mentord/internal/domain"
+	"github.com/mentord/mentord/internal/mentoring"
+	"github.com/mentord/mentord/internal/store"
+	"github.com/mentord/mentord/internal/store/storetest"
+)
+
+// mentoringNow is the fake clock of the mentoring tests: a Tuesday, so
+// that "tomorrow" is in the same week.
+var mentoringNow = time.Date(2030, 1, 15, 9, 0, 0, 0, time.UTC)
+
+// logIn is a browser signed in to the web app as username.
+func logIn(t *testing.T, s *apptest.Server, username string) *browser {
+	t.Helper()
+	b := newBrowser(t, s)
+	if status, _ := b.post("/app/login", url.Values{"username": {username}, "password": {apptest.Password}}); status != 200 || b.res.Request.URL.Path != "/app" {
+		t.Fatalf("log in as %s: %d at %s", username, status, b.res.Request.URL)
+	}
+	return b
+}
+
+// signUpWeb signs a person up through the web app's form.
+func signUpWeb(t *testing.T, s *apptest.Server, username, first, role, zone string) *browser {
+	t.Helper()
+	b := newBrowser(t, s)
+	status, body := b.post("/app/signup", url.Values{"username": {username}, "email": {username + "@example.org"}, "password": {apptest.Password},
+		"re_password": {apptest.Password}, "first_name": {first}, "last_name": {"Example"}, "role": {role}, "timezone": {zone}})
+	if status != 200 {
+		t.Fatalf("sign-up of %s: %d\n%s", username, status, body)
+	}
+	return b
+}
+
+// expectPage checks a page's status and title, and that its body holds
+// each of want.
+func expectPage(t *testing.T, b *browser, path string, status int, titleWant string, want ...string) string {
+	t.Helper()
+	got, body := b.get(path)
+	if got != status || title(body) != titleWant+" · mentord" {
+		t.Fatalf("GET %s: %d %q, want %d %q\n%s", path, got, title(body), status, titleWant, body)
+	}
+	for _, w := range want {
+		if !strings.Contains(body, w) {
+			t.Errorf("GET %s: no %s in\n%s", path, w, body)
+		}
+	}
+	return body
+}
+
+func expectNotFound(t *testing.T, status int, body, what string) {
+	t.Helper()
+	if status != 404 || title(body) != "Page not found · mentord" {
+		t.Errorf("%s: %d %q, want the 404 page", what, status, title(body))
+	}
+}
+
+func find(t *testing.T, re, body string) string {
+	t.Helper()
+	m := regexp.MustCompile(re).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("no %s in\n%s", re, body)
+	}
+	return m[1]
+}
+
+// TestMentoringPages walks every mentoring page over HTTP: a mentor signs
+// up in the web app and publishes times, a mentee finds them and requests
+// a session, the mentor confirms it; along the way, what is not the
+// caller's is 404 and the domain's refusals are shown on the page.
+func TestMentoringPages(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
+		s := start(t, e, apptest.Options{Now: mentoringNow})
+
+		// Signed-out people are sent to log in, and come back.
+		stranger := newBrowser(t, s)
+		stranger.get("/app/mentors?skill=Go")
+		if got := stranger.res.Request.URL; got.Path != "/app/login" || got.Query().Get("next") != "/app/mentors?skill=Go" {
+			t.Fatalf("signed out: at %s", got)
+		}
+
+		// The mentor's profile: created on the first save.
+		mona := signUpWeb(t, s, "mona", "Mona", "mentor", "Europe/Paris")
+		if mona.res.Request.URL.Path != "/app/mentor/profile" {
+			t.Fatalf("a new mentor lands on %s", mona.res.Request.URL)
+		}
+		expectPage(t, mona, "/app/mentor/profile", 200, "Your mentor profile",
+			`name="about_me"`, `name="skills"`, `name="team_number"`, "Career Help", `id="h-skills"`)
+		status, body := mona.post("/app/mentor/profile", url.Values{"about_me": {"I teach Go."}, "skills": {" , "}, "team_number": {"seven"}})
+		if status != 400 || !strings.Contains(body, `id="e-skills"`) || !strings.Contains(body, `id="e-team_number"`) || !strings.Contains(body, "I teach Go.") {
+			t.Fatalf("bad profile: %d\n%s", status, body)
+		}
+		status, body = mona.post("/app/mentor/profile", url.Values{"about_me": {"I teach Go and SQL."}, "skills": {"go, sql, Career help,"}, "team_number": {"7"}})
+		if status != 200 || mona.res.Request.URL.Path != "/app/availability" || !strings.Contains(body, "Your mentor profile is saved") {
+			t.Fatalf("first save: %d at %s\n%s", status, mona.res.Request.URL, body)
+		}
+		// The second save changes it; known skills get their usual spelling.
+		mona.post("/app/mentor/profile", url.Values{"about_me": {"I teach Go and SQL."}, "skills": {"Go, sql, career help"}, "team_number": {"7"}})
+		if mona.res.Request.URL.Path != "/app/mentor/profile" {
+			t.Fatalf("second save: at %s", mona.res.Request.URL)
+		}
+		expectPage(t, mona, "/app/mentor/profile", 200, "Your mentor profile", `value="Go, SQL, Career Help"`, `value="7"`)
+
+		// Availability: a week view, the add form, refusals next to it.
+		expectPage(t, mona, "/app/availability", 200, "Your availability",
+			`name="date"`, `name="start"`, `name="end"`, `value="2030-01-15"`, "Week of Monday 14 January 2030", "?week=2030-01-21", "?week=2030-01-07")
+		status, body = mona.post("/app/availability", url.Values{"date": {"2030-01-16"}, "start": {"10:00"}, "end": {"12:00"}})
+		if status != 200 || mona.res.Request.URL.RawQuery != "week=2030-01-14" || !strings.Contains(body, "Published 10:00–12:00 CET on Wednesday 16 January: 4 half-hours") ||
+			strings.Count(body, `class="chunk chunk-Open"`) != 4 || !strings.Contains(body, "10:30–11:00") {
+			t.Fatalf("add availability: %d at %s\n%s", status, mona.res.Request.URL, body)
+		}
+		chunkID := find(t, `action="/app/availability/(\d+)/delete"`, body)
+		status, body = mona.post("/app/availability", url.Values{"date": {"2030-01-16"}, "start": {"11:00"}, "end": {"13:00"}})
+		if status != 400 || !strings.Contains(body, mentoring.MsgOverlapV2) || !strings.Contains(body, `value="13:00"`) {
+			t.Fatalf("overlapping availability: %d\n%s", status, body)
+		}
+		status, body = mona.post("/app/availability", url.Values{"date": {"16/01/2030"}, "start": {"9"}, "end": {"12:00"}})
+		if status != 400 || !strings.Contains(body, `id="e-date"`) || !strings.Contains(body, `id="e-start"`) || strings.Contains(body, `id="e-end"`) {
+			t.Fatalf("unreadable availability: %d\n%s", status, body)
+		}
+		status, body = mona.post("/app/availability", url.Values{"date": {"2030-01-14"}, "start": {"10:00"}, "end": {"11:00"}})
+		if status != 400 || !strings.Contains(body, mentoring.MsgStartInFuture) {
+			t.Fatalf("availability in the past: %d\n%s", status, body)
+		}
+		expectPage(t, mona, "/app/availability?week=2030-01-23", 200, "Your availability", "Week of Monday 21 January 2030", "Nothing")
+
+		// A second mentor, made through the API, free at the same time.
+		max := s.Mentor("max", "Go")
+		s.Post("/availability/").Token(max.Token).JSON(map[string]string{"start_time": "2030-01-16T08:00:00Z", "end_time": "2030-01-16T12:00:00Z"}).Do().Expect(201)
+
+		// The directory: search by name and by skill.
+		bea := s.Mentee("bea")
+		beaWeb := logIn(t, s, "bea")
+		body = expectPage(t, beaWeb, "/app/mentors", 200, "Find a mentor", `name="q"`, `name="skill"`, `<option value="SQL">SQL</option>`, "Mona Example", "Max Mentor", "2 mentors")
+		monaID := find(t, `<a href="/app/mentors/(\d+)">Mona Example</a>`, body)
+		maxID := find(t, `<a href="/app/mentors/(\d+)">Max Mentor</a>`, body)
+		body = expectPage(t, beaWeb, "/app/mentors?skill=sql", 200, "Find a mentor", "Mona Example", "One mentor matches", `<option value="SQL" selected>`, "Team 7")
+		if strings.Contains(body, "Max Mentor") {
+			t.Error("the skill search shows a mentor without the skill")
+		}
+		expectPage(t, beaWeb, "/app/mentors?q=nobody", 200, "Find a mentor", "No mentor matches this search", `value="nobody"`)
+
+		// A mentor's page: the open starts, in the viewer's zone (UTC).
+		body = expectPage(t, beaWeb, "/app/mentors/"+monaID, 200, "Mona Example", "I teach Go and SQL.", "Wednesday 16 January 2030",
+			`name="availability"`, `name="start" value="2030-01-16T09:00:00Z"`, `name="length" value="60"`, "60 min at 09:00")
+		if strings.Contains(body, "60 min at 10:30") || !strings.Contains(body, "30 min at 10:30") {
+			t.Error("a 60-minute start is offered where only 30 minutes fit")
+		}
+		avail := find(t, `name="availability" value="(\d+)"`, body)
+		for _, path := range []string{"/app/mentors/" + itoa64(bea.ID), "/app/mentors/999999", "/app/mentors/x"} {
+			status, body := beaWeb.get(path)
+			expectNotFound(t, status, body, path)
+		}
+		status, body = beaWeb.post("/app/mentors/"+itoa64(bea.ID)+"/request", url.Values{"availability": {avail}, "start": {"2030-01-16T09:00:00Z"}, "length": {"60"}})
+		expectNotFound(t, status, body, "a request to someone who is not a mentor")
+
+		// Requesting is one step.
+		status, body = beaWeb.post("/app/mentors/"+monaID+"/request", url.Values{"availability": {avail}, "start": {"2030-01-16T09:00:00Z"}, "length": {"60"}})
+		if status != 200 || beaWeb.res.Request.URL.Path != "/app/sessions" || !strings.Contains(body, "Requested: 60 minutes with Mona Example, Wed 16 Jan 2030, 09:00 UTC") ||
+			!strings.Contains(body, "waiting for Mona Example to confirm") {
+			t.Fatalf("request: %d at %s\n%s", status, beaWeb.res.Request.URL, body)
+		}
+		sessionID := find(t, `href="/app/sessions/(\d+)\.ics"`, body)
+		// The same time again, with another mentor: the domain's message, on that mentor's page.
+		body = expectPage(t, beaWeb, "/app/mentors/"+maxID, 200, "Max Mentor", `name="start" value="2030-01-16T08:00:00Z"`)
+		if strings.Contains(body, `value="2030-01-16T09:30:00Z"`) {
+			t.Error("a start that overlaps the mentee's own session is offered")
+		}
+		maxAvail := find(t, `name="availability" value="(\d+)"`, body)
+		status, body = beaWeb.post("/app/mentors/"+maxID+"/request", url.Values{"availability": {maxAvail}, "start": {"2030-01-16T09:30:00Z"}, "length": {"30"}})
+		if status != 400 || title(body) != "Max Mentor · mentord" || !strings.Contains(body, mentoring.MsgOverlap) || !strings.Contains(body, `role="alert"`) {
+			t.Fatalf("overlapping request: %d %q\n%s", status, title(body), body)
+		}
+		status, body = beaWeb.post("/app/mentors/"+maxID+"/request", url.Values{"availability": {maxAvail}, "start": {"tomorrow"}, "length": {"45"}})
+		if status != 400 || !strings.Contains(body, "Enter a date and a time.") {
+			t.Fatalf("unreadable request: %d\n%s", status, body)
+		}
+
+		// A mentor who is not a mentee sees the times without buttons, and why.
+		body = expectPage(t, mona, "/app/mentors/"+maxID, 200, "Max Mentor", mentoring.MsgNotMentee)
+		if strings.Contains(body, `name="length"`) {
+			t.Error("a non-mentee is offered request buttons")
+		}
+
+		// Sessions: the mentor sees the request first, and confirms it.
+		expectPage(t, mona, "/app/sessions", 200, "Sessions", "Waiting for your answer (1)", "Bea Mentee",
+			`action="/app/sessions/`+sessionID+`/status"`, `name="status" value="Confirmed"`, `name="status" value="Canceled"`, "Wed 16 Jan 2030, 10:00 CET")
+		status, body = mona.post("/app/sessions/"+sessionID+"/status", url.Values{"status": {"Confirmed"}, "back": {"/sessions"}})
+		if status != 200 || !strings.Contains(body, "Confirmed. Bea Mentee gets an e-mail") || strings.Contains(body, "Waiting for your answer") ||
+			!strings.Contains(body, "Join the meeting") {
+			t.Fatalf("confirm: %d\n%s", status, body)
+		}
+		if _, body = mona.post("/app/sessions/"+sessionID+"/status", url.Values{"status": {"Confirmed"}}); !strings.Contains(body, "This session was already Confirmed.") {
+			t.Fatalf("a second confirmation:\n%s", body)
+		}
+		status, body = beaWeb.post("/app/sessions/"+sessionID+"/status", url.Values{"status": {"Completed"}})
+		if status != 400 || title(body) != "Sessions · mentord" || !strings.Contains(body, "Only the mentor can complete a session.") {
+			t.Fatalf("a refused change: %d\n%s", status, body)
+		}
+		body = expectPage(t, beaWeb, "/app/sessions/"+sessionID, 200, "Session with Mona Example", "Confirmed", "https://meet.jit.si/mentord-", `value="Canceled"`)
+		if strings.Contains(body, `value="Completed"`) {
+			t.Error("completing is offered before the start")
+		}
+		ics, ibody := beaWeb.get("/app/sessions/" + sessionID + ".ics")
+		if ics != 200 || !strings.HasPrefix(beaWeb.res.Header.Get("Content-Type"), "text/calendar") ||
+			!strings.HasPrefix(beaWeb.res.Header.Get("Content-Disposition"), "attachment") || !strings.Contains(ibody, "BEGIN:VEVENT") {
+			t.Fatalf(".ics: %d %v\n%s", ics, beaWeb.res.Header, ibody)
+		}
+
+		// What is not the caller's is not found.
+		s.Mentee("cleo")
+		cleoWeb := logIn(t, s, "cleo")
+		for _, path := range []string{"/app/sessions/" + sessionID, "/app/sessions/" + sessionID + ".ics", "/app/sessions/999999.ics", "/app/sessions/x.ics"} {
+			status, body := cleoWeb.get(path)
+			expectNotFound(t, status, body, "someone else's "+path)
+		}
+		status, body = cleoWeb.post("/app/sessions/"+sessionID+"/status", url.Values{"status": {"Canceled"}})
+		expectNotFound(t, status, body, "cancelling someone else's session")
+		expectPage(t, cleoWeb, "/app/sessions", 200, "Sessions", "Nothing planned yet")
+		// Pages for mentors only.
+		for _, path := range []string{"/app/mentor/profile", "/app/availability"} {
+			status, body := cleoWeb.get(path)
+			expectNotFound(t, status, body, "a mentee at "+path)
+			status, body = cleoWeb.post(path, url.Values{"date": {"2030-01-16"}, "start": {"10:00"}, "end": {"11:00"}, "skills": {"Go"}})
+			expectNotFound(t, status, body, "a mentee posting to "+path)
+		}
+		maxWeb := logIn(t, s, "max")
+		status, body = maxWeb.post("/app/availability/"+chunkID+"/delete", url.Values{"week": {"2030-01-14"}})
+		expectNotFound(t, status, body, "deleting someone else's availability")
+
+		// Times with a session cannot be deleted; the others can.
+		expectPage(t, mona, "/app/availability", 200, "Your availability", `class="chunk chunk-Confirmed"`)
+		status, body = mona.post("/app/availability/"+chunkID+"/delete", url.Values{"week": {"2030-01-14"}})
+		if status != 400 || !strings.Contains(body, mentoring.MsgHasSessions) {
+			t.Fatalf("deleting booked time: %d\n%s", status, body)
+		}
+		free := find(t, `<li class="chunk chunk-Open">\s*<span class="chunk-time">11:30–12:00</span>[\s\S]*?action="/app/availability/(\d+)/delete"`, body)
+		status, body = mona.post("/app/availability/"+free+"/delete", url.Values{"week": {"2030-01-14"}})
+		if status != 200 || mona.res.Request.URL.RawQuery != "week=2030-01-14" || !strings.Contains(body, "That time is deleted") || strings.Contains(body, "11:30–12:00") {
+			t.Fatalf("delete: %d at %s\n%s", status, mona.res.Request.URL, body)
+		}
+
+		// The mentee cancels; both see it, and the archive is there.
+		status, body = beaWeb.post("/app/sessions/"+sessionID+"/status", url.Values{"status": {"Canceled"}, "back": {"/sessions/" + sessionID}})
+		if status != 200 || beaWeb.res.Request.URL.Path != "/app/sessions/"+sessionID || !strings.Contains(body, "Canceled. Mona Example gets an e-mail") {
+			t.Fatalf("cancel: %d at %s\n%s", status, beaWeb.res.Request.URL, body)
+		}
+		body = expectPage(t, mona, "/app/sessions", 200, "Sessions", `status-Canceled">Canceled`)
+		if strings.Contains(body, "Join the meeting") || strings.Contains(body, `name="status"`) {
+			t.Error("a canceled session still offers its meeting or actions")
+		}
+		expectPage(t, beaWeb, "/app/sessions/archive", 200, "Past sessions", "No past sessions.")
+		s.Clock.Advance(3 * 24 * time.Hour)
+		expectPage(t, beaWeb, "/app/sessions/archive", 200, "Past sessions", "Mona Example", "Canceled")
+
+		// An empty team number is no team.
+		mona.post("/app/mentor/profile", url.Values{"about_me": {"I teach Go and SQL."}, "skills": {"Go, SQL"}, "team_number": {""}})
+		if body := expectPage(t, beaWeb, "/app/mentors/"+monaID, 200, "Mona Example"); strings.Contains(body, "Team 7") {
+			t.Error("the team number was not cleared")
+		}
+	})
+}
+
+func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestMentorDirectoryPaging: 20 mentors a page, and the links to the
+// pages around keep the search.
+func TestMentorDirectoryPaging(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
+		s := start(t, e, apptest.Options{Now: mentoringNow})
+		seedMentors(t, s, 45)
+		s.Mentee("bea")
+		b := logIn(t, s, "bea")
+		body := expectPage(t, b, "/app/mentors?skill=go", 200, "Find a mentor", "45 mentors match; page 1 of 3",
+			`href="/app/mentors?page=2&amp;skill=go" rel="next"`, "Team 1", "Seeded mentor. I help with code reviews")
+		if n := strings.Count(body, `class="card mentor-card"`); n != 20 || strings.Contains(body, `rel="prev"`) {
+			t.Errorf("page 1: %d mentors, or a previous page", n)
+		}
+		if strings.Contains(body, "first jobs. I help with code reviews, interviews and first jobs. I help with code reviews, interviews and first jobs.") {
+			t.Error("the about-me text is shown whole in the list")
+		}
+		body = expectPage(t, b, "/app/mentors?skill=go&page=3&q=bench", 200, "Find a mentor", "45 mentors match; page 3 of 3",
+			`href="/app/mentors?page=2&amp;q=bench&amp;skill=go" rel="prev"`)
+		if n := strings.Count(body, `class="card mentor-card"`); n != 5 || strings.Contains(body, `rel="next"`) {
+			t.Errorf("page 3: %d mentors, or a next page", n)
+		}
+		expectPage(t, b, "/app/mentors?q=bench&page=9", 200, "Find a mentor", "There are fewer pages than that", `href="/app/mentors?page=3&amp;q=bench" rel="prev"`)
+		expectPage(t, b, "/app/mentors?q=Bench+4", 200, "Find a mentor", "6 mentors match")
+	})
+}
+
+// seedMentors stores n mentors with a profile and three skills each
+// (Skill0 to Skill39 in turn), straight into the store, as the Momentors
+// benchmarks seed theirs.
+func seedMentors(b testing.TB, s *apptest.Server, n int) {
+	ctx := context.Background()
+	now := s.Clock.Now()
+	err := s.Store.Tx(ctx, func(q *store.Q) error {
+		for i := range n {
+			u := &domain.User{Username: fmt.Sprintf("bench%d", i), Email: fmt.Sprintf("bench%d@example.com", i), FirstName: "Bench",
+				LastName: fmt.Sprint(i), Timezone: "UTC", IsActive: true, IsMentor: true, DateJoined: now}
+			if err := q.CreateUser(ctx, u); err != nil {
+				return err
+			}
+			if err := q.CreateMentor(ctx, &domain.Mentor{UserID: u.ID, TeamNumber: i%12 + 1,
+				AboutMe: "Seeded mentor. " + strings.Repeat("I help with code reviews, interviews and first jobs. ", 4),
+				Skills:  []string{"Go", "SQL", fmt.Sprintf("Skill%d", i%40)}, CreatedAt: now, UpdatedAt: now}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+}
