@@ -102,7 +102,7 @@ func TestInviteePage(t *testing.T) {
 		}
 		mustContain(t, "answer page", body, "Hello Ann Guest", "A first chat about your project.", "30 minutes",
 			"Mon 4 Mar 2030, 19:00 EST", // the deadline, in the calendar's zone
-			"America/Toronto (EST)", "Tuesday 12 March 2030, 13:00 to 15:00 EDT", "Wednesday 13 March 2030, 10:00 to 12:00 EDT",
+			"Every time on this page is in America/Toronto", "Tuesday 12 March 2030, 13:00 to 15:00 EDT", "Wednesday 13 March 2030, 10:00 to 12:00 EDT",
 			`<form method="post"`, `name="custom_rows" value="0"`, `name="custom-0-date"`, `type="date"`, `name="custom-0-start"`,
 			`name="custom-0-end"`, `name="custom-0-pref"`, `<option value="0" selected>Not available</option>`, "Send my answer",
 			"Times on this page are in America/Toronto")

@@ -126,6 +126,11 @@ func TestProfilePage(t *testing.T) {
 		if status != 400 || !regexp.MustCompile(`id="e-profile_photo">Upload a valid image`).MatchString(body) || !strings.Contains(body, `aria-invalid="true"`) {
 			t.Fatalf("a text file as photo: %d\n%s", status, body)
 		}
+		// One too large for the form is told there too.
+		if status, body := b.postFile("/app/profile/photo", nil, "profile_photo", "big.png", "image/png", make([]byte, 7<<20)); status != 413 ||
+			!strings.Contains(body, `id="e-profile_photo">The image is too large`) {
+			t.Fatalf("a photo of 7 MB: %d", status)
+		}
 		// No file chosen.
 		if status, body := b.postFile("/app/profile/photo", nil, "other", "x.png", "image/png", nil); status != 400 || !strings.Contains(body, `id="e-profile_photo"`) {
 			t.Fatalf("no photo: %d", status)
