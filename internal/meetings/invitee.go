@@ -102,7 +102,7 @@ func (s *Service) answer(ctx context.Context, calendarID int64, token string, in
 		return nil, err
 	}
 	now := s.clock.Now()
-	if now.After(iv.Calendar.Deadline) {
+	if !s.Answerable(iv) {
 		return nil, errs.BadRequest("deadline_passed", "Deadline has passed")
 	}
 	if iv.Invitation.Responded && !revise {
@@ -110,15 +110,10 @@ func (s *Service) answer(ctx context.Context, calendarID int64, token string, in
 	}
 	var slots []domain.WallSlot
 	for _, a := range in {
-		start, end := a.Start.In(iv.Location), a.End.In(iv.Location)
-		switch {
-		case a.Pref < 1 || a.Pref > 3:
-			return nil, errs.BadRequest("preference", "Invalid preference level.")
-		case !end.After(start):
-			return nil, errs.BadRequest("end_before_start", MsgEndAfterStart)
-		case a.Start.Date() != a.End.Date():
-			return nil, errs.BadRequest("two_days", "Start and end times must be on the same day.")
+		if err := CheckAnswer(a, iv.Location); err != nil {
+			return nil, err
 		}
+		start, end := a.Start.In(iv.Location), a.End.In(iv.Location)
 		slots = append(slots, domain.WallSlot{Day: a.Start.Date(), StartClock: a.Start.Clock(), EndClock: a.End.Clock(), Preference: a.Pref, Start: start, End: end})
 	}
 	err = s.store.Tx(ctx, func(q *store.Q) error {

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -468,10 +470,17 @@ func (s *Surface) finalize(w http.ResponseWriter, r *http.Request, u *domain.Use
 	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"meetings": out})
 }
 
-// GET /schedules/calendars/<id>/respond/<token>/ (no account)
+// GET /schedules/calendars/<id>/respond/<token>/ (no account). A browser
+// is sent to the web app's answer page: e-mails sent before the web app
+// linked here, and the people who follow them are not API clients.
 func (s *Surface) openInvitation(w http.ResponseWriter, r *http.Request) {
 	id, ok := s.calendarID(w, r)
 	if !ok {
+		return
+	}
+	w.Header().Add("Vary", "Accept")
+	if strings.Contains(r.Header.Get("Accept"), "text/html") {
+		http.Redirect(w, r, "/app/respond/"+strconv.FormatInt(id, 10)+"/"+url.PathEscape(r.PathValue("token")), http.StatusSeeOther)
 		return
 	}
 	iv, err := s.Meetings.Open(r.Context(), id, r.PathValue("token"))

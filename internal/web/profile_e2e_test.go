@@ -1,0 +1,84 @@
+package web_test
+
+import (
+	"fmt"
+	"image/color"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/mentord/mentord/internal/store"
+	"github.com/mentord/mentord/internal/store/storetest"
+	"github.com/mentord/mentord/internal/web/webtest"
+)
+
+// TestProfileJourney: a new user edits their names and time zone, uploads
+// a photo (seen before and after the upload), switches an e-mail off, and
+// the APIs say the same.
+func TestProfileJourney(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
+		br := webtest.Chromium(t)
+		s := start(t, e)
+		photo := filepath.Join(t.TempDir(), "me.png")
+		if err := os.WriteFile(photo, pngImage(t, 120, 120, color.RGBA{20, 90, 160, 255}), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		const password = "Pr0file-Journey!"
+
+		tab := br.Tab(t)
+		tab.Open(s.URL + "/app/signup")
+		tab.Fill("#f-username", "bea")
+		tab.Fill("#f-email", "bea@example.org")
+		tab.Fill("#f-password", password)
+		tab.Fill("#f-re_password", password)
+		tab.Fill("#f-timezone", "UTC")
+		tab.ClickButton("Create account")
+		tab.WaitText("Welcome to mentord")
+
+		tab.Open(s.URL + "/app/profile")
+		tab.Fill("#f-first_name", "Bea")
+		tab.Fill("#f-last_name", "Bauer")
+		tab.Fill("#f-timezone", "America/Toronto")
+		tab.ClickButton("Save your details")
+		tab.WaitText("Your profile is saved.")
+		tab.WaitText("Times are shown in America/Toronto")
+
+		// The chosen photo is shown before it is uploaded.
+		tab.UploadFile("#f-profile_photo", photo)
+		if src := tab.Attr("#photo-preview", "src"); !strings.HasPrefix(src, "blob:") || tab.Exists("#photo-preview[hidden]") {
+			t.Fatalf("no preview: src %q", src)
+		}
+		tab.ClickButton("Upload the photo")
+		tab.WaitText("Your new photo is saved.")
+		loaded, err := chromedp.Run(tab.Context(), chromedp.Evaluate[bool](`(() => { const i = document.getElementById("current-photo"); return !!i && i.complete && i.naturalWidth > 0; })()`))
+		if err != nil || !loaded {
+			t.Fatalf("the current photo is not shown (%v); the page says:\n%s", err, tab.Text())
+		}
+		noA11yProblems(t, tab, "the profile page")
+		tab.Screenshot("profile")
+
+		tab.Open(s.URL + "/app/profile/notifications")
+		tab.Click(`input[name="sixty_minute_alert"]`)
+		tab.ClickButton("Save the settings")
+		tab.WaitText("Your notification settings are saved.")
+		noA11yProblems(t, tab, "the notification settings")
+		tab.Screenshot("profile-notifications")
+
+		var tok struct {
+			AuthToken string `json:"auth_token"`
+		}
+		s.Post("/auth/token/login/").JSON(map[string]string{"username": "bea", "password": password}).Do().Expect(200).Decode(&tok)
+		p := s.Get("/myprofile/").Token(tok.AuthToken).Do().Expect(200).Obj()
+		if p["first_name"] != "Bea" || p["last_name"] != "Bauer" || p["timezone"] != "America/Toronto" || p["profile_photo"] == nil {
+			t.Fatalf("/myprofile/ after the journey: %v", p)
+		}
+		n := s.Get(fmt.Sprintf("/notificationsettings/%d/", int(p["pk"].(float64)))).Token(tok.AuthToken).Do().Expect(200).Obj()
+		if n["sixty_minute_alert"] != false || n["fifteen_minute_alert"] != true || n["session_requested"] != true ||
+			n["session_confirmed"] != true || n["session_canceled"] != true {
+			t.Fatalf("notification settings over the API: %v", n)
+		}
+	})
+}

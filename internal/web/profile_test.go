@@ -1,0 +1,230 @@
+package web_test
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/mentord/mentord/internal/app/apptest"
+	"github.com/mentord/mentord/internal/store"
+	"github.com/mentord/mentord/internal/store/storetest"
+)
+
+// postFile sends a multipart form with one file, as the photo form does.
+func (b *browser) postFile(path string, fields map[string]string, field, filename, contentType string, data []byte) (int, string) {
+	b.t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	for k, v := range fields {
+		mw.WriteField(k, v)
+	}
+	part, _ := mw.CreatePart(map[string][]string{
+		"Content-Disposition": {fmt.Sprintf(`form-data; name=%q; filename=%q`, field, filename)},
+		"Content-Type":        {contentType},
+	})
+	part.Write(data)
+	mw.Close()
+	req, _ := http.NewRequest("POST", b.s.URL+path, &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Origin", b.s.URL)
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	return b.do(req)
+}
+
+// webLogin signs b in on the web app.
+func webLogin(t *testing.T, b *browser, username, password string) {
+	t.Helper()
+	if status, body := b.post("/app/login", url.Values{"username": {username}, "password": {password}, "next": {"/app/profile"}}); status != 200 || title(body) != "Your profile · mentord" {
+		t.Fatalf("login as %s: %d %q", username, status, title(body))
+	}
+}
+
+// pngImage is a small PNG of one colour.
+func pngImage(t testing.TB, w, h int, c color.Color) []byte {
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := range h {
+		for x := range w {
+			img.Set(x, y, c)
+		}
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func mustContain(t *testing.T, what, body string, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if !strings.Contains(body, w) {
+			t.Errorf("%s: no %s", what, w)
+		}
+	}
+}
+
+var photoSrcRE = regexp.MustCompile(`<img class="photo" src="([^"]+)" alt="Your current photo"`)
+
+func TestProfilePage(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
+		s := start(t, e)
+		ann := s.SignUp("ann")
+		b := newBrowser(t, s)
+		// Strangers are sent to log in, and come back.
+		if status, body := b.get("/app/profile"); status != 200 || title(body) != "Log in · mentord" || !strings.Contains(body, `value="/app/profile"`) {
+			t.Fatalf("profile for a stranger: %d %q", status, title(body))
+		}
+		webLogin(t, b, "ann", apptest.Password)
+		status, body := b.get("/app/profile")
+		if status != 200 || title(body) != "Your profile · mentord" || strings.Count(body, "<h1") != 1 {
+			t.Fatalf("profile: %d %q", status, title(body))
+		}
+		mustContain(t, "profile page", body,
+			`action="/app/profile"`, `name="first_name"`, `name="last_name"`, `name="email"`, `value="ann@example.com"`, `name="phone_number"`,
+			`name="timezone"`, `list="zones"`, `<datalist id="zones">`, `<option value="America/Toronto">`,
+			`name="is_mentor"`, `name="is_mentee"`,
+			`action="/app/profile/photo" enctype="multipart/form-data"`, `type="file"`, `data-preview="photo-preview"`,
+			`action="/app/profile/password"`, `name="current_password"`, `name="new_password"`, `name="re_new_password"`,
+			`href="/app/profile/notifications"`)
+		if strings.Contains(body, "Remove the photo") {
+			t.Error("a way to remove a photo that is not there")
+		}
+
+		// Each bad field is told next to it; what was typed stays.
+		status, body = b.post("/app/profile", url.Values{"first_name": {"Ann"}, "last_name": {"Lee"}, "email": {"not-mail"},
+			"phone_number": {"12"}, "timezone": {"Mars/Olympus"}, "is_mentee": {"on"}})
+		if status != 400 {
+			t.Fatalf("bad profile: %d", status)
+		}
+		mustContain(t, "bad profile", body, `id="e-email"`, `id="e-timezone"`, `id="e-phone_number"`, `value="Mars/Olympus"`, `value="Lee"`)
+		if strings.Contains(body, `id="e-first_name"`) {
+			t.Error("a good field is marked wrong")
+		}
+
+		// A good one is saved: the API shows it. The roles are both sent.
+		status, body = b.post("/app/profile", url.Values{"first_name": {"Ann"}, "last_name": {"Lee"}, "email": {"ann@example.org"},
+			"phone_number": {"+1 416 555 0100"}, "timezone": {"America/Toronto"}, "is_mentor": {"on"}})
+		if status != 200 || !strings.Contains(body, "Your profile is saved") || !strings.Contains(body, `value="Ann"`) || !strings.Contains(body, "America/Toronto") {
+			t.Fatalf("save profile: %d\n%s", status, body)
+		}
+		p := s.Get("/myprofile/").Token(ann.Token).Do().Expect(200).Obj()
+		if p["first_name"] != "Ann" || p["last_name"] != "Lee" || p["email"] != "ann@example.org" || p["timezone"] != "America/Toronto" ||
+			p["is_mentor"] != true || p["is_mentee"] != false || p["phone_number"] != "+14165550100" {
+			t.Fatalf("profile over the API: %v", p)
+		}
+
+		// A file that is not an image is refused next to the field.
+		status, body = b.postFile("/app/profile/photo", nil, "profile_photo", "notes.txt", "text/plain", []byte("not an image at all"))
+		if status != 400 || !regexp.MustCompile(`id="e-profile_photo">Upload a valid image`).MatchString(body) || !strings.Contains(body, `aria-invalid="true"`) {
+			t.Fatalf("a text file as photo: %d\n%s", status, body)
+		}
+		// One too large for the form is told there too.
+		if status, body := b.postFile("/app/profile/photo", nil, "profile_photo", "big.png", "image/png", make([]byte, 7<<20)); status != 413 ||
+			!strings.Contains(body, `id="e-profile_photo">The image is too large`) {
+			t.Fatalf("a photo of 7 MB: %d", status)
+		}
+		// No file chosen.
+		if status, body := b.postFile("/app/profile/photo", nil, "other", "x.png", "image/png", nil); status != 400 || !strings.Contains(body, `id="e-profile_photo"`) {
+			t.Fatalf("no photo: %d", status)
+		}
+		// A photo is saved and shown, served where the API says it is.
+		status, body = b.postFile("/app/profile/photo", nil, "profile_photo", "me.png", "image/png", pngImage(t, 40, 40, color.RGBA{200, 30, 30, 255}))
+		m := photoSrcRE.FindStringSubmatch(body)
+		if status != 200 || m == nil || !strings.Contains(body, "Your new photo is saved") || !strings.Contains(body, "Remove the photo") {
+			t.Fatalf("upload: %d\n%s", status, body)
+		}
+		p = s.Get("/myprofile/").Token(ann.Token).Do().Expect(200).Obj()
+		if p["profile_photo"] != m[1] || !strings.HasPrefix(m[1], s.URL+"/media/") {
+			t.Fatalf("photo URL %q on the page, %v on the API", m[1], p["profile_photo"])
+		}
+		if res, err := http.Get(m[1]); err != nil || res.StatusCode != 200 {
+			t.Fatalf("the photo is not served: %v %v", res, err)
+		} else {
+			res.Body.Close()
+		}
+		status, body = b.post("/app/profile/photo/remove", nil)
+		if status != 200 || !strings.Contains(body, "Your photo is removed") || photoSrcRE.MatchString(body) {
+			t.Fatalf("remove: %d", status)
+		}
+		if p := s.Get("/myprofile/").Token(ann.Token).Do().Expect(200).Obj(); p["profile_photo"] != nil {
+			t.Fatalf("photo after removal: %v", p["profile_photo"])
+		}
+	})
+}
+
+func TestChangePasswordKeepsThisBrowserSignedIn(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
+		s := start(t, e)
+		s.SignUp("ann")
+		b, other := newBrowser(t, s), newBrowser(t, s)
+		webLogin(t, b, "ann", apptest.Password)
+		webLogin(t, other, "ann", apptest.Password)
+
+		status, body := b.post("/app/profile/password", url.Values{"current_password": {"wrong-one-1"}, "new_password": {"An0ther-Secret!"}, "re_new_password": {"An0ther-Secret!"}})
+		if status != 400 || !strings.Contains(body, `id="e-current_password"`) {
+			t.Fatalf("wrong current password: %d", status)
+		}
+		status, body = b.post("/app/profile/password", url.Values{"current_password": {apptest.Password}, "new_password": {"123"}, "re_new_password": {"123"}})
+		if status != 400 || !strings.Contains(body, `id="e-new_password"`) {
+			t.Fatalf("weak password: %d", status)
+		}
+		status, body = b.post("/app/profile/password", url.Values{"current_password": {apptest.Password}, "new_password": {"An0ther-Secret!"}, "re_new_password": {"An0ther-Secret!x"}})
+		if status != 400 || !strings.Contains(body, `class="errors"`) {
+			t.Fatalf("mismatch: %d", status)
+		}
+		status, body = b.post("/app/profile/password", url.Values{"current_password": {apptest.Password}, "new_password": {"An0ther-Secret!"}, "re_new_password": {"An0ther-Secret!"}})
+		if status != 200 || title(body) != "Your profile · mentord" || !strings.Contains(body, "Your password is changed") {
+			t.Fatalf("change: %d %q", status, title(body))
+		}
+		// This browser stays signed in (a new sign-in); the other one is out.
+		if _, body := b.get("/app/profile"); title(body) != "Your profile · mentord" {
+			t.Fatalf("after the change, this browser sees %q", title(body))
+		}
+		if _, body := other.get("/app/profile"); title(body) != "Log in · mentord" {
+			t.Fatalf("after the change, another browser sees %q", title(body))
+		}
+		s.Post("/auth/token/login/").JSON(map[string]string{"username": "ann", "password": "An0ther-Secret!"}).Do().Expect(200)
+	})
+}
+
+func TestNotificationSettingsPage(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
+		s := start(t, e)
+		ann := s.SignUp("ann")
+		b := newBrowser(t, s)
+		if _, body := b.get("/app/profile/notifications"); title(body) != "Log in · mentord" {
+			t.Fatalf("settings for a stranger: %q", title(body))
+		}
+		webLogin(t, b, "ann", apptest.Password)
+		status, body := b.get("/app/profile/notifications")
+		if status != 200 || title(body) != "E-mail notifications · mentord" {
+			t.Fatalf("settings: %d %q", status, title(body))
+		}
+		names := []string{"session_requested", "session_confirmed", "session_canceled", "sixty_minute_alert", "fifteen_minute_alert"}
+		for _, n := range names {
+			if !strings.Contains(body, `<input type="checkbox" name="`+n+`" value="on" checked>`) {
+				t.Errorf("no checked box %s", n)
+			}
+		}
+		// Only the ticked boxes are sent; the others are switched off.
+		status, body = b.post("/app/profile/notifications", url.Values{"session_confirmed": {"on"}, "fifteen_minute_alert": {"on"}})
+		if status != 200 || !strings.Contains(body, "Your notification settings are saved") || strings.Count(body, " checked>") != 2 {
+			t.Fatalf("save: %d\n%s", status, body)
+		}
+		got := s.Get(fmt.Sprintf("/notificationsettings/%d/", ann.ID)).Token(ann.Token).Do().Expect(200).Obj()
+		want := map[string]bool{"session_requested": false, "session_confirmed": true, "session_canceled": false, "sixty_minute_alert": false, "fifteen_minute_alert": true}
+		for n, on := range want {
+			if got[n] != on {
+				t.Errorf("%s = %v over the API, want %v", n, got[n], on)
+			}
+		}
+	})
+}
