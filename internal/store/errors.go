@@ -96,6 +96,9 @@ func constraint(err error) (string, bool) {
 // transient reports whether err is a conflict between transactions (deadlock,
 // serialization failure, SQLite busy) that running the transaction again clears.
 func transient(err error) bool {
+	if errors.Is(err, errBatchUndone) {
+		return true
+	}
 	var pg *pgconn.PgError
 	if errors.As(err, &pg) {
 		return pg.Code == "40001" || pg.Code == "40P01"

@@ -16,7 +16,7 @@ import (
 // Open connects to the database named by a DATABASE_URL value
 // (sqlite:PATH, sqlite::memory: or postgres://...). It does not migrate.
 func Open(ctx context.Context, databaseURL string) (*Store, error) {
-	s := &Store{}
+	s := &Store{writes: writeQueue{turn: make(chan struct{}, 1)}}
 	switch {
 	case strings.HasPrefix(databaseURL, "sqlite:"):
 		s.engine = SQLite

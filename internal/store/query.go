@@ -28,12 +28,24 @@ type Q struct {
 	// cached; they are prepared when it ends.
 	unprepared []string
 	written    []string // tables the transaction wrote
+	// detached: the statements run to the end even if the caller's context
+	// ends, since on SQLite an interrupted write inside a transaction undoes
+	// the whole transaction, and a batched one holds other callers' work.
+	detached bool
+}
+
+func (q *Q) context(ctx context.Context) context.Context {
+	if q.detached {
+		return context.WithoutCancel(ctx)
+	}
+	return ctx
 }
 
 // Engine reports which engine the queries run on.
 func (q *Q) Engine() Engine { return q.s.engine }
 
 func (q *Q) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	ctx = q.context(ctx)
 	q.s.queries.Add(1)
 	q.noteWrite(query)
 	var res sql.Result
@@ -47,6 +59,7 @@ func (q *Q) exec(ctx context.Context, query string, args ...any) (sql.Result, er
 }
 
 func (q *Q) query(ctx context.Context, query string, args ...any) (rows, error) {
+	ctx = q.context(ctx)
 	q.s.queries.Add(1)
 	q.noteWrite(query)
 	var r *sql.Rows
@@ -60,6 +73,7 @@ func (q *Q) query(ctx context.Context, query string, args ...any) (rows, error) 
 }
 
 func (q *Q) row(ctx context.Context, query string, args ...any) row {
+	ctx = q.context(ctx)
 	q.s.queries.Add(1)
 	q.noteWrite(query)
 	if st := q.prepared(ctx, query); st != nil {

@@ -36,5 +36,6 @@ type Store struct {
 	// Prepared statements of the SQLite read pool and writer (nil on
 	// PostgreSQL, where pgx already keeps them per connection).
 	readStmts, writeStmts *stmtCache
-	versions              sync.Map // table name -> *atomic.Uint64
+	versions              sync.Map   // table name -> *atomic.Uint64
+	writes                writeQueue // SQLite: the transactions waiting for the writer
 }

@@ -19,12 +19,16 @@ func (s *Store) Tx(ctx context.Context, fn func(q *Q) error) error {
 }
 
 func (s *Store) tx(ctx context.Context, fn func(q *Q) error) (err error) {
+	if s.engine == SQLite {
+		return s.batchedTx(ctx, fn)
+	}
+	// PostgreSQL: a transaction of its own on a pooled connection.
 	tx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {
 		return translate(err)
 	}
 	s.queries.Add(1)
-	q := &Q{s: s, x: tx, tx: tx, stmts: s.writeStmts}
+	q := &Q{s: s, x: tx, tx: tx}
 	defer func() {
 		if p := recover(); p != nil {
 			tx.Rollback()
@@ -32,11 +36,6 @@ func (s *Store) tx(ctx context.Context, fn func(q *Q) error) (err error) {
 		}
 		if err != nil {
 			tx.Rollback()
-		}
-		// The writer's one connection was the transaction's; now that it is
-		// free, prepare what the transaction had to run unprepared.
-		for _, query := range q.unprepared {
-			s.writeStmts.prepare(context.WithoutCancel(ctx), query)
 		}
 	}()
 	if err = fn(q); err != nil {
