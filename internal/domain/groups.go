@@ -45,4 +45,8 @@ type GroupFilter struct {
 	// JoinedID only those joined.
 	InvolvedID int64
 	JoinedID   int64
+	// Topic is a part of the title or of the field (subject), any case.
+	Topic string
+	// HasSeats selects only sessions with a seat free.
+	HasSeats bool
 }

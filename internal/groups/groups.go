@@ -281,7 +281,7 @@ func (s *Service) manage(ctx context.Context, caller *domain.User, id int64, a a
 		if err != nil {
 			return err
 		}
-		if g.CreatorID != caller.ID && !caller.IsStaff {
+		if !mayManage(caller, g) {
 			return errs.Forbidden(CodeNotCreator, a.denied)
 		}
 		if err := a.allows(g); err != nil {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/mentord/mentord/internal/domain"
@@ -132,6 +133,13 @@ func groupWhere(f domain.GroupFilter) (string, []any) {
 	}
 	if f.JoinedID != 0 {
 		c.add("g.id IN (SELECT session_id FROM group_participants WHERE user_id = ?)", f.JoinedID)
+	}
+	if t := strings.ToLower(strings.TrimSpace(f.Topic)); t != "" {
+		like := "%" + escapeLike(t) + "%"
+		c.add(`(lower(g.title) LIKE ? ESCAPE '\' OR lower(COALESCE(g.field, '')) LIKE ? ESCAPE '\')`, like, like)
+	}
+	if f.HasSeats {
+		c.add("g.taken < g.capacity")
 	}
 	return c.where(), c.args
 }
