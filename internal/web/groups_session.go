@@ -1,0 +1,150 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+
+	"github.com/mentord/mentord/internal/domain"
+	"github.com/mentord/mentord/internal/groups"
+	"github.com/mentord/mentord/internal/httpapi"
+)
+
+// groupView is a session's page: what it is, how many seats are left, the
+// buttons the viewer may use now and, for the one who runs it, who joined.
+type groupView struct {
+	Card         groupCard
+	May          groups.Permitted
+	Participants []domain.Participant // only for those who manage it
+}
+
+func (a *App) groupPage(w http.ResponseWriter, r *http.Request, u *domain.User) {
+	id, ok := pathID(r, "id")
+	if !ok {
+		a.notFound(w, r)
+		return
+	}
+	a.showGroup(w, r, u, id, http.StatusOK, nil)
+}
+
+// showGroup renders a session's page, with the message of a refused action
+// when f has one.
+func (a *App) showGroup(w http.ResponseWriter, r *http.Request, u *domain.User, id int64, status int, f *formState) {
+	g, err := a.Groups.Get(r.Context(), id)
+	if err != nil {
+		a.failHidden(w, r, err)
+		return
+	}
+	seats, err := a.Groups.ParticipantsOf(r.Context(), id)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	joined := holdsSeat(seats[id], u.ID)
+	v := &groupView{Card: newGroupCard(u, g, joined), May: a.Groups.Permitted(u, g, joined)}
+	if v.May.Manage {
+		v.Participants = seats[id]
+	}
+	a.render(w, r, status, "groups-session", &view{Title: g.Title, Nav: "groups", Form: f, Data: v})
+}
+
+// groupAction takes a seat, gives it back, or moves the session on (start,
+// complete, cancel, delete); a refusal is shown on the session's page.
+func (a *App) groupAction(act string) func(w http.ResponseWriter, r *http.Request, u *domain.User) {
+	return func(w http.ResponseWriter, r *http.Request, u *domain.User) {
+		id, ok := pathID(r, "id")
+		if !ok {
+			a.notFound(w, r)
+			return
+		}
+		if !a.readForm(w, r, formBody) {
+			return
+		}
+		ctx := r.Context()
+		before, err := a.Groups.Get(ctx, id)
+		if err != nil {
+			a.failHidden(w, r, err)
+			return
+		}
+		var g *domain.GroupSession
+		switch act {
+		case "join":
+			g, _, err = a.Groups.Join(ctx, u, id, groups.JoinOptions{})
+		case "leave":
+			g, err = a.Groups.Leave(ctx, u, id)
+		case "start":
+			g, err = a.Groups.Start(ctx, u, id)
+		case "complete":
+			g, err = a.Groups.Complete(ctx, u, id)
+		case "cancel":
+			g, err = a.Groups.Cancel(ctx, u, id)
+		case "delete":
+			err = a.Groups.Delete(ctx, u, id)
+		}
+		if err != nil {
+			if notYours(err) || !refusal(err) {
+				a.failHidden(w, r, err)
+				return
+			}
+			f := newForm(r)
+			f.NonField = append(f.NonField, detail(groupErr(err)))
+			a.showGroup(w, r, u, id, httpapi.Status(err), f)
+			return
+		}
+		path := "/groups/" + strconv.FormatInt(id, 10)
+		switch act {
+		case "join":
+			a.flash(w, r, "You have a seat in “"+g.Title+"”. "+seatsLeft(g)+".")
+		case "leave":
+			a.flash(w, r, "You gave your seat back; you can join again while seats are left.")
+		case "start":
+			a.flash(w, r, "Started: the session is ongoing. Mark it as completed when it is over.")
+		case "complete":
+			a.flash(w, r, "Marked as completed.")
+		case "cancel":
+			a.flash(w, r, "Cancelled. "+toldOf(before)+".")
+		case "delete":
+			msg := "Deleted “" + before.Title + "”."
+			if before.Status != domain.GroupCancelled {
+				msg += " " + toldOf(before) + "."
+			}
+			a.flash(w, r, msg)
+			path = "/groups?scope=mine&status=&from="
+		}
+		a.redirect(w, r, path)
+	}
+}
+
+// seatsLeft says how many seats a session has left.
+func seatsLeft(g *domain.GroupSession) string {
+	switch n := groups.AvailableSpots(g); n {
+	case 0:
+		return "It is now full"
+	case 1:
+		return "One seat is left"
+	default:
+		return itoa(n) + " seats are left"
+	}
+}
+
+// toldOf says who is e-mailed when the session will not happen.
+func toldOf(g *domain.GroupSession) string {
+	switch g.Taken {
+	case 0:
+		return "Nobody had joined, so nobody is e-mailed"
+	case 1:
+		return "The one participant gets an e-mail saying so"
+	default:
+		return "Its " + itoa(g.Taken) + " participants get an e-mail saying so"
+	}
+}
+
+// sessionOf loads a session the caller may manage, for the edit form; a
+// session they may not manage is not found.
+func (a *App) sessionOf(ctx context.Context, u *domain.User, id int64) (*domain.GroupSession, groups.Permitted, error) {
+	g, err := a.Groups.Get(ctx, id)
+	if err != nil {
+		return nil, groups.Permitted{}, err
+	}
+	return g, a.Groups.Permitted(u, g, false), nil
+}

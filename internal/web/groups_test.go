@@ -1,0 +1,250 @@
+package web_test
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mentord/mentord/internal/app/apptest"
+	"github.com/mentord/mentord/internal/notify/smtptest"
+	"github.com/mentord/mentord/internal/store"
+	"github.com/mentord/mentord/internal/store/storetest"
+)
+
+// groupsNow is the fake clock of the group-session tests (a Tuesday).
+var groupsNow = time.Date(2030, 1, 15, 9, 0, 0, 0, time.UTC)
+
+// groupForm is the instructor's form with every field.
+func groupForm(title, subject, date, capacity string) url.Values {
+	return url.Values{"title": {title}, "subject": {subject}, "description": {"Bring your questions."}, "date": {date}, "capacity": {capacity}}
+}
+
+// apiSeats is what the tutoring API says of a session: its participants'
+// usernames and whether it is full.
+func apiSeats(t *testing.T, s *apptest.Server, as apptest.User, id string) ([]string, bool) {
+	t.Helper()
+	var out struct {
+		Participants []struct {
+			User struct {
+				Username string `json:"username"`
+			} `json:"user"`
+		} `json:"participants"`
+		IsFull bool `json:"is_full"`
+	}
+	s.Get("/api/sessions/" + id).Bearer(s.JWT(as)).Do().Expect(200).Decode(&out)
+	var names []string
+	for _, p := range out.Participants {
+		names = append(names, p.User.Username)
+	}
+	return names, out.IsFull
+}
+
+// TestGroupPages walks every group-session page over HTTP: an instructor
+// publishes a 3-seat session, four students try to join it (the fourth is
+// told it is full, a second join is refused), the list filters and pages,
+// the capacity cannot go below the seats taken, the instructor starts,
+// completes, cancels and deletes, and participants are e-mailed on cancel.
+func TestGroupPages(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
+		s := start(t, e, apptest.Options{Now: groupsNow})
+		stranger := newBrowser(t, s)
+		stranger.get("/app/groups")
+		if got := stranger.res.Request.URL; got.Path != "/app/login" || got.Query().Get("next") != "/app/groups" {
+			t.Fatalf("signed out: at %s", got)
+		}
+
+		s.Mentor("ivy", "Maths")
+		ivy := logIn(t, s, "ivy")
+		expectPage(t, ivy, "/app/groups/new", 200, "New group session",
+			`name="title"`, `name="subject"`, `name="description"`, `name="date" type="datetime-local"`, `name="capacity" type="number"`, "In UTC.")
+		// Every bad field is told next to it, and what was typed stays.
+		status, body := ivy.post("/app/groups", url.Values{"title": {" "}, "subject": {"Maths"}, "date": {"tomorrow"}, "capacity": {"0"}})
+		if status != 400 || !strings.Contains(body, `id="e-title"`) || !strings.Contains(body, `id="e-date"`) ||
+			!strings.Contains(body, "Use a number of at least 1.") || !strings.Contains(body, `value="Maths"`) {
+			t.Fatalf("bad session: %d\n%s", status, body)
+		}
+		status, body = ivy.post("/app/groups", groupForm("Algebra drop-in", "Maths", "2030-01-14T18:00", "3"))
+		if status != 400 || !strings.Contains(body, `<p class="error" id="e-date">Choose a time in the future.</p>`) {
+			t.Fatalf("a session in the past: %d\n%s", status, body)
+		}
+		status, body = ivy.post("/app/groups", groupForm("Algebra drop-in", "Maths", "2030-01-16T18:00", "3"))
+		if status != 200 || !strings.HasPrefix(ivy.res.Request.URL.Path, "/app/groups/") || !strings.Contains(body, "Published. People can join it now: 3 seats.") ||
+			!strings.Contains(body, "Wed 16 Jan 2030, 18:00 UTC") || !strings.Contains(body, "Who joined (0)") || !strings.Contains(body, "3 of 3 seats left") {
+			t.Fatalf("publish: %d at %s\n%s", status, ivy.res.Request.URL, body)
+		}
+		id := strings.TrimPrefix(ivy.res.Request.URL.Path, "/app/groups/")
+		page := "/app/groups/" + id
+		if strings.Contains(body, `action="`+page+`/join"`) || strings.Contains(body, `action="`+page+`/start"`) {
+			t.Error("the instructor is offered to join their own session, or to start it early")
+		}
+
+		// Students browse and join; the fourth finds it full.
+		var students []apptest.User
+		var tabs []*browser
+		for _, name := range []string{"ann", "ben", "cat", "dan"} {
+			students = append(students, s.Mentee(name))
+			tabs = append(tabs, logIn(t, s, name))
+		}
+		ann, dan := tabs[0], tabs[3]
+		for _, path := range []string{"/app/groups/new"} {
+			status, body := ann.get(path)
+			expectNotFound(t, status, body, "a student at "+path)
+		}
+		status, body = ann.post("/app/groups", groupForm("Mine", "", "2030-01-16T18:00", "3"))
+		expectNotFound(t, status, body, "a student publishing")
+		expectPage(t, ann, "/app/groups", 200, "Group sessions", "Algebra drop-in", "3 of 3 seats left", "Ivy Mentor", "Maths", "One session.")
+		for i, b := range tabs[:3] {
+			status, body := b.post(page+"/join", nil)
+			if status != 200 || b.res.Request.URL.Path != page || !strings.Contains(body, "You have a seat in “Algebra drop-in”.") ||
+				!strings.Contains(body, "You have a seat in this session.") || !strings.Contains(body, `action="`+page+`/leave"`) {
+				t.Fatalf("join %d: %d at %s\n%s", i, status, b.res.Request.URL, body)
+			}
+			if i == 2 && !strings.Contains(body, "It is now full.") {
+				t.Errorf("the third seat does not say the session is now full:\n%s", body)
+			}
+		}
+		status, body = ann.post(page+"/join", nil)
+		if status != 400 || title(body) != "Algebra drop-in · mentord" || !strings.Contains(body, "You already have a seat in this session; nobody can join the same session twice.") {
+			t.Fatalf("a second join: %d\n%s", status, body)
+		}
+		body = expectPage(t, dan, page, 200, "Algebra drop-in", "This session is full: all 3 seats are taken.", "Full: all 3 seats taken")
+		if strings.Contains(body, `action="`+page+`/join"`) || strings.Contains(body, "Who joined") || strings.Contains(body, "ann@example.com") {
+			t.Error("a full session offers to join, or shows a student who joined")
+		}
+		status, body = dan.post(page+"/join", nil)
+		if status != 400 || !strings.Contains(body, "This session is full: every seat is taken.") || !strings.Contains(body, `role="alert"`) {
+			t.Fatalf("the fourth join: %d\n%s", status, body)
+		}
+		if names, full := apiSeats(t, s, students[3], id); strings.Join(names, " ") != "ann ben cat" || !full {
+			t.Fatalf("the API says %v (full %v), want ann ben cat, full", names, full)
+		}
+
+		// The instructor sees who joined; the capacity cannot go below them.
+		expectPage(t, ivy, page, 200, "Algebra drop-in", "Who joined (3)", "Ann Mentee", "ben@example.com", "Cat Mentee", `action="`+page+`/cancel"`)
+		expectPage(t, ivy, page+"/edit", 200, "Edit “Algebra drop-in”", `value="Algebra drop-in"`, `value="2030-01-16T18:00"`, `value="3"`,
+			"3 of 3 seats are taken now, so it cannot be fewer than 3.")
+		status, body = ivy.post(page+"/edit", groupForm("Algebra drop-in", "Maths", "2030-01-16T18:00", "2"))
+		if status != 400 || !strings.Contains(body, `<p class="error" id="e-capacity">3 people have joined, so the session needs at least 3 seats. Choose 3 or more.</p>`) ||
+			!strings.Contains(body, `name="capacity" type="number" value="2"`) {
+			t.Fatalf("capacity below the seats taken: %d\n%s", status, body)
+		}
+		for _, path := range []string{page + "/edit"} {
+			status, body := ann.get(path)
+			expectNotFound(t, status, body, "a student at "+path)
+		}
+		s.Mentor("max")
+		maxWeb := logIn(t, s, "max")
+		for _, act := range []string{"edit", "cancel", "delete", "start"} {
+			status, body := maxWeb.post(page+"/"+act, groupForm("Taken over", "", "2030-01-16T18:00", "9"))
+			expectNotFound(t, status, body, "another mentor's "+act)
+			status, body = ann.post(page+"/"+act, groupForm("Taken over", "", "2030-01-16T18:00", "9"))
+			expectNotFound(t, status, body, "a student's "+act)
+		}
+		// A seat more, and a new time: the participants are told.
+		status, body = ivy.post(page+"/edit", groupForm("Algebra drop-in", "Maths", "2030-01-16T19:00", "4"))
+		if status != 200 || ivy.res.Request.URL.Path != page || !strings.Contains(body, "Saved. Its participants get an e-mail with the new time.") ||
+			!strings.Contains(body, "Wed 16 Jan 2030, 19:00 UTC") || !strings.Contains(body, "1 of 4 seats left") {
+			t.Fatalf("edit: %d\n%s", status, body)
+		}
+		s.SMTP.WaitFor(5*time.Second, func(m smtptest.Mail) bool {
+			return strings.Contains(strings.Join(m.To, ","), "cat@example.com") && strings.HasPrefix(m.Subject, "Session rescheduled: Algebra drop-in")
+		})
+		ann.post(page+"/leave", nil)
+		if body := expectPage(t, ann, page, 200, "Algebra drop-in", "2 of 4 seats left", `action="`+page+`/join"`); strings.Contains(body, "You have a seat") {
+			t.Error("a seat given back is still shown as held")
+		}
+
+		// The list: filters by topic, dates, status, seats, whose; pages.
+		ivy.post("/app/groups", groupForm("Go code review", "Go", "2030-01-20T10:00", "1"))
+		goPage := ivy.res.Request.URL.Path
+		ben := tabs[1]
+		ben.post(goPage+"/join", nil)
+		list := func(q string) string { return "/app/groups?" + q }
+		body = expectPage(t, ann, list("topic=MATH&from=&to=&status=upcoming&scope="), 200, "Group sessions", "Algebra drop-in", `value="MATH"`)
+		if strings.Contains(body, "Go code review") {
+			t.Error("the topic filter shows another subject")
+		}
+		body = expectPage(t, ann, list("topic=&from=2030-01-18&to=&status=upcoming&scope="), 200, "Group sessions", "Go code review", "Full: all 1 seats taken")
+		if strings.Contains(body, "Algebra drop-in") {
+			t.Error("the date filter shows an earlier session")
+		}
+		body = expectPage(t, ann, list("topic=&from=&to=2030-01-16&status=&scope=&seats=1"), 200, "Group sessions", "Algebra drop-in", "checked")
+		if strings.Contains(body, "Go code review") {
+			t.Error("the seats filter shows a full session")
+		}
+		expectPage(t, ann, list("topic=&from=&to=&status=cancelled&scope="), 200, "Group sessions", "No session matches.")
+		body = expectPage(t, ben, list("topic=&from=&to=&status=&scope=joined"), 200, "Group sessions", "Algebra drop-in", "Go code review", "You have a seat")
+		body = expectPage(t, ann, list("topic=&from=&to=&status=&scope=joined"), 200, "Group sessions", "No session matches.")
+		if strings.Contains(body, `value="mine"`) {
+			t.Error("a student is offered the sessions they run")
+		}
+		status, body = ann.get(list("topic=&from=16/01/2030&to=&status=soon&scope="))
+		if status != 400 || !strings.Contains(body, `id="e-from"`) || !strings.Contains(body, `id="e-status"`) {
+			t.Fatalf("bad filters: %d\n%s", status, body)
+		}
+		for i := range 10 {
+			ivy.post("/app/groups", groupForm(fmt.Sprintf("Study hour %d", i), "Study", fmt.Sprintf("2030-02-%02dT10:00", i+1), "5"))
+		}
+		body = expectPage(t, ann, "/app/groups", 200, "Group sessions", "12 sessions; page 1 of 2", `value="2030-01-15"`, `rel="next"`)
+		if n := strings.Count(body, `class="card group-card`); n != 10 {
+			t.Errorf("page 1 shows %d sessions", n)
+		}
+		next := find(t, `href="([^"]+)" rel="next"`, body)
+		body = expectPage(t, ann, strings.ReplaceAll(next, "&amp;", "&"), 200, "Group sessions", "page 2 of 2", "Study hour 9", `rel="prev"`)
+		if n := strings.Count(body, `class="card group-card`); n != 2 || !strings.Contains(next, "status=upcoming") {
+			t.Errorf("page 2 shows %d sessions, or its link %s lost the filter", n, next)
+		}
+		expectPage(t, ivy, "/app/groups?scope=mine&status=&from=&topic=study", 200, "Group sessions", "10 sessions", "You run it")
+
+		// Started from its time, then completed; not before.
+		status, body = ivy.post(goPage+"/start", nil)
+		if status != 400 || !strings.Contains(body, "The session can be started from its scheduled time, not before.") {
+			t.Fatalf("an early start: %d\n%s", status, body)
+		}
+		s.Clock.Set(time.Date(2030, 1, 20, 10, 5, 0, 0, time.UTC))
+		expectPage(t, ivy, goPage, 200, "Go code review", `action="`+goPage+`/start"`)
+		status, body = ivy.post(goPage+"/start", nil)
+		if status != 200 || !strings.Contains(body, "Started: the session is ongoing.") || !strings.Contains(body, `action="`+goPage+`/complete"`) {
+			t.Fatalf("start: %d\n%s", status, body)
+		}
+		status, body = ben.post(goPage+"/leave", nil)
+		if status != 400 || !strings.Contains(body, "the seat can no longer be given back") {
+			t.Fatalf("leaving an ongoing session: %d\n%s", status, body)
+		}
+		status, body = ivy.post(goPage+"/complete", nil)
+		if status != 200 || !strings.Contains(body, "Marked as completed.") || strings.Contains(body, goPage+"/edit") {
+			t.Fatalf("complete: %d\n%s", status, body)
+		}
+		if _, body := ivy.get(goPage + "/edit"); ivy.res.Request.URL.Path != goPage || !strings.Contains(body, "A completed or cancelled session can no longer be changed.") {
+			t.Errorf("editing a completed session: at %s", ivy.res.Request.URL)
+		}
+		s.Clock.Set(groupsNow)
+
+		// Cancelled: its participants are e-mailed; then it can be deleted.
+		status, body = ivy.post(page+"/cancel", nil)
+		if status != 200 || !strings.Contains(body, "Cancelled. Its 2 participants get an e-mail saying so.") || !strings.Contains(body, "status-cancelled") {
+			t.Fatalf("cancel: %d\n%s", status, body)
+		}
+		for _, who := range []string{"ben@example.com", "cat@example.com"} {
+			s.SMTP.WaitFor(5*time.Second, func(m smtptest.Mail) bool {
+				return strings.Contains(strings.Join(m.To, ","), who) && m.Subject == "Session cancelled: Algebra drop-in"
+			})
+		}
+		for _, m := range s.SMTP.To("ann@example.com") {
+			if strings.HasPrefix(m.Subject, "Session cancelled") {
+				t.Error("ann, who gave her seat back, is told of the cancellation")
+			}
+		}
+		expectPage(t, dan, page, 200, "Algebra drop-in", "Cancelled", "This session can no longer be joined.")
+		status, body = ivy.post(page+"/delete", nil)
+		if status != 200 || ivy.res.Request.URL.Query().Get("scope") != "mine" || !strings.Contains(body, "Deleted “Algebra drop-in”.") {
+			t.Fatalf("delete: %d at %s\n%s", status, ivy.res.Request.URL, body)
+		}
+		for _, path := range []string{page, "/app/groups/999999", "/app/groups/x", "/app/groups/x/edit"} {
+			status, body := ivy.get(path)
+			expectNotFound(t, status, body, path)
+		}
+	})
+}
