@@ -134,7 +134,7 @@ func TestGroupPages(t *testing.T) {
 			status, body := ann.get(path)
 			expectNotFound(t, status, body, "a student at "+path)
 		}
-		s.Mentor("max")
+		maxUser := s.Mentor("max")
 		maxWeb := logIn(t, s, "max")
 		for _, act := range []string{"edit", "cancel", "delete", "start"} {
 			status, body := maxWeb.post(page+"/"+act, groupForm("Taken over", "", "2030-01-16T18:00", "9"))
@@ -170,11 +170,17 @@ func TestGroupPages(t *testing.T) {
 		if strings.Contains(body, "Algebra drop-in") {
 			t.Error("the date filter shows an earlier session")
 		}
-		body = expectPage(t, ann, list("topic=&from=&to=2030-01-16&status=&scope=&seats=1"), 200, "Group sessions", "Algebra drop-in", "checked")
+		body = expectPage(t, ann, list("topic=&from=&to=&status=&scope=&seats=1"), 200, "Group sessions", "Algebra drop-in", "checked")
 		if strings.Contains(body, "Go code review") {
 			t.Error("the seats filter shows a full session")
 		}
+		// Until a day is to its end: the session at 19:00 that day is in.
+		body = expectPage(t, ann, list("topic=&from=&to=2030-01-16&status=&scope="), 200, "Group sessions", "Algebra drop-in")
+		if strings.Contains(body, "Go code review") {
+			t.Error("the date filter shows a later session")
+		}
 		expectPage(t, ann, list("topic=&from=&to=&status=cancelled&scope="), 200, "Group sessions", "No session matches.")
+		expectPage(t, ann, list("topic=%25&from=&to=&status=&scope="), 200, "Group sessions", "No session matches.")
 		expectPage(t, ben, list("topic=&from=&to=&status=&scope=joined"), 200, "Group sessions", "Algebra drop-in", "Go code review", "You have a seat")
 		body = expectPage(t, ann, list("topic=&from=&to=&status=&scope=joined"), 200, "Group sessions", "No session matches.")
 		if strings.Contains(body, `value="mine"`) {
@@ -213,6 +219,11 @@ func TestGroupPages(t *testing.T) {
 		if status != 400 || !strings.Contains(body, "the seat can no longer be given back") {
 			t.Fatalf("leaving an ongoing session: %d\n%s", status, body)
 		}
+		// An ongoing session can still be edited, its start kept as it was.
+		status, body = ivy.post(goPage+"/edit", groupForm("Go code review, part 1", "Go", "2030-01-20T10:00", "1"))
+		if status != 200 || !strings.Contains(body, "Saved.") || strings.Contains(body, "e-mail with the new time") || !strings.Contains(body, "Go code review, part 1") {
+			t.Fatalf("editing an ongoing session: %d\n%s", status, body)
+		}
 		status, body = ivy.post(goPage+"/complete", nil)
 		if status != 200 || !strings.Contains(body, "Marked as completed.") || strings.Contains(body, goPage+"/edit") {
 			t.Fatalf("complete: %d\n%s", status, body)
@@ -221,6 +232,15 @@ func TestGroupPages(t *testing.T) {
 			t.Errorf("editing a completed session: at %s", ivy.res.Request.URL)
 		}
 		s.Clock.Set(groupsNow)
+
+		// Times are read and shown in each viewer's zone.
+		s.Patch("/myprofile/").Token(maxUser.Token).JSON(map[string]string{"timezone": "Europe/Paris"}).Do().Expect(200)
+		status, body = maxWeb.post("/app/groups", groupForm("Soirée SQL", "SQL", "2030-01-16T18:00", "4"))
+		if status != 200 || !strings.Contains(body, "Wed 16 Jan 2030, 18:00 CET") {
+			t.Fatalf("a session in Paris: %d\n%s", status, body)
+		}
+		expectPage(t, ann, maxWeb.res.Request.URL.Path, 200, "Soirée SQL", "Wed 16 Jan 2030, 17:00 UTC")
+		expectPage(t, maxWeb, maxWeb.res.Request.URL.Path+"/edit", 200, "Edit “Soirée SQL”", `value="2030-01-16T18:00"`, "In Europe/Paris.")
 
 		// Cancelled: its participants are e-mailed; then it can be deleted.
 		status, body = ivy.post(page+"/cancel", nil)
