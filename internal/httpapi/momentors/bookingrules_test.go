@@ -117,7 +117,7 @@ func TestDayAndWeekLimits(t *testing.T) {
 		ask(s, me, 1, "2030-01-17T15:00:00Z").Expect(201)
 		ask(s, me, 1, "2030-01-18T15:00:00Z").ExpectBody(400, week)
 		ask(s, me, 1, "2030-01-21T04:30:00Z").ExpectBody(400, week) // Sunday 23:30 in New York
-		ask(s, me, 1, "2030-01-21T05:00:00Z").Expect(201)          // Monday: a new week
+		ask(s, me, 1, "2030-01-21T05:00:00Z").Expect(201)           // Monday: a new week
 		// A move within the full week is not counted twice; out of it is
 		// refused.
 		s.Patch("/sessionrequest/5/").Token(me.Token).JSON(map[string]any{"start_time": "2030-01-19T15:00:00Z"}).Do().Expect(200)
