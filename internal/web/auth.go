@@ -19,6 +19,7 @@ func (a *App) routes() {
 	a.groupRoutes()
 	a.schedulerRoutes()
 	a.staffRoutes()
+	a.bookingRulesRoutes()
 	a.mux.HandleFunc(Prefix+"/{path...}", a.notFound)
 }
 
