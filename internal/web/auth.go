@@ -20,6 +20,7 @@ func (a *App) routes() {
 	a.schedulerRoutes()
 	a.staffRoutes()
 	a.bookingRulesRoutes()
+	a.weeklyRoutes()
 	a.mux.HandleFunc(Prefix+"/{path...}", a.notFound)
 }
 

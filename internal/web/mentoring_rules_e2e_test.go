@@ -9,9 +9,9 @@ import (
 	"github.com/mentord/mentord/internal/web/webtest"
 )
 
-// TestBookingRulesJourney in headless Chromium: a mentor finds their
-// booking rules from their profile, asks for two hours' notice and a
-// half-hour break; a mentee sees the mentor's times start two hours from
+// TestBookingRulesJourney in headless Chromium: a mentor states weekly
+// hours, finds their booking rules from their profile, asks for two hours'
+// notice and a half-hour break; a mentee sees the mentor's times start two hours from
 // now, books one, and sees no start in the break after it; then the mentor
 // cancels it late, saying why.
 func TestBookingRulesJourney(t *testing.T) {
@@ -19,7 +19,6 @@ func TestBookingRulesJourney(t *testing.T) {
 		b := webtest.Chromium(t)
 		s := start(t, e, apptest.Options{Now: mentoringNow})
 		mona := s.Mentor("mona", "Go")
-		s.Post("/availability/").Token(mona.Token).JSON(map[string]string{"start_time": "2030-01-15T10:00:00Z", "end_time": "2030-01-15T14:00:00Z"}).Do().Expect(201)
 		s.Mentee("bea")
 		mentor, mentee := b.Tab(t), b.Tab(t)
 		check := func(tab *webtest.Tab, shot string) {
@@ -41,6 +40,15 @@ func TestBookingRulesJourney(t *testing.T) {
 		}
 
 		logInTab(mentor, "mona")
+		// Weekly hours: Tuesdays 10:00-14:00 (the mentor's zone is UTC).
+		mentor.Open(s.URL + "/app/availability")
+		mentor.Click(`a[href="/app/mentor/weekly"]`)
+		mentor.WaitText("Hours you are free every week")
+		mentor.Fill("#f-tue_1_start", "10:00")
+		mentor.Fill("#f-tue_1_end", "14:00")
+		mentor.ClickButton("Save the weekly hours")
+		mentor.WaitText("Your weekly hours are saved")
+		check(mentor, "weekly-hours")
 		mentor.Open(s.URL + "/app/mentor/profile")
 		mentor.Click(`a[href="/app/mentor/rules"]`)
 		mentor.WaitText("Limits on how mentees book you")
