@@ -131,6 +131,7 @@ func New(ctx context.Context, cfg config.Config, st *store.Store, opt Options) (
 	a.Mentoring = mentoring.New(st, opt.Clock, a.Outbox)
 	a.Worker.Register(mentoring.KindReminder, a.Mentoring.RenderReminder)
 	a.Worker.AddScanner(a.Mentoring.ScanReminders)
+	a.Worker.AddScanner(a.Mentoring.FillWeeklyHours)
 	a.Groups = groups.New(st, opt.Clock, a.Outbox)
 	a.Worker.Register(groups.KindReminder, a.Groups.RenderReminder)
 	a.Worker.AddScanner(a.Groups.ScanReminders)

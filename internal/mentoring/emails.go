@@ -130,7 +130,7 @@ func deref(s *string) string {
 
 // emailCanceled tells the participant who did not cancel. A session that had
 // been confirmed also gets its calendar event cancelled.
-func (s *Service) emailCanceled(ctx context.Context, q *store.Q, sess *domain.Session, from string, actorID int64) error {
+func (s *Service) emailCanceled(ctx context.Context, q *store.Q, sess *domain.Session, from string, actorID int64, reason string) error {
 	p, err := loadPeople(ctx, q, sess)
 	if err != nil {
 		return err
@@ -158,6 +158,9 @@ func (s *Service) emailCanceled(ctx context.Context, q *store.Q, sess *domain.Se
 			Subject: fmt.Sprintf("%s has canceled your session", p.mentor.FullName()),
 			Text:    fmt.Sprintf("%s has canceled the %d-minute mentoring session with you at %s on %s.\n", p.mentor.FullName(), sess.Length, t, d),
 		}
+	}
+	if reason != "" {
+		m.Text += "\nThe reason given: " + reason + "\n"
 	}
 	if from == domain.StatusConfirmed {
 		m.Attachments = []notify.Attachment{s.invite(sess, p, true, s.clock.Now())}

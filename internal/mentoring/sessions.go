@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/mentord/mentord/internal/domain"
 	"github.com/mentord/mentord/internal/errs"
@@ -64,21 +66,30 @@ func (s *Service) checkSlot(ctx context.Context, q *store.Q, mentorID, menteeID,
 		if err != nil {
 			return err
 		}
-		return slotRule(s.clock.Now(), span, interval(*a), nil, nil)
+		return slotRule(s.clock.Now(), span, interval(*a), nil, nil, nil)
 	}
-	busy, err := q.LiveSpansOfPeople(ctx, []int64{mentorID, menteeID}, span.Start, span.End, except, longestSession())
+	rules, err := q.BookingRulesOf(ctx, mentorID)
 	if err != nil {
 		return err
 	}
-	return slotRule(s.clock.Now(), span, interval(around[named]), intervals(around), spans(busy))
+	buf := rules.Buffer()
+	busy, err := q.LiveSpansOfPeople(ctx, []int64{mentorID, menteeID}, span.Start.Add(-buf), span.End.Add(buf), except, longestSession())
+	if err != nil {
+		return err
+	}
+	b, err := loadBookingCheck(ctx, q, rules, span.Start, span.Start, busy, except)
+	if err != nil {
+		return err
+	}
+	return slotRule(s.clock.Now(), span, interval(around[named]), intervals(around), spans(busy), b)
 }
 
 // slotRule is the rule a session's time must follow, on every path that
 // books one or offers one: it starts in the future, inside the availability
 // it names (named), the mentor's availability (avail, adjacent pieces
 // joined) covers it to the end, and it overlaps none of the live sessions
-// of either person (busy).
-func slotRule(now time.Time, span, named scheduling.Interval, avail, busy []scheduling.Interval) error {
+// of either person (busy); then the mentor's booking rules (b) decide.
+func slotRule(now time.Time, span, named scheduling.Interval, avail, busy []scheduling.Interval, b *bookingCheck) error {
 	if !span.Start.After(now) {
 		return errs.Field("start_time", "in_past", MsgSessionInPast)
 	}
@@ -90,7 +101,7 @@ func slotRule(now time.Time, span, named scheduling.Interval, avail, busy []sche
 			return errOverlap
 		}
 	}
-	return nil
+	return b.rule(now, span)
 }
 
 func interval(a domain.Availability) scheduling.Interval {
@@ -209,7 +220,10 @@ type SessionChange struct {
 	AvailabilityID *int64
 	Start          *time.Time
 	Length         *int
-	Unread         *errs.Invalid // the surface's reading problems, reported with these checks (errs.Begin)
+	// CancelReason is why the session is canceled, told to the other
+	// participant; the mentor must give one inside the cancellation notice.
+	CancelReason *string
+	Unread       *errs.Invalid // the surface's reading problems, reported with these checks (errs.Begin)
 }
 
 // ChangeSession applies a status transition or a reschedule:
@@ -233,6 +247,13 @@ func (s *Service) ChangeSession(ctx context.Context, caller *domain.User, id int
 	}
 	if ch.Length != nil && !sessionLengths[*ch.Length] && !v.Has("session_length") {
 		v.Merge(invalidChoice("session_length", *ch.Length).(*errs.Invalid))
+	}
+	reason := ""
+	if ch.CancelReason != nil && !v.Has("cancel_reason") {
+		reason = strings.TrimSpace(*ch.CancelReason)
+		if utf8.RuneCountInString(reason) > MaxReasonLength {
+			v.FieldArg("cancel_reason", errs.CodeMaxLength, MaxReasonLength)
+		}
 	}
 	if err := v.Err(); err != nil {
 		return nil, err
@@ -263,7 +284,7 @@ func (s *Service) ChangeSession(ctx context.Context, caller *domain.User, id int
 		case moved && statusChange:
 			return errs.NonField("status_and_time", MsgStatusAndTime)
 		case statusChange:
-			result, err = s.transition(ctx, q, caller, sess, *ch.Status)
+			result, err = s.transition(ctx, q, caller, sess, *ch.Status, reason)
 		case moved:
 			result, err = s.reschedule(ctx, q, caller, sess, ch)
 		default:
@@ -283,10 +304,19 @@ func (s *Service) ChangeSession(ctx context.Context, caller *domain.User, id int
 
 func statusError(msg string) error { return errs.Field("status", "invalid_transition", msg) }
 
-func (s *Service) transition(ctx context.Context, q *store.Q, caller *domain.User, sess *domain.Session, to string) (*domain.Session, error) {
+func (s *Service) transition(ctx context.Context, q *store.Q, caller *domain.User, sess *domain.Session, to, reason string) (*domain.Session, error) {
 	now := s.clock.Now()
 	if err := transitionRule(now, caller, sess, to); err != nil {
 		return nil, err
+	}
+	if to == domain.StatusCanceled {
+		r, err := q.BookingRulesOf(ctx, sess.MentorID)
+		if err != nil {
+			return nil, err
+		}
+		if err := cancelRule(now, r, caller, sess, reason); err != nil {
+			return nil, err
+		}
 	}
 	from := sess.Status
 	var link *string
@@ -310,7 +340,7 @@ func (s *Service) transition(ctx context.Context, q *store.Q, caller *domain.Use
 	case domain.StatusConfirmed:
 		err = s.emailConfirmed(ctx, q, after)
 	case domain.StatusCanceled:
-		err = s.emailCanceled(ctx, q, after, from, caller.ID)
+		err = s.emailCanceled(ctx, q, after, from, caller.ID, reason)
 	}
 	return after, err
 }

@@ -22,15 +22,24 @@ const StartStep = ChunkSize
 // OpenStarts lists, by time, the start times from now until until at which
 // viewer could request a session with the mentor, under the very rule a
 // request is checked with (slotRule): inside the mentor's availability,
-// clear of every live session of the mentor and of the viewer.
+// clear of every live session of the mentor and of the viewer, and within
+// the mentor's booking rules.
 func (s *Service) OpenStarts(ctx context.Context, viewer *domain.User, mentorID int64, until time.Time) ([]OpenStart, error) {
 	now := s.clock.Now()
 	avail, err := s.store.AvailabilityOf(ctx, mentorID, now)
 	if err != nil {
 		return nil, err
 	}
-	longest := longestSession()
-	busySpans, err := s.store.LiveSpansOfPeople(ctx, []int64{mentorID, viewer.ID}, now, until.Add(longest), 0, longest)
+	rules, err := s.store.BookingRulesOf(ctx, mentorID)
+	if err != nil {
+		return nil, err
+	}
+	longest, buf := longestSession(), rules.Buffer()
+	busySpans, err := s.store.LiveSpansOfPeople(ctx, []int64{mentorID, viewer.ID}, now.Add(-buf), until.Add(longest+buf), 0, longest)
+	if err != nil {
+		return nil, err
+	}
+	b, err := loadBookingCheck(ctx, s.store.Q, rules, now, until, busySpans, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -41,7 +50,7 @@ func (s *Service) OpenStarts(ctx context.Context, viewer *domain.User, mentorID 
 			var lengths []int
 			for _, n := range lengthChoices {
 				span := scheduling.Interval{Start: t, End: t.Add(time.Duration(n) * time.Minute)}
-				if slotRule(now, span, interval(a), all, busy) == nil {
+				if slotRule(now, span, interval(a), all, busy, b) == nil {
 					lengths = append(lengths, n)
 				}
 			}

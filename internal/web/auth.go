@@ -19,6 +19,8 @@ func (a *App) routes() {
 	a.groupRoutes()
 	a.schedulerRoutes()
 	a.staffRoutes()
+	a.bookingRulesRoutes()
+	a.weeklyRoutes()
 	a.mux.HandleFunc(Prefix+"/{path...}", a.notFound)
 }
 

@@ -161,7 +161,11 @@ func (a *App) changeSession(w http.ResponseWriter, r *http.Request, u *domain.Us
 		a.failHidden(w, r, err)
 		return
 	}
-	s, err := a.Mentoring.ChangeSession(r.Context(), u, id, mentoring.SessionChange{Status: &status})
+	ch := mentoring.SessionChange{Status: &status}
+	if reason, ok := r.PostForm["cancel_reason"]; ok && len(reason) > 0 {
+		ch.CancelReason = &reason[0]
+	}
+	s, err := a.Mentoring.ChangeSession(r.Context(), u, id, ch)
 	if err != nil {
 		if notYours(err) || !refusal(err) {
 			a.failHidden(w, r, err)

@@ -107,6 +107,8 @@ func (s *Surface) Register(rt *httpapi.Router) {
 	}
 	h("GET", "/session", s.Authed(s.sessionList((*Surface).upcomingSessions)))
 	h("GET", "/archivesession", s.Authed(s.sessionList((*Surface).archivedSessions)))
+	s.registerBookingRules(h)
+	s.registerWeeklyHours(h)
 	s.registerResetPage(rt)
 	rt.NotFound("/", s.Errors)
 }

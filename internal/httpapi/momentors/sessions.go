@@ -132,6 +132,7 @@ func (s *Surface) sessionDetail(w http.ResponseWriter, r *http.Request, u *domai
 		AvailabilityID: f.PK("mentor_availability", full),
 		Start:          f.DateTime("start_time", full),
 		Length:         readLength(f),
+		CancelReason:   f.Str("cancel_reason", form.Str{AllowBlank: true, AllowNull: true, Max: mentoring.MaxReasonLength}),
 		Unread:         f.Invalid(),
 	}
 	sess, err := s.Mentoring.ChangeSession(ctx, u, id, ch)
