@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mentord/mentord/internal/domain"
 	"github.com/mentord/mentord/internal/errs"
 	"github.com/mentord/mentord/internal/notify"
 	"github.com/mentord/mentord/internal/store"
@@ -55,6 +56,12 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email *string, linkP
 	if err != nil {
 		return err
 	}
+	return s.sendReset(ctx, u, linkPattern, nil)
+}
+
+// sendReset e-mails u a new single-use reset link made of linkPattern (see
+// RequestPasswordReset); also, when set, runs in the same transaction.
+func (s *Service) sendReset(ctx context.Context, u *domain.User, linkPattern string, also func(q *store.Q) error) error {
 	var raw [32]byte
 	rand.Read(raw[:])
 	token := base64.RawURLEncoding.EncodeToString(raw[:])
@@ -72,12 +79,17 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email *string, linkP
 			"The link works once and expires in %s. If you did not ask for a new password, ignore this email.\n\n"+
 			"Thanks for using our site!\n\nThe %s team\n", s.SiteName, link, u.Username, humanDuration(s.ResetTTL), s.SiteName),
 	}
-	err = s.store.Tx(ctx, func(q *store.Q) error {
+	err := s.store.Tx(ctx, func(q *store.Q) error {
 		if err := q.CreatePasswordReset(ctx, u.ID, sha256Hex(token), now.Add(s.ResetTTL), now); err != nil {
 			return err
 		}
-		_, err := s.outbox.Email(ctx, q, now, msg, notify.Options{Sensitive: true})
-		return err
+		if _, err := s.outbox.Email(ctx, q, now, msg, notify.Options{Sensitive: true}); err != nil {
+			return err
+		}
+		if also != nil {
+			return also(q)
+		}
+		return nil
 	})
 	if err == nil {
 		s.outbox.Kick()

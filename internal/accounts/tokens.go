@@ -98,12 +98,17 @@ type jwtClaims struct {
 	jwt.RegisteredClaims
 }
 
-// passwordStamp is an HMAC of the stored password hash: it changes with the
-// password and tells nothing about it.
+// passwordStamp is an HMAC of the stored password hash (and of the
+// credential epoch, once staff have deactivated the account): it changes
+// with either and tells nothing about the password.
 func (s *Service) passwordStamp(u *domain.User) string {
 	m := hmac.New(sha256.New, s.jwtKey)
 	m.Write([]byte("password:"))
 	m.Write([]byte(u.PasswordHash))
+	if u.CredentialEpoch != 0 {
+		// A deactivation raised it: the tokens issued before stay dead.
+		m.Write([]byte("\x00epoch:" + strconv.Itoa(u.CredentialEpoch)))
+	}
 	return hex.EncodeToString(m.Sum(nil))[:32]
 }
 

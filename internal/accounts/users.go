@@ -159,8 +159,13 @@ func (s *Service) Login(ctx context.Context, identifier, password string, byEmai
 	if err != nil {
 		return nil, err
 	}
-	if !ok || !u.IsActive {
+	if !ok {
 		return nil, bad
+	}
+	if !u.IsActive {
+		// The same answer for the APIs; the cause lets a page that was
+		// given the right password say the account is deactivated.
+		return nil, &errs.Error{Kind: errs.KindUnauthenticated, Code: errs.AuthBadCredentials, Message: MsgBadLogin, Err: ErrDeactivated}
 	}
 	var newHash string
 	if rehash {

@@ -51,6 +51,7 @@ type App struct {
 	Metrics   *metrics.Metrics
 	Outbox    *notify.Outbox
 	Worker    *notify.Worker
+	Desk      *notify.Desk // the outbox as staff see it
 	Media     *media.Store
 	handler   http.Handler
 	routes    []httpapi.Route
@@ -114,6 +115,7 @@ func New(ctx context.Context, cfg config.Config, st *store.Store, opt Options) (
 	a := &App{Config: cfg, Store: st, Clock: opt.Clock, Log: opt.Log, Media: &media.Store{Root: cfg.MediaRoot}}
 	a.Outbox = notify.NewOutbox(secret)
 	a.Worker = notify.NewWorker(st, opt.Clock, sender, a.Outbox, opt.Log)
+	a.Desk = notify.NewDesk(st, opt.Clock, a.Outbox)
 	if cfg.OutboxLease > 0 {
 		a.Worker.Lease = cfg.OutboxLease
 	}
@@ -167,7 +169,7 @@ func New(ctx context.Context, cfg config.Config, st *store.Store, opt Options) (
 	sched.Register(rt)
 
 	site, err := web.New(web.Deps{Accounts: a.Accounts, Mentoring: a.Mentoring, Groups: a.Groups, Meetings: a.Meetings,
-		Clock: opt.Clock, Limits: limits, Links: links, PublicURL: cfg.PublicURL, Log: opt.Log})
+		Outbox: a.Desk, Clock: opt.Clock, Limits: limits, Links: links, PublicURL: cfg.PublicURL, Log: opt.Log})
 	if err != nil {
 		return nil, err
 	}

@@ -23,6 +23,9 @@ type User struct {
 	IsSuperuser  bool
 	DateJoined   time.Time
 	LastLogin    *time.Time
+	// CredentialEpoch rises when staff deactivate the account; a JWT is
+	// good only under the value it was issued with.
+	CredentialEpoch int
 }
 
 // FullName is how e-mails name the user: first and last name, the first

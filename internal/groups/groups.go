@@ -445,6 +445,13 @@ func (s *Service) Leave(ctx context.Context, caller *domain.User, id int64) (*do
 // transition moves a session to the action's status by compare-and-swap on
 // the statuses it may come from; ready, when set, is a further condition.
 func (s *Service) transition(ctx context.Context, caller *domain.User, id int64, a action, ready func(*domain.GroupSession) error) (*domain.GroupSession, error) {
+	return s.transitionThen(ctx, caller, id, a, ready, nil)
+}
+
+// transitionThen is transition, running then (when set) in its transaction
+// once the session has changed.
+func (s *Service) transitionThen(ctx context.Context, caller *domain.User, id int64, a action, ready func(*domain.GroupSession) error,
+	then func(q *store.Q, g *domain.GroupSession) error) (*domain.GroupSession, error) {
 	var out *domain.GroupSession
 	err := s.manage(ctx, caller, id, a, nil, func(q *store.Q, g *domain.GroupSession) error {
 		if ready != nil {
@@ -463,7 +470,12 @@ func (s *Service) transition(ctx context.Context, caller *domain.User, id int64,
 			return err
 		}
 		if a.to == domain.GroupCancelled {
-			return s.tellParticipants(ctx, q, out, kindCancelled, nil)
+			if err := s.tellParticipants(ctx, q, out, kindCancelled, nil); err != nil {
+				return err
+			}
+		}
+		if then != nil {
+			return then(q, out)
 		}
 		return nil
 	})

@@ -13,7 +13,7 @@ import (
 // userCols lists a user's columns under a table alias, in scanUser's order.
 func userCols(alias string) string {
 	cols := []string{"id", "username", "email", "password", "first_name", "last_name", "phone_number", "profile_photo",
-		"timezone", "is_mentor", "is_mentee", "is_active", "is_staff", "is_superuser", "date_joined", "last_login"}
+		"timezone", "is_mentor", "is_mentee", "is_active", "is_staff", "is_superuser", "date_joined", "last_login", "credential_epoch"}
 	for i, c := range cols {
 		cols[i] = alias + "." + c
 	}
@@ -26,7 +26,7 @@ var userColumns = userCols("u")
 func userDest(u *domain.User) []any {
 	return []any{&u.ID, &u.Username, &u.Email, &u.PasswordHash, &u.FirstName, &u.LastName, &u.PhoneNumber,
 		&u.ProfilePhoto, &u.Timezone, &u.IsMentor, &u.IsMentee, &u.IsActive, &u.IsStaff, &u.IsSuperuser,
-		scanTime(&u.DateJoined), scanNullTime(&u.LastLogin)}
+		scanTime(&u.DateJoined), scanNullTime(&u.LastLogin), &u.CredentialEpoch}
 }
 
 func scanUser(sc scanner, u *domain.User, extra ...any) error {

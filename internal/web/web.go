@@ -25,6 +25,7 @@ import (
 	"github.com/mentord/mentord/internal/httpapi"
 	"github.com/mentord/mentord/internal/meetings"
 	"github.com/mentord/mentord/internal/mentoring"
+	"github.com/mentord/mentord/internal/notify"
 )
 
 // Prefix is where the web app lives; it collides with no API path.
@@ -42,6 +43,7 @@ type Deps struct {
 	Mentoring *mentoring.Service
 	Groups    *groups.Service
 	Meetings  *meetings.Service
+	Outbox    *notify.Desk // the staff admin's view of the outbox
 	Clock     clock.Clock
 	Limits    httpapi.Limits
 	Links     httpapi.Links
@@ -91,17 +93,6 @@ func (a *App) signedIn(h func(w http.ResponseWriter, r *http.Request, u *domain.
 		}
 		h(w, r, u)
 	}
-}
-
-// staffOnly wraps a page for staff; to anyone else it does not exist.
-func (a *App) staffOnly(h func(w http.ResponseWriter, r *http.Request, u *domain.User)) http.HandlerFunc {
-	return a.signedIn(func(w http.ResponseWriter, r *http.Request, u *domain.User) {
-		if !u.IsStaff {
-			a.notFound(w, r)
-			return
-		}
-		h(w, r, u)
-	})
 }
 
 // Register mounts the app on the router, and takes a browser that opens
