@@ -93,17 +93,6 @@ func (a *App) signedIn(h func(w http.ResponseWriter, r *http.Request, u *domain.
 	}
 }
 
-// staffOnly wraps a page for staff; to anyone else it does not exist.
-func (a *App) staffOnly(h func(w http.ResponseWriter, r *http.Request, u *domain.User)) http.HandlerFunc {
-	return a.signedIn(func(w http.ResponseWriter, r *http.Request, u *domain.User) {
-		if !u.IsStaff {
-			a.notFound(w, r)
-			return
-		}
-		h(w, r, u)
-	})
-}
-
 // Register mounts the app on the router, and takes a browser that opens
 // "/" to it (an API client asking for JSON there gets the API's 404).
 func (a *App) Register(rt *httpapi.Router, apiRoot http.Handler) {
