@@ -359,21 +359,7 @@ func (s *Surface) book(w http.ResponseWriter, r *http.Request, u *domain.User) {
 // POST /user/login with email (or username) and password: sets the auth
 // cookie.
 func (s *Surface) login(w http.ResponseWriter, r *http.Request) {
-	in, ok := s.Input(w, r)
-	if !ok {
-		return
-	}
-	f := form.New(in)
-	id := f.Raw("email", false)
-	if id == nil {
-		id = f.Raw("username", false)
-	}
-	password := f.Raw("password", false)
-	if id == nil || password == nil {
-		s.Fail(w, r, errs.BadRequest("required", "email and password are required"))
-		return
-	}
-	u, ok := s.Login(w, r, id, password, true)
+	u, ok := s.LoginByEmail(w, r, "email and password are required")
 	if !ok {
 		return
 	}
