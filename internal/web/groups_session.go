@@ -119,7 +119,7 @@ func (a *App) groupAction(act string) func(w http.ResponseWriter, r *http.Reques
 			if res.Seat != nil { // a seat had freed meanwhile
 				a.flash(w, r, "A seat was free, so you have it: you have a seat in “"+g.Title+"”. "+seatsLeft(g)+".")
 			} else {
-				a.flash(w, r, "You are on the waitlist: "+ordinal(res.Place)+". When a seat frees you get it at once, and an e-mail.")
+				a.flash(w, r, "You joined the waitlist of “"+g.Title+"”.")
 			}
 		case "leave-waitlist":
 			a.flash(w, r, "You left the waitlist.")

@@ -39,7 +39,7 @@ func TestGroupWaitlistPages(t *testing.T) {
 			t.Error("a full session offers to join")
 		}
 		status, body := ben.post(page+"/waitlist", nil)
-		if status != 200 || ben.res.Request.URL.Path != page || !strings.Contains(body, "You are on the waitlist: first.") ||
+		if status != 200 || ben.res.Request.URL.Path != page || !strings.Contains(body, "You joined the waitlist of “Algebra drop-in”.") ||
 			!strings.Contains(body, "You are <strong>first</strong> on the waitlist.") || !strings.Contains(body, "1 person waits for a seat") ||
 			!strings.Contains(body, `action="`+page+`/leave-waitlist"`) || strings.Contains(body, `action="`+page+`/waitlist"`) {
 			t.Fatalf("ben waits: %d at %s\n%s", status, ben.res.Request.URL, body)
