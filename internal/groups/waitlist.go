@@ -196,6 +196,22 @@ func (s *Service) promote(ctx context.Context, q *store.Q, g *domain.GroupSessio
 	return q.GroupSessionByID(ctx, g.ID)
 }
 
+// SeatsFreed gives the seats that were freed in the sessions (by id, in
+// increasing order; a user's account was deleted) to the first waiting,
+// inside the caller's transaction.
+func (s *Service) SeatsFreed(ctx context.Context, q *store.Q, sessionIDs []int64) error {
+	for _, id := range sessionIDs {
+		g, err := lockSession(ctx, q, id)
+		if err != nil {
+			return err
+		}
+		if _, err := s.promote(ctx, q, g); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // tellSeated e-mails one who was waiting that the seat is theirs, as the
 // other "your session is on" e-mails are sent (session_confirmed).
 func (s *Service) tellSeated(ctx context.Context, q *store.Q, g *domain.GroupSession, u *domain.User) error {

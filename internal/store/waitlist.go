@@ -107,3 +107,17 @@ func (q *Q) WaitlistPlace(ctx context.Context, sessionID, userID int64) (place, 
 		FROM group_waitlist w WHERE w.session_id = ?`, sessionID, userID, sessionID).Scan(&length, &place)
 	return place, length, err
 }
+
+// SeatedSessionsOf lists the sessions where the user holds a seat, by id.
+func (q *Q) SeatedSessionsOf(ctx context.Context, userID int64) ([]int64, error) {
+	var ids []int64
+	err := q.each(ctx, func(sc scanner) error {
+		var id int64
+		if err := sc.Scan(&id); err != nil {
+			return err
+		}
+		ids = append(ids, id)
+		return nil
+	}, "SELECT session_id FROM group_participants WHERE user_id = ? ORDER BY session_id", userID)
+	return ids, err
+}

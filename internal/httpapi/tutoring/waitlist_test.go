@@ -178,3 +178,28 @@ func TestWaitlistAfterStart(t *testing.T) {
 		}
 	})
 }
+
+// TestWaitlistAccountDeleted: a seat holder who deletes their account
+// (DELETE /myprofile/) frees the seat, and the first waiting has it in the
+// same transaction.
+func TestWaitlistAccountDeleted(t *testing.T) {
+	apptest.Each(t, apptest.Options{Now: t0, NoWorker: true}, func(t *testing.T, s *apptest.Server) {
+		inst := s.Mentor("inst")
+		amy, ben, cal, dan := s.Mentee("amy"), s.Mentee("ben"), s.Mentee("cal"), s.Mentee("dan")
+		s.Post("/api/sessions/").As(inst).JSON(session("Heaps", 48*time.Hour, 2)).Do().Expect(201)
+		for i, u := range []apptest.User{amy, ben, cal, dan} {
+			s.Post("/api/sessions/1/join/").As(u).JSON(map[string]any{"waitlist": true}).Do().Expect([]int{201, 201, 202, 202}[i])
+		}
+		s.Delete("/myprofile/").Token(amy.Token).Do().Expect(204)
+		if seated, waiting := waitlistState(t, s, 1); seated != "ben cal" || waiting != "dan" {
+			t.Fatalf("after amy's account went: seated %q, waiting %q", seated, waiting)
+		}
+		if d := s.Get("/api/sessions/1/").As(dan).Do().Expect(200).Obj(); d["available_spots"] != 0.0 || d["waitlist_position"] != 1.0 {
+			t.Fatalf("detail: %v", d)
+		}
+		s.Deliver()
+		if m := s.SMTP.Messages(); len(m) == 0 || m[len(m)-1].To[0] != cal.Email || m[len(m)-1].Subject != "You have a seat: Heaps" {
+			t.Fatalf("mails: %+v", m)
+		}
+	})
+}
