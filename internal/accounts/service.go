@@ -4,6 +4,7 @@
 package accounts
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"time"
@@ -30,6 +31,10 @@ type Service struct {
 	Argon2 Argon2Params
 	// SiteName appears in e-mails.
 	SiteName string
+	// SeatsFreed, when set, is called inside the transaction that deletes a
+	// user, after the delete, with the group sessions where they held a
+	// seat: the group rules give those seats to the first waiting.
+	SeatsFreed func(ctx context.Context, q *store.Q, sessionIDs []int64) error
 	// ResetTTL is how long a password-reset link works.
 	ResetTTL time.Duration
 	// AccessTTL and RefreshTTL are the lifetimes of JWTs.

@@ -133,6 +133,7 @@ func New(ctx context.Context, cfg config.Config, st *store.Store, opt Options) (
 	a.Worker.AddScanner(a.Mentoring.ScanReminders)
 	a.Worker.AddScanner(a.Mentoring.FillWeeklyHours)
 	a.Groups = groups.New(st, opt.Clock, a.Outbox)
+	a.Accounts.SeatsFreed = a.Groups.SeatsFreed
 	a.Worker.Register(groups.KindReminder, a.Groups.RenderReminder)
 	a.Worker.AddScanner(a.Groups.ScanReminders)
 	a.Meetings = meetings.New(st, opt.Clock, a.Outbox, secret)
