@@ -54,7 +54,9 @@ func fetch(t *testing.T, s *apptest.Server, feedURL string) map[string]event {
 	if !bytes.HasPrefix(res.Body, []byte("BEGIN:VCALENDAR\r\n")) || !bytes.HasSuffix(res.Body, []byte("END:VCALENDAR\r\n")) {
 		t.Fatalf("not a CRLF iCalendar text:\n%s", res.Body)
 	}
-	if strings.Contains(string(res.Body), "Mira Mentor\r\n") { t.Logf("%s", res.Body) }
+	if strings.Contains(string(res.Body), "Mira Mentor\r\n") {
+		t.Logf("%s", res.Body)
+	}
 	cal, err := ics.ParseCalendar(bytes.NewReader(res.Body))
 	if err != nil {
 		t.Fatalf("parse: %v\n%s", err, res.Body)
@@ -135,7 +137,9 @@ func TestCalendarFeed(t *testing.T) {
 		s := apptest.Start(t, e, apptest.Options{Now: t0, URL: dbURL})
 		mira, mia, sam := s.Mentor("mira"), s.Mentee("mia"), s.Mentee("sam")
 		tess, nobody := s.Mentor("tess"), s.Mentee("nobody")
-		as := func(u apptest.User) func(*apptest.Req) *apptest.Req { return func(q *apptest.Req) *apptest.Req { return q.As(u) } }
+		as := func(u apptest.User) func(*apptest.Req) *apptest.Req {
+			return func(q *apptest.Req) *apptest.Req { return q.As(u) }
+		}
 
 		// 1:1 sessions with mira: A confirmed, B pending, C confirmed (then
 		// canceled), S (sam's) confirmed.
