@@ -54,9 +54,6 @@ func fetch(t *testing.T, s *apptest.Server, feedURL string) map[string]event {
 	if !bytes.HasPrefix(res.Body, []byte("BEGIN:VCALENDAR\r\n")) || !bytes.HasSuffix(res.Body, []byte("END:VCALENDAR\r\n")) {
 		t.Fatalf("not a CRLF iCalendar text:\n%s", res.Body)
 	}
-	if strings.Contains(string(res.Body), "Mira Mentor\r\n") {
-		t.Logf("%s", res.Body)
-	}
 	cal, err := ics.ParseCalendar(bytes.NewReader(res.Body))
 	if err != nil {
 		t.Fatalf("parse: %v\n%s", err, res.Body)
