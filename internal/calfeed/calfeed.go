@@ -86,6 +86,15 @@ func (f *Feed) Path() string { return Path(f.Token) }
 // Path is where the feed of token is served.
 func Path(token string) string { return "/feed/" + token + ".ics" }
 
+// Webcal is a feed's http(s) URL with the webcal scheme, which opens a
+// subscription in Apple Calendar and Outlook.
+func Webcal(u string) string {
+	if rest, ok := strings.CutPrefix(u, "https://"); ok {
+		return "webcal://" + rest
+	}
+	return "webcal://" + strings.TrimPrefix(u, "http://")
+}
+
 // ErrNoFeed answers a user who has no feed, and a token that opens none.
 var ErrNoFeed = errs.NotFound("no_calendar_feed", "No calendar feed.")
 

@@ -22,16 +22,7 @@ type calendarFeedOut struct {
 
 func (s *Surface) calendarFeedJSON(r *http.Request, f *calfeed.Feed) calendarFeedOut {
 	u := httpapi.BaseURL(r, s.PublicURL) + f.Path()
-	return calendarFeedOut{URL: u, WebcalURL: Webcal(u), CreatedAt: drfTime(f.CreatedAt)}
-}
-
-// Webcal is a feed's http(s) URL with the webcal scheme, which opens a
-// subscription in Apple Calendar and Outlook.
-func Webcal(u string) string {
-	if rest, ok := strings.CutPrefix(u, "https://"); ok {
-		return "webcal://" + rest
-	}
-	return "webcal://" + strings.TrimPrefix(u, "http://")
+	return calendarFeedOut{URL: u, WebcalURL: calfeed.Webcal(u), CreatedAt: drfTime(f.CreatedAt)}
 }
 
 func (s *Surface) registerCalendarFeed(rt *httpapi.Router, h func(method, path string, fn http.HandlerFunc, opts ...httpapi.RouteOption)) {
