@@ -69,6 +69,15 @@ func TestProfileJourney(t *testing.T) {
 		noA11yProblems(t, tab, "the notification settings")
 		tab.Screenshot("profile-notifications")
 
+		// The calendar feed: made, shown for copying.
+		tab.ClickButton("Make my calendar feed")
+		tab.WaitText("Your calendar feed is ready.")
+		if v := tab.Attr("#feed-url", "value"); !strings.HasPrefix(v, s.URL+"/feed/") {
+			t.Fatalf("feed address %q", v)
+		}
+		noA11yProblems(t, tab, "the calendar feed")
+		tab.Screenshot("profile-calendar-feed")
+
 		var tok struct {
 			AuthToken string `json:"auth_token"`
 		}

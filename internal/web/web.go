@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/mentord/mentord/internal/accounts"
+	"github.com/mentord/mentord/internal/calfeed"
 	"github.com/mentord/mentord/internal/clock"
 	"github.com/mentord/mentord/internal/domain"
 	"github.com/mentord/mentord/internal/errs"
@@ -42,6 +43,7 @@ type Deps struct {
 	Mentoring *mentoring.Service
 	Groups    *groups.Service
 	Meetings  *meetings.Service
+	Feeds     *calfeed.Service
 	Clock     clock.Clock
 	Limits    httpapi.Limits
 	Links     httpapi.Links
