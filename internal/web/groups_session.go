@@ -24,7 +24,7 @@ type groupView struct {
 }
 
 func (a *App) groupPage(w http.ResponseWriter, r *http.Request, u *domain.User) {
-	id, ok := pathID(r, "id")
+	id, ok := httpapi.PathID(r, "id")
 	if !ok {
 		a.notFound(w, r)
 		return
@@ -66,12 +66,8 @@ func (a *App) showGroup(w http.ResponseWriter, r *http.Request, u *domain.User, 
 // complete, cancel, delete); a refusal is shown on the session's page.
 func (a *App) groupAction(act string) func(w http.ResponseWriter, r *http.Request, u *domain.User) {
 	return func(w http.ResponseWriter, r *http.Request, u *domain.User) {
-		id, ok := pathID(r, "id")
+		id, ok := a.postedTo(w, r)
 		if !ok {
-			a.notFound(w, r)
-			return
-		}
-		if !a.readForm(w, r, formBody) {
 			return
 		}
 		ctx := r.Context()

@@ -147,12 +147,8 @@ func (a *App) sessionCalendar(w http.ResponseWriter, r *http.Request, u *domain.
 
 // changeSession confirms, cancels or completes a session.
 func (a *App) changeSession(w http.ResponseWriter, r *http.Request, u *domain.User) {
-	id, ok := pathID(r, "id")
+	id, ok := a.postedTo(w, r)
 	if !ok {
-		a.notFound(w, r)
-		return
-	}
-	if !a.readForm(w, r, formBody) {
 		return
 	}
 	status := r.PostForm.Get("status")
