@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/mentord/mentord/internal/clock"
+	"github.com/mentord/mentord/internal/domain"
 	"github.com/mentord/mentord/internal/media"
 	"github.com/mentord/mentord/internal/notify"
 	"github.com/mentord/mentord/internal/store"
@@ -35,6 +36,10 @@ type Service struct {
 	// user, after the delete, with the group sessions where they held a
 	// seat: the group rules give those seats to the first waiting.
 	SeatsFreed func(ctx context.Context, q *store.Q, sessionIDs []int64) error
+	// ZoneChanged, when set, is called inside the transaction that changes
+	// a user's time zone, after the change: the mentoring rules re-expand
+	// weekly hours, which are wall-clock times of that zone.
+	ZoneChanged func(ctx context.Context, q *store.Q, u *domain.User) error
 	// ResetTTL is how long a password-reset link works.
 	ResetTTL time.Duration
 	// AccessTTL and RefreshTTL are the lifetimes of JWTs.
