@@ -235,4 +235,5 @@ func (a *App) finalize(w http.ResponseWriter, r *http.Request, u *domain.User) {
 func init() {
 	funcs["clockRange"] = clockRange
 	funcs["prefWord"] = prefWord
+	funcs["shortDay"] = func(t time.Time, loc *time.Location) string { return t.In(loc).Format("Mon 2 Jan") }
 }

@@ -107,7 +107,7 @@ func TestSchedulerPages(t *testing.T) {
 
 		// Suggestions, and finalizing the best.
 		body = expectPage(t, b, calPath+"/suggestions", 200, "Suggested schedules for Project interviews", "Schedule 1", "Ann Guest (score 6)",
-			"Ben Guest, Cathy Guest", "Finalize schedule 1", "Tuesday 12 March 2030<br>13:00 to 13:30 EDT")
+			"Ben Guest, Cathy Guest", "Finalize schedule 1", "Tue 12 Mar<br>13:00 to 13:30 EDT")
 		item := find(t, `name="meeting" value="([^"]+)"`, body)
 		if status, body := b.post(calPath+"/finalize", url.Values{"meeting": {"999|2030-03-12T17:00:00Z|2030-03-12T17:30:00Z"}}); status != 200 || !strings.Contains(body, "That schedule cannot be kept") {
 			t.Fatalf("a bad schedule: %d\n%s", status, body)
