@@ -62,7 +62,7 @@ func TestSchedulerPages(t *testing.T) {
 		}
 
 		// The form, and its checks.
-		body = expectPage(t, b, "/app/meetings/new", 200, "New meeting calendar", `name="name"`, `name="deadline"`, `name="meeting_length"`,
+		expectPage(t, b, "/app/meetings/new", 200, "New meeting calendar", `name="name"`, `name="deadline"`, `name="meeting_length"`,
 			`value="America/Toronto"`, `name="invitee" value="`+ann+`"`, `name="cell-2030-03-02-800"`, `aria-label="Saturday 2 March, 08:00 to 08:30"`)
 		_, body = b.get("/app/meetings/new?first_day=2030-03-12")
 		mustContain(t, "the grid of another week", body, `name="cell-2030-03-12-1300"`, "Tue 12 Mar", "Mon 18 Mar")
@@ -84,7 +84,7 @@ func TestSchedulerPages(t *testing.T) {
 			t.Fatalf("create: %d\n%s", status, body)
 		}
 		calPath := b.res.Request.URL.Path
-		body = expectPage(t, b, calPath, 200, "Project interviews", "Every time on this page is in America/Toronto", "Mon 4 Mar 2030, 19:00 EST",
+		expectPage(t, b, calPath, 200, "Project interviews", "Every time on this page is in America/Toronto", "Mon 4 Mar 2030, 19:00 EST",
 			"Tuesday 12 March 2030, 13:00 to 14:00 EDT: High preference", "Wednesday 13 March 2030, 10:00 to 10:30 EDT: Low preference",
 			"Invitees (0 of 3 answered)", "Not answered yet", "Send a reminder", "See the suggested schedules")
 		links := respondLinks(t, s, s.SMTP.Wait(3, 10*time.Second))
