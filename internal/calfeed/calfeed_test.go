@@ -218,7 +218,8 @@ func TestCalendarFeed(t *testing.T) {
 			t.Errorf("group event: %+v", gev)
 		}
 		mev := oliveFeed["meeting-1@mentord"]
-		if mev.Start == "" || mev.Summary != "Interviews: Olive Owner and Ann Guest" || mev.Description != "Phase 2" {
+		if mev.Start == "" || mev.Summary != "Interviews: Olive Owner and Ann Guest" || mev.Description != "Phase 2" ||
+			!strings.HasPrefix(mev.URL, s.URL+"/app/meetings/calendars/") {
 			t.Errorf("meeting event: %+v", mev)
 		}
 
