@@ -47,6 +47,7 @@ func (s *Service) UpdateProfile(ctx context.Context, userID int64, in ProfileUpd
 	if err != nil {
 		return nil, err
 	}
+	oldZone := u.Timezone
 	v := errs.Begin(in.Unread)
 	setName := func(field string, val *string, dst *string) {
 		if val == nil || v.Has(field) {
@@ -105,6 +106,7 @@ func (s *Service) UpdateProfile(ctx context.Context, userID int64, in ProfileUpd
 		return nil, err
 	}
 
+	zoneChanged := u.Timezone != oldZone
 	oldPhoto := u.ProfilePhoto
 	var newPhoto string
 	if in.Photo != nil {
@@ -122,7 +124,15 @@ func (s *Service) UpdateProfile(ctx context.Context, userID int64, in ProfileUpd
 	} else if in.RemovePhoto {
 		u.ProfilePhoto = nil
 	}
-	err = s.store.Tx(ctx, func(q *store.Q) error { return q.UpdateUser(ctx, u) })
+	err = s.store.Tx(ctx, func(q *store.Q) error {
+		if err := q.UpdateUser(ctx, u); err != nil {
+			return err
+		}
+		if zoneChanged && s.ZoneChanged != nil {
+			return s.ZoneChanged(ctx, q, u)
+		}
+		return nil
+	})
 	if err != nil {
 		if newPhoto != "" {
 			s.media.Remove(newPhoto)

@@ -110,6 +110,42 @@ func humanDuration(d time.Duration) string {
 	return fmt.Sprintf("%d minutes", int(h*60))
 }
 
+// ResetLinkUsable reports whether a reset link's uid and token would still
+// set a password, so that a page can say so before the person types one.
+func (s *Service) ResetLinkUsable(ctx context.Context, uid, token string) (bool, error) {
+	_, _, err := s.liveReset(ctx, uid, token)
+	if err != nil && errs.KindOf(err) == errs.KindInvalid {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// liveReset finds the user and the unused, unexpired reset of a link; a
+// link that does not is a field error on uid or token.
+func (s *Service) liveReset(ctx context.Context, uid, token string) (*domain.User, *store.PasswordReset, error) {
+	badUID := errs.Field("uid", CodeInvalidUID, "Invalid user id or user doesn't exist.")
+	id, ok := decodeUID(uid)
+	if !ok {
+		return nil, nil, badUID
+	}
+	u, err := s.store.UserByID(ctx, id)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && !u.IsActive) {
+		return nil, nil, badUID
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	badToken := errs.Field("token", CodeInvalidToken, "Invalid token for given user.")
+	reset, err := s.store.PasswordResetByHash(ctx, sha256Hex(token))
+	if errors.Is(err, store.ErrNotFound) || (err == nil && (reset.UserID != u.ID || reset.UsedAt != nil || !s.clock.Now().Before(reset.ExpiresAt))) {
+		return nil, nil, badToken
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return u, reset, nil
+}
+
 // ResetConfirm is the second step of a password reset.
 type ResetConfirm struct {
 	UID, Token, NewPassword, Confirm *string
@@ -125,27 +161,12 @@ func (s *Service) ConfirmPasswordReset(ctx context.Context, in ResetConfirm) err
 	if err := v.Err(); err != nil {
 		return err
 	}
-	badUID := errs.Field("uid", CodeInvalidUID, "Invalid user id or user doesn't exist.")
-	id, ok := decodeUID(*in.UID)
-	if !ok {
-		return badUID
-	}
-	u, err := s.store.UserByID(ctx, id)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && !u.IsActive) {
-		return badUID
-	}
+	u, reset, err := s.liveReset(ctx, *in.UID, *in.Token)
 	if err != nil {
 		return err
 	}
-	badToken := errs.Field("token", CodeInvalidToken, "Invalid token for given user.")
 	now := s.clock.Now()
-	reset, err := s.store.PasswordResetByHash(ctx, sha256Hex(*in.Token))
-	if errors.Is(err, store.ErrNotFound) || (err == nil && (reset.UserID != u.ID || reset.UsedAt != nil || !now.Before(reset.ExpiresAt))) {
-		return badToken
-	}
-	if err != nil {
-		return err
-	}
+	badToken := errs.Field("token", CodeInvalidToken, "Invalid token for given user.")
 	if err := s.checkNewPassword(u, *in.NewPassword, *in.Confirm); err != nil {
 		return err
 	}

@@ -4,11 +4,13 @@
 package accounts
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"time"
 
 	"github.com/mentord/mentord/internal/clock"
+	"github.com/mentord/mentord/internal/domain"
 	"github.com/mentord/mentord/internal/media"
 	"github.com/mentord/mentord/internal/notify"
 	"github.com/mentord/mentord/internal/store"
@@ -30,6 +32,14 @@ type Service struct {
 	Argon2 Argon2Params
 	// SiteName appears in e-mails.
 	SiteName string
+	// SeatsFreed, when set, is called inside the transaction that deletes a
+	// user, after the delete, with the group sessions where they held a
+	// seat: the group rules give those seats to the first waiting.
+	SeatsFreed func(ctx context.Context, q *store.Q, sessionIDs []int64) error
+	// ZoneChanged, when set, is called inside the transaction that changes
+	// a user's time zone, after the change: the mentoring rules re-expand
+	// weekly hours, which are wall-clock times of that zone.
+	ZoneChanged func(ctx context.Context, q *store.Q, u *domain.User) error
 	// ResetTTL is how long a password-reset link works.
 	ResetTTL time.Duration
 	// AccessTTL and RefreshTTL are the lifetimes of JWTs.

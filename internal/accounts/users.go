@@ -285,13 +285,26 @@ func (s *Service) DeleteAccount(ctx context.Context, userID int64) error {
 			return err
 		}
 		photo = u.ProfilePhoto
-		return q.DeleteUser(ctx, userID)
+		seated, err := q.SeatedSessionsOf(ctx, userID)
+		if err != nil {
+			return err
+		}
+		if err := q.DeleteUser(ctx, userID); err != nil {
+			return err
+		}
+		if s.SeatsFreed != nil && len(seated) > 0 {
+			return s.SeatsFreed(ctx, q, seated)
+		}
+		return nil
 	})
 	if errors.Is(err, store.ErrNotFound) {
 		return errs.NotFound("user_not_found", "")
 	}
 	if err == nil && photo != nil {
 		s.media.Remove(*photo)
+	}
+	if err == nil {
+		s.outbox.Kick() // the e-mails of seats given to those waiting
 	}
 	return err
 }

@@ -20,6 +20,7 @@ import (
 
 	"github.com/mentord/mentord/internal/accounts"
 	"github.com/mentord/mentord/internal/apidoc"
+	"github.com/mentord/mentord/internal/calfeed"
 	"github.com/mentord/mentord/internal/clock"
 	"github.com/mentord/mentord/internal/config"
 	"github.com/mentord/mentord/internal/errs"
@@ -48,6 +49,7 @@ type App struct {
 	Mentoring *mentoring.Service
 	Groups    *groups.Service
 	Meetings  *meetings.Service
+	Feeds     *calfeed.Service
 	Metrics   *metrics.Metrics
 	Outbox    *notify.Outbox
 	Worker    *notify.Worker
@@ -135,11 +137,15 @@ func New(ctx context.Context, cfg config.Config, st *store.Store, opt Options) (
 	a.Worker.AddScanner(a.Mentoring.ScanReminders)
 	a.Worker.AddScanner(a.Mentoring.FillWeeklyHours)
 	a.Groups = groups.New(st, opt.Clock, a.Outbox)
+	a.Accounts.SeatsFreed = a.Groups.SeatsFreed
+	a.Accounts.ZoneChanged = a.Mentoring.ZoneChanged
 	a.Worker.Register(groups.KindReminder, a.Groups.RenderReminder)
 	a.Worker.AddScanner(a.Groups.ScanReminders)
 	a.Meetings = meetings.New(st, opt.Clock, a.Outbox, secret)
 	a.Worker.Register(meetings.KindDeadlineReminder, a.Meetings.RenderDeadlineReminder)
 	a.Worker.AddScanner(a.Meetings.ScanDeadlineReminders)
+
+	a.Feeds = calfeed.New(st, opt.Clock, secret)
 
 	a.Metrics = metrics.New(st, opt.Clock, a.Worker)
 
@@ -158,6 +164,7 @@ func New(ctx context.Context, cfg config.Config, st *store.Store, opt Options) (
 	links := httpapi.Links{PublicURL: cfg.PublicURL, FrontendURL: cfg.FrontendURL}
 	mom := momentors.New(a.Accounts, a.Mentoring, cfg.PublicURL, limits, opt.Log)
 	mom.Links = links
+	mom.Feeds = a.Feeds
 	mom.Register(rt)
 	// Photos belong to the Momentors profiles, and a missing one is its 404.
 	a.mediaErrors = mom.Errors
@@ -169,7 +176,7 @@ func New(ctx context.Context, cfg config.Config, st *store.Store, opt Options) (
 	sched.Register(rt)
 
 	site, err := web.New(web.Deps{Accounts: a.Accounts, Mentoring: a.Mentoring, Groups: a.Groups, Meetings: a.Meetings,
-		Outbox: a.Desk, Clock: opt.Clock, Limits: limits, Links: links, PublicURL: cfg.PublicURL, Log: opt.Log})
+		Outbox: a.Desk, Feeds: a.Feeds, Clock: opt.Clock, Limits: limits, Links: links, PublicURL: cfg.PublicURL, Log: opt.Log})
 	if err != nil {
 		return nil, err
 	}

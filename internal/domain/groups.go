@@ -36,6 +36,17 @@ type Participant struct {
 	User      User
 }
 
+// Waiter is a place on a full session's waitlist; the waitlist is served
+// in the order of ID (first come, first served).
+type Waiter struct {
+	ID        int64
+	SessionID int64
+	UserID    int64
+	Role      string
+	AddedAt   time.Time
+	User      User
+}
+
 // GroupFilter selects group sessions for a list; zero fields do not filter.
 type GroupFilter struct {
 	Status    string

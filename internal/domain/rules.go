@@ -16,6 +16,8 @@ const (
 	RuleOneMenteeProfile Rule = "one mentee profile per user"
 	// RuleOneSeat: a person holds at most one seat in a group session.
 	RuleOneSeat Rule = "one seat per person per group session"
+	// RuleOneWaitlistPlace: a person is on a session's waitlist at most once.
+	RuleOneWaitlistPlace Rule = "one waitlist place per person per group session"
 	// RuleOneInvitation: a contact is invited to a calendar at most once.
 	RuleOneInvitation Rule = "one invitation per contact per calendar"
 	// RuleUniqueContactEmail: an owner's contacts have distinct e-mail

@@ -21,26 +21,28 @@ import (
 
 // Error codes, which surfaces map to their own wording.
 const (
-	CodeNotFound      = "not_found"
-	CodeNotInstructor = "not_instructor"
-	CodeNotCreator    = "not_creator"
-	CodeNotStudent    = "not_student"
-	CodeAlreadyJoined = "already_joined"
-	CodeFull          = "full"
-	CodeCannotJoin    = "cannot_join"
-	CodeOwnSession    = "own_session"
-	CodeNotJoined     = "not_joined"
-	CodeCannotLeave   = "cannot_leave"
-	CodeFrozen        = "frozen" // completed or cancelled: no more edits
-	CodeCannotDelete  = "cannot_delete"
-	CodeCannotCancel  = "cannot_cancel"
-	CodeNotUpcoming   = "not_upcoming"
-	CodeTooEarly      = "too_early"
-	CodeNotOngoing    = "not_ongoing"
-	CodeInPast        = "in_past"
-	CodeBelowTaken    = "below_taken"
-	MaxTitle          = 200
-	MaxCapacity       = 10000 // the most seats a session may have (DefaultCapacity.Max)
+	CodeNotFound       = "not_found"
+	CodeNotInstructor  = "not_instructor"
+	CodeNotCreator     = "not_creator"
+	CodeNotStudent     = "not_student"
+	CodeAlreadyJoined  = "already_joined"
+	CodeFull           = "full"
+	CodeCannotJoin     = "cannot_join"
+	CodeOwnSession     = "own_session"
+	CodeNotJoined      = "not_joined"
+	CodeCannotLeave    = "cannot_leave"
+	CodeFrozen         = "frozen" // completed or cancelled: no more edits
+	CodeCannotDelete   = "cannot_delete"
+	CodeCannotCancel   = "cannot_cancel"
+	CodeNotUpcoming    = "not_upcoming"
+	CodeTooEarly       = "too_early"
+	CodeNotOngoing     = "not_ongoing"
+	CodeInPast         = "in_past"
+	CodeBelowTaken     = "below_taken"
+	CodeAlreadyWaiting = "already_waiting"
+	CodeNotWaiting     = "not_waiting"
+	MaxTitle           = 200
+	MaxCapacity        = 10000 // the most seats a session may have (DefaultCapacity.Max)
 )
 
 // Capacity is a range of seats a session may have, bounds included.
@@ -210,6 +212,18 @@ func (s *Service) ParticipantsOf(ctx context.Context, ids ...int64) (map[int64][
 	return s.store.ParticipantsOf(ctx, ids...)
 }
 
+// lockSession loads a session inside a transaction and holds it until the
+// transaction ends (store.LockGroupSession): every change of its seats or
+// waitlist begins so, which is what keeps the waitlist first come, first
+// served and nobody both seated and waiting.
+func lockSession(ctx context.Context, q *store.Q, id int64) (*domain.GroupSession, error) {
+	g, err := q.LockGroupSession(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, errNotFound
+	}
+	return g, err
+}
+
 // sessionIn loads a session with q (inside a transaction or not).
 func sessionIn(ctx context.Context, q *store.Q, id int64) (*domain.GroupSession, error) {
 	g, err := q.GroupSessionByID(ctx, id)
@@ -277,7 +291,7 @@ func (s *Service) manage(ctx context.Context, caller *domain.User, id int64, a a
 		return unread
 	}
 	return s.store.Tx(ctx, func(q *store.Q) error {
-		g, err := sessionIn(ctx, q, id)
+		g, err := lockSession(ctx, q, id)
 		if err != nil {
 			return err
 		}
@@ -321,7 +335,14 @@ func (s *Service) Update(ctx context.Context, caller *domain.User, id int64, in 
 		}
 		out = g
 		if !before.Start.Equal(g.Start) {
-			return s.tellParticipants(ctx, q, g, kindMoved, &before.Start)
+			if err := s.tellParticipants(ctx, q, g, kindMoved, &before.Start); err != nil {
+				return err
+			}
+		}
+		if g.Capacity > before.Capacity { // new seats go to the waitlist first
+			if out, err = s.promote(ctx, q, g); err != nil {
+				return err
+			}
 		}
 		return nil
 	})
@@ -340,6 +361,9 @@ func (s *Service) Delete(ctx context.Context, caller *domain.User, id int64) err
 			if err := s.tellParticipants(ctx, q, g, kindCancelled, nil); err != nil {
 				return err
 			}
+			if err := s.tellWaiters(ctx, q, g); err != nil {
+				return err
+			}
 		}
 		return q.DeleteGroupSession(ctx, id)
 	})
@@ -354,72 +378,28 @@ type JoinOptions struct {
 	// StudentsOnly refuses mentors who are not also mentees (the quota API's
 	// "only mentees book").
 	StudentsOnly bool
+	// Waitlist: when the session is full, put the caller on its waitlist
+	// instead of refusing (an explicit choice; without it a full session
+	// is refused as it always was).
+	Waitlist bool
 }
 
 // Join takes a seat for the caller, with the checks of the original view in
-// its order: already joined, full, then not joinable. The seat is taken by a
-// compare-and-swap on the seat count and a unique (session, user) key, so
-// concurrent joins can never oversell the session or seat one person twice.
+// its order: already joined, full, then not joinable (see JoinOrWait, which
+// this is without a waitlist place to return).
 func (s *Service) Join(ctx context.Context, caller *domain.User, id int64, opt JoinOptions) (*domain.GroupSession, *domain.Participant, error) {
-	if opt.StudentsOnly && !IsStudent(caller) {
-		return nil, nil, errs.Forbidden(CodeNotStudent, "Only students can book sessions")
-	}
-	var out *domain.GroupSession
-	var seat *domain.Participant
-	alreadyJoined := errs.BadRequest(CodeAlreadyJoined, "Already joined this session")
-	full := errs.BadRequest(CodeFull, "Session is full")
-	err := s.store.Tx(ctx, func(q *store.Q) error {
-		g, err := sessionIn(ctx, q, id)
-		if err != nil {
-			return err
-		}
-		if joined, err := q.IsParticipant(ctx, id, caller.ID); err != nil {
-			return err
-		} else if joined {
-			return alreadyJoined
-		}
-		if IsFull(g) {
-			return full
-		}
-		if !s.CanJoin(g) {
-			return errs.BadRequest(CodeCannotJoin, "Cannot join this session. It may be cancelled, completed, or already started")
-		}
-		if g.CreatorID == caller.ID {
-			return errs.BadRequest(CodeOwnSession, "You cannot join a session you created")
-		}
-		now := s.clock.Now()
-		role := "student"
-		if !IsStudent(caller) {
-			role = "tutor"
-		}
-		seat = &domain.Participant{SessionID: id, UserID: caller.ID, Role: role, JoinedAt: now, User: *caller}
-		if err := q.AddParticipant(ctx, seat); err != nil {
-			return err
-		}
-		ok, err := q.TakeSeat(ctx, id, now)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return full
-		}
-		out, err = q.GroupSessionByID(ctx, id)
-		return err
-	})
-	if errs.Violated(err, domain.RuleOneSeat) {
-		return nil, nil, alreadyJoined
-	}
+	res, err := s.JoinOrWait(ctx, caller, id, opt)
 	if err != nil {
 		return nil, nil, err
 	}
-	return out, seat, nil
+	return res.Session, res.Seat, nil
 }
 
 // Leave gives the caller's seat back, before the session starts.
 func (s *Service) Leave(ctx context.Context, caller *domain.User, id int64) (*domain.GroupSession, error) {
 	var out *domain.GroupSession
 	err := s.store.Tx(ctx, func(q *store.Q) error {
-		g, err := sessionIn(ctx, q, id)
+		g, err := lockSession(ctx, q, id)
 		if err != nil {
 			return err
 		}
@@ -436,10 +416,17 @@ func (s *Service) Leave(ctx context.Context, caller *domain.User, id int64) (*do
 		if _, err := q.RemoveParticipant(ctx, id, caller.ID, s.clock.Now()); err != nil {
 			return err
 		}
-		out, err = q.GroupSessionByID(ctx, id)
+		if out, err = q.GroupSessionByID(ctx, id); err != nil {
+			return err
+		}
+		out, err = s.promote(ctx, q, out) // the freed seat goes to the first waiting
 		return err
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	s.outbox.Kick()
+	return out, nil
 }
 
 // transition moves a session to the action's status by compare-and-swap on
@@ -471,6 +458,15 @@ func (s *Service) transitionThen(ctx context.Context, caller *domain.User, id in
 		}
 		if a.to == domain.GroupCancelled {
 			if err := s.tellParticipants(ctx, q, out, kindCancelled, nil); err != nil {
+				return err
+			}
+			if err := s.tellWaiters(ctx, q, out); err != nil {
+				return err
+			}
+		}
+		if a.to == domain.GroupCancelled || a.to == domain.GroupOngoing {
+			// No seat can be given any more: the waitlist is over.
+			if err := q.ClearWaitlist(ctx, id); err != nil {
 				return err
 			}
 		}

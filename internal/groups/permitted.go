@@ -12,6 +12,9 @@ type Permitted struct {
 	Manage                                  bool
 	Update, Delete, Cancel, Start, Complete bool
 	Join, Leave                             bool
+	// Wait: the session is full and the user may join its waitlist;
+	// Unwait: they are on it and may leave it.
+	Wait, Unwait bool
 }
 
 // mayManage is who may manage a session: its creator when a mentor, or
@@ -23,6 +26,12 @@ func mayManage(caller *domain.User, g *domain.GroupSession) bool {
 // Permitted says what caller may do to g now; joined is whether they hold
 // a seat in it.
 func (s *Service) Permitted(caller *domain.User, g *domain.GroupSession, joined bool) Permitted {
+	return s.PermittedAs(caller, g, Standing{Joined: joined})
+}
+
+// PermittedAs says what caller may do to g now, standing where st says.
+func (s *Service) PermittedAs(caller *domain.User, g *domain.GroupSession, st Standing) Permitted {
+	joined := st.Joined
 	p := Permitted{Manage: mayManage(caller, g)}
 	if p.Manage {
 		p.Update = actUpdate.allows(g) == nil
@@ -35,6 +44,8 @@ func (s *Service) Permitted(caller *domain.User, g *domain.GroupSession, joined 
 		p.Leave = actLeave.allows(g) == nil
 	} else {
 		p.Join = s.CanJoin(g) && g.CreatorID != caller.ID
+		p.Wait = st.Place == 0 && IsFull(g) && s.open(g) && g.CreatorID != caller.ID
+		p.Unwait = st.Place > 0
 	}
 	return p
 }

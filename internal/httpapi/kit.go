@@ -14,6 +14,7 @@ import (
 type Accounts interface {
 	Authenticator
 	Login(ctx context.Context, identifier, password string, byEmail bool) (*domain.User, error)
+	RefreshJWT(ctx context.Context, refresh string) (string, error)
 }
 
 // Kit is what every surface's handlers share: the accounts, how the surface
@@ -93,6 +94,60 @@ func (k Kit) Login(w http.ResponseWriter, r *http.Request, identifier, password 
 	}
 	NoteUser(r, u.ID)
 	return u, true
+}
+
+// LoginByUsername reads {"username", "password"} and logs in (the
+// Momentors and scheduler routes). With required, a missing field is a
+// field error, as the scheduler's serializer says; without, it is a wrong
+// credential, as djoser's.
+func (k Kit) LoginByUsername(w http.ResponseWriter, r *http.Request, required bool) (*domain.User, bool) {
+	f, ok := k.Object(w, r)
+	if !ok {
+		return nil, false
+	}
+	username, password := f.Raw("username", required), f.Raw("password", required)
+	if err := f.Err(); err != nil {
+		k.Fail(w, r, err)
+		return nil, false
+	}
+	return k.Login(w, r, username, password, false)
+}
+
+// LoginByEmail reads an e-mail (or a username) and a password from a body
+// of any kind and logs in (the group-session routes); a missing one is a
+// 400 worded as the surface's missing message.
+func (k Kit) LoginByEmail(w http.ResponseWriter, r *http.Request, missing string) (*domain.User, bool) {
+	in, ok := k.Input(w, r)
+	if !ok {
+		return nil, false
+	}
+	f := form.New(in)
+	id := f.Raw("email", false)
+	if id == nil {
+		id = f.Raw("username", false)
+	}
+	password := f.Raw("password", false)
+	if id == nil || password == nil {
+		k.Fail(w, r, errs.BadRequest("required", missing))
+		return nil, false
+	}
+	return k.Login(w, r, id, password, true)
+}
+
+// Refresh answers {"access"} for the "refresh" token in f (the JWT
+// surfaces' refresh routes).
+func (k Kit) Refresh(w http.ResponseWriter, r *http.Request, f *form.Form) {
+	tok := f.Raw("refresh", true)
+	if err := f.Err(); err != nil {
+		k.Fail(w, r, err)
+		return
+	}
+	access, err := k.Accounts.RefreshJWT(r.Context(), *tok)
+	if err != nil {
+		k.Fail(w, r, err)
+		return
+	}
+	WriteJSON(w, http.StatusOK, map[string]string{"access": access})
 }
 
 // PathID reads a positive integer id from the path.

@@ -168,6 +168,9 @@ func (m Middleware) logRequests(next http.Handler) http.Handler {
 		w.Header().Set("X-Request-ID", id)
 		sw := &statusWriter{ResponseWriter: w}
 		path := r.URL.Path
+		if strings.HasPrefix(path, "/feed/") {
+			path = "/feed/…" // a calendar feed's URL is its secret
+		}
 		inner := r.WithContext(ctx)
 		next.ServeHTTP(sw, inner)
 		if sw.status == 0 {

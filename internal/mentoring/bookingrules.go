@@ -236,10 +236,29 @@ func loadBookingCheck(ctx context.Context, q *store.Q, r *domain.BookingRules, f
 	return b, nil
 }
 
+func insideCancelNotice(now time.Time, r *domain.BookingRules, sess *domain.Session) bool {
+	return r.CancelNoticeHours != 0 && now.After(sess.Start.Add(-time.Duration(r.CancelNoticeHours)*time.Hour))
+}
+
+// CancelClosed is, for the mentee of a session inside its mentor's
+// cancellation notice, the refusal a cancel would get (so that a page
+// says it instead of offering the button); "" for anyone else or outside
+// the notice.
+func (s *Service) CancelClosed(ctx context.Context, caller *domain.User, sess *domain.Session) (string, error) {
+	if caller.ID != sess.MenteeID {
+		return "", nil
+	}
+	r, err := s.BookingRulesOf(ctx, sess.MentorID)
+	if err != nil || !insideCancelNotice(s.clock.Now(), r, sess) {
+		return "", err
+	}
+	return fmt.Sprintf(msgCancel, r.CancelNoticeHours), nil
+}
+
 // cancelRule is the cancellation notice: inside it the mentee may not
 // cancel, and the mentor (or staff) cancels only saying why.
 func cancelRule(now time.Time, r *domain.BookingRules, caller *domain.User, sess *domain.Session, reason string) error {
-	if r.CancelNoticeHours == 0 || !now.After(sess.Start.Add(-time.Duration(r.CancelNoticeHours)*time.Hour)) {
+	if !insideCancelNotice(now, r, sess) {
 		return nil
 	}
 	if caller.ID == sess.MenteeID {

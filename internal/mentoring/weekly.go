@@ -194,6 +194,39 @@ func (s *Service) SetWeeklyHours(ctx context.Context, caller *domain.User, in We
 	return wh, nil
 }
 
+// ZoneChanged re-expands a mentor's weekly hours after their time zone
+// changed (u is the user as changed, q the transaction that changed it):
+// the hours are wall-clock times, so the free availability made from them
+// is made again in the new zone. Booked availability stays as it is.
+func (s *Service) ZoneChanged(ctx context.Context, q *store.Q, u *domain.User) error {
+	row, err := q.WeeklyHoursOf(ctx, u.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	wh, err := decodeWeekly(row)
+	if err != nil {
+		return err
+	}
+	now := s.clock.Now()
+	if err := q.DeleteFreeWeeklyAvailability(ctx, u.ID, now); err != nil {
+		return err
+	}
+	loc := zone(u)
+	from, _ := dayOf(now, loc)
+	wh.Timezone, wh.FilledUntil = u.Timezone, weeklyHorizon(now, loc)
+	if err := s.fillWeekly(ctx, q, u.ID, wh, loc, from, wh.FilledUntil, now); err != nil {
+		return err
+	}
+	def, err := json.Marshal(wh)
+	if err != nil {
+		return err
+	}
+	return q.SaveWeeklyHours(ctx, &store.WeeklyRow{MentorID: u.ID, Definition: string(def), FilledUntil: wh.FilledUntil, UpdatedAt: now})
+}
+
 // weeklyHorizon is the local midnight WeeklyDays after today's.
 func weeklyHorizon(now time.Time, loc *time.Location) time.Time {
 	y, m, d := now.In(loc).Date()

@@ -46,6 +46,7 @@ var ruleConstraints = map[domain.Rule][]string{
 	domain.RuleOneMentorProfile:   {"mentors_pkey", "mentors.user_id"},
 	domain.RuleOneMenteeProfile:   {"mentees_pkey", "mentees.user_id"},
 	domain.RuleOneSeat:            {"group_participants_session_id_user_id_key", "group_participants.session_id, group_participants.user_id"},
+	domain.RuleOneWaitlistPlace:   {"group_waitlist_session_id_user_id_key", "group_waitlist.session_id, group_waitlist.user_id"},
 	domain.RuleOneInvitation:      {"invitations_calendar_id_contact_id_key", "invitations.calendar_id, invitations.contact_id"},
 	domain.RuleUniqueContactEmail: {"contacts_owner_id_email_key"}, // on lower(email)
 	// Exclusion constraints, on PostgreSQL only.

@@ -220,8 +220,21 @@ func isNonFieldCode(err error, code string) bool {
 type resetView struct{ Usable bool }
 
 func (a *App) resetPage(w http.ResponseWriter, r *http.Request) {
-	a.render(w, r, http.StatusOK, "reset", &view{Title: "Choose a new password", Data: resetView{Usable: true}})
+	usable, err := a.Accounts.ResetLinkUsable(r.Context(), r.PathValue("uid"), r.PathValue("token"))
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	v := &view{Title: "Choose a new password", Data: resetView{Usable: usable}}
+	if !usable {
+		v.Form = newForm(r)
+		v.Form.NonField = append(v.Form.NonField, linkGone)
+	}
+	a.render(w, r, http.StatusOK, "reset", v)
 }
+
+// linkGone is what a used, expired or replaced reset link says.
+const linkGone = "This link does not work any more: it was used already, it expired, or a newer one was sent. Ask for a new one."
 
 func (a *App) reset(w http.ResponseWriter, r *http.Request) {
 	if !a.readForm(w, r, formBody) || !a.limited(w, r, a.Limits.Reset, clientIP(r)) {
@@ -244,7 +257,7 @@ func (a *App) reset(w http.ResponseWriter, r *http.Request) {
 	if !usable {
 		delete(f.Errors, "uid")
 		delete(f.Errors, "token")
-		f.NonField = append(f.NonField, "This link does not work any more: it was used already, it expired, or a newer one was sent. Ask for a new one.")
+		f.NonField = append(f.NonField, linkGone)
 	}
 	a.render(w, r, http.StatusBadRequest, "reset", &view{Title: "Choose a new password", Form: f, Data: resetView{Usable: usable}})
 }

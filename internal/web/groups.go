@@ -23,7 +23,7 @@ func (a *App) groupRoutes() {
 	a.page("GET", "/groups/{id}", a.signedIn(a.groupPage))
 	a.page("GET", "/groups/{id}/edit", a.signedIn(a.editGroupPage))
 	a.page("POST", "/groups/{id}/edit", a.signedIn(a.saveGroup))
-	for _, act := range []string{"join", "leave", "start", "complete", "cancel", "delete"} {
+	for _, act := range []string{"join", "leave", "waitlist", "leave-waitlist", "start", "complete", "cancel", "delete"} {
 		a.page("POST", "/groups/{id}/"+act, a.signedIn(a.groupAction(act)))
 	}
 }
@@ -34,19 +34,21 @@ const groupsPerPage = 10
 // groupWords are the group rules' refusals in the web app's words, by the
 // domain's code; a code not here keeps the domain's own message.
 var groupWords = map[string]string{
-	groups.CodeFull:          "This session is full: every seat is taken.",
-	groups.CodeAlreadyJoined: "You already have a seat in this session; nobody can join the same session twice.",
-	groups.CodeCannotJoin:    "This session can no longer be joined: it has started, or it was cancelled or completed.",
-	groups.CodeOwnSession:    "You run this session, so you cannot take a seat in it.",
-	groups.CodeNotJoined:     "You do not hold a seat in this session.",
-	groups.CodeCannotLeave:   "The session has started or is over, so the seat can no longer be given back.",
-	groups.CodeFrozen:        "A completed or cancelled session can no longer be changed.",
-	groups.CodeCannotDelete:  "An ongoing or completed session cannot be deleted.",
-	groups.CodeCannotCancel:  "A completed or cancelled session cannot be cancelled.",
-	groups.CodeNotUpcoming:   "Only an upcoming session can be started.",
-	groups.CodeTooEarly:      "The session can be started from its scheduled time, not before.",
-	groups.CodeNotOngoing:    "Only an ongoing session can be marked as completed.",
-	groups.CodeInPast:        "Choose a time in the future.",
+	groups.CodeFull:           "This session is full: every seat is taken.",
+	groups.CodeAlreadyJoined:  "You already have a seat in this session; nobody can join the same session twice.",
+	groups.CodeCannotJoin:     "This session can no longer be joined: it has started, or it was cancelled or completed.",
+	groups.CodeOwnSession:     "You run this session, so you cannot take a seat in it.",
+	groups.CodeNotJoined:      "You do not hold a seat in this session.",
+	groups.CodeCannotLeave:    "The session has started or is over, so the seat can no longer be given back.",
+	groups.CodeFrozen:         "A completed or cancelled session can no longer be changed.",
+	groups.CodeCannotDelete:   "An ongoing or completed session cannot be deleted.",
+	groups.CodeCannotCancel:   "A completed or cancelled session cannot be cancelled.",
+	groups.CodeNotUpcoming:    "Only an upcoming session can be started.",
+	groups.CodeTooEarly:       "The session can be started from its scheduled time, not before.",
+	groups.CodeNotOngoing:     "Only an ongoing session can be marked as completed.",
+	groups.CodeInPast:         "Choose a time in the future.",
+	groups.CodeAlreadyWaiting: "You are already on the waitlist of this session.",
+	groups.CodeNotWaiting:     "You are not on the waitlist of this session.",
 }
 
 // groupErr is err with the messages of groupWords.

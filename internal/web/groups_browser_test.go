@@ -17,7 +17,8 @@ import (
 // seats are left and try to join in turn: three get in, the fourth, whose
 // page still offered the button, is told it is full and then sees no way
 // to join; the domain holds three seats; the instructor sees who joined,
-// and cannot lower the seats below three.
+// and cannot lower the seats below three. Then the fourth joins the
+// waitlist and gets the seat when the third gives hers back.
 func TestGroupJourney(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
 		b := webtest.Chromium(t)
@@ -133,5 +134,21 @@ func TestGroupJourney(t *testing.T) {
 			t.Errorf("the capacity field is described by %q, not its error", got)
 		}
 		check(ivy, "groups-edit-capacity")
+
+		// The waitlist: dan joins it, and has the seat at once when cat
+		// gives hers back.
+		dan.Open(s.URL + "/app/groups/" + id)
+		dan.ClickButton("Join the waitlist")
+		dan.WaitText("You are first on the waitlist.")
+		check(dan, "groups-waitlist-student")
+		ivy.Open(s.URL + "/app/groups/" + id)
+		ivy.WaitText("Waitlist (1)")
+		check(ivy, "groups-waitlist-instructor")
+		cat := students[2]
+		cat.Open(s.URL + "/app/groups/" + id)
+		cat.ClickButton("Give my seat back")
+		cat.WaitText("it went to the first on the waitlist")
+		dan.Open(s.URL + "/app/groups/" + id)
+		dan.WaitText("You have a seat in this session.")
 	})
 }

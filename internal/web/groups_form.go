@@ -103,7 +103,7 @@ func seatWord(n int) string {
 // editable loads a session for its form: one the viewer may not manage is
 // not found; one that can no longer change goes back to its page, saying so.
 func (a *App) editable(w http.ResponseWriter, r *http.Request, u *domain.User) (*domain.GroupSession, bool) {
-	id, ok := pathID(r, "id")
+	id, ok := httpapi.PathID(r, "id")
 	if !ok {
 		a.notFound(w, r)
 		return nil, false

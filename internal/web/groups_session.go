@@ -16,10 +16,15 @@ type groupView struct {
 	Card         groupCard
 	May          groups.Permitted
 	Participants []domain.Participant // only for those who manage it
+	// Place is the viewer's place on the waitlist (0: not waiting), Waiting
+	// how many wait; Waitlist who, for those who manage it.
+	Place, Waiting int
+	PlaceWord      string // "first", "second", ...
+	Waitlist       []domain.Waiter
 }
 
 func (a *App) groupPage(w http.ResponseWriter, r *http.Request, u *domain.User) {
-	id, ok := pathID(r, "id")
+	id, ok := httpapi.PathID(r, "id")
 	if !ok {
 		a.notFound(w, r)
 		return
@@ -40,10 +45,19 @@ func (a *App) showGroup(w http.ResponseWriter, r *http.Request, u *domain.User, 
 		a.fail(w, r, err)
 		return
 	}
-	joined := holdsSeat(seats[id], u.ID)
-	v := &groupView{Card: newGroupCard(u, g, joined), May: a.Groups.Permitted(u, g, joined)}
+	st, err := a.Groups.StandingOf(r.Context(), id, u.ID)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	v := &groupView{Card: newGroupCard(u, g, st.Joined), May: a.Groups.PermittedAs(u, g, st), Place: st.Place, Waiting: st.Waiting,
+		PlaceWord: ordinal(st.Place)}
 	if v.May.Manage {
 		v.Participants = seats[id]
+		if v.Waitlist, err = a.Groups.Waitlist(r.Context(), id); err != nil {
+			a.fail(w, r, err)
+			return
+		}
 	}
 	a.render(w, r, status, "groups-session", &view{Title: g.Title, Nav: "groups", Form: f, Data: v})
 }
@@ -52,12 +66,8 @@ func (a *App) showGroup(w http.ResponseWriter, r *http.Request, u *domain.User, 
 // complete, cancel, delete); a refusal is shown on the session's page.
 func (a *App) groupAction(act string) func(w http.ResponseWriter, r *http.Request, u *domain.User) {
 	return func(w http.ResponseWriter, r *http.Request, u *domain.User) {
-		id, ok := pathID(r, "id")
+		id, ok := a.postedTo(w, r)
 		if !ok {
-			a.notFound(w, r)
-			return
-		}
-		if !a.readForm(w, r, formBody) {
 			return
 		}
 		ctx := r.Context()
@@ -67,9 +77,15 @@ func (a *App) groupAction(act string) func(w http.ResponseWriter, r *http.Reques
 			return
 		}
 		var g *domain.GroupSession
+		var res groups.JoinResult
 		switch act {
 		case "join":
 			g, _, err = a.Groups.Join(ctx, u, id, groups.JoinOptions{})
+		case "waitlist":
+			res, err = a.Groups.JoinOrWait(ctx, u, id, groups.JoinOptions{Waitlist: true})
+			g = res.Session
+		case "leave-waitlist":
+			g, err = a.Groups.LeaveWaitlist(ctx, u, id)
 		case "leave":
 			g, err = a.Groups.Leave(ctx, u, id)
 		case "start":
@@ -95,8 +111,20 @@ func (a *App) groupAction(act string) func(w http.ResponseWriter, r *http.Reques
 		switch act {
 		case "join":
 			a.flash(w, r, "You have a seat in “"+g.Title+"”. "+seatsLeft(g)+".")
+		case "waitlist":
+			if res.Seat != nil { // a seat had freed meanwhile
+				a.flash(w, r, "A seat was free, so you have it: you have a seat in “"+g.Title+"”. "+seatsLeft(g)+".")
+			} else {
+				a.flash(w, r, "You joined the waitlist of “"+g.Title+"”.")
+			}
+		case "leave-waitlist":
+			a.flash(w, r, "You left the waitlist.")
 		case "leave":
-			a.flash(w, r, "You gave your seat back; you can join again while seats are left.")
+			if g.Taken == before.Taken {
+				a.flash(w, r, "You gave your seat back; it went to the first on the waitlist.")
+			} else {
+				a.flash(w, r, "You gave your seat back; you can join again while seats are left.")
+			}
 		case "start":
 			a.flash(w, r, "Started: the session is ongoing. Mark it as completed when it is over.")
 		case "complete":
@@ -113,6 +141,15 @@ func (a *App) groupAction(act string) func(w http.ResponseWriter, r *http.Reques
 		}
 		a.redirect(w, r, path)
 	}
+}
+
+// ordinal names a place on the waitlist: "first", "second", ..., "number 12".
+func ordinal(n int) string {
+	names := []string{"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"}
+	if n >= 1 && n <= len(names) {
+		return names[n-1]
+	}
+	return "number " + itoa(n)
 }
 
 // seatsLeft says how many seats a session has left.

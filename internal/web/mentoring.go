@@ -63,10 +63,16 @@ func notYours(err error) bool {
 	return k == errs.KindNotFound || k == errs.KindForbidden
 }
 
-// pathID is the {name} of the path as an id; false when it is not one.
-func pathID(r *http.Request, name string) (int64, bool) {
-	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
-	return id, err == nil && id > 0
+// postedTo reads the form posted to a page of one thing, /.../{id}/...:
+// an id that is not one is the 404 page, a form that cannot be read is
+// answered; ok is false when the page has answered.
+func (a *App) postedTo(w http.ResponseWriter, r *http.Request) (int64, bool) {
+	id, ok := httpapi.PathID(r, "id")
+	if !ok {
+		a.notFound(w, r)
+		return 0, false
+	}
+	return id, a.readForm(w, r, formBody)
 }
 
 // refusal reports whether err is the domain saying no to what a person
@@ -224,7 +230,7 @@ func (a *App) mentorPage(w http.ResponseWriter, r *http.Request, u *domain.User)
 // showMentor renders a mentor's page, with the message of a refused
 // request when f has one.
 func (a *App) showMentor(w http.ResponseWriter, r *http.Request, u *domain.User, status int, f *formState) {
-	id, ok := pathID(r, "id")
+	id, ok := httpapi.PathID(r, "id")
 	if !ok {
 		a.notFound(w, r)
 		return
@@ -257,12 +263,8 @@ func (a *App) showMentor(w http.ResponseWriter, r *http.Request, u *domain.User,
 }
 
 func (a *App) requestSession(w http.ResponseWriter, r *http.Request, u *domain.User) {
-	id, ok := pathID(r, "id")
+	id, ok := a.postedTo(w, r)
 	if !ok {
-		a.notFound(w, r)
-		return
-	}
-	if !a.readForm(w, r, formBody) {
 		return
 	}
 	mentor, err := a.Accounts.ListedMentor(r.Context(), id)

@@ -240,12 +240,8 @@ func halfHours(n int) string {
 }
 
 func (a *App) deleteAvailability(w http.ResponseWriter, r *http.Request, u *domain.User) {
-	id, ok := pathID(r, "id")
+	id, ok := a.postedTo(w, r)
 	if !ok {
-		a.notFound(w, r)
-		return
-	}
-	if !a.readForm(w, r, formBody) {
 		return
 	}
 	week := r.PostForm.Get("week")

@@ -73,6 +73,11 @@ func TestBookingRulesPage(t *testing.T) {
 		// Inside the cancellation notice the mentee is refused; the mentor
 		// cancels with a reason, which reaches the mentee.
 		sessionID := find(t, `href="/app/sessions/(\d+)\.ics"`, expectPage(t, monaWeb, "/app/sessions", 200, "Sessions", `name="cancel_reason"`))
+		// The mentee's page says so instead of offering Cancel; a cancel sent anyway is refused.
+		body = expectPage(t, beaWeb, "/app/sessions/"+sessionID, 200, "Session with Mona Mentor", "can be canceled up to 24 hours before they start")
+		if strings.Contains(body, `name="status" value="Canceled"`) {
+			t.Error("the mentee is offered Cancel inside the notice")
+		}
 		status, body = beaWeb.post("/app/sessions/"+sessionID+"/status", url.Values{"status": {"Canceled"}})
 		if status != 400 || !strings.Contains(body, "can be canceled up to 24 hours before they start") {
 			t.Fatalf("mentee's late cancel: %d\n%s", status, body)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -23,6 +24,9 @@ type sessionItem struct {
 	Link     string // the meeting's, once confirmed
 	Zone     *time.Location
 	Back     string // the page its forms come back to
+	// CancelClosed says why the mentee may no longer cancel (the mentor's
+	// cancellation notice); empty when they may, or it does not apply.
+	CancelClosed string
 }
 
 type sessionAction struct {
@@ -40,28 +44,40 @@ type sessionsView struct {
 	Back     string // where the forms come back to
 }
 
-func (a *App) sessionItem(u *domain.User, s domain.Session, back string) sessionItem {
+func (a *App) sessionItem(ctx context.Context, u *domain.User, s domain.Session, back string) (sessionItem, error) {
 	it := sessionItem{Session: s, AsMentor: s.MentorID == u.ID, Zone: userZone(u), Back: back}
 	if s.MeetingLink != nil {
 		it.Link = *s.MeetingLink
 	}
-	if it.AsMentor {
-		it.Other = personName(s.MenteeFirst, s.MenteeLast, "your mentee")
-	} else {
-		it.Other = personName(s.MentorFirst, s.MentorLast, "your mentor")
-	}
+	it.Other = otherPerson(u, &s)
 	for _, to := range a.Mentoring.NextStatuses(u, &s) {
 		switch to {
 		case domain.StatusConfirmed:
 			it.Awaiting = true
 			it.Actions = append(it.Actions, sessionAction{Status: to, Label: "Confirm"})
 		case domain.StatusCanceled:
+			closed, err := a.Mentoring.CancelClosed(ctx, u, &s)
+			if err != nil {
+				return it, err
+			}
+			if closed != "" {
+				it.CancelClosed = closed
+				continue
+			}
 			it.Actions = append(it.Actions, sessionAction{Status: to, Label: "Cancel", Danger: true})
 		case domain.StatusCompleted:
 			it.Actions = append(it.Actions, sessionAction{Status: to, Label: "Mark as completed"})
 		}
 	}
-	return it
+	return it, nil
+}
+
+// otherPerson names the session's other participant, as u sees them.
+func otherPerson(u *domain.User, s *domain.Session) string {
+	if s.MentorID == u.ID {
+		return personName(s.MenteeFirst, s.MenteeLast, "your mentee")
+	}
+	return personName(s.MentorFirst, s.MentorLast, "your mentor")
 }
 
 func personName(first, last, none string) string {
@@ -85,7 +101,11 @@ func (a *App) showSessions(w http.ResponseWriter, r *http.Request, u *domain.Use
 	}
 	v := &sessionsView{Mode: "upcoming", Back: "/sessions"}
 	for _, s := range list {
-		it := a.sessionItem(u, s, v.Back)
+		it, err := a.sessionItem(r.Context(), u, s, v.Back)
+		if err != nil {
+			a.fail(w, r, err)
+			return
+		}
 		if it.Awaiting {
 			v.Awaiting = append(v.Awaiting, it)
 		} else {
@@ -103,7 +123,12 @@ func (a *App) archivePage(w http.ResponseWriter, r *http.Request, u *domain.User
 	}
 	v := &sessionsView{Mode: "archive", Back: "/sessions/archive"}
 	for _, s := range list {
-		v.Sessions = append(v.Sessions, a.sessionItem(u, s, v.Back))
+		it, err := a.sessionItem(r.Context(), u, s, v.Back)
+		if err != nil {
+			a.fail(w, r, err)
+			return
+		}
+		v.Sessions = append(v.Sessions, it)
 	}
 	a.render(w, r, http.StatusOK, "mentoring-sessions", &view{Title: "Past sessions", Nav: "sessions", Data: v})
 }
@@ -128,7 +153,12 @@ func (a *App) sessionFile(w http.ResponseWriter, r *http.Request, u *domain.User
 		return
 	}
 	back := "/sessions/" + raw
-	v := &sessionsView{Mode: "one", Back: back, Sessions: []sessionItem{a.sessionItem(u, *s, back)}}
+	it, err := a.sessionItem(r.Context(), u, *s, back)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	v := &sessionsView{Mode: "one", Back: back, Sessions: []sessionItem{it}}
 	title := "Session with " + v.Sessions[0].Other
 	a.render(w, r, http.StatusOK, "mentoring-sessions", &view{Title: title, Nav: "sessions", Data: v})
 }
@@ -147,12 +177,8 @@ func (a *App) sessionCalendar(w http.ResponseWriter, r *http.Request, u *domain.
 
 // changeSession confirms, cancels or completes a session.
 func (a *App) changeSession(w http.ResponseWriter, r *http.Request, u *domain.User) {
-	id, ok := pathID(r, "id")
+	id, ok := a.postedTo(w, r)
 	if !ok {
-		a.notFound(w, r)
-		return
-	}
-	if !a.readForm(w, r, formBody) {
 		return
 	}
 	status := r.PostForm.Get("status")
@@ -176,15 +202,15 @@ func (a *App) changeSession(w http.ResponseWriter, r *http.Request, u *domain.Us
 		a.showSessions(w, r, u, httpapi.Status(err), f)
 		return
 	}
-	it := a.sessionItem(u, *s, "")
+	other := otherPerson(u, s)
 	switch {
 	case before.Status == s.Status:
 		// A second click, or a second tab: nothing changed, nobody is told.
 		a.flash(w, r, "This session was already "+s.Status+".")
 	case s.Status == domain.StatusConfirmed:
-		a.flash(w, r, "Confirmed. "+it.Other+" gets an e-mail with the meeting link.")
+		a.flash(w, r, "Confirmed. "+other+" gets an e-mail with the meeting link.")
 	case s.Status == domain.StatusCanceled:
-		a.flash(w, r, "Canceled. "+it.Other+" gets an e-mail saying so.")
+		a.flash(w, r, "Canceled. "+other+" gets an e-mail saying so.")
 	case s.Status == domain.StatusCompleted:
 		a.flash(w, r, "Marked as completed.")
 	}

@@ -2,11 +2,14 @@ package web
 
 import (
 	"errors"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/mentord/mentord/internal/accounts"
+	"github.com/mentord/mentord/internal/calfeed"
 	"github.com/mentord/mentord/internal/domain"
 	"github.com/mentord/mentord/internal/httpapi"
 )
@@ -20,6 +23,8 @@ func (a *App) profileRoutes() {
 	a.page("POST", "/profile/password", a.signedIn(a.changePassword))
 	a.page("GET", "/profile/notifications", a.signedIn(a.notificationsPage))
 	a.page("POST", "/profile/notifications", a.signedIn(a.saveNotifications))
+	a.page("POST", "/profile/calendar", a.signedIn(a.newCalendarFeed))
+	a.page("POST", "/profile/calendar/revoke", a.signedIn(a.revokeCalendarFeed))
 }
 
 // photoBody is the largest photo upload: the domain takes photos up to
@@ -214,7 +219,58 @@ func (a *App) notificationsPage(w http.ResponseWriter, r *http.Request, u *domai
 	for i, s := range notificationSwitches {
 		list[i] = switchView{s.Name, s.Label, on[s.Name]}
 	}
-	a.render(w, r, http.StatusOK, "profile-notifications", &view{Title: "E-mail notifications", Nav: "profile", Data: list})
+	nv := notificationsView{Switches: list}
+	feed, err := a.Feeds.Of(r.Context(), u)
+	switch {
+	case err == nil:
+		link := httpapi.BaseURL(r, a.PublicURL) + feed.Path()
+		nv.Feed = &feedView{URL: link, Webcal: template.URL(calfeed.Webcal(link)), Since: feed.CreatedAt}
+	case !errors.Is(err, calfeed.ErrNoFeed):
+		a.fail(w, r, err)
+		return
+	}
+	nv.Zone = userZone(u)
+	a.render(w, r, http.StatusOK, "profile-notifications", &view{Title: "E-mail notifications", Nav: "profile", Data: nv})
+}
+
+// notificationsView is the notifications page: the e-mail switches and the
+// calendar feed (nil: none yet).
+type notificationsView struct {
+	Switches []switchView
+	Feed     *feedView
+	Zone     *time.Location
+}
+
+// feedView is a calendar feed as its page shows it.
+type feedView struct {
+	URL    string
+	Webcal template.URL // html/template would refuse the webcal scheme
+	Since  time.Time
+}
+
+// newCalendarFeed makes the user's feed, or gives it a new address.
+func (a *App) newCalendarFeed(w http.ResponseWriter, r *http.Request, u *domain.User) {
+	_, had := a.Feeds.Of(r.Context(), u)
+	if _, err := a.Feeds.Rotate(r.Context(), u); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	if had == nil {
+		a.flash(w, r, "Your calendar feed has a new address. The old one no longer works: subscribe again with the new one.")
+	} else {
+		a.flash(w, r, "Your calendar feed is ready. Copy its address into your calendar app.")
+	}
+	a.redirect(w, r, "/profile/notifications#calendar-feed")
+}
+
+// revokeCalendarFeed turns the user's feed off.
+func (a *App) revokeCalendarFeed(w http.ResponseWriter, r *http.Request, u *domain.User) {
+	if err := a.Feeds.Revoke(r.Context(), u); err != nil && !errors.Is(err, calfeed.ErrNoFeed) {
+		a.fail(w, r, err)
+		return
+	}
+	a.flash(w, r, "Your calendar feed is turned off. Its address no longer works.")
+	a.redirect(w, r, "/profile/notifications#calendar-feed")
 }
 
 func (a *App) saveNotifications(w http.ResponseWriter, r *http.Request, u *domain.User) {

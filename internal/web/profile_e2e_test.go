@@ -5,8 +5,10 @@ import (
 	"image/color"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -67,6 +69,15 @@ func TestProfileJourney(t *testing.T) {
 		noA11yProblems(t, tab, "the notification settings")
 		tab.Screenshot("profile-notifications")
 
+		// The calendar feed: made, shown for copying.
+		tab.ClickButton("Make my calendar feed")
+		tab.WaitText("Your calendar feed is ready.")
+		if v := tab.Attr("#feed-url", "value"); !strings.HasPrefix(v, s.URL+"/feed/") {
+			t.Fatalf("feed address %q", v)
+		}
+		noA11yProblems(t, tab, "the calendar feed")
+		tab.Screenshot("profile-calendar-feed")
+
 		var tok struct {
 			AuthToken string `json:"auth_token"`
 		}
@@ -80,5 +91,55 @@ func TestProfileJourney(t *testing.T) {
 			n["session_confirmed"] != true || n["session_canceled"] != true {
 			t.Fatalf("notification settings over the API: %v", n)
 		}
+	})
+}
+
+// TestPasswordResetJourney: a user who forgot their password asks for the
+// link in the browser, opens it from the e-mail, is refused a weak password
+// next to the field, sets a good one, and logs in with it; the link does not
+// work twice.
+func TestPasswordResetJourney(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
+		br := webtest.Chromium(t)
+		s := start(t, e)
+		s.SignUp("ann")
+		const password = "An0ther-Secret!"
+
+		tab := br.Tab(t)
+		tab.Open(s.URL + "/app/login")
+		tab.Click(`a[href="/app/password/forgot"]`)
+		tab.WaitText("Forgot your password?")
+		tab.Fill("#f-email", "ann@example.com")
+		tab.ClickButton("Send the link")
+		tab.WaitText("is on its way")
+
+		mails := s.SMTP.Wait(1, 10*time.Second)
+		link := regexp.MustCompile(`https?://\S+/app/password/reset/\S+/\S+`).FindString(mails[0].Text)
+		if !strings.HasPrefix(link, s.URL+"/app/") {
+			t.Fatalf("the e-mail's link %q does not open the web app", link)
+		}
+		tab.Open(link)
+		tab.WaitText("Choose a new password")
+		tab.Fill("#f-new_password", "12345678")
+		tab.Fill("#f-re_new_password", "12345678")
+		tab.ClickButton("Set the password")
+		if !tab.Exists("#e-new_password") {
+			t.Fatalf("a weak password is not refused next to its field; the page says:\n%s", tab.Text())
+		}
+		tab.Fill("#f-new_password", password)
+		tab.Fill("#f-re_new_password", password)
+		tab.ClickButton("Set the password")
+		tab.WaitText("Your password is changed")
+		noA11yProblems(t, tab, "the reset page")
+
+		tab.Open(s.URL + "/app/login")
+		tab.Fill("#f-username", "ann")
+		tab.Fill("#f-password", password)
+		tab.ClickButton("Log in")
+		tab.WaitText("Log out")
+
+		again := br.Tab(t)
+		again.Open(link)
+		again.WaitText("does not work any more")
 	})
 }

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/mentord/mentord/internal/accounts"
+	"github.com/mentord/mentord/internal/calfeed"
 	"github.com/mentord/mentord/internal/clock"
 	"github.com/mentord/mentord/internal/domain"
 	"github.com/mentord/mentord/internal/errs"
@@ -44,6 +45,7 @@ type Deps struct {
 	Groups    *groups.Service
 	Meetings  *meetings.Service
 	Outbox    *notify.Desk // the staff admin's view of the outbox
+	Feeds     *calfeed.Service
 	Clock     clock.Clock
 	Limits    httpapi.Limits
 	Links     httpapi.Links

@@ -35,6 +35,7 @@ func openAPIIndex() (*apidoc.Index, error) {
 		openapi3filter.RegisterBodyDecoder("image/jpeg", openapi3filter.FileBodyDecoder)
 		openapi3filter.RegisterBodyDecoder("image/png", openapi3filter.FileBodyDecoder)
 		openapi3filter.RegisterBodyDecoder("text/html", openapi3filter.PlainBodyDecoder)
+		openapi3filter.RegisterBodyDecoder("text/calendar", openapi3filter.PlainBodyDecoder)
 	})
 	return docIndex, docErr
 }

@@ -172,16 +172,7 @@ func (s *Surface) resetPasswordConfirm(w http.ResponseWriter, r *http.Request) {
 
 // POST /auth/token/login
 func (s *Surface) login(w http.ResponseWriter, r *http.Request) {
-	f, ok := s.Object(w, r)
-	if !ok {
-		return
-	}
-	username, password := f.Raw("username", false), f.Raw("password", false)
-	if err := f.Err(); err != nil {
-		s.Fail(w, r, err)
-		return
-	}
-	u, ok := s.Login(w, r, username, password, false)
+	u, ok := s.LoginByUsername(w, r, false)
 	if !ok {
 		return
 	}

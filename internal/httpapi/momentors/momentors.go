@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/mentord/mentord/internal/accounts"
+	"github.com/mentord/mentord/internal/calfeed"
 	"github.com/mentord/mentord/internal/domain"
 	"github.com/mentord/mentord/internal/errs"
 	"github.com/mentord/mentord/internal/httpapi"
@@ -24,6 +25,8 @@ type Surface struct {
 	httpapi.Kit
 	Accounts  *accounts.Service
 	Mentoring *mentoring.Service
+	// Feeds serves the calendar feeds (nil: no feed routes).
+	Feeds     *calfeed.Service
 	PublicURL string
 	Log       *slog.Logger
 	// list answers like Errors, but errors not about one field are a bare
@@ -109,6 +112,7 @@ func (s *Surface) Register(rt *httpapi.Router) {
 	h("GET", "/archivesession", s.Authed(s.sessionList((*Surface).archivedSessions)))
 	s.registerBookingRules(h)
 	s.registerWeeklyHours(h)
+	s.registerCalendarFeed(rt, h)
 	s.registerResetPage(rt)
 	rt.NotFound("/", s.Errors)
 }

@@ -233,3 +233,42 @@ func TestWeeklyHoursAcrossDST(t *testing.T) {
 		})
 	}
 }
+
+// TestWeeklyHoursFollowTheZone: weekly hours are wall-clock times of the
+// mentor's zone, so a new zone moves the free times made from them; a
+// booked one stays where it was booked.
+func TestWeeklyHoursFollowTheZone(t *testing.T) {
+	monday := time.Date(2030, 1, 14, 9, 0, 0, 0, time.UTC)
+	apptest.Each(t, apptest.Options{Now: monday, NoWorker: true}, func(t *testing.T, s *apptest.Server) {
+		m, me := s.Mentor("mentor1"), s.Mentee("mentee1")
+		s.Patch("/myprofile/").Token(m.Token).JSON(map[string]any{"timezone": "Europe/Berlin"}).Do().Expect(200)
+		s.Put(weeklyPath).Token(m.Token).JSON(map[string]any{"hours": []any{hours("tuesday", "17:00", "19:00")}}).Do().Expect(200)
+		// Book the first Tuesday's 16:00 UTC (17:00 in Berlin).
+		for _, a := range s.Get("/availability/").Token(m.Token).Do().Expect(200).List() {
+			if a := a.(map[string]any); a["start_time"] == "2030-01-15T16:00:00Z" {
+				ask(s, me, int(a["pk"].(float64)), "2030-01-15T16:00:00Z").Expect(201)
+			}
+		}
+
+		s.Patch("/myprofile/").Token(m.Token).JSON(map[string]any{"timezone": "America/New_York"}).Do().Expect(200)
+		got := spansOf(t, s, m)
+		if !hasSpan(got, "2030-01-22T22:00:00Z", "2030-01-23T00:00:00Z") { // 17:00-19:00 EST
+			t.Errorf("no Tuesday 17:00-19:00 in New York after the change: %v", got)
+		}
+		if hasSpan(got, "2030-01-22T16:00:00Z", "2030-01-22T18:00:00Z") {
+			t.Errorf("the Berlin hours are still offered: %v", got)
+		}
+		booked := false
+		for _, sp := range got {
+			booked = booked || (sp[0] <= "2030-01-15T16:00:00Z" && sp[1] >= "2030-01-15T16:30:00Z")
+		}
+		if !booked {
+			t.Errorf("the booked Berlin time was removed: %v", got)
+		}
+		var wh struct{ Timezone string }
+		s.Get(weeklyPath).Token(m.Token).Do().Expect(200).Decode(&wh)
+		if wh.Timezone != "America/New_York" {
+			t.Errorf("weekly hours read in %q", wh.Timezone)
+		}
+	})
+}

@@ -37,19 +37,21 @@ func New(acc *accounts.Service, g *groups.Service, limits httpapi.Limits, log *s
 
 // This API's wording of the group-session rules.
 var messages = map[string]string{
-	groups.CodeNotFound:      "session is not found",
-	groups.CodeNotCreator:    "session is not found", // someone else's session is not found
-	groups.CodeNotInstructor: "only mentors can manage sessions",
-	groups.CodeNotStudent:    "only students can book sessions",
-	groups.CodeFull:          "quota has run out",
-	groups.CodeAlreadyJoined: "you already booked this session",
-	groups.CodeCannotJoin:    "this session can no longer be booked",
-	groups.CodeOwnSession:    "you cannot book your own session",
-	groups.CodeFrozen:        "this session can no longer be changed",
-	groups.CodeCannotDelete:  "an ongoing or completed session cannot be deleted",
-	groups.CodeInPast:        "scheduled time cannot in the past",
-	errs.CodeNotObject:       "request body must be a JSON object",
-	errs.AuthBadCredentials:  "email or password wrong",
+	groups.CodeNotFound:       "session is not found",
+	groups.CodeNotCreator:     "session is not found", // someone else's session is not found
+	groups.CodeNotInstructor:  "only mentors can manage sessions",
+	groups.CodeNotStudent:     "only students can book sessions",
+	groups.CodeFull:           "quota has run out",
+	groups.CodeAlreadyJoined:  "you already booked this session",
+	groups.CodeCannotJoin:     "this session can no longer be booked",
+	groups.CodeOwnSession:     "you cannot book your own session",
+	groups.CodeFrozen:         "this session can no longer be changed",
+	groups.CodeCannotDelete:   "an ongoing or completed session cannot be deleted",
+	groups.CodeInPast:         "scheduled time cannot in the past",
+	groups.CodeAlreadyWaiting: "you are already on the waitlist of this session",
+	groups.CodeNotWaiting:     "you are not on the waitlist of this session",
+	errs.CodeNotObject:        "request body must be a JSON object",
+	errs.AuthBadCredentials:   "email or password wrong",
 }
 
 type envelope struct {
@@ -152,6 +154,7 @@ func (s *Surface) Register(rt *httpapi.Router) {
 	h("DELETE", "/session/api/deleteSession/{sessionId}", s.Authed(s.delete))
 	h("GET", "/session/getSession/{mentorId}", s.list)
 	h("POST", "/session/api/student/bookSession/{mentorId}", s.Authed(s.book))
+	h("POST", "/session/api/student/leaveWaitlist/{mentorId}", s.Authed(s.leaveWaitlist))
 	rt.NotFound("/session/", s.Errors)
 	rt.NotFound("/user/", s.Errors)
 }
@@ -177,10 +180,52 @@ type sessionOut struct {
 	Title       string  `json:"title"`
 	Field       *string `json:"field"`
 	Status      string  `json:"status"`
+	// WaitlistCount is how many wait for a seat; WaitlistPosition the
+	// caller's place among them (1 first), absent when not waiting or not
+	// known.
+	WaitlistCount    int `json:"waitlist_count"`
+	WaitlistPosition int `json:"waitlist_position,omitempty"`
 }
 
 func sessionJSON(g *domain.GroupSession) sessionOut {
-	return sessionOut{g.ID, g.CreatorID, dateTime(g.Start), g.Capacity, g.Taken, groups.AvailableSpots(g), g.Title, g.Field, g.Status}
+	return sessionOut{ID: g.ID, MentorID: g.CreatorID, ScheduledAt: dateTime(g.Start), Quota: g.Capacity, Booked: g.Taken,
+		Remaining: groups.AvailableSpots(g), Title: g.Title, Field: g.Field, Status: g.Status}
+}
+
+// sessionsJSON shapes sessions with their waitlists' lengths and, when the
+// caller is known (u not nil), the caller's place on each.
+func (s *Surface) sessionsJSON(r *http.Request, u *domain.User, list ...domain.GroupSession) ([]sessionOut, error) {
+	ids := make([]int64, len(list))
+	for i := range list {
+		ids[i] = list[i].ID
+	}
+	counts, err := s.Groups.WaitlistCounts(r.Context(), ids...)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]sessionOut, len(list))
+	for i := range list {
+		out[i] = sessionJSON(&list[i])
+		out[i].WaitlistCount = counts[list[i].ID]
+		if u != nil && out[i].WaitlistCount > 0 {
+			st, err := s.Groups.StandingOf(r.Context(), list[i].ID, u.ID)
+			if err != nil {
+				return nil, err
+			}
+			out[i].WaitlistPosition = st.Place
+		}
+	}
+	return out, nil
+}
+
+// writeSession answers one session in the envelope.
+func (s *Surface) writeSession(w http.ResponseWriter, r *http.Request, u *domain.User, msg string, g *domain.GroupSession) {
+	out, err := s.sessionsJSON(r, u, *g)
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusOK, envelope{true, msg, out[0]})
 }
 
 func fullName(u *domain.User) string {
@@ -255,7 +300,7 @@ func (s *Surface) add(w http.ResponseWriter, r *http.Request, u *domain.User) {
 		s.Fail(w, r, err)
 		return
 	}
-	httpapi.WriteJSON(w, http.StatusOK, envelope{true, "Successfully add new schedule", sessionJSON(g)})
+	s.writeSession(w, r, u, "Successfully add new schedule", g)
 }
 
 // PUT /session/api/updateSession/:sessionId
@@ -272,7 +317,7 @@ func (s *Surface) update(w http.ResponseWriter, r *http.Request, u *domain.User)
 		s.Fail(w, r, err)
 		return
 	}
-	httpapi.WriteJSON(w, http.StatusOK, envelope{true, "successfully update mentor session", sessionJSON(g)})
+	s.writeSession(w, r, u, "successfully update mentor session", g)
 }
 
 // DELETE /session/api/deleteSession/:sessionId
@@ -289,7 +334,8 @@ func (s *Surface) delete(w http.ResponseWriter, r *http.Request, u *domain.User)
 	httpapi.WriteJSON(w, http.StatusOK, envelope{Success: true, Message: "successfully delete mentor session"})
 }
 
-// GET /session/getSession/:mentorId (public)
+// GET /session/getSession/:mentorId (public; a caller who sends a good
+// credential also sees their place on each waitlist)
 func (s *Surface) list(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r, "mentorId")
 	if err != nil {
@@ -309,29 +355,35 @@ func (s *Surface) list(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
-	out := make([]sessionOut, len(list))
-	for i := range list {
-		out[i] = sessionJSON(&list[i])
+	caller, err := httpapi.Authenticate(r, s.Accounts)
+	if err != nil {
+		caller = nil // the list is public: a missing or bad credential shows it without places
 	}
-	httpapi.WriteJSON(w, http.StatusOK, envelope{Success: true, Message: "Successfully get all session data", Data: out})
-}
-
-// POST /session/api/student/bookSession/:mentorId {"session_id": N}
-func (s *Surface) book(w http.ResponseWriter, r *http.Request, u *domain.User) {
-	mentorID, err := pathID(r, "mentorId")
+	out, err := s.sessionsJSON(r, caller, list...)
 	if err != nil {
 		s.Fail(w, r, err)
 		return
 	}
+	httpapi.WriteJSON(w, http.StatusOK, envelope{Success: true, Message: "Successfully get all session data", Data: out})
+}
+
+// sessionOfMentor reads {"session_id": N} and loads that session, which
+// must be the path's mentor's.
+func (s *Surface) sessionOfMentor(w http.ResponseWriter, r *http.Request) (*domain.GroupSession, *form.Input, bool) {
+	mentorID, err := pathID(r, "mentorId")
+	if err != nil {
+		s.Fail(w, r, err)
+		return nil, nil, false
+	}
 	in, ok := s.Input(w, r)
 	if !ok {
-		return
+		return nil, nil, false
 	}
 	raw, _ := in.Get("session_id")
 	n, ok := wholeNumber(in, raw)
 	if !ok || n < 1 {
 		s.Fail(w, r, errs.BadRequest("invalid_session_id", "session_id must be a number greater than or equal to 1"))
-		return
+		return nil, nil, false
 	}
 	g, err := s.Groups.Get(r.Context(), int64(n))
 	if err == nil && g.CreatorID != mentorID {
@@ -339,11 +391,43 @@ func (s *Surface) book(w http.ResponseWriter, r *http.Request, u *domain.User) {
 	}
 	if err != nil {
 		s.Fail(w, r, err)
+		return nil, nil, false
+	}
+	return g, in, true
+}
+
+// POST /session/api/student/bookSession/:mentorId {"session_id": N}; with
+// "waitlist": true a full session puts the student on its waitlist.
+func (s *Surface) book(w http.ResponseWriter, r *http.Request, u *domain.User) {
+	g, in, ok := s.sessionOfMentor(w, r)
+	if !ok {
 		return
 	}
-	g, seat, err := s.Groups.Join(r.Context(), u, g.ID, groups.JoinOptions{StudentsOnly: true})
+	opt := groups.JoinOptions{StudentsOnly: true}
+	if raw, ok := in.Get("waitlist"); ok {
+		b, valid := form.ParseBool(raw)
+		if !valid {
+			s.Fail(w, r, errs.BadRequest("invalid_waitlist", "waitlist must be true or false"))
+			return
+		}
+		opt.Waitlist = b
+	}
+	res, err := s.Groups.JoinOrWait(r.Context(), u, g.ID, opt)
 	if err != nil {
 		s.Fail(w, r, err)
+		return
+	}
+	g = res.Session
+	if res.Waiter != nil {
+		httpapi.WriteJSON(w, http.StatusOK, envelope{true, "successfully joined the waitlist", map[string]any{
+			"session_id":        g.ID,
+			"scheduledAt":       dateTime(g.Start),
+			"mentor_name":       fullName(&g.Creator),
+			"student_name":      fullName(u),
+			"field":             g.Field,
+			"waitlist_position": res.Place,
+			"waitlistedAt":      dateTime(res.Waiter.AddedAt),
+		}})
 		return
 	}
 	httpapi.WriteJSON(w, http.StatusOK, envelope{true, "successfully book mentoring session", map[string]any{
@@ -352,28 +436,27 @@ func (s *Surface) book(w http.ResponseWriter, r *http.Request, u *domain.User) {
 		"mentor_name":  fullName(&g.Creator),
 		"student_name": fullName(u),
 		"field":        g.Field,
-		"bookedAt":     dateTime(seat.JoinedAt),
+		"bookedAt":     dateTime(res.Seat.JoinedAt),
 	}})
+}
+
+// POST /session/api/student/leaveWaitlist/:mentorId {"session_id": N}
+func (s *Surface) leaveWaitlist(w http.ResponseWriter, r *http.Request, u *domain.User) {
+	g, _, ok := s.sessionOfMentor(w, r)
+	if !ok {
+		return
+	}
+	if _, err := s.Groups.LeaveWaitlist(r.Context(), u, g.ID); err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusOK, envelope{Success: true, Message: "successfully left the waitlist"})
 }
 
 // POST /user/login with email (or username) and password: sets the auth
 // cookie.
 func (s *Surface) login(w http.ResponseWriter, r *http.Request) {
-	in, ok := s.Input(w, r)
-	if !ok {
-		return
-	}
-	f := form.New(in)
-	id := f.Raw("email", false)
-	if id == nil {
-		id = f.Raw("username", false)
-	}
-	password := f.Raw("password", false)
-	if id == nil || password == nil {
-		s.Fail(w, r, errs.BadRequest("required", "email and password are required"))
-		return
-	}
-	u, ok := s.Login(w, r, id, password, true)
+	u, ok := s.LoginByEmail(w, r, "email and password are required")
 	if !ok {
 		return
 	}

@@ -178,16 +178,7 @@ func (s *Surface) signup(w http.ResponseWriter, r *http.Request) {
 
 // POST /accounts/login/ -> {"refresh", "access"}
 func (s *Surface) login(w http.ResponseWriter, r *http.Request) {
-	f, ok := s.Object(w, r)
-	if !ok {
-		return
-	}
-	username, password := f.Raw("username", true), f.Raw("password", true)
-	if err := f.Err(); err != nil {
-		s.Fail(w, r, err)
-		return
-	}
-	u, ok := s.Login(w, r, username, password, false)
+	u, ok := s.LoginByUsername(w, r, true)
 	if !ok {
 		return
 	}
@@ -201,21 +192,9 @@ func (s *Surface) login(w http.ResponseWriter, r *http.Request) {
 
 // POST /accounts/login/refresh/ -> {"access"}
 func (s *Surface) refresh(w http.ResponseWriter, r *http.Request) {
-	f, ok := s.Object(w, r)
-	if !ok {
-		return
+	if f, ok := s.Object(w, r); ok {
+		s.Refresh(w, r, f)
 	}
-	tok := f.Raw("refresh", true)
-	if err := f.Err(); err != nil {
-		s.Fail(w, r, err)
-		return
-	}
-	access, err := s.Accounts.RefreshJWT(r.Context(), *tok)
-	if err != nil {
-		s.Fail(w, r, err)
-		return
-	}
-	httpapi.WriteJSON(w, http.StatusOK, map[string]string{"access": access})
 }
 
 // POST /accounts/checktoken/: 200 with an empty body when the credential

@@ -103,8 +103,9 @@ func (s *Surface) Register(rt *httpapi.Router) {
 	h("PATCH", "/api/sessions/{id}", s.Authed(s.update))
 	h("DELETE", "/api/sessions/{id}", s.Authed(s.delete))
 	h("GET", "/api/sessions/{id}/participants", s.Authed(s.participants))
-	h("POST", "/api/sessions/{id}/join", s.Authed(s.action(s.join, http.StatusCreated, "Successfully joined the session")))
+	h("POST", "/api/sessions/{id}/join", s.Authed(s.join))
 	h("POST", "/api/sessions/{id}/leave", s.Authed(s.action(s.Groups.Leave, http.StatusOK, "Successfully left the session")))
+	h("POST", "/api/sessions/{id}/leave_waitlist", s.Authed(s.action(s.Groups.LeaveWaitlist, http.StatusOK, "Left the waitlist")))
 	h("POST", "/api/sessions/{id}/cancel", s.Authed(s.action(s.Groups.Cancel, http.StatusOK, "Session cancelled successfully")))
 	h("POST", "/api/sessions/{id}/start", s.Authed(s.action(s.Groups.Start, http.StatusOK, "Session started successfully")))
 	h("POST", "/api/sessions/{id}/complete", s.Authed(s.action(s.Groups.Complete, http.StatusOK, "Session completed successfully")))
@@ -161,6 +162,10 @@ type detailOut struct {
 	IsFull         bool             `json:"is_full"`
 	AvailableSpots int              `json:"available_spots"`
 	CanJoin        bool             `json:"can_join"`
+	// WaitlistCount is how many wait for a seat; WaitlistPosition the
+	// caller's place among them (1 first), absent when not waiting.
+	WaitlistCount    int `json:"waitlist_count"`
+	WaitlistPosition int `json:"waitlist_position,omitempty"`
 }
 
 type listItemOut struct {
@@ -187,17 +192,21 @@ func participantsJSON(list []domain.Participant) []participantOut {
 	return out
 }
 
-func (s *Surface) detailJSON(r *http.Request, g *domain.GroupSession) (detailOut, error) {
+func (s *Surface) detailJSON(r *http.Request, g *domain.GroupSession, u *domain.User) (detailOut, error) {
 	parts, err := s.Groups.ParticipantsOf(r.Context(), g.ID)
 	if err != nil {
 		return detailOut{}, err
 	}
+	st, err := s.Groups.StandingOf(r.Context(), g.ID, u.ID)
+	if err != nil {
+		return detailOut{}, err
+	}
 	return detailOut{base(g), participantsJSON(parts[g.ID]), g.Status, timefmt.DRF(g.CreatedAt), timefmt.DRF(g.UpdatedAt),
-		groups.IsFull(g), groups.AvailableSpots(g), s.Groups.CanJoin(g)}, nil
+		groups.IsFull(g), groups.AvailableSpots(g), s.Groups.CanJoin(g), st.Waiting, st.Place}, nil
 }
 
-func (s *Surface) writeDetail(w http.ResponseWriter, r *http.Request, status int, g *domain.GroupSession) {
-	out, err := s.detailJSON(r, g)
+func (s *Surface) writeDetail(w http.ResponseWriter, r *http.Request, status int, g *domain.GroupSession, u *domain.User) {
+	out, err := s.detailJSON(r, g, u)
 	if err != nil {
 		s.Fail(w, r, err)
 		return
@@ -301,7 +310,7 @@ func (s *Surface) joined(w http.ResponseWriter, r *http.Request, u *domain.User)
 	s.writePage(w, r, domain.GroupFilter{JoinedID: u.ID})
 }
 
-func (s *Surface) detail(w http.ResponseWriter, r *http.Request, _ *domain.User) {
+func (s *Surface) detail(w http.ResponseWriter, r *http.Request, u *domain.User) {
 	id, ok := s.sessionID(w, r)
 	if !ok {
 		return
@@ -311,7 +320,7 @@ func (s *Surface) detail(w http.ResponseWriter, r *http.Request, _ *domain.User)
 		s.Fail(w, r, err)
 		return
 	}
-	s.writeDetail(w, r, http.StatusOK, g)
+	s.writeDetail(w, r, http.StatusOK, g, u)
 }
 
 func (s *Surface) participants(w http.ResponseWriter, r *http.Request, _ *domain.User) {
@@ -355,7 +364,7 @@ func (s *Surface) create(w http.ResponseWriter, r *http.Request, u *domain.User)
 		s.Fail(w, r, err)
 		return
 	}
-	s.writeDetail(w, r, http.StatusCreated, g)
+	s.writeDetail(w, r, http.StatusCreated, g, u)
 }
 
 // PUT (all fields) and PATCH (some) /api/sessions/<id>/ (creator only)
@@ -374,7 +383,7 @@ func (s *Surface) update(w http.ResponseWriter, r *http.Request, u *domain.User)
 		s.Fail(w, r, err)
 		return
 	}
-	s.writeDetail(w, r, http.StatusOK, g)
+	s.writeDetail(w, r, http.StatusOK, g, u)
 }
 
 // DELETE /api/sessions/<id>/ (creator only)
@@ -390,10 +399,41 @@ func (s *Surface) delete(w http.ResponseWriter, r *http.Request, u *domain.User)
 	httpapi.NoContent(w)
 }
 
-// join takes a seat; anyone but the creator may join.
-func (s *Surface) join(ctx context.Context, u *domain.User, id int64) (*domain.GroupSession, error) {
-	g, _, err := s.Groups.Join(ctx, u, id, groups.JoinOptions{})
-	return g, err
+// POST /api/sessions/<id>/join/: takes a seat; anyone but the creator may
+// join. With {"waitlist": true} a full session puts the caller on its
+// waitlist instead (202). The body was never read before, so one that is
+// not an object, or has no waitlist, joins as it always did.
+func (s *Surface) join(w http.ResponseWriter, r *http.Request, u *domain.User) {
+	id, ok := s.sessionID(w, r)
+	if !ok {
+		return
+	}
+	opt := groups.JoinOptions{}
+	if in, err := form.Read(r); err == nil {
+		if raw, ok := in.Get("waitlist"); ok {
+			b, valid := form.ParseBool(raw)
+			if !valid {
+				s.Fail(w, r, errs.Field("waitlist", errs.CodeNotBoolean, "Must be a valid boolean."))
+				return
+			}
+			opt.Waitlist = b
+		}
+	}
+	res, err := s.Groups.JoinOrWait(r.Context(), u, id, opt)
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	out, err := s.detailJSON(r, res.Session, u)
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	if res.Waiter != nil {
+		httpapi.WriteJSON(w, http.StatusAccepted, map[string]any{"message": "Added to the waitlist", "session": out})
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusCreated, map[string]any{"message": "Successfully joined the session", "session": out})
 }
 
 // action serves join, leave, cancel, start and complete:
@@ -409,7 +449,7 @@ func (s *Surface) action(do func(ctx context.Context, u *domain.User, id int64) 
 			s.Fail(w, r, err)
 			return
 		}
-		out, err := s.detailJSON(r, g)
+		out, err := s.detailJSON(r, g, u)
 		if err != nil {
 			s.Fail(w, r, err)
 			return

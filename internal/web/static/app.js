@@ -20,4 +20,14 @@
       }
     });
   }
+  // A "Copy" button (hidden without script) copies the field it names.
+  document.querySelectorAll("button[data-copy]").forEach(function (btn) {
+    var field = document.getElementById(btn.getAttribute("data-copy"));
+    if (!field || !navigator.clipboard) { return; }
+    btn.hidden = false;
+    btn.addEventListener("click", function () {
+      field.select();
+      navigator.clipboard.writeText(field.value).then(function () { btn.textContent = "Copied"; }, function () { /* the text stays selected */ });
+    });
+  });
 })();

@@ -1,0 +1,123 @@
+package store
+
+import (
+	"context"
+
+	"github.com/mentord/mentord/internal/domain"
+)
+
+// LockGroupSession reads a group session and, on PostgreSQL, locks its row
+// until the transaction ends (FOR NO KEY UPDATE: it serialises every change
+// of the session's seats and waitlist, across processes, without blocking
+// inserts that only reference the row); SQLite's write transaction is
+// already exclusive. Taken first, it orders concurrent joins, leaves and
+// waitlist requests as they reach the database.
+func (q *Q) LockGroupSession(ctx context.Context, id int64) (*domain.GroupSession, error) {
+	query := "SELECT " + groupColumns + userCols("c") + " FROM group_sessions g JOIN users c ON c.id = g.creator_id WHERE g.id = ?"
+	if q.s.engine == Postgres {
+		query += " FOR NO KEY UPDATE OF g"
+	}
+	return get(ctx, q, groupDest, query, id)
+}
+
+// AddWaiter puts a person at the end of a session's waitlist and sets the
+// entry's id; the unique (session, user) key refuses a second entry.
+func (q *Q) AddWaiter(ctx context.Context, w *domain.Waiter) error {
+	return q.row(ctx, "INSERT INTO group_waitlist (session_id, user_id, role, added_at) VALUES (?, ?, ?, ?) RETURNING id",
+		w.SessionID, w.UserID, w.Role, w.AddedAt).Scan(&w.ID)
+}
+
+// RemoveWaiter takes a person off a session's waitlist; it reports whether
+// they were on it.
+func (q *Q) RemoveWaiter(ctx context.Context, sessionID, userID int64) (bool, error) {
+	n, err := q.affected(ctx, "DELETE FROM group_waitlist WHERE session_id = ? AND user_id = ?", sessionID, userID)
+	return n == 1, err
+}
+
+// ClearWaitlist empties a session's waitlist.
+func (q *Q) ClearWaitlist(ctx context.Context, sessionID int64) error {
+	_, err := q.exec(ctx, "DELETE FROM group_waitlist WHERE session_id = ?", sessionID)
+	return err
+}
+
+// IsWaiting reports whether the user is on the session's waitlist.
+func (q *Q) IsWaiting(ctx context.Context, sessionID, userID int64) (bool, error) {
+	return q.exists(ctx, "SELECT 1 FROM group_waitlist WHERE session_id = ? AND user_id = ?", sessionID, userID)
+}
+
+func waiterDest(w *domain.Waiter) []any {
+	return append([]any{&w.ID, &w.SessionID, &w.UserID, &w.Role, scanTime(&w.AddedAt)}, userDest(&w.User)...)
+}
+
+var waiterSelect = "SELECT w.id, w.session_id, w.user_id, w.role, w.added_at, " + userColumns +
+	" FROM group_waitlist w JOIN users u ON u.id = w.user_id "
+
+// FirstWaiter returns the first entry of a session's waitlist, or
+// ErrNotFound when it is empty.
+func (q *Q) FirstWaiter(ctx context.Context, sessionID int64) (*domain.Waiter, error) {
+	return get(ctx, q, waiterDest, waiterSelect+"WHERE w.session_id = ? ORDER BY w.id LIMIT 1", sessionID)
+}
+
+// WaitlistsOf returns the waitlists of the sessions, by session, first
+// come first, in one query.
+func (q *Q) WaitlistsOf(ctx context.Context, sessionIDs ...int64) (map[int64][]domain.Waiter, error) {
+	out := map[int64][]domain.Waiter{}
+	if len(sessionIDs) == 0 {
+		return out, nil
+	}
+	all, err := list(ctx, q, waiterDest, waiterSelect+"WHERE w.session_id IN ("+placeholders(len(sessionIDs))+") ORDER BY w.session_id, w.id",
+		anys(sessionIDs...)...)
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range all {
+		out[w.SessionID] = append(out[w.SessionID], w)
+	}
+	return out, nil
+}
+
+// WaitlistCounts returns how many wait for each of the sessions (absent:
+// none), in one query.
+func (q *Q) WaitlistCounts(ctx context.Context, sessionIDs ...int64) (map[int64]int, error) {
+	out := map[int64]int{}
+	if len(sessionIDs) == 0 {
+		return out, nil
+	}
+	err := q.each(ctx, func(sc scanner) error {
+		var id int64
+		var n int
+		if err := sc.Scan(&id, &n); err != nil {
+			return err
+		}
+		out[id] = n
+		return nil
+	}, "SELECT session_id, COUNT(*) FROM group_waitlist WHERE session_id IN ("+placeholders(len(sessionIDs))+") GROUP BY session_id",
+		anys(sessionIDs...)...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// WaitlistPlace returns the user's place on the session's waitlist (1 for
+// the first; 0 when not on it) and the waitlist's length.
+func (q *Q) WaitlistPlace(ctx context.Context, sessionID, userID int64) (place, length int, err error) {
+	err = q.row(ctx, `SELECT COUNT(*),
+		COALESCE(SUM(CASE WHEN w.id <= (SELECT m.id FROM group_waitlist m WHERE m.session_id = ? AND m.user_id = ?) THEN 1 ELSE 0 END), 0)
+		FROM group_waitlist w WHERE w.session_id = ?`, sessionID, userID, sessionID).Scan(&length, &place)
+	return place, length, err
+}
+
+// SeatedSessionsOf lists the sessions where the user holds a seat, by id.
+func (q *Q) SeatedSessionsOf(ctx context.Context, userID int64) ([]int64, error) {
+	var ids []int64
+	err := q.each(ctx, func(sc scanner) error {
+		var id int64
+		if err := sc.Scan(&id); err != nil {
+			return err
+		}
+		ids = append(ids, id)
+		return nil
+	}, "SELECT session_id FROM group_participants WHERE user_id = ? ORDER BY session_id", userID)
+	return ids, err
+}

@@ -1,0 +1,141 @@
+package web_test
+
+import (
+	"bytes"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	ics "github.com/arran4/golang-ical"
+
+	"github.com/mentord/mentord/internal/app/apptest"
+	"github.com/mentord/mentord/internal/store"
+	"github.com/mentord/mentord/internal/store/storetest"
+	"github.com/mentord/mentord/internal/web/webtest"
+)
+
+// TestMeetingOwnerJourney: an owner adds three contacts and makes a
+// calendar for them on the week grid, in the browser; each follows the link
+// in their invitation e-mail and answers; the owner opens the suggestions
+// and finalizes the best; each invitee's e-mail carries an .ics with their
+// meeting's time.
+func TestMeetingOwnerJourney(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
+		br := webtest.Chromium(t)
+		s := start(t, e, apptest.Options{Now: inviteeT0})
+		check := func(tab *webtest.Tab, shot string) {
+			t.Helper()
+			noA11yProblems(t, tab, tab.URL())
+			if shot != "" && e == store.SQLite {
+				tab.Screenshot(shot)
+			}
+		}
+		signUpWeb(t, s, "olive", "Olive", "mentee", "America/Toronto")
+		tab := br.Tab(t)
+		tab.Open(s.URL + "/app/login")
+		tab.Fill("#f-username", "olive")
+		tab.Fill("#f-password", apptest.Password)
+		tab.ClickButton("Log in")
+		tab.Click(`nav a[href="/app/meetings"]`)
+		tab.WaitText("You have no calendars yet.")
+
+		// Contacts.
+		tab.Click(`main a[href="/app/meetings/contacts"]`)
+		for _, n := range []string{"Ann", "Ben", "Cat"} {
+			tab.Fill("#f-first_name", n)
+			tab.Fill("#f-last_name", "Guest")
+			tab.Fill("#f-email", strings.ToLower(n)+"@guests.example")
+			tab.ClickButton("Add the contact")
+			tab.WaitText(n + " Guest is added to your contacts.")
+		}
+		check(tab, "meetings-contacts")
+
+		// The calendar, on the grid of the week from Tuesday 12 March.
+		tab.Open(s.URL + "/app/meetings")
+		tab.Click(`a.button[href="/app/meetings/new"]`)
+		tab.WaitText("New meeting calendar")
+		tab.Fill("#f-name", "Project interviews")
+		tab.Fill("#f-description", "A first chat about your project.")
+		tab.Fill("#f-timezone", "America/Toronto")
+		tab.Fill("#f-deadline", "2030-03-04T19:00")
+		tab.Fill("#f-meeting_length", "30")
+		tab.Fill("#f-first_day", "2030-03-12")
+		tab.ClickButton("Show these days")
+		tab.WaitText("Tue 12 Mar")
+		for _, c := range []string{"1300", "1330", "1400"} {
+			tab.Fill(`select[name="cell-2030-03-12-`+c+`"]`, "High")
+		}
+		tab.Fill(`select[name="cell-2030-03-13-1000"]`, "Low")
+		for i := 1; i <= 3; i++ {
+			tab.Click(`fieldset.meetings-invitees .checks label:nth-of-type(` + string(rune('0'+i)) + `) input`)
+		}
+		if v := fieldValue(t, tab, "#f-name"); v != "Project interviews" {
+			t.Fatalf("the form lost what was typed when the week changed: %q", v)
+		}
+		check(tab, "meetings-form")
+		tab.ClickButton("Make the calendar and invite")
+		tab.WaitText("Your 3 invitees are e-mailed a link to answer.")
+		tab.WaitText("Tuesday 12 March 2030, 13:00 to 14:30 EDT: High preference")
+		calURL := tab.URL()
+
+		// The invitees answer through the links in their e-mails.
+		links := respondLinks(t, s, s.SMTP.Wait(3, 10*time.Second))
+		for _, a := range []struct{ who, first, second string }{
+			{"ann", "High", "Not available"}, {"ben", "Medium", "Not available"}, {"cat", "Not available", "High"},
+		} {
+			it := br.Tab(t)
+			it.Open(s.URL + links[a.who+"@guests.example"])
+			it.WaitText("Every time on this page is in America/Toronto")
+			it.Fill(`ul.invitee-slots li:nth-child(1) select`, a.first)
+			it.Fill(`ul.invitee-slots li:nth-child(2) select`, a.second)
+			it.ClickButton("Send my answer")
+			it.WaitText("Thank you, your answer is saved.")
+		}
+
+		// The owner sees the answers, and finalizes the best schedule.
+		tab.Open(calURL)
+		tab.WaitText("Invitees (3 of 3 answered)")
+		tab.Click(`a.button[href$="/suggestions"]`)
+		tab.WaitText("Suggested schedules for Project interviews")
+		tab.WaitText("score 15, 3 placed")
+		tab.WaitText("Cat Guest (score 4)")
+		check(tab, "meetings-suggestions")
+		tab.ClickButton("Finalize schedule 1")
+		tab.WaitText("The calendar is finalized with 3 meeting(s).")
+		tab.WaitText("Wednesday 13 March 2030, 10:00 to 10:30 EDT")
+		if tab.Exists(`a[href$="/suggestions"]`) || tab.Exists(`form[action*="/remind/"]`) {
+			t.Fatal("the finalized calendar can still be changed")
+		}
+		check(tab, "meetings-calendar")
+
+		// Each invitee's e-mail carries the .ics of their meeting.
+		starts := map[string]time.Time{}
+		for _, m := range s.SMTP.Wait(7, 10*time.Second) {
+			if m.Subject != "Meeting Scheduled" {
+				continue
+			}
+			if len(m.Attachments) != 1 || !strings.HasSuffix(m.Attachments[0].Name, ".ics") {
+				t.Fatalf("the e-mail to %v has no .ics: %+v", m.To, m.Attachments)
+			}
+			cal, err := ics.ParseCalendar(bytes.NewReader(m.Attachments[0].Data))
+			if err != nil || len(cal.Events()) != 1 {
+				t.Fatalf("the .ics to %v: %v\n%s", m.To, err, m.Attachments[0].Data)
+			}
+			ev := cal.Events()[0]
+			st, err1 := ev.GetStartAt()
+			en, err2 := ev.GetEndAt()
+			if err1 != nil || err2 != nil || en.Sub(st) != 30*time.Minute {
+				t.Fatalf("the event to %v: %v %v %v %v", m.To, st, en, err1, err2)
+			}
+			starts[m.To[0]] = st.UTC()
+		}
+		at := func(h, min int) time.Time { return time.Date(2030, 3, 12, h, min, 0, 0, time.UTC) }
+		tue := []time.Time{starts["ann@guests.example"], starts["ben@guests.example"]}
+		slices.SortFunc(tue, func(a, b time.Time) int { return a.Compare(b) })
+		if len(starts) != 3 || !starts["cat@guests.example"].Equal(time.Date(2030, 3, 13, 14, 0, 0, 0, time.UTC)) ||
+			!tue[0].Equal(at(17, 0)) || !tue[1].Equal(at(17, 30)) {
+			t.Fatalf("meetings in the .ics files: %v", starts)
+		}
+	})
+}
