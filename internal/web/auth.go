@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 
@@ -153,7 +154,11 @@ func (a *App) login(w http.ResponseWriter, r *http.Request) {
 	}
 	u, err := a.Accounts.Login(r.Context(), id, password, true)
 	if errs.CodeOf(err) == errs.AuthBadCredentials {
-		f.NonField = append(f.NonField, "That username (or e-mail address) and password do not match an active account.")
+		msg := "That username (or e-mail address) and password do not match an active account."
+		if errors.Is(err, accounts.ErrDeactivated) {
+			msg = "This account is deactivated, so it cannot log in. Ask the staff of this site if you think this is a mistake."
+		}
+		f.NonField = append(f.NonField, msg)
 		a.render(w, r, http.StatusUnauthorized, "login", &view{Title: "Log in", Nav: "login", Form: f, Data: next})
 		return
 	}

@@ -84,6 +84,14 @@ func (s *Server) listen(addr string) {
 	go srv.Serve(ln)
 }
 
+// SetReject makes the server refuse (true) or accept (false) every
+// message from now on.
+func (s *Server) SetReject(reject bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.Reject = reject
+}
+
 // Stop shuts the server down; Restart brings it back on the same port.
 func (s *Server) Stop() {
 	s.mu.Lock()
