@@ -28,7 +28,7 @@ func bookSession(t *testing.T, s *apptest.Server, mentor, mentee apptest.User) s
 	req := s.Post("/sessionrequest/").Token(mentee.Token).JSON(map[string]any{"mentor_availability": availID,
 		"start_time": "2030-01-15T15:00:00Z", "session_length": 60}).Do().Expect(201).Obj()
 	id := itoa64(int64(req["pk"].(float64)))
-	s.Patch("/sessionrequest/"+id+"/").Token(mentor.Token).JSON(map[string]string{"status": "Confirmed"}).Do().Expect(200)
+	s.Patch("/sessionrequest/" + id + "/").Token(mentor.Token).JSON(map[string]string{"status": "Confirmed"}).Do().Expect(200)
 	return id
 }
 
@@ -133,7 +133,7 @@ func TestStaffPages(t *testing.T) {
 			t.Fatalf("create a group session: %d", status)
 		}
 		groupID := find(t, `href="/app/staff/groups/(\d+)"`, expectPage(t, sam, "/app/staff/groups?q=algebra", 200, "Staff: group sessions", "Algebra drop-in"))
-		s.Post("/api/sessions/"+groupID+"/join/").Bearer(s.JWT(bea)).Do().Expect(201)
+		s.Post("/api/sessions/" + groupID + "/join/").Bearer(s.JWT(bea)).Do().Expect(201)
 		expectPage(t, sam, "/app/staff/groups/"+groupID, 200, "Staff: group session "+groupID, "bea", `action="/app/staff/groups/`+groupID+`/cancel"`)
 
 		// Cancel a group session for its instructor: the seat holders are told.
@@ -174,7 +174,9 @@ func TestStaffPages(t *testing.T) {
 		if status, body := sam.post(strings.TrimPrefix(retry, ""), nil); status != 200 || !strings.Contains(body, "is queued again") {
 			t.Fatalf("retry: %d\n%s", status, body)
 		}
-		s.SMTP.WaitFor(15*time.Second, func(m smtptest.Mail) bool { return len(m.To) == 1 && m.To[0] == mona.Email && strings.Contains(m.Text, "anceled") })
+		s.SMTP.WaitFor(15*time.Second, func(m smtptest.Mail) bool {
+			return len(m.To) == 1 && m.To[0] == mona.Email && strings.Contains(m.Text, "anceled")
+		})
 
 		// The log: every action, with who took it.
 		body = expectPage(t, sam, "/app/staff/log", 200, "Staff: log", "Deactivated", "Reactivated", "Granted staff to", "Removed staff from",
