@@ -65,7 +65,7 @@ func TestStaffPages(t *testing.T) {
 		}
 
 		// Users: search and one user.
-		body = expectPage(t, sam, "/app/staff/users", 200, "Staff: users", "mona", "bea", `name="q"`)
+		expectPage(t, sam, "/app/staff/users", 200, "Staff: users", "mona", "bea", `name="q"`)
 		body = expectPage(t, sam, "/app/staff/users?q=mon", 200, "Staff: users", "mona")
 		if strings.Contains(body, ">bea<") {
 			t.Error("the search for mon shows bea")
