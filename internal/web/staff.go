@@ -118,13 +118,14 @@ func (a *App) staffDone(w http.ResponseWriter, r *http.Request, u *domain.User, 
 	a.redirect(w, r, next)
 }
 
-// staffID is the {id} of the path, or 0 (which no row has).
-func staffID(r *http.Request) int64 {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id < 1 {
-		return 0
+// pathOf is the {id} of a staff page's path; a path without one is not
+// found.
+func (a *App) pathOf(w http.ResponseWriter, r *http.Request) (int64, bool) {
+	id, ok := httpapi.PathID(r, "id")
+	if !ok {
+		a.notFound(w, r)
 	}
-	return id
+	return id, ok
 }
 
 // Users.
@@ -154,7 +155,11 @@ func (a *App) staffUser(w http.ResponseWriter, r *http.Request, u *domain.User) 
 }
 
 func (a *App) showStaffUser(w http.ResponseWriter, r *http.Request, u *domain.User, status int, f *formState) {
-	person, err := a.Accounts.UserFor(r.Context(), u, staffID(r))
+	id, ok := a.pathOf(w, r)
+	if !ok {
+		return
+	}
+	person, err := a.Accounts.UserFor(r.Context(), u, id)
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -166,7 +171,10 @@ func (a *App) showStaffUser(w http.ResponseWriter, r *http.Request, u *domain.Us
 // staffUserAction is one of the buttons on a user's page.
 func (a *App) staffUserAction(act string) func(w http.ResponseWriter, r *http.Request, u *domain.User) {
 	return func(w http.ResponseWriter, r *http.Request, u *domain.User) {
-		id := staffID(r)
+		id, ok := a.postedTo(w, r)
+		if !ok {
+			return
+		}
 		next := "/staff/users/" + itoa(int(id))
 		var person *domain.User
 		var err error
@@ -245,7 +253,11 @@ func (a *App) staffSession(w http.ResponseWriter, r *http.Request, u *domain.Use
 }
 
 func (a *App) showStaffSession(w http.ResponseWriter, r *http.Request, u *domain.User, status int, f *formState) {
-	sess, err := a.Mentoring.SessionFor(r.Context(), u, staffID(r))
+	id, ok := a.pathOf(w, r)
+	if !ok {
+		return
+	}
+	sess, err := a.Mentoring.SessionFor(r.Context(), u, id)
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -266,11 +278,11 @@ func (a *App) showStaffSession(w http.ResponseWriter, r *http.Request, u *domain
 }
 
 func (a *App) staffCancelSession(w http.ResponseWriter, r *http.Request, u *domain.User) {
-	if !a.readForm(w, r, formBody) {
+	id, ok := a.postedTo(w, r)
+	if !ok {
 		return
 	}
 	f := newForm(r)
-	id := staffID(r)
 	who, _ := strconv.ParseInt(r.PostForm.Get("on_behalf_of"), 10, 64)
 	sess, err := a.Mentoring.CancelFor(r.Context(), u, id, who, r.PostForm.Get("cancel_reason"))
 	if err != nil {
@@ -328,7 +340,11 @@ type staffGroupView struct {
 }
 
 func (a *App) staffGroup(w http.ResponseWriter, r *http.Request, u *domain.User) {
-	g, err := a.Groups.Get(r.Context(), staffID(r))
+	id, ok := a.pathOf(w, r)
+	if !ok {
+		return
+	}
+	g, err := a.Groups.Get(r.Context(), id)
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -343,7 +359,11 @@ func (a *App) staffGroup(w http.ResponseWriter, r *http.Request, u *domain.User)
 }
 
 func (a *App) staffCancelGroup(w http.ResponseWriter, r *http.Request, u *domain.User) {
-	g, err := a.Groups.CancelFor(r.Context(), u, staffID(r))
+	id, ok := a.postedTo(w, r)
+	if !ok {
+		return
+	}
+	g, err := a.Groups.CancelFor(r.Context(), u, id)
 	if err != nil {
 		a.fail(w, r, groupErr(err))
 		return
@@ -376,7 +396,11 @@ func (a *App) staffOutbox(w http.ResponseWriter, r *http.Request, u *domain.User
 }
 
 func (a *App) staffRetry(w http.ResponseWriter, r *http.Request, u *domain.User) {
-	e, err := a.Outbox.Retry(r.Context(), u, staffID(r))
+	id, ok := a.postedTo(w, r)
+	if !ok {
+		return
+	}
+	e, err := a.Outbox.Retry(r.Context(), u, id)
 	if err != nil {
 		a.fail(w, r, err)
 		return
