@@ -86,12 +86,15 @@ func TestStaffPages(t *testing.T) {
 
 		// Deactivate: every credential of bea stops working.
 		jwt := s.JWT(bea)
+		s.Get("/myprofile/").Header("Cookie", "auth="+jwt).Do().Expect(200)
 		status, body = sam.post(beaPage+"/deactivate", nil)
 		if status != 200 || !strings.Contains(body, "bea is deactivated") || !strings.Contains(body, `action="`+beaPage+`/reactivate"`) {
 			t.Fatalf("deactivate: %d\n%s", status, body)
 		}
 		s.Get("/myprofile/").Token(bea.Token).Do().Expect(401)
 		s.Get("/api/sessions/").Bearer(jwt).Do().Expect(401)
+		s.Get("/myprofile/").Header("Cookie", "auth="+bea.Token).Do().Expect(401)
+		s.Get("/myprofile/").Header("Cookie", "auth="+jwt).Do().Expect(401)
 		beaWeb.get("/app/sessions")
 		if beaWeb.res.Request.URL.Path != "/app/login" {
 			t.Errorf("bea's web session still works after deactivation: at %s", beaWeb.res.Request.URL)
@@ -105,6 +108,7 @@ func TestStaffPages(t *testing.T) {
 			t.Fatalf("reactivate: %d\n%s", status, body)
 		}
 		beaWeb = logIn(t, s, "bea")
+		s.Get("/api/sessions/").Bearer(jwt).Do().Expect(401) // a JWT from before stays ended
 
 		// Staff flag, and a reset e-mail.
 		if status, body := sam.post(beaPage+"/grant-staff", nil); status != 200 || !strings.Contains(body, "bea is staff now") {
