@@ -24,24 +24,15 @@ const (
 	MsgRemoveOwnStaff    = "You cannot remove your own staff access: ask another staff member."
 	MsgResetInactive     = "This account is deactivated: reactivate it before sending a password-reset e-mail."
 	MsgResetNoEmail      = "This account has no e-mail address to send a password-reset link to."
-	CodeNotStaff         = "not_staff"
 	CodeDeactivateSelf   = "deactivate_self"
 	CodeRemoveOwnStaff   = "remove_own_staff"
 	CodeResetUnavailable = "reset_unavailable"
 )
 
-// RequireStaff refuses anyone who is not staff.
-func RequireStaff(caller *domain.User) error {
-	if !caller.ActiveStaff() {
-		return errs.Forbidden(CodeNotStaff, domain.MsgNotStaff)
-	}
-	return nil
-}
-
 // SearchUsers returns one page of the users whose username, name or e-mail
 // address holds text (all users when it is empty), by id, and the total.
 func (s *Service) SearchUsers(ctx context.Context, caller *domain.User, text string, limit, offset int) ([]domain.User, int, error) {
-	if err := RequireStaff(caller); err != nil {
+	if err := domain.RequireStaff(caller); err != nil {
 		return nil, 0, err
 	}
 	return s.store.SearchUsers(ctx, text, limit, offset)
@@ -51,7 +42,7 @@ func (s *Service) SearchUsers(ctx context.Context, caller *domain.User, text str
 // record of the action; change reports the action it took ("" when the
 // account already was as asked, and nothing is recorded).
 func (s *Service) staffChange(ctx context.Context, caller *domain.User, id int64, change func(q *store.Q, u *domain.User) (string, error)) (*domain.User, error) {
-	if err := RequireStaff(caller); err != nil {
+	if err := domain.RequireStaff(caller); err != nil {
 		return nil, err
 	}
 	var out *domain.User
@@ -85,7 +76,7 @@ func (s *Service) staffChange(ctx context.Context, caller *domain.User, id int64
 // cannot deactivate themselves.
 func (s *Service) SetActive(ctx context.Context, caller *domain.User, id int64, active bool) (*domain.User, error) {
 	if !active && caller != nil && caller.ID == id {
-		if err := RequireStaff(caller); err != nil {
+		if err := domain.RequireStaff(caller); err != nil {
 			return nil, err
 		}
 		return nil, errs.BadRequest(CodeDeactivateSelf, MsgDeactivateSelf)
@@ -120,7 +111,7 @@ func (s *Service) SetActive(ctx context.Context, caller *domain.User, id int64, 
 // too). Staff cannot remove their own.
 func (s *Service) SetStaff(ctx context.Context, caller *domain.User, id int64, staff bool) (*domain.User, error) {
 	if !staff && caller != nil && caller.ID == id {
-		if err := RequireStaff(caller); err != nil {
+		if err := domain.RequireStaff(caller); err != nil {
 			return nil, err
 		}
 		return nil, errs.BadRequest(CodeRemoveOwnStaff, MsgRemoveOwnStaff)
@@ -144,7 +135,7 @@ func (s *Service) SetStaff(ctx context.Context, caller *domain.User, id int64, s
 // helping someone who cannot find it. The account must be active and have
 // an address.
 func (s *Service) SendPasswordReset(ctx context.Context, caller *domain.User, id int64, linkPattern string) error {
-	if err := RequireStaff(caller); err != nil {
+	if err := domain.RequireStaff(caller); err != nil {
 		return err
 	}
 	u, err := s.User(ctx, id)
@@ -178,7 +169,7 @@ func (s *Service) SendPasswordReset(ctx context.Context, caller *domain.User, id
 // StaffLog returns one page of the record of staff actions, newest first,
 // and the total.
 func (s *Service) StaffLog(ctx context.Context, caller *domain.User, limit, offset int) ([]domain.StaffAction, int, error) {
-	if err := RequireStaff(caller); err != nil {
+	if err := domain.RequireStaff(caller); err != nil {
 		return nil, 0, err
 	}
 	return s.store.ListStaffActions(ctx, limit, offset)

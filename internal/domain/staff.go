@@ -1,6 +1,10 @@
 package domain
 
-import "time"
+import (
+	"time"
+
+	"github.com/mentord/mentord/internal/errs"
+)
 
 // StaffAction is one thing a staff member did in the staff admin, kept in
 // the record shown at /app/staff/log. Names are copied at the time, so an
@@ -40,3 +44,12 @@ func (u *User) ActiveStaff() bool { return u != nil && u.IsStaff && u.IsActive }
 
 // MsgNotStaff is the refusal of a staff action to anyone else.
 const MsgNotStaff = "Only staff can do this."
+
+// RequireStaff refuses a staff action to anyone who is not active staff;
+// every domain package's staff actions start with it.
+func RequireStaff(u *User) error {
+	if !u.ActiveStaff() {
+		return errs.Forbidden("not_staff", MsgNotStaff)
+	}
+	return nil
+}

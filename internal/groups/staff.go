@@ -4,17 +4,14 @@ import (
 	"context"
 
 	"github.com/mentord/mentord/internal/domain"
-	"github.com/mentord/mentord/internal/errs"
 	"github.com/mentord/mentord/internal/store"
 )
-
-var errNotStaff = errs.Forbidden("not_staff", domain.MsgNotStaff)
 
 // Search returns one page of every group session matching f, for the staff
 // admin, and the total.
 func (s *Service) Search(ctx context.Context, caller *domain.User, f domain.GroupFilter, limit, offset int) ([]domain.GroupSession, int, error) {
-	if !caller.ActiveStaff() {
-		return nil, 0, errNotStaff
+	if err := domain.RequireStaff(caller); err != nil {
+		return nil, 0, err
 	}
 	return s.List(ctx, f, limit, offset)
 }
@@ -26,8 +23,8 @@ func MayCancel(g *domain.GroupSession) bool { return actCancel.allows(g) == nil 
 // and the same e-mail to everyone holding a seat, as when the instructor
 // cancels it. Staff do it, and it is recorded as theirs.
 func (s *Service) CancelFor(ctx context.Context, caller *domain.User, id int64) (*domain.GroupSession, error) {
-	if !caller.ActiveStaff() {
-		return nil, errNotStaff
+	if err := domain.RequireStaff(caller); err != nil {
+		return nil, err
 	}
 	return s.transitionThen(ctx, caller, id, actCancel, nil, func(q *store.Q, g *domain.GroupSession) error {
 		return q.RecordStaffAction(ctx, domain.NewStaffAction(caller, domain.StaffCancelGroup, "group_session", g.ID, g.Title,

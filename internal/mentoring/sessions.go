@@ -260,21 +260,13 @@ func (s *Service) ChangeSession(ctx context.Context, caller *domain.User, id int
 	}
 	var result *domain.Session
 	err := s.store.Tx(ctx, func(q *store.Q) error {
-		sess, err := q.SessionByID(ctx, id)
-		if errors.Is(err, store.ErrNotFound) {
-			return errSessionNotFound
-		}
+		sess, err := lockedSession(ctx, q, id, func(sess *domain.Session) error {
+			if !caller.IsStaff && caller.ID != sess.MentorID && caller.ID != sess.MenteeID {
+				return errNotParticipant
+			}
+			return nil
+		})
 		if err != nil {
-			return err
-		}
-		if !caller.IsStaff && caller.ID != sess.MentorID && caller.ID != sess.MenteeID {
-			return errNotParticipant
-		}
-		if err := q.LockUsers(ctx, sess.MentorID, sess.MenteeID); err != nil {
-			return err
-		}
-		// Re-read under the locks: another request may have changed it.
-		if sess, err = q.SessionByID(ctx, id); err != nil {
 			return err
 		}
 		moved := (ch.Start != nil && !ch.Start.Equal(sess.Start)) || (ch.Length != nil && *ch.Length != sess.Length) ||
@@ -300,6 +292,26 @@ func (s *Service) ChangeSession(ctx context.Context, caller *domain.User, id int
 	}
 	s.outbox.Kick()
 	return result, nil
+}
+
+// lockedSession reads session id in q, lets may refuse the caller, then
+// locks both participants and reads it again: another request may have
+// changed it before the locks were taken.
+func lockedSession(ctx context.Context, q *store.Q, id int64, may func(*domain.Session) error) (*domain.Session, error) {
+	sess, err := q.SessionByID(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, errSessionNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := may(sess); err != nil {
+		return nil, err
+	}
+	if err := q.LockUsers(ctx, sess.MentorID, sess.MenteeID); err != nil {
+		return nil, err
+	}
+	return q.SessionByID(ctx, id)
 }
 
 func statusError(msg string) error { return errs.Field("status", "invalid_transition", msg) }

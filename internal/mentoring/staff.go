@@ -2,7 +2,6 @@ package mentoring
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -12,8 +11,6 @@ import (
 	"github.com/mentord/mentord/internal/store"
 )
 
-var errNotStaff = errs.Forbidden("not_staff", domain.MsgNotStaff)
-
 // SessionSearch selects sessions for the staff admin: Text is a part of
 // the mentor's or mentee's username or name; Status one of the statuses.
 type SessionSearch = store.SessionSearch
@@ -21,8 +18,8 @@ type SessionSearch = store.SessionSearch
 // SearchSessions returns one page of every user's 1:1 sessions that match,
 // newest start first, and the total; for staff only.
 func (s *Service) SearchSessions(ctx context.Context, caller *domain.User, f SessionSearch, limit, offset int) ([]domain.Session, int, error) {
-	if !caller.ActiveStaff() {
-		return nil, 0, errNotStaff
+	if err := domain.RequireStaff(caller); err != nil {
+		return nil, 0, err
 	}
 	switch f.Status {
 	case "", domain.StatusPending, domain.StatusConfirmed, domain.StatusCanceled, domain.StatusCompleted:
@@ -45,8 +42,8 @@ func (s *Service) MayCancelFor(sess *domain.Session) error {
 // other participant (and the calendar event cancelled). Staff do it, and
 // it is recorded as theirs.
 func (s *Service) CancelFor(ctx context.Context, caller *domain.User, id, onBehalfOf int64, reason string) (*domain.Session, error) {
-	if !caller.ActiveStaff() {
-		return nil, errNotStaff
+	if err := domain.RequireStaff(caller); err != nil {
+		return nil, err
 	}
 	reason = strings.TrimSpace(reason)
 	if utf8.RuneCountInString(reason) > MaxReasonLength {
@@ -54,20 +51,13 @@ func (s *Service) CancelFor(ctx context.Context, caller *domain.User, id, onBeha
 	}
 	var result *domain.Session
 	err := s.store.Tx(ctx, func(q *store.Q) error {
-		sess, err := q.SessionByID(ctx, id)
-		if errors.Is(err, store.ErrNotFound) {
-			return errSessionNotFound
-		}
+		sess, err := lockedSession(ctx, q, id, func(sess *domain.Session) error {
+			if onBehalfOf != sess.MentorID && onBehalfOf != sess.MenteeID {
+				return errs.Field("on_behalf_of", errs.CodeInvalidChoice, "Choose the mentor or the mentee of this session.")
+			}
+			return nil
+		})
 		if err != nil {
-			return err
-		}
-		if onBehalfOf != sess.MentorID && onBehalfOf != sess.MenteeID {
-			return errs.Field("on_behalf_of", errs.CodeInvalidChoice, "Choose the mentor or the mentee of this session.")
-		}
-		if err := q.LockUsers(ctx, sess.MentorID, sess.MenteeID); err != nil {
-			return err
-		}
-		if sess, err = q.SessionByID(ctx, id); err != nil {
 			return err
 		}
 		who, err := q.UserByID(ctx, onBehalfOf)

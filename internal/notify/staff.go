@@ -57,7 +57,6 @@ type Entry struct {
 const (
 	CodeNotFailed  = "not_failed"
 	CodeWiped      = "wiped"
-	CodeNotStaff   = "not_staff"
 	MsgNotFailed   = "Only a failed e-mail can be retried; this one is not failed (any more)."
 	MsgWipedSecret = "This e-mail held a single-use link, which was wiped when it failed, so it cannot be sent again: send a new one instead (for a password reset, from the user's page)."
 )
@@ -97,13 +96,11 @@ func (d *Desk) entry(j *store.JobRow) Entry {
 	return e
 }
 
-var errNotStaff = errs.Forbidden(CodeNotStaff, domain.MsgNotStaff)
-
 // List returns one page of the outbox in a state ("" for every state),
 // newest first, and the total.
 func (d *Desk) List(ctx context.Context, caller *domain.User, state string, limit, offset int) ([]Entry, int, error) {
-	if !caller.ActiveStaff() {
-		return nil, 0, errNotStaff
+	if err := domain.RequireStaff(caller); err != nil {
+		return nil, 0, err
 	}
 	switch state {
 	case "", StateQueued, StateSent, StateSkipped, StateFailed:
@@ -126,8 +123,8 @@ func (d *Desk) List(ctx context.Context, caller *domain.User, state string, limi
 // while the job is younger than the worker's GiveUpAfter (an older one gets
 // this one attempt). Staff do it, and it is recorded as theirs.
 func (d *Desk) Retry(ctx context.Context, caller *domain.User, id int64) (*Entry, error) {
-	if !caller.ActiveStaff() {
-		return nil, errNotStaff
+	if err := domain.RequireStaff(caller); err != nil {
+		return nil, err
 	}
 	var out Entry
 	err := d.store.Tx(ctx, func(q *store.Q) error {
