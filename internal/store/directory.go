@@ -20,9 +20,9 @@ type MentorSearch struct {
 func (q *Q) SearchMentors(ctx context.Context, f MentorSearch) ([]domain.MentorListing, int, error) {
 	cond := "u.is_mentor = ? AND u.is_active = ?"
 	args := []any{true, true}
-	if t := strings.ToLower(strings.TrimSpace(f.Text)); t != "" {
+	if strings.TrimSpace(f.Text) != "" {
 		cond += ` AND (lower(u.first_name || ' ' || u.last_name) LIKE ? ESCAPE '\' OR u.username LIKE ? ESCAPE '\')`
-		like := "%" + escapeLike(t) + "%"
+		like := likeAny(f.Text)
 		args = append(args, like, like)
 	}
 	if f.SkillKey != "" {

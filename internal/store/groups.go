@@ -134,8 +134,8 @@ func groupWhere(f domain.GroupFilter) (string, []any) {
 	if f.JoinedID != 0 {
 		c.add("g.id IN (SELECT session_id FROM group_participants WHERE user_id = ?)", f.JoinedID)
 	}
-	if t := strings.ToLower(strings.TrimSpace(f.Topic)); t != "" {
-		like := "%" + escapeLike(t) + "%"
+	if strings.TrimSpace(f.Topic) != "" {
+		like := likeAny(f.Topic)
 		c.add(`(lower(g.title) LIKE ? ESCAPE '\' OR lower(COALESCE(g.field, '')) LIKE ? ESCAPE '\')`, like, like)
 	}
 	if f.HasSeats {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -41,6 +42,10 @@ func (q *Q) CancelJobs(ctx context.Context, keyPrefix string, now time.Time) (in
 	}
 	return res.RowsAffected()
 }
+
+// likeAny is a LIKE pattern (with ESCAPE '\') matching lower-cased text
+// that holds s, any case: the searches' "contains".
+func likeAny(s string) string { return "%" + escapeLike(strings.ToLower(strings.TrimSpace(s))) + "%" }
 
 func escapeLike(s string) string {
 	out := make([]byte, 0, len(s))

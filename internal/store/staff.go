@@ -36,9 +36,6 @@ func (q *Q) ListStaffActions(ctx context.Context, limit, offset int) ([]domain.S
 	return out, total, err
 }
 
-// likeAny is a LIKE pattern matching text that holds s, any case.
-func likeAny(s string) string { return "%" + escapeLike(strings.ToLower(strings.TrimSpace(s))) + "%" }
-
 // SearchUsers returns one page of the users whose username, name or e-mail
 // address holds text (any case; every user when it is empty), by id, and
 // the total.
