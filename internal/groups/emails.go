@@ -28,6 +28,21 @@ func localTime(t time.Time, u *domain.User) string {
 	return t.In(loc).Format("3:04 PM MST on Monday, January 2")
 }
 
+// wants reports whether u is to get an e-mail of the kind flag reads.
+func wants(ctx context.Context, q *store.Q, u *domain.User, flag func(*domain.NotificationSettings) bool) (bool, error) {
+	if !u.IsActive || u.Email == "" {
+		return false, nil
+	}
+	n, err := q.NotificationSettingsOf(ctx, u.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return flag(n), nil
+}
+
 // tellParticipants e-mails everyone holding a seat, inside the transaction
 // that makes the change, each according to their own switch: a cancellation
 // (or deletion) uses session_canceled, a new time session_confirmed.
@@ -39,28 +54,26 @@ func (s *Service) tellParticipants(ctx context.Context, q *store.Q, g *domain.Gr
 	now := s.clock.Now()
 	for _, p := range parts[g.ID] {
 		u := &p.User
-		if !u.IsActive || u.Email == "" {
-			continue
+		flag := func(n *domain.NotificationSettings) bool { return n.SessionConfirmed }
+		if what == kindCancelled {
+			flag = func(n *domain.NotificationSettings) bool { return n.SessionCanceled }
 		}
-		n, err := q.NotificationSettingsOf(ctx, u.ID)
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
+		ok, err := wants(ctx, q, u, flag)
+		if err != nil {
 			return err
+		}
+		if !ok {
+			continue
 		}
 		var m notify.Message
 		switch what {
 		case kindCancelled:
-			if n == nil || !n.SessionCanceled {
-				continue
-			}
 			m = notify.Message{
 				Subject: fmt.Sprintf("Session cancelled: %s", g.Title),
 				Text: fmt.Sprintf("%s has cancelled \"%s\", which was to start at %s. Your seat is released; nothing else is needed from you.\n",
 					g.Creator.FullName(), g.Title, localTime(g.Start, u)),
 			}
 		case kindMoved:
-			if n == nil || !n.SessionConfirmed {
-				continue
-			}
 			m = notify.Message{
 				Subject: fmt.Sprintf("Session rescheduled: %s", g.Title),
 				Text: fmt.Sprintf("%s has moved \"%s\" from %s to %s. You keep your seat; leave the session if the new time does not suit you.\n",

@@ -256,21 +256,6 @@ func (s *Service) tellWaiters(ctx context.Context, q *store.Q, g *domain.GroupSe
 	return nil
 }
 
-// wants reports whether u is to get an e-mail of the kind flag reads.
-func wants(ctx context.Context, q *store.Q, u *domain.User, flag func(*domain.NotificationSettings) bool) (bool, error) {
-	if !u.IsActive || u.Email == "" {
-		return false, nil
-	}
-	n, err := q.NotificationSettingsOf(ctx, u.ID)
-	if errors.Is(err, store.ErrNotFound) {
-		return false, nil
-	}
-	if err != nil {
-		return false, err
-	}
-	return flag(n), nil
-}
-
 // StandingOf says where the user stands in the session: seated, or their
 // place on the waitlist, and the waitlist's length.
 func (s *Service) StandingOf(ctx context.Context, id, userID int64) (Standing, error) {
