@@ -10,33 +10,6 @@ import (
 	"github.com/mentord/mentord/internal/httpapi"
 )
 
-// routes lists every page; each area of the app registers its own.
-func (a *App) routes() {
-	a.page("GET", "", a.home)
-	a.authRoutes()
-	a.profileRoutes()
-	a.mentoringRoutes()
-	a.inviteeRoutes()
-	a.groupRoutes()
-	a.schedulerRoutes()
-	a.staffRoutes()
-	a.bookingRulesRoutes()
-	a.weeklyRoutes()
-	a.mux.HandleFunc(Prefix+"/{path...}", a.notFound)
-}
-
-func (a *App) authRoutes() {
-	a.page("GET", "/signup", a.signupPage)
-	a.page("POST", "/signup", a.signup)
-	a.page("GET", "/login", a.loginPage)
-	a.page("POST", "/login", a.login)
-	a.page("POST", "/logout", a.logout)
-	a.page("GET", "/password/forgot", a.forgotPage)
-	a.page("POST", "/password/forgot", a.forgot)
-	a.page("GET", "/password/reset/{uid}/{token}", a.resetPage)
-	a.page("POST", "/password/reset/{uid}/{token}", a.reset)
-}
-
 // formBody is the largest form the pages take, but for the photo upload.
 const formBody = 64 << 10
 

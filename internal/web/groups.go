@@ -13,21 +13,6 @@ import (
 	"github.com/mentord/mentord/internal/groups"
 )
 
-// groupRoutes registers the pages of group sessions: the list anyone
-// signed in browses and joins from, a session's page, and the instructor's
-// form that creates and edits one.
-func (a *App) groupRoutes() {
-	a.page("GET", "/groups", a.signedIn(a.groupList))
-	a.page("GET", "/groups/new", a.mentorOnly(a.newGroupPage))
-	a.page("POST", "/groups", a.mentorOnly(a.createGroup))
-	a.page("GET", "/groups/{id}", a.signedIn(a.groupPage))
-	a.page("GET", "/groups/{id}/edit", a.signedIn(a.editGroupPage))
-	a.page("POST", "/groups/{id}/edit", a.signedIn(a.saveGroup))
-	for _, act := range []string{"join", "leave", "waitlist", "leave-waitlist", "start", "complete", "cancel", "delete"} {
-		a.page("POST", "/groups/{id}/"+act, a.signedIn(a.groupAction(act)))
-	}
-}
-
 // groupsPerPage is the length of a page of the list.
 const groupsPerPage = 10
 

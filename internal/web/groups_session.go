@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/mentord/mentord/internal/domain"
@@ -62,10 +63,19 @@ func (a *App) showGroup(w http.ResponseWriter, r *http.Request, u *domain.User, 
 	a.render(w, r, status, "groups-session", &view{Title: g.Title, Nav: "groups", Form: f, Data: v})
 }
 
+// groupActions are the buttons of a session's page, by the last part of
+// the path they post to.
+var groupActions = []string{"join", "leave", "waitlist", "leave-waitlist", "start", "complete", "cancel", "delete"}
+
 // groupAction takes a seat, gives it back, or moves the session on (start,
 // complete, cancel, delete); a refusal is shown on the session's page.
-func (a *App) groupAction(act string) func(w http.ResponseWriter, r *http.Request, u *domain.User) {
-	return func(w http.ResponseWriter, r *http.Request, u *domain.User) {
+func (a *App) groupAction(w http.ResponseWriter, r *http.Request, u *domain.User) {
+	act := r.PathValue("action")
+	if !slices.Contains(groupActions, act) {
+		a.notFound(w, r)
+		return
+	}
+	{
 		id, ok := a.postedTo(w, r)
 		if !ok {
 			return

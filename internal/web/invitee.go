@@ -12,12 +12,6 @@ import (
 	"github.com/mentord/mentord/internal/meetings"
 )
 
-// inviteeRoutes registers the pages of the invitee's answer page of a meeting calendar.
-func (a *App) inviteeRoutes() {
-	a.page("GET", "/respond/{calendar}/{token}", a.inviteePage)
-	a.page("POST", "/respond/{calendar}/{token}", a.inviteeAnswer)
-}
-
 // prefChoices are an answer's preferences; 0 leaves the time out.
 var prefChoices = []string{"0|Not available", "1|Low", "2|Medium", "3|High"}
 

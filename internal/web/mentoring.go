@@ -16,36 +16,6 @@ import (
 	"github.com/mentord/mentord/internal/mentoring"
 )
 
-// mentoringRoutes registers the pages of 1:1 mentoring: the mentor directory, a mentor's open times, sessions, a mentor's profile and availability.
-func (a *App) mentoringRoutes() {
-	a.page("GET", "/mentors", a.signedIn(a.mentorDirectory))
-	a.page("GET", "/mentors/{id}", a.signedIn(a.mentorPage))
-	a.page("POST", "/mentors/{id}/request", a.signedIn(a.requestSession))
-
-	a.page("GET", "/sessions", a.signedIn(a.sessionsPage))
-	a.page("GET", "/sessions/archive", a.signedIn(a.archivePage))
-	a.page("GET", "/sessions/{file}", a.signedIn(a.sessionFile)) // "12" or "12.ics"
-	a.page("POST", "/sessions/{id}/status", a.signedIn(a.changeSession))
-
-	a.page("GET", "/mentor/profile", a.mentorOnly(a.mentorProfilePage))
-	a.page("POST", "/mentor/profile", a.mentorOnly(a.saveMentorProfile))
-
-	a.page("GET", "/availability", a.mentorOnly(a.availabilityPage))
-	a.page("POST", "/availability", a.mentorOnly(a.addAvailability))
-	a.page("POST", "/availability/{id}/delete", a.mentorOnly(a.deleteAvailability))
-}
-
-// mentorOnly wraps a page for mentors; to anyone else it does not exist.
-func (a *App) mentorOnly(h func(w http.ResponseWriter, r *http.Request, u *domain.User)) http.HandlerFunc {
-	return a.signedIn(func(w http.ResponseWriter, r *http.Request, u *domain.User) {
-		if !u.IsMentor {
-			a.notFound(w, r)
-			return
-		}
-		h(w, r, u)
-	})
-}
-
 // failHidden is fail for something that may be someone else's: the
 // domain's "not yours" is a 404 here, as if it did not exist.
 func (a *App) failHidden(w http.ResponseWriter, r *http.Request, err error) {

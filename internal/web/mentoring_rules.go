@@ -14,11 +14,6 @@ import (
 // The mentor's booking rules: one small form, the same settings as the
 // API's /v2/bookingrules/.
 
-func (a *App) bookingRulesRoutes() {
-	a.page("GET", "/mentor/rules", a.mentorOnly(a.bookingRulesPage))
-	a.page("POST", "/mentor/rules", a.mentorOnly(a.saveBookingRules))
-}
-
 // ruleFields are the form's fields, named as the domain names them.
 var ruleFields = []string{"min_notice_minutes", "buffer_minutes", "max_sessions_per_day", "max_sessions_per_week", "cancel_notice_hours"}
 

@@ -18,13 +18,6 @@ import (
 // exceptions added and removed one at a time. Every change sends the whole
 // set to the same domain call as the API's PUT /v2/weeklyhours/.
 
-func (a *App) weeklyRoutes() {
-	a.page("GET", "/mentor/weekly", a.mentorOnly(a.weeklyPage))
-	a.page("POST", "/mentor/weekly", a.mentorOnly(a.saveWeekly))
-	a.page("POST", "/mentor/weekly/exceptions", a.mentorOnly(a.addException))
-	a.page("POST", "/mentor/weekly/exceptions/{date}/delete", a.mentorOnly(a.deleteException))
-}
-
 // weekOrder is Monday to Sunday, as the availability week shows them.
 var weekOrder = []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday, time.Saturday, time.Sunday}
 

@@ -14,19 +14,6 @@ import (
 	"github.com/mentord/mentord/internal/httpapi"
 )
 
-// profileRoutes registers the pages of the profile and notification settings.
-func (a *App) profileRoutes() {
-	a.page("GET", "/profile", a.signedIn(a.profilePage))
-	a.page("POST", "/profile", a.signedIn(a.saveProfile))
-	a.page("POST", "/profile/photo", a.signedIn(a.uploadPhoto))
-	a.page("POST", "/profile/photo/remove", a.signedIn(a.removePhoto))
-	a.page("POST", "/profile/password", a.signedIn(a.changePassword))
-	a.page("GET", "/profile/notifications", a.signedIn(a.notificationsPage))
-	a.page("POST", "/profile/notifications", a.signedIn(a.saveNotifications))
-	a.page("POST", "/profile/calendar", a.signedIn(a.newCalendarFeed))
-	a.page("POST", "/profile/calendar/revoke", a.signedIn(a.revokeCalendarFeed))
-}
-
 // photoBody is the largest photo upload: the domain takes photos up to
 // 5 MB, and the form around one is small.
 const photoBody = 6 << 20

@@ -19,21 +19,6 @@ import (
 // schedules and finalizing. Every page is a call of internal/meetings, the
 // same the scheduler API makes.
 
-func (a *App) schedulerRoutes() {
-	a.page("GET", "/meetings", a.signedIn(a.calendarList))
-	a.page("GET", "/meetings/contacts", a.signedIn(a.contactList))
-	a.page("POST", "/meetings/contacts", a.signedIn(a.addContact))
-	a.page("GET", "/meetings/contacts/{id}/edit", a.signedIn(a.editContactPage))
-	a.page("POST", "/meetings/contacts/{id}/edit", a.signedIn(a.saveContact))
-	a.page("POST", "/meetings/contacts/{id}/delete", a.signedIn(a.deleteContact))
-	a.page("GET", "/meetings/new", a.signedIn(a.newCalendarPage))
-	a.page("POST", "/meetings/new", a.signedIn(a.createCalendar))
-	a.page("GET", "/meetings/calendars/{id}", a.signedIn(a.calendarPage))
-	a.page("POST", "/meetings/calendars/{id}/remind/{contact}", a.signedIn(a.remind))
-	a.page("GET", "/meetings/calendars/{id}/suggestions", a.signedIn(a.suggestionsPage))
-	a.page("POST", "/meetings/calendars/{id}/finalize", a.signedIn(a.finalize))
-}
-
 // contactNames are the form's names of the domain's contact fields.
 var contactNames = map[string]string{"first_Name": "first_name", "last_Name": "last_name"}
 

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -12,40 +13,6 @@ import (
 	"github.com/mentord/mentord/internal/mentoring"
 	"github.com/mentord/mentord/internal/notify"
 )
-
-// staffRoutes registers the pages of the staff admin: users, 1:1 and group
-// sessions, the outbox, and the record of what staff did. Every action is
-// a domain call that checks the caller is staff and records it.
-func (a *App) staffRoutes() {
-	a.page("GET", "/staff", a.staffOnly(func(w http.ResponseWriter, r *http.Request, _ *domain.User) {
-		a.redirect(w, r, "/staff/users")
-	}))
-	a.page("GET", "/staff/users", a.staffOnly(a.staffUsers))
-	a.page("GET", "/staff/users/{id}", a.staffOnly(a.staffUser))
-	for _, act := range []string{"deactivate", "reactivate", "grant-staff", "remove-staff", "send-reset"} {
-		a.page("POST", "/staff/users/{id}/"+act, a.staffOnly(a.staffUserAction(act)))
-	}
-	a.page("GET", "/staff/sessions", a.staffOnly(a.staffSessions))
-	a.page("GET", "/staff/sessions/{id}", a.staffOnly(a.staffSession))
-	a.page("POST", "/staff/sessions/{id}/cancel", a.staffOnly(a.staffCancelSession))
-	a.page("GET", "/staff/groups", a.staffOnly(a.staffGroups))
-	a.page("GET", "/staff/groups/{id}", a.staffOnly(a.staffGroup))
-	a.page("POST", "/staff/groups/{id}/cancel", a.staffOnly(a.staffCancelGroup))
-	a.page("GET", "/staff/outbox", a.staffOnly(a.staffOutbox))
-	a.page("POST", "/staff/outbox/{id}/retry", a.staffOnly(a.staffRetry))
-	a.page("GET", "/staff/log", a.staffOnly(a.staffLog))
-}
-
-// staffOnly wraps a page for staff; to anyone else it does not exist.
-func (a *App) staffOnly(h func(w http.ResponseWriter, r *http.Request, u *domain.User)) http.HandlerFunc {
-	return a.signedIn(func(w http.ResponseWriter, r *http.Request, u *domain.User) {
-		if !u.ActiveStaff() {
-			a.notFound(w, r)
-			return
-		}
-		h(w, r, u)
-	})
-}
 
 // staffPerPage is the length of a page of the staff lists.
 const staffPerPage = 25
@@ -168,9 +135,18 @@ func (a *App) showStaffUser(w http.ResponseWriter, r *http.Request, u *domain.Us
 		&staffUserView{Tab: "users", Person: person, Self: person.ID == u.ID})
 }
 
+// staffUserActions are the buttons on a user's page, by the last part of
+// the path they post to.
+var staffUserActions = []string{"deactivate", "reactivate", "grant-staff", "remove-staff", "send-reset"}
+
 // staffUserAction is one of the buttons on a user's page.
-func (a *App) staffUserAction(act string) func(w http.ResponseWriter, r *http.Request, u *domain.User) {
-	return func(w http.ResponseWriter, r *http.Request, u *domain.User) {
+func (a *App) staffUserAction(w http.ResponseWriter, r *http.Request, u *domain.User) {
+	act := r.PathValue("action")
+	if !slices.Contains(staffUserActions, act) {
+		a.notFound(w, r)
+		return
+	}
+	{
 		id, ok := a.postedTo(w, r)
 		if !ok {
 			return

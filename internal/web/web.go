@@ -13,7 +13,6 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -77,24 +76,6 @@ func New(d Deps) (*App, error) {
 	a := &App{Deps: d, pages: p, mux: http.NewServeMux(), static: http.StripPrefix(Prefix+"/static/", http.FileServerFS(sub))}
 	a.routes()
 	return a, nil
-}
-
-// page registers a handler for a method and path under the prefix.
-func (a *App) page(method, path string, h http.HandlerFunc) {
-	a.mux.HandleFunc(method+" "+Prefix+path, h)
-}
-
-// signedIn wraps a page that needs a signed-in user: others are sent to
-// the login page, and come back after.
-func (a *App) signedIn(h func(w http.ResponseWriter, r *http.Request, u *domain.User)) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		u := userOf(r)
-		if u == nil {
-			a.redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()))
-			return
-		}
-		h(w, r, u)
-	}
 }
 
 // Register mounts the app on the router, and takes a browser that opens
