@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -191,12 +192,24 @@ var funcs = template.FuncMap{
 	"zoneName": func(t time.Time, loc *time.Location) string { return t.In(loc).Format("MST") },
 	// isoLocal is the value of a datetime-local input.
 	"isoLocal": func(t time.Time, loc *time.Location) string { return t.In(loc).Format("2006-01-02T15:04") },
-	"name":     displayName,
-	"fld":      fld,
-	"choices":  choices,
-	"add":      func(a, b int) int { return a + b },
-	"join":     strings.Join,
-	"now":      time.Now,
+	// rowIn is a table row's data with the viewer's zone, for a row
+	// template, where the page's variables are out of reach. A struct is
+	// passed by pointer, so that its pointer methods stay callable as they
+	// are on a ranged slice's elements.
+	"rowIn": func(row any, loc *time.Location) tableRow {
+		if v := reflect.ValueOf(row); v.Kind() == reflect.Struct {
+			p := reflect.New(v.Type())
+			p.Elem().Set(v)
+			row = p.Interface()
+		}
+		return tableRow{row, loc}
+	},
+	"name":    displayName,
+	"fld":     fld,
+	"choices": choices,
+	"add":     func(a, b int) int { return a + b },
+	"join":    strings.Join,
+	"now":     time.Now,
 	"seq": func(n int) []int {
 		out := make([]int, n)
 		for i := range out {
@@ -224,4 +237,10 @@ func displayName(u *domain.User) string {
 		return n
 	}
 	return u.Username
+}
+
+// tableRow is what a row template gets: the row and the viewer's zone.
+type tableRow struct {
+	Row  any
+	Zone *time.Location
 }
