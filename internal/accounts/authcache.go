@@ -1,10 +1,12 @@
 package accounts
 
 import (
+	"errors"
 	"sync"
 	"time"
 
 	"github.com/mentord/mentord/internal/domain"
+	"github.com/mentord/mentord/internal/store"
 )
 
 // AuthCacheTTL bounds how long a credential's user is served from memory.
@@ -64,15 +66,23 @@ func (c *authCache) put(key string, u *domain.User, version uint64, now time.Tim
 	c.entries[key] = authEntry{user: *u, at: now}
 }
 
-// cachedUser resolves key through the cache, reading it with load on a miss.
-func (s *Service) cachedUser(key string, load func() (*domain.User, error)) (*domain.User, error) {
+// credentialUser is the user a credential names, resolved through the
+// cache by key and read with load on a miss: an unknown credential is
+// errInvalidToken, a deactivated user's errInactive.
+func (s *Service) credentialUser(key string, load func() (*domain.User, error)) (*domain.User, error) {
 	version, now := s.store.Version(authTables...), s.clock.Now()
-	if u, ok := s.auth.get(key, version, now); ok {
-		return u, nil
-	}
-	u, err := load()
-	if err == nil {
+	u, ok := s.auth.get(key, version, now)
+	if !ok {
+		var err error
+		if u, err = load(); errors.Is(err, store.ErrNotFound) {
+			return nil, errInvalidToken
+		} else if err != nil {
+			return nil, err
+		}
 		s.auth.put(key, u, version, now)
 	}
-	return u, err
+	if !u.IsActive {
+		return nil, errInactive
+	}
+	return u, nil
 }

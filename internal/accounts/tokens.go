@@ -75,15 +75,9 @@ func (s *Service) AuthenticateToken(ctx context.Context, key string) (*domain.Us
 		return nil, errInvalidToken
 	}
 	hash := sha256Hex(key)
-	u, err := s.cachedUser(hash, func() (*domain.User, error) { return s.store.UserByTokenHash(ctx, hash) })
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, errInvalidToken
-	}
+	u, err := s.credentialUser(hash, func() (*domain.User, error) { return s.store.UserByTokenHash(ctx, hash) })
 	if err != nil {
 		return nil, err
-	}
-	if !u.IsActive {
-		return nil, errInactive
 	}
 	return u, nil
 }
@@ -185,15 +179,9 @@ func (s *Service) RefreshJWT(ctx context.Context, refresh string) (string, error
 }
 
 func (s *Service) activeUser(ctx context.Context, id int64) (*domain.User, error) {
-	u, err := s.cachedUser("user:"+strconv.FormatInt(id, 10), func() (*domain.User, error) { return s.store.UserByID(ctx, id) })
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, errInvalidToken
-	}
+	u, err := s.credentialUser("user:"+strconv.FormatInt(id, 10), func() (*domain.User, error) { return s.store.UserByID(ctx, id) })
 	if err != nil {
 		return nil, err
-	}
-	if !u.IsActive {
-		return nil, errInactive
 	}
 	return u, nil
 }

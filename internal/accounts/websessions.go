@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
-	"errors"
 	"time"
 
 	"github.com/mentord/mentord/internal/domain"
@@ -40,19 +39,13 @@ func (s *Service) AuthenticateWebSession(ctx context.Context, token string) (*do
 	hash := sha256Hex(token)
 	now := s.clock.Now()
 	var seen time.Time
-	u, err := s.cachedUser("web:"+hash, func() (*domain.User, error) {
+	u, err := s.credentialUser("web:"+hash, func() (*domain.User, error) {
 		u, at, err := s.store.UserByWebSession(ctx, hash, now)
 		seen = at
 		return u, err
 	})
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, errInvalidToken
-	}
 	if err != nil {
 		return nil, err
-	}
-	if !u.IsActive {
-		return nil, errInactive
 	}
 	if !seen.IsZero() && now.Sub(seen) > webSessionTouch {
 		if err := s.store.Tx(ctx, func(q *store.Q) error { return q.TouchWebSession(ctx, hash, now, now.Add(WebSessionIdle)) }); err != nil {
