@@ -131,15 +131,10 @@ func (s *Service) ScanReminders(ctx context.Context) (int, error) {
 // the session is still upcoming at the same time, the person still wants
 // the reminder and still holds a seat (or created the session).
 func (s *Service) RenderReminder(ctx context.Context, job store.Job) (*notify.Message, error) {
-	var r notify.SessionJob
-	if err := notify.Decode(job, &r); err != nil {
-		return nil, err
-	}
-	g, err := s.store.GroupSessionByID(ctx, r.SessionID)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, nil
-	}
-	if err != nil {
+	r, g, ok, err := notify.Load(ctx, job, func(ctx context.Context, r notify.SessionJob) (*domain.GroupSession, error) {
+		return s.store.GroupSessionByID(ctx, r.SessionID)
+	})
+	if !ok {
 		return nil, err
 	}
 	now := s.clock.Now()

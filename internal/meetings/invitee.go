@@ -221,22 +221,14 @@ func (s *Service) ScanDeadlineReminders(ctx context.Context) (int, error) {
 // RenderDeadlineReminder builds the reminder when it is still due: no
 // answer yet, calendar open, same deadline, not passed.
 func (s *Service) RenderDeadlineReminder(ctx context.Context, job store.Job) (*notify.Message, error) {
-	var r reminderJob
-	if err := notify.Decode(job, &r); err != nil {
-		return nil, err
-	}
-	inv, err := s.store.InvitationByID(ctx, r.InvitationID)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	c, err := s.store.CalendarByID(ctx, inv.CalendarID, false)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, nil
-	}
-	if err != nil {
+	var inv *domain.Invitation
+	r, c, ok, err := notify.Load(ctx, job, func(ctx context.Context, r reminderJob) (c *domain.Calendar, err error) {
+		if inv, err = s.store.InvitationByID(ctx, r.InvitationID); err != nil {
+			return nil, err
+		}
+		return s.store.CalendarByID(ctx, inv.CalendarID, false)
+	})
+	if !ok {
 		return nil, err
 	}
 	live := !inv.Responded && !c.Finalized

@@ -2,7 +2,6 @@ package mentoring
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -241,15 +240,10 @@ func (s *Service) ScanReminders(ctx context.Context) (int, error) {
 // holds: the session is still confirmed, at the same time, not yet started,
 // and the recipient still wants the reminder.
 func (s *Service) RenderReminder(ctx context.Context, job store.Job) (*notify.Message, error) {
-	var r notify.SessionJob
-	if err := notify.Decode(job, &r); err != nil {
-		return nil, err
-	}
-	sess, err := s.store.SessionByID(ctx, r.SessionID)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, nil
-	}
-	if err != nil {
+	r, sess, ok, err := notify.Load(ctx, job, func(ctx context.Context, r notify.SessionJob) (*domain.Session, error) {
+		return s.store.SessionByID(ctx, r.SessionID)
+	})
+	if !ok {
 		return nil, err
 	}
 	now := s.clock.Now()

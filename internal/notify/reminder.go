@@ -260,3 +260,16 @@ func Decode(job store.Job, v any) error {
 	}
 	return nil
 }
+
+// Load decodes a reminder job and reads what it reminds of; ok is false
+// when that is gone (the reminder is dropped without a message) or on err.
+func Load[J, T any](ctx context.Context, job store.Job, read func(context.Context, J) (T, error)) (j J, t T, ok bool, err error) {
+	if err = Decode(job, &j); err != nil {
+		return j, t, false, err
+	}
+	t, err = read(ctx, j)
+	if errors.Is(err, store.ErrNotFound) {
+		return j, t, false, nil
+	}
+	return j, t, err == nil, err
+}
