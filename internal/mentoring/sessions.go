@@ -338,13 +338,7 @@ func (s *Service) transition(ctx context.Context, q *store.Q, caller *domain.Use
 	}
 	bump := to == domain.StatusCanceled
 	ok, err := q.SetSessionStatus(ctx, sess.ID, from, to, link, bump, now)
-	if err != nil {
-		return nil, err
-	}
-	if !ok {
-		return nil, statusError("The session changed meanwhile; reload it and try again.")
-	}
-	after, err := q.SessionByID(ctx, sess.ID)
+	after, err := reread(ctx, q, sess.ID, ok, err)
 	if err != nil {
 		return nil, err
 	}
@@ -389,13 +383,7 @@ func (s *Service) reschedule(ctx context.Context, q *store.Q, caller *domain.Use
 	moved.ICSSequence++
 	moved.ModifiedAt = s.clock.Now()
 	ok, err := q.RescheduleSession(ctx, &moved, sess.Status)
-	if err != nil {
-		return nil, err
-	}
-	if !ok {
-		return nil, statusError("The session changed meanwhile; reload it and try again.")
-	}
-	after, err := q.SessionByID(ctx, sess.ID)
+	after, err := reread(ctx, q, sess.ID, ok, err)
 	if err != nil {
 		return nil, err
 	}
@@ -445,4 +433,16 @@ func (s *Service) AllFor(ctx context.Context, caller *domain.User) ([]domain.Ses
 		f.UserID = 0
 	}
 	return s.store.ListSessions(ctx, f)
+}
+
+// reread is a session after a write that holds only if the session is as
+// it was read (ok): one that is not lost a race with another change.
+func reread(ctx context.Context, q *store.Q, id int64, ok bool, err error) (*domain.Session, error) {
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, statusError("The session changed meanwhile; reload it and try again.")
+	}
+	return q.SessionByID(ctx, id)
 }
