@@ -58,13 +58,13 @@ func (s *Surface) menteeInfoList(w http.ResponseWriter, r *http.Request, u *doma
 	httpapi.WriteJSON(w, http.StatusOK, out)
 }
 
-// menteeForm reads {"team_number": N}; the documents also send it wrapped in
-// a one-element list, which is accepted.
-func (s *Surface) menteeForm(w http.ResponseWriter, r *http.Request) (*form.Form, bool) {
+// menteeInput reads {"team_number": N}; the documents also send it wrapped
+// in a one-element list, which is accepted. A bad body or field is answered.
+func (s *Surface) menteeInput(w http.ResponseWriter, r *http.Request) (accounts.MenteeInput, bool) {
 	in, err := form.Read(r)
 	if err != nil {
 		s.Fail(w, r, err)
-		return nil, false
+		return accounts.MenteeInput{}, false
 	}
 	if list, ok := in.JSON.([]any); ok && len(list) == 1 {
 		if obj, ok := list[0].(map[string]any); ok {
@@ -74,20 +74,20 @@ func (s *Surface) menteeForm(w http.ResponseWriter, r *http.Request) (*form.Form
 	f, err := form.ObjectOf(in)
 	if err != nil {
 		s.Fail(w, r, err)
-		return nil, false
+		return accounts.MenteeInput{}, false
 	}
-	return f, true
+	m := accounts.MenteeInput{TeamNumber: f.Int("team_number", false)}
+	if err := f.Err(); err != nil {
+		s.Fail(w, r, err)
+		return accounts.MenteeInput{}, false
+	}
+	return m, true
 }
 
 // POST /menteeinfo/
 func (s *Surface) menteeInfoCreate(w http.ResponseWriter, r *http.Request, u *domain.User) {
-	f, ok := s.menteeForm(w, r)
+	in, ok := s.menteeInput(w, r)
 	if !ok {
-		return
-	}
-	in := accounts.MenteeInput{TeamNumber: f.Int("team_number", false)}
-	if err := f.Err(); err != nil {
-		s.Fail(w, r, err)
 		return
 	}
 	m, err := s.Accounts.CreateMenteeProfile(r.Context(), u.ID, in)
@@ -116,13 +116,8 @@ func (s *Surface) menteeInfoUpdate(w http.ResponseWriter, r *http.Request, u *do
 		}
 		httpapi.NoContent(w)
 	default:
-		f, ok := s.menteeForm(w, r)
+		in, ok := s.menteeInput(w, r)
 		if !ok {
-			return
-		}
-		in := accounts.MenteeInput{TeamNumber: f.Int("team_number", false)}
-		if err := f.Err(); err != nil {
-			s.Fail(w, r, err)
 			return
 		}
 		m, err := s.Accounts.UpdateMenteeProfile(ctx, u.ID, in)
