@@ -248,8 +248,13 @@ func (s *Surface) addContact(w http.ResponseWriter, r *http.Request, u *domain.U
 	httpapi.WriteJSON(w, http.StatusCreated, contactJSON(k))
 }
 
-// readContactID reads the body's contact_id; a missing or unknown one is 404.
-func (s *Surface) readContactID(w http.ResponseWriter, r *http.Request, f *form.Form) (int64, bool) {
+// readContactID reads the body and its contact_id; a missing or unknown
+// one is 404.
+func (s *Surface) readContactID(w http.ResponseWriter, r *http.Request) (*form.Form, int64, bool) {
+	f, ok := s.Object(w, r)
+	if !ok {
+		return nil, 0, false
+	}
 	id := f.PK("contact_id", false)
 	if id == nil {
 		if f.Has("contact_id") {
@@ -257,17 +262,13 @@ func (s *Surface) readContactID(w http.ResponseWriter, r *http.Request, f *form.
 		} else {
 			s.Fail(w, r, errNotFound)
 		}
-		return 0, false
+		return nil, 0, false
 	}
-	return *id, true
+	return f, *id, true
 }
 
 func (s *Surface) updateContact(w http.ResponseWriter, r *http.Request, u *domain.User) {
-	f, ok := s.Object(w, r)
-	if !ok {
-		return
-	}
-	id, ok := s.readContactID(w, r, f)
+	f, id, ok := s.readContactID(w, r)
 	if !ok {
 		return
 	}
@@ -281,11 +282,7 @@ func (s *Surface) updateContact(w http.ResponseWriter, r *http.Request, u *domai
 }
 
 func (s *Surface) deleteContact(w http.ResponseWriter, r *http.Request, u *domain.User) {
-	f, ok := s.Object(w, r)
-	if !ok {
-		return
-	}
-	id, ok := s.readContactID(w, r, f)
+	_, id, ok := s.readContactID(w, r)
 	if !ok {
 		return
 	}
