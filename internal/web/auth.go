@@ -79,12 +79,9 @@ func (a *App) signup(w http.ResponseWriter, r *http.Request) {
 		Timezone: r.PostForm.Get("timezone"), IsMentee: role != "mentor", IsMentor: role == "mentor" || role == "both",
 	}
 	u, err := a.Accounts.SignUp(r.Context(), in)
-	if err != nil {
-		if !f.take(err, nil) {
-			a.fail(w, r, err)
-			return
-		}
+	if a.refused(w, r, f, err, func() {
 		a.render(w, r, http.StatusBadRequest, "signup", &view{Title: "Sign up", Nav: "signup", Form: f, Data: roleChoices})
+	}) {
 		return
 	}
 	if err := a.signIn(w, r, u); err != nil {
@@ -177,12 +174,9 @@ func (a *App) forgot(w http.ResponseWriter, r *http.Request) {
 	if isNonFieldCode(err, accounts.CodeEmailNotFound) {
 		err = nil
 	}
-	if err != nil {
-		if !f.take(err, nil) {
-			a.fail(w, r, err)
-			return
-		}
+	if a.refused(w, r, f, err, func() {
 		a.render(w, r, http.StatusBadRequest, "forgot", &view{Title: "Forgot your password?", Form: f})
+	}) {
 		return
 	}
 	a.flash(w, r, "If an account has the address "+email+", a link to choose a new password is on its way. It works once, for 24 hours.")

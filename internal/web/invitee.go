@@ -173,12 +173,8 @@ func (a *App) inviteeAnswer(w http.ResponseWriter, r *http.Request) {
 		a.showInvitee(w, r, http.StatusBadRequest, iv, f, rows)
 		return
 	}
-	if _, err := a.Meetings.ReviseAnswer(r.Context(), iv.Calendar.ID, r.PathValue("token"), in); err != nil {
-		if !f.take(err, nil) {
-			a.fail(w, r, err)
-			return
-		}
-		a.showInvitee(w, r, http.StatusBadRequest, iv, f, rows)
+	_, err := a.Meetings.ReviseAnswer(r.Context(), iv.Calendar.ID, r.PathValue("token"), in)
+	if a.refused(w, r, f, err, func() { a.showInvitee(w, r, http.StatusBadRequest, iv, f, rows) }) {
 		return
 	}
 	deadline := iv.Calendar.Deadline.In(iv.Location).Format("Mon 2 Jan 2006, 15:04 MST")

@@ -99,12 +99,7 @@ func (a *App) saveMentorProfile(w http.ResponseWriter, r *http.Request, u *domai
 	case errs.KindOf(err) == errs.KindNotFound:
 		_, err = a.Accounts.CreateMentorProfile(r.Context(), u.ID, in)
 	}
-	if err != nil {
-		if !f.take(err, nil) {
-			a.fail(w, r, err)
-			return
-		}
-		a.showMentorProfile(w, r, http.StatusBadRequest, f, exists)
+	if a.refused(w, r, f, err, func() { a.showMentorProfile(w, r, http.StatusBadRequest, f, exists) }) {
 		return
 	}
 	if !exists {

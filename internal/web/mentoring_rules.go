@@ -57,12 +57,7 @@ func (a *App) saveBookingRules(w http.ResponseWriter, r *http.Request, u *domain
 		MinNoticeMinutes: vals[0], BufferMinutes: vals[1], MaxPerDay: vals[2], MaxPerWeek: vals[3], CancelNoticeHours: vals[4],
 		Unread: unread,
 	})
-	if err != nil {
-		if !f.take(err, nil) {
-			a.fail(w, r, err)
-			return
-		}
-		a.showBookingRules(w, r, http.StatusBadRequest, f)
+	if a.refused(w, r, f, err, func() { a.showBookingRules(w, r, http.StatusBadRequest, f) }) {
 		return
 	}
 	a.flash(w, r, "Your booking rules are saved. They hold for new requests and cancellations.")

@@ -179,12 +179,8 @@ func (a *App) saveWeekly(w http.ResponseWriter, r *http.Request, u *domain.User)
 		a.showWeekly(w, r, http.StatusBadRequest, f, old)
 		return
 	}
-	if _, err := a.Mentoring.SetWeeklyHours(r.Context(), u, mentoring.WeeklyHoursInput{Hours: rules, Exceptions: old.Exceptions}); err != nil {
-		if !f.take(err, nil) {
-			a.fail(w, r, err)
-			return
-		}
-		a.showWeekly(w, r, httpapi.Status(err), f, old)
+	_, err = a.Mentoring.SetWeeklyHours(r.Context(), u, mentoring.WeeklyHoursInput{Hours: rules, Exceptions: old.Exceptions})
+	if a.refused(w, r, f, err, func() { a.showWeekly(w, r, httpapi.Status(err), f, old) }) {
 		return
 	}
 	if len(rules) == 0 {
@@ -247,12 +243,8 @@ func (a *App) addException(w http.ResponseWriter, r *http.Request, u *domain.Use
 		return
 	}
 	in := mentoring.WeeklyHoursInput{Hours: wh.Hours, Exceptions: append(wh.Exceptions, e)}
-	if _, err := a.Mentoring.SetWeeklyHours(r.Context(), u, in); err != nil {
-		if !f.take(err, nil) {
-			a.fail(w, r, err)
-			return
-		}
-		a.showWeekly(w, r, httpapi.Status(err), f, wh)
+	_, err = a.Mentoring.SetWeeklyHours(r.Context(), u, in)
+	if a.refused(w, r, f, err, func() { a.showWeekly(w, r, httpapi.Status(err), f, wh) }) {
 		return
 	}
 	a.flash(w, r, "The exception for "+d.Format("Monday 2 January")+" is saved.")

@@ -96,12 +96,7 @@ func (a *App) saveProfile(w http.ResponseWriter, r *http.Request, u *domain.User
 		FirstName: opt(r, "first_name"), LastName: opt(r, "last_name"), Email: opt(r, "email"),
 		PhoneNumber: opt(r, "phone_number"), Timezone: opt(r, "timezone"), IsMentor: &mentor, IsMentee: &mentee,
 	})
-	if err != nil {
-		if !f.take(err, nil) {
-			a.fail(w, r, err)
-			return
-		}
-		a.showProfile(w, r, u, http.StatusBadRequest, profileView{Details: f})
+	if a.refused(w, r, f, err, func() { a.showProfile(w, r, u, http.StatusBadRequest, profileView{Details: f}) }) {
 		return
 	}
 	a.flash(w, r, "Your profile is saved.")
@@ -129,12 +124,8 @@ func (a *App) uploadPhoto(w http.ResponseWriter, r *http.Request, u *domain.User
 		return
 	}
 	defer file.Close()
-	if _, err := a.Accounts.UpdateProfile(r.Context(), u.ID, accounts.ProfileUpdate{Photo: file}); err != nil {
-		if !f.take(err, nil) {
-			a.fail(w, r, err)
-			return
-		}
-		a.showProfile(w, r, u, http.StatusBadRequest, profileView{Photo: f})
+	_, err = a.Accounts.UpdateProfile(r.Context(), u.ID, accounts.ProfileUpdate{Photo: file})
+	if a.refused(w, r, f, err, func() { a.showProfile(w, r, u, http.StatusBadRequest, profileView{Photo: f}) }) {
 		return
 	}
 	a.flash(w, r, "Your new photo is saved.")
@@ -160,12 +151,7 @@ func (a *App) changePassword(w http.ResponseWriter, r *http.Request, u *domain.U
 	err := a.Accounts.ChangePassword(r.Context(), u, accounts.PasswordChange{
 		Current: opt(r, "current_password"), New: opt(r, "new_password"), Confirm: opt(r, "re_new_password"),
 	})
-	if err != nil {
-		if !f.take(err, nil) {
-			a.fail(w, r, err)
-			return
-		}
-		a.showProfile(w, r, u, http.StatusBadRequest, profileView{Password: f})
+	if a.refused(w, r, f, err, func() { a.showProfile(w, r, u, http.StatusBadRequest, profileView{Password: f}) }) {
 		return
 	}
 	// The change ended every web sign-in, this one too: a new one keeps

@@ -244,3 +244,18 @@ type tableRow struct {
 	Row  any
 	Zone *time.Location
 }
+
+// refused answers err, when there is one, and reports whether there was: a
+// refusal of the input goes into f and the page is shown again (show, a
+// 400), anything else fails the request.
+func (a *App) refused(w http.ResponseWriter, r *http.Request, f *formState, err error, show func()) bool {
+	if err == nil {
+		return false
+	}
+	if f.take(err, nil) {
+		show()
+	} else {
+		a.fail(w, r, err)
+	}
+	return true
+}

@@ -355,12 +355,7 @@ func (a *App) createCalendar(w http.ResponseWriter, r *http.Request, u *domain.U
 		unread.Add("available_slots", "empty", "Choose at least one time on the grid: set a preference in its cell.")
 	}
 	view, err := a.Meetings.CreateCalendar(r.Context(), u, in, a.Links.Invitation(r))
-	if err != nil {
-		if !f.take(err, nil) {
-			a.fail(w, r, err)
-			return
-		}
-		a.showCalendarForm(w, r, u, http.StatusBadRequest, f, first)
+	if a.refused(w, r, f, err, func() { a.showCalendarForm(w, r, u, http.StatusBadRequest, f, first) }) {
 		return
 	}
 	n := len(view.Invitations)
