@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/mentord/mentord/internal/domain"
-	"github.com/mentord/mentord/internal/errs"
 	"github.com/mentord/mentord/internal/store"
 	"github.com/mentord/mentord/internal/store/storetest"
 )
@@ -73,9 +72,7 @@ func TestUserRoundTripAndUniqueKeys(t *testing.T) {
 			{&domain.User{Username: "cid", Email: "c@example.com", PhoneNumber: &phone, DateJoined: joined}, domain.RuleUniquePhone},
 		} {
 			err := s.Tx(ctx, func(q *store.Q) error { return q.CreateUser(ctx, tc.user) })
-			if !errs.Violated(err, tc.rule) {
-				t.Errorf("creating %s: got %v, want a violation of %q", tc.user.Username, err, tc.rule)
-			}
+			storetest.ExpectViolation(t, "creating "+tc.user.Username, err, tc.rule)
 		}
 		settings, err := s.NotificationSettingsOf(ctx, u.ID)
 		if err != nil || !settings.SessionRequested || !settings.SixtyMinuteAlert {
