@@ -8,13 +8,18 @@ import (
 	"time"
 
 	"github.com/mentord/mentord/internal/app/apptest"
+	"github.com/mentord/mentord/internal/domain"
 )
 
-// waitlistState is the domain's view of a session: who holds seats and who
-// waits, by username, in order.
-func waitlistState(t *testing.T, s *apptest.Server, id int64) (seated, waiting string) {
+// roster reads a session, who holds its seats and who waits, in order,
+// from the domain.
+func roster(t *testing.T, s *apptest.Server, id int64) (*domain.GroupSession, []domain.Participant, []domain.Waiter) {
 	t.Helper()
 	ctx := context.Background()
+	g, err := s.App.Groups.Get(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
 	parts, err := s.App.Groups.Participants(ctx, id)
 	if err != nil {
 		t.Fatal(err)
@@ -23,6 +28,14 @@ func waitlistState(t *testing.T, s *apptest.Server, id int64) (seated, waiting s
 	if err != nil {
 		t.Fatal(err)
 	}
+	return g, parts, wl
+}
+
+// waitlistState is the domain's view of a session: who holds seats and who
+// waits, by username, in order.
+func waitlistState(t *testing.T, s *apptest.Server, id int64) (seated, waiting string) {
+	t.Helper()
+	_, parts, wl := roster(t, s, id)
 	var a, b []string
 	for _, p := range parts {
 		a = append(a, p.User.Username)
