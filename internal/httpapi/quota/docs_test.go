@@ -2,7 +2,6 @@ package quota_test
 
 import (
 	"fmt"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -21,7 +20,7 @@ func TestDocumentedAnswers(t *testing.T) {
 		mc := cookieLogin(t, s, mentor.Email)
 
 		// Login: a form body, a username, missing fields, a body that is not JSON.
-		s.Post("/user/login").Raw("application/x-www-form-urlencoded", []byte(url.Values{"username": {"john"}, "password": {apptest.Password}}.Encode())).Do().Expect(200)
+		s.Post("/user/login").Form(map[string]string{"username": "john", "password": apptest.Password}).Do().Expect(200)
 		s.Post("/user/login").Multipart(map[string]string{"email": student.Email, "password": apptest.Password}).Do().Expect(200)
 		s.Post("/user/login").JSON(map[string]string{"email": mentor.Email}).Do().
 			ExpectBody(400, `{"success":false,"message":"email and password are required"}`)

@@ -18,13 +18,11 @@ var t0 = time.Date(2030, 10, 1, 9, 0, 0, 0, time.UTC)
 func cookieLogin(t *testing.T, s *apptest.Server, email string) string {
 	t.Helper()
 	res := s.Post("/user/login").JSON(map[string]string{"email": email, "password": apptest.Password}).Do().Expect(200)
-	for _, c := range (&http.Response{Header: res.Header}).Cookies() {
-		if c.Name == "auth" {
-			if !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || c.Path != "/" {
-				t.Fatalf("cookie attributes: %+v", c)
-			}
-			return c.Value
+	if c := res.Cookie("auth"); c != nil {
+		if !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || c.Path != "/" {
+			t.Fatalf("cookie attributes: %+v", c)
 		}
+		return c.Value
 	}
 	t.Fatalf("no auth cookie in %v", res.Header)
 	return ""
