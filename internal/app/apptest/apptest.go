@@ -140,6 +140,14 @@ func Each[T storetest.TB[T]](t T, opts Options, fn func(t T, s *Server)) {
 	})
 }
 
+// EachAt runs fn as Each does, on a server whose clock starts at now and
+// whose delivery worker is stopped: the test delivers the e-mails itself
+// (Deliver), when it wants to read them.
+func EachAt[T storetest.TB[T]](t T, now time.Time, fn func(t T, s *Server)) {
+	t.Helper()
+	Each(t, Options{Now: now, NoWorker: true}, fn)
+}
+
 // EachCluster runs fn on each engine with one mentord and, on PostgreSQL,
 // again with two sharing the database as two processes would, each run a
 // subtest "N instance(s)". The first server is started with opts, the

@@ -62,7 +62,7 @@ func seedMentors(t testing.TB, s *apptest.Server, from, n, chunks int, mentees b
 }
 
 func BenchmarkAvailabilityListV2(b *testing.B) {
-	apptest.Each(b, apptest.Options{Now: morning, NoWorker: true}, func(b *testing.B, s *apptest.Server) {
+	apptest.EachAt(b, morning, func(b *testing.B, s *apptest.Server) {
 		m := s.Mentor("mentor1")
 		for d := 0; d < 10; d++ {
 			day := time.Date(2030, 1, 16+d, 8, 0, 0, 0, time.UTC)
@@ -79,7 +79,7 @@ func BenchmarkAvailabilityListV2(b *testing.B) {
 }
 
 func BenchmarkMentorList1000(b *testing.B) {
-	apptest.Each(b, apptest.Options{Now: morning, NoWorker: true}, func(b *testing.B, s *apptest.Server) {
+	apptest.EachAt(b, morning, func(b *testing.B, s *apptest.Server) {
 		viewer := s.SignUp("viewer")
 		seedMentors(b, s, 0, 1000, 5, false)
 		if n := len(s.Get("/mentor/").Token(viewer.Token).Do().Expect(200).List()); n != 1000 {
@@ -106,7 +106,7 @@ func BenchmarkMentorList1000(b *testing.B) {
 // mentors with 30 days of availability each, twenty mentees), so every
 // request runs the full check-and-insert path.
 func BenchmarkSessionRequest(b *testing.B) {
-	apptest.Each(b, apptest.Options{Now: morning, NoWorker: true}, func(b *testing.B, s *apptest.Server) {
+	apptest.EachAt(b, morning, func(b *testing.B, s *apptest.Server) {
 		first := time.Date(2030, 1, 16, 0, 0, 0, 0, time.UTC)
 		for i := 0; i < 10; i++ {
 			m := s.Mentor(fmt.Sprintf("mentor%d", i))

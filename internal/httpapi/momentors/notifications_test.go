@@ -33,7 +33,7 @@ func icsField(ics, name string) string {
 }
 
 func TestSessionEmails(t *testing.T) {
-	apptest.Each(t, apptest.Options{Now: morning, NoWorker: true}, func(t *testing.T, s *apptest.Server) {
+	apptest.EachAt(t, morning, func(t *testing.T, s *apptest.Server) {
 		m := s.Mentor("mentor1")
 		me := s.Mentee("mentee1")
 		s.Patch("/myprofile/").Token(m.Token).JSON(map[string]string{"timezone": "America/New_York"}).Do().Expect(200)
@@ -132,7 +132,7 @@ func TestEmailsSurviveSMTPOutageAndRestart(t *testing.T) {
 }
 
 func TestRemindersFollowTheSession(t *testing.T) {
-	apptest.Each(t, apptest.Options{Now: morning, NoWorker: true}, func(t *testing.T, s *apptest.Server) {
+	apptest.EachAt(t, morning, func(t *testing.T, s *apptest.Server) {
 		m, me := mentorAndMentee(s, "2030-01-15T15:00:00Z", "2030-01-15T18:00:00Z")
 		s.Post("/sessionrequest/").Token(me.Token).JSON(map[string]any{"mentor_availability": 1, "start_time": "2030-01-15T16:00:00Z"}).Do().Expect(201)
 		s.Patch("/sessionrequest/1/").Token(m.Token).JSON(map[string]string{"status": "Confirmed"}).Do().Expect(200)

@@ -13,7 +13,7 @@ import (
 // this API that the other tests do not reach; apptest checks each one
 // against the document.
 func TestDocumentedAnswers(t *testing.T) {
-	apptest.Each(t, apptest.Options{Now: t0, NoWorker: true}, func(t *testing.T, s *apptest.Server) {
+	apptest.EachAt(t, t0, func(t *testing.T, s *apptest.Server) {
 		mentor := s.Mentor("jane")
 		student := s.Mentee("john")
 		plain := s.SignUp("plain") // neither mentor nor mentee, and no name: books as a student, named by username
@@ -90,7 +90,7 @@ func TestLoginRateLimit(t *testing.T) {
 // TestWhoMayManage: mentors add; the creator or staff update and delete; a
 // student is refused before the session is looked up or the body read.
 func TestWhoMayManage(t *testing.T) {
-	apptest.Each(t, apptest.Options{Now: t0, NoWorker: true}, func(t *testing.T, s *apptest.Server) {
+	apptest.EachAt(t, t0, func(t *testing.T, s *apptest.Server) {
 		mentor := s.Mentor("jane")
 		other := s.Mentor("other")
 		student := s.Mentee("john")

@@ -16,7 +16,7 @@ import (
 // API, the same session) seat the first waiting, who is e-mailed; a student
 // leaves the waitlist; deleting the session tells those waiting.
 func TestQuotaWaitlist(t *testing.T) {
-	apptest.Each(t, apptest.Options{Now: t0, NoWorker: true}, func(t *testing.T, s *apptest.Server) {
+	apptest.EachAt(t, t0, func(t *testing.T, s *apptest.Server) {
 		mentor := s.Mentor("jane")
 		mc := cookieLogin(t, s, mentor.Email)
 		students := map[string]apptest.User{}

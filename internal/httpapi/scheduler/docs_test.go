@@ -16,7 +16,7 @@ import (
 // else's calendar is 403 and on a finalized one 404, before "Missing Fields"
 // or a bad item; POST respond with a bad link is 404 whatever was sent.
 func TestCalendarAndLinkCheckedBeforeBody(t *testing.T) {
-	apptest.Each(t, apptest.Options{Now: t0, NoWorker: true}, func(t *testing.T, s *apptest.Server) {
+	apptest.EachAt(t, t0, func(t *testing.T, s *apptest.Server) {
 		tok := owner(t, s, "olive")
 		ann := contact(t, s, tok, "Ann")
 		id := calendar(t, s, tok, ann)

@@ -291,7 +291,7 @@ func TestSchedulerWalkThrough(t *testing.T) {
 }
 
 func TestCalendarUpdatesAndReminders(t *testing.T) {
-	apptest.Each(t, apptest.Options{Now: t0, NoWorker: true}, func(t *testing.T, s *apptest.Server) {
+	apptest.EachAt(t, t0, func(t *testing.T, s *apptest.Server) {
 		tok := owner(t, s, "olive")
 		ann, ben, cal := contact(t, s, tok, "Ann"), contact(t, s, tok, "Ben"), contact(t, s, tok, "Cal")
 		id := int(s.Post("/schedules/calendars/create/").Bearer(tok).JSON(map[string]any{

@@ -19,7 +19,7 @@ import (
 // BenchmarkContestedBooking: many students at once book seats of one session
 // (8 concurrent clients per core); each iteration is one successful booking.
 func BenchmarkContestedBooking(b *testing.B) {
-	apptest.Each(b, apptest.Options{Now: t0, NoWorker: true}, func(b *testing.B, s *apptest.Server) {
+	apptest.EachAt(b, t0, func(b *testing.B, s *apptest.Server) {
 		m := s.Mentor("inst")
 		s.Post("/session/api/addSession").Token(m.Token).JSON(map[string]any{"scheduledAt": at(48 * time.Hour), "quota": 10000}).Do().Expect(200)
 		students := s.Students("st", b.N)
@@ -43,7 +43,7 @@ func BenchmarkContestedBooking(b *testing.B) {
 // BenchmarkListWith10000Sessions pages through 10,000 sessions: a page in
 // the middle, and a filtered page.
 func BenchmarkListWith10000Sessions(b *testing.B) {
-	apptest.Each(b, apptest.Options{Now: t0, NoWorker: true}, func(b *testing.B, s *apptest.Server) {
+	apptest.EachAt(b, t0, func(b *testing.B, s *apptest.Server) {
 		m := s.Mentor("inst")
 		ctx := context.Background()
 		err := s.Store.Tx(ctx, func(q *store.Q) error {

@@ -13,7 +13,7 @@ import (
 // this API that the other tests do not reach; apptest checks each one
 // against the document.
 func TestDocumentedAnswers(t *testing.T) {
-	apptest.Each(t, apptest.Options{Now: t0, NoWorker: true}, func(t *testing.T, s *apptest.Server) {
+	apptest.EachAt(t, t0, func(t *testing.T, s *apptest.Server) {
 		inst := s.Mentor("john")
 		other := s.Mentor("ann")
 		alice := s.Mentee("alice")
@@ -84,7 +84,7 @@ func TestLoginRateLimit(t *testing.T) {
 // student is refused before the session is looked up, so that an id that
 // does not exist answers as one that does.
 func TestWhoMayManage(t *testing.T) {
-	apptest.Each(t, apptest.Options{Now: t0, NoWorker: true}, func(t *testing.T, s *apptest.Server) {
+	apptest.EachAt(t, t0, func(t *testing.T, s *apptest.Server) {
 		inst := s.Mentor("john")
 		other := s.Mentor("ann")
 		alice := s.Mentee("alice")
@@ -137,7 +137,7 @@ func TestWhoMayManage(t *testing.T) {
 // TestGroupRoutesNeverFail500 sends malformed bodies, wrong types and odd
 // values to every tutoring and quota route.
 func TestGroupRoutesNeverFail500(t *testing.T) {
-	apptest.Each(t, apptest.Options{Now: t0, NoWorker: true}, func(t *testing.T, s *apptest.Server) {
+	apptest.EachAt(t, t0, func(t *testing.T, s *apptest.Server) {
 		m := s.Mentor("inst")
 		st := s.Mentee("stud")
 		s.Post("/api/sessions/").Token(m.Token).JSON(session("A", 5*time.Hour, 5)).Do().Expect(201)

@@ -11,7 +11,7 @@ import (
 )
 
 func TestGroupEmailsAndReminders(t *testing.T) {
-	apptest.Each(t, apptest.Options{Now: t0, NoWorker: true}, func(t *testing.T, s *apptest.Server) {
+	apptest.EachAt(t, t0, func(t *testing.T, s *apptest.Server) {
 		inst := s.Mentor("inst")
 		a, b, c := s.Mentee("amy"), s.Mentee("ben"), s.Mentee("cal")
 		s.Patch(fmt.Sprintf("/notificationsettings/%d/", b.ID)).Token(b.Token).JSON(map[string]bool{"fifteen_minute_alert": false, "session_confirmed": false}).Do().Expect(200)

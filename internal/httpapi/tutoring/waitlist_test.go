@@ -52,7 +52,7 @@ func waitlistState(t *testing.T, s *apptest.Server, id int64) (seated, waiting s
 // more seats) goes to the first waiting at once, with an e-mail; leaving
 // the waitlist moves the others up; cancelling clears it and tells them.
 func TestWaitlist(t *testing.T) {
-	apptest.Each(t, apptest.Options{Now: t0, NoWorker: true}, func(t *testing.T, s *apptest.Server) {
+	apptest.EachAt(t, t0, func(t *testing.T, s *apptest.Server) {
 		inst := s.Mentor("inst")
 		amy, ben, cal, dan, eve, fay := s.Mentee("amy"), s.Mentee("ben"), s.Mentee("cal"), s.Mentee("dan"), s.Mentee("eve"), s.Mentee("fay")
 		s.Post("/api/sessions/").As(inst).JSON(session("Graphs", 48*time.Hour, 2)).Do().Expect(201)
@@ -168,7 +168,7 @@ func TestWaitlist(t *testing.T) {
 // not given (nobody joins a started session), and starting the session
 // ends its waitlist.
 func TestWaitlistAfterStart(t *testing.T) {
-	apptest.Each(t, apptest.Options{Now: t0, NoWorker: true}, func(t *testing.T, s *apptest.Server) {
+	apptest.EachAt(t, t0, func(t *testing.T, s *apptest.Server) {
 		inst := s.Mentor("inst")
 		u := []apptest.User{s.Mentee("amy"), s.Mentee("ben"), s.Mentee("cal")}
 		s.Post("/api/sessions/").As(inst).JSON(session("Trees", time.Hour, 2)).Do().Expect(201)
@@ -195,7 +195,7 @@ func TestWaitlistAfterStart(t *testing.T) {
 // (DELETE /myprofile/) frees the seat, and the first waiting has it in the
 // same transaction.
 func TestWaitlistAccountDeleted(t *testing.T) {
-	apptest.Each(t, apptest.Options{Now: t0, NoWorker: true}, func(t *testing.T, s *apptest.Server) {
+	apptest.EachAt(t, t0, func(t *testing.T, s *apptest.Server) {
 		inst := s.Mentor("inst")
 		amy, ben, cal, dan := s.Mentee("amy"), s.Mentee("ben"), s.Mentee("cal"), s.Mentee("dan")
 		s.Post("/api/sessions/").As(inst).JSON(session("Heaps", 48*time.Hour, 2)).Do().Expect(201)
