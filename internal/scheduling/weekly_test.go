@@ -129,84 +129,73 @@ func checkProblems(t *testing.T, name string, err error, want []wantProblem) {
 	}
 }
 
-func TestValidateRules(t *testing.T) {
+func TestValidate(t *testing.T) {
+	d := Date{2027, time.March, 28}
 	for _, tc := range []struct {
-		name  string
-		rules []WeeklyRule
-		want  []wantProblem
+		name string
+		err  error
+		want []wantProblem
 	}{
-		{"none", nil, nil},
-		{"good", []WeeklyRule{
+		{"rules: none", ValidateRules(nil), nil},
+		{"rules: good", ValidateRules([]WeeklyRule{
 			rule(time.Monday, 9, 0, 12, 0),
 			rule(time.Monday, 12, 0, 13, 0), // touching is fine
 			rule(time.Tuesday, 9, 0, 12, 0), // same hours, another day
 			{time.Sunday, 0, EndOfDay},
-		}, nil},
-		{"empty", []WeeklyRule{rule(time.Monday, 9, 0, 9, 0)},
+		}), nil},
+		{"rules: empty", ValidateRules([]WeeklyRule{rule(time.Monday, 9, 0, 9, 0)}),
 			[]wantProblem{{ErrEmptySpan, 0, -1, -1, -1}}},
-		{"backwards", []WeeklyRule{rule(time.Monday, 19, 0, 17, 0)},
+		{"rules: backwards", ValidateRules([]WeeklyRule{rule(time.Monday, 19, 0, 17, 0)}),
 			[]wantProblem{{ErrEmptySpan, 0, -1, -1, -1}}},
-		{"overnight is two rules", []WeeklyRule{rule(time.Monday, 22, 0, 1, 0)},
+		{"rules: overnight is two rules", ValidateRules([]WeeklyRule{rule(time.Monday, 22, 0, 1, 0)}),
 			[]wantProblem{{ErrEmptySpan, 0, -1, -1, -1}}},
-		{"clocks", []WeeklyRule{
+		{"rules: clocks", ValidateRules([]WeeklyRule{
 			{time.Monday, -1, 60},
 			{time.Monday, 60, EndOfDay + 1},
 			{time.Monday, EndOfDay, EndOfDay},
 			{time.Monday, 0, 0},
-		}, []wantProblem{
+		}), []wantProblem{
 			{ErrBadClock, 0, -1, -1, -1},
 			{ErrBadClock, 1, -1, -1, -1},
 			{ErrBadClock, 2, -1, -1, -1},
 			{ErrBadClock, 3, -1, -1, -1},
 		}},
-		{"weekday", []WeeklyRule{{-1, 60, 120}, {7, 60, 120}},
+		{"rules: weekday", ValidateRules([]WeeklyRule{{-1, 60, 120}, {7, 60, 120}}),
 			[]wantProblem{{ErrBadWeekday, 0, -1, -1, -1}, {ErrBadWeekday, 1, -1, -1, -1}}},
-		{"overlap", []WeeklyRule{
+		{"rules: overlap", ValidateRules([]WeeklyRule{
 			rule(time.Wednesday, 9, 0, 12, 0),
 			rule(time.Thursday, 11, 0, 14, 0),
 			rule(time.Wednesday, 11, 59, 14, 0),
 			rule(time.Wednesday, 10, 0, 11, 0), // inside the first
-		}, []wantProblem{
+		}), []wantProblem{
 			{ErrOverlap, 2, -1, -1, 0},
 			{ErrOverlap, 3, -1, -1, 0},
 		}},
-		{"an invalid rule overlaps nothing", []WeeklyRule{
+		{"rules: an invalid rule overlaps nothing", ValidateRules([]WeeklyRule{
 			rule(time.Friday, 12, 0, 9, 0),
 			rule(time.Friday, 10, 0, 11, 0),
-		}, []wantProblem{{ErrEmptySpan, 0, -1, -1, -1}}},
-	} {
-		checkProblems(t, tc.name, ValidateRules(tc.rules), tc.want)
-	}
-}
-
-func TestValidateExceptions(t *testing.T) {
-	d := Date{2027, time.March, 28}
-	for _, tc := range []struct {
-		name string
-		ex   []DateException
-		want []wantProblem
-	}{
-		{"none", nil, nil},
-		{"good", []DateException{
+		}), []wantProblem{{ErrEmptySpan, 0, -1, -1, -1}}},
+		{"exceptions: none", ValidateExceptions(nil), nil},
+		{"exceptions: good", ValidateExceptions([]DateException{
 			{Date: d, Off: true},
 			{Date: d.AddDays(1), Extra: []ClockSpan{span(9, 0, 10, 0), span(10, 0, 11, 0)}},
 			{Date: d.AddDays(2), Off: true, Extra: []ClockSpan{{0, EndOfDay}}},
-		}, nil},
-		{"no such date", []DateException{
+		}), nil},
+		{"exceptions: no such date", ValidateExceptions([]DateException{
 			{Date: Date{2027, time.February, 29}, Off: true},
 			{Date: Date{2027, 13, 1}, Off: true},
 			{Date: Date{2027, time.January, 0}, Off: true},
-		}, []wantProblem{
+		}), []wantProblem{
 			{ErrBadDate, -1, 0, -1, -1},
 			{ErrBadDate, -1, 1, -1, -1},
 			{ErrBadDate, -1, 2, -1, -1},
 		}},
-		{"same date twice", []DateException{
+		{"exceptions: same date twice", ValidateExceptions([]DateException{
 			{Date: d, Off: true},
 			{Date: d.AddDays(1), Off: true},
 			{Date: d, Extra: []ClockSpan{span(9, 0, 10, 0)}},
-		}, []wantProblem{{ErrDuplicateDate, -1, 2, -1, 0}}},
-		{"extra spans", []DateException{
+		}), []wantProblem{{ErrDuplicateDate, -1, 2, -1, 0}}},
+		{"exceptions: extra spans", ValidateExceptions([]DateException{
 			{Date: d, Extra: []ClockSpan{
 				span(9, 0, 12, 0),
 				span(13, 0, 13, 0),
@@ -214,13 +203,13 @@ func TestValidateExceptions(t *testing.T) {
 				span(11, 0, 14, 0),
 				span(14, 0, 15, 0),
 			}},
-		}, []wantProblem{
+		}), []wantProblem{
 			{ErrEmptySpan, -1, 0, 1, -1},
 			{ErrBadClock, -1, 0, 2, -1},
 			{ErrOverlap, -1, 0, 3, 0},
 		}},
 	} {
-		checkProblems(t, tc.name, ValidateExceptions(tc.ex), tc.want)
+		checkProblems(t, tc.name, tc.err, tc.want)
 	}
 }
 
