@@ -1,7 +1,6 @@
 package store_test
 
 import (
-	"context"
 	"errors"
 	"net/url"
 	"testing"
@@ -18,7 +17,7 @@ import (
 // read through RETURNING, or an exec) carried it.
 func TestViolationsNameTheirRules(t *testing.T) {
 	storetest.EachStore(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
+		ctx := t.Context()
 		now := time.Date(2030, 1, 15, 9, 0, 0, 0, time.UTC)
 		tx := func(fn func(q *store.Q) error) error { return s.Tx(ctx, fn) }
 		must := func(err error) {
@@ -135,7 +134,7 @@ func TestUnreachableDatabaseIsUnavailable(t *testing.T) {
 		q.Set("connect_timeout", "2")
 		viaProxy.RawQuery = q.Encode()
 		s := storetest.OpenURL(t, viaProxy.String())
-		ctx := context.Background()
+		ctx := t.Context()
 		if _, err := s.ListUsers(ctx); err != nil {
 			t.Fatal(err)
 		}

@@ -1,7 +1,6 @@
 package momentors_test
 
 import (
-	"context"
 	"fmt"
 	"testing"
 	"time"
@@ -23,7 +22,7 @@ import (
 // returns their user ids.
 func seedMentors(t testing.TB, s *apptest.Server, from, n, chunks int, mentees bool) []int64 {
 	t.Helper()
-	ctx := context.Background()
+	ctx := t.Context()
 	now := s.Clock.Now()
 	var ids []int64
 	err := s.Store.Tx(ctx, func(q *store.Q) error {

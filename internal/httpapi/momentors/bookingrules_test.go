@@ -1,7 +1,6 @@
 package momentors_test
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"time"
@@ -41,7 +40,7 @@ func TestBookingRulesRoutes(t *testing.T) {
 			ExpectBody(200, `{"mentor":1,"min_notice_minutes":120,"buffer_minutes":15,"max_sessions_per_day":3,"max_sessions_per_week":10,"cancel_notice_hours":24}`)
 		s.Get(strings.TrimSuffix(rulesPath, "/")).Token(m.Token).Do().
 			ExpectBody(200, `{"mentor":1,"min_notice_minutes":120,"buffer_minutes":15,"max_sessions_per_day":3,"max_sessions_per_week":10,"cancel_notice_hours":24}`)
-		r, err := s.Store.BookingRulesOf(context.Background(), m.ID)
+		r, err := s.Store.BookingRulesOf(t.Context(), m.ID)
 		if err != nil || r.MaxPerWeek != 10 || !r.UpdatedAt.Equal(morning) {
 			t.Fatalf("stored rules %+v, %v", r, err)
 		}

@@ -1,7 +1,6 @@
 package momentors_test
 
 import (
-	"context"
 	"fmt"
 	"testing"
 	"time"
@@ -31,7 +30,7 @@ func race(t *testing.T, servers []*apptest.Server, prefix string, n int, start t
 		}
 	})
 	created = apptest.Winners(t, statuses, 201, 400)
-	sessions, err := s.Store.ListSessions(context.Background(), store.SessionFilter{})
+	sessions, err := s.Store.ListSessions(t.Context(), store.SessionFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,6 @@
 package quota_test
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"strings"
@@ -213,9 +212,9 @@ func TestNeverOversold(t *testing.T) {
 			}
 		}
 		once := apptest.Winners(t, same, 201, 400)
-		g1, _ := s.Store.GroupSessionByID(context.Background(), 1)
-		g2, _ := s.Store.GroupSessionByID(context.Background(), 2)
-		parts, _ := s.Store.ParticipantsOf(context.Background(), 1, 2)
+		g1, _ := s.Store.GroupSessionByID(t.Context(), 1)
+		g2, _ := s.Store.GroupSessionByID(t.Context(), 2)
+		parts, _ := s.Store.ParticipantsOf(t.Context(), 1, 2)
 		if ok != 5 || g1.Taken != 5 || len(parts[1]) != 5 || once != 1 || g2.Taken != 1 || len(parts[2]) != 1 {
 			t.Fatalf("booked %d (stored %d, %d rows); repeat joins %d (stored %d, %d rows)", ok, g1.Taken, len(parts[1]), once, g2.Taken, len(parts[2]))
 		}

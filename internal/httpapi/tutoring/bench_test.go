@@ -1,7 +1,6 @@
 package tutoring_test
 
 import (
-	"context"
 	"fmt"
 	"sync/atomic"
 	"testing"
@@ -33,7 +32,7 @@ func BenchmarkContestedBooking(b *testing.B) {
 			}
 		})
 		b.StopTimer()
-		g, _ := s.Store.GroupSessionByID(context.Background(), 1)
+		g, _ := s.Store.GroupSessionByID(b.Context(), 1)
 		if g.Taken != b.N {
 			b.Fatalf("%d seats taken after %d bookings", g.Taken, b.N)
 		}
@@ -45,7 +44,7 @@ func BenchmarkContestedBooking(b *testing.B) {
 func BenchmarkListWith10000Sessions(b *testing.B) {
 	apptest.EachAt(b, t0, func(b *testing.B, s *apptest.Server) {
 		m := s.Mentor("inst")
-		ctx := context.Background()
+		ctx := b.Context()
 		err := s.Store.Tx(ctx, func(q *store.Q) error {
 			for i := 0; i < 10000; i++ {
 				g := &domain.GroupSession{CreatorID: m.ID, Title: fmt.Sprintf("Session %d", i), Description: "Seeded",

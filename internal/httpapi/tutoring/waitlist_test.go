@@ -1,7 +1,6 @@
 package tutoring_test
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -15,7 +14,7 @@ import (
 // from the domain.
 func roster(t *testing.T, s *apptest.Server, id int64) (*domain.GroupSession, []domain.Participant, []domain.Waiter) {
 	t.Helper()
-	ctx := context.Background()
+	ctx := t.Context()
 	g, err := s.App.Groups.Get(ctx, id)
 	if err != nil {
 		t.Fatal(err)
