@@ -159,11 +159,8 @@ func TestRemindersFollowTheSession(t *testing.T) {
 // after a worker outage the reminders that are left come at least ten
 // minutes apart, each subject saying the time really left.
 func TestLateReminders(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := apptest.Start(t, e, apptest.Options{Now: morning, NoWorker: true})
-		m := s.Mentor("mentor1")
-		me := s.Mentee("mentee1")
-		s.Post("/availability/").Token(m.Token).JSON(span("2030-01-15T15:00:00Z", "2030-01-15T18:00:00Z")).Do().Expect(201)
+	apptest.EachAt(t, morning, func(t *testing.T, s *apptest.Server) {
+		m, me := mentorAndMentee(s, "2030-01-15T15:00:00Z", "2030-01-15T18:00:00Z")
 		s.Post("/sessionrequest/").Token(me.Token).JSON(map[string]any{"mentor_availability": 1, "start_time": "2030-01-15T16:00:00Z"}).Do().Expect(201)
 		s.Post("/sessionrequest/").Token(me.Token).JSON(map[string]any{"mentor_availability": 1, "start_time": "2030-01-15T17:00:00Z"}).Do().Expect(201)
 		s.Deliver()
