@@ -2,7 +2,7 @@ package tutoring_test
 
 import (
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -54,7 +54,7 @@ func TestGroupEmailsAndReminders(t *testing.T) {
 		got := since()
 		want := []string{"amy: Algorithms starts in 60 minutes", "ben: Algorithms starts in 60 minutes", "inst: Algorithms starts in 60 minutes",
 			"amy: Algorithms starts in 15 minutes", "inst: Algorithms starts in 15 minutes"}
-		if strings.Join(sortedCopy(got), "|") != strings.Join(sortedCopy(want), "|") {
+		if strings.Join(slices.Sorted(slices.Values(got)), "|") != strings.Join(slices.Sorted(slices.Values(want)), "|") {
 			t.Fatalf("reminders:\n got %v\nwant %v", got, want)
 		}
 
@@ -72,10 +72,4 @@ func TestGroupEmailsAndReminders(t *testing.T) {
 			t.Fatalf("mails after the cancellation: %v", got)
 		}
 	})
-}
-
-func sortedCopy(in []string) []string {
-	out := append([]string(nil), in...)
-	sort.Strings(out)
-	return out
 }

@@ -2,6 +2,7 @@ package tutoring_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -157,7 +158,7 @@ func TestWaitlist(t *testing.T) {
 				t.Errorf("fay's cancel mail: %q", m.Text)
 			}
 		}
-		if strings.Join(sortedCopy(got), " ") != "ben cal dan eve fay" {
+		if strings.Join(slices.Sorted(slices.Values(got)), " ") != "ben cal dan eve fay" {
 			t.Fatalf("cancel mails to %v", got)
 		}
 	})
