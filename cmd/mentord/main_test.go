@@ -38,13 +38,13 @@ func envOf(m map[string]string) func(string) string { return func(k string) stri
 
 func TestVersionHelpAndUnknownCommand(t *testing.T) {
 	var out, errOut bytes.Buffer
-	if err := run(context.Background(), []string{"version"}, envOf(nil), &out, &errOut); err != nil || !strings.HasPrefix(out.String(), "mentord ") {
+	if err := run(t.Context(), []string{"version"}, envOf(nil), &out, &errOut); err != nil || !strings.HasPrefix(out.String(), "mentord ") {
 		t.Fatalf("version: %q %v", out.String(), err)
 	}
-	if err := run(context.Background(), []string{"frobnicate"}, envOf(nil), &out, &errOut); err == nil || !strings.Contains(errOut.String(), "usage") {
+	if err := run(t.Context(), []string{"frobnicate"}, envOf(nil), &out, &errOut); err == nil || !strings.Contains(errOut.String(), "usage") {
 		t.Fatalf("unknown command: %v", err)
 	}
-	err := run(context.Background(), []string{"migrate"}, envOf(map[string]string{"DEBUG": "perhaps"}), &out, &errOut)
+	err := run(t.Context(), []string{"migrate"}, envOf(map[string]string{"DEBUG": "perhaps"}), &out, &errOut)
 	if err == nil || !strings.Contains(err.Error(), "DEBUG") {
 		t.Fatalf("bad config: %v", err)
 	}
@@ -54,11 +54,11 @@ func TestMigrateAndCreateSuperuser(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
 		vars := map[string]string{"DATABASE_URL": storetest.URL(t, e), "SECRET_KEY": "k", "MEDIA_ROOT": t.TempDir()}
 		var out bytes.Buffer
-		if err := run(context.Background(), []string{"migrate"}, envOf(vars), &out, &out); err != nil || !strings.Contains(out.String(), "Applied 0001_accounts") {
+		if err := run(t.Context(), []string{"migrate"}, envOf(vars), &out, &out); err != nil || !strings.Contains(out.String(), "Applied 0001_accounts") {
 			t.Fatalf("migrate: %v %s", err, out.String())
 		}
 		out.Reset()
-		if err := run(context.Background(), []string{"migrate"}, envOf(vars), &out, &out); err != nil || !strings.Contains(out.String(), "No migrations to apply.") {
+		if err := run(t.Context(), []string{"migrate"}, envOf(vars), &out, &out); err != nil || !strings.Contains(out.String(), "No migrations to apply.") {
 			t.Fatalf("second migrate: %v %s", err, out.String())
 		}
 
@@ -66,11 +66,11 @@ func TestMigrateAndCreateSuperuser(t *testing.T) {
 		vars["DJANGO_SUPERUSER_EMAIL"] = "admin@example.com"
 		vars["DJANGO_SUPERUSER_PASSWORD"] = "Adm1n-Passw0rd!"
 		out.Reset()
-		if err := run(context.Background(), []string{"createsuperuser", "--noinput"}, envOf(vars), &out, &out); err != nil || !strings.Contains(out.String(), "Superuser admin created") {
+		if err := run(t.Context(), []string{"createsuperuser", "--noinput"}, envOf(vars), &out, &out); err != nil || !strings.Contains(out.String(), "Superuser admin created") {
 			t.Fatalf("createsuperuser: %v %s", err, out.String())
 		}
 		out.Reset()
-		if err := run(context.Background(), []string{"createsuperuser", "--noinput"}, envOf(vars), &out, &out); err != nil || !strings.Contains(out.String(), "already exists") {
+		if err := run(t.Context(), []string{"createsuperuser", "--noinput"}, envOf(vars), &out, &out); err != nil || !strings.Contains(out.String(), "already exists") {
 			t.Fatalf("second createsuperuser: %v %s", err, out.String())
 		}
 
@@ -81,16 +81,16 @@ func TestMigrateAndCreateSuperuser(t *testing.T) {
 		stdin = strings.NewReader("root2\nroot2@example.com\nR00t-Passw0rd!\nR00t-Passw0rd!\n")
 		defer func() { stdin = os.Stdin }()
 		out.Reset()
-		if err := run(context.Background(), []string{"createsuperuser"}, envOf(vars), &out, &out); err != nil || !strings.Contains(out.String(), "Superuser root2 created") {
+		if err := run(t.Context(), []string{"createsuperuser"}, envOf(vars), &out, &out); err != nil || !strings.Contains(out.String(), "Superuser root2 created") {
 			t.Fatalf("interactive createsuperuser: %v %s", err, out.String())
 		}
 		stdin = strings.NewReader("root3\nroot3@example.com\n123\n123\n")
-		if err := run(context.Background(), []string{"createsuperuser"}, envOf(vars), &out, &out); err == nil || !strings.Contains(err.Error(), "too short") {
+		if err := run(t.Context(), []string{"createsuperuser"}, envOf(vars), &out, &out); err == nil || !strings.Contains(err.Error(), "too short") {
 			t.Fatalf("weak password accepted: %v", err)
 		}
 
 		st := storetest.OpenURL(t, vars["DATABASE_URL"])
-		u, err := st.UserByUsername(context.Background(), "admin")
+		u, err := st.UserByUsername(t.Context(), "admin")
 		if err != nil || !u.IsStaff || !u.IsSuperuser {
 			t.Fatalf("superuser: %+v %v", u, err)
 		}

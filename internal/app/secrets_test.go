@@ -2,7 +2,6 @@ package app_test
 
 import (
 	"bytes"
-	"context"
 	"database/sql"
 	"fmt"
 	"io/fs"
@@ -103,7 +102,7 @@ func databaseFiles(t *testing.T, e store.Engine, dbURL string, start time.Time) 
 		t.Fatal(err)
 	}
 	defer db.Close()
-	ctx := context.Background()
+	ctx := t.Context()
 	if _, err := db.ExecContext(ctx, "CHECKPOINT"); err != nil {
 		t.Skipf("cannot CHECKPOINT (%v); skipping the scan of PostgreSQL's files", err)
 	}

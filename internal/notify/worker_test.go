@@ -19,7 +19,7 @@ import (
 
 func TestEmailSurvivesSMTPOutage(t *testing.T) {
 	storetest.EachStore(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
+		ctx := t.Context()
 		smtp := smtptest.Start(t)
 		clk := clock.NewFake(time.Date(2030, 1, 1, 9, 0, 0, 0, time.UTC))
 		sender, err := notify.NewSender(smtp.Config(), io.Discard)
@@ -96,7 +96,7 @@ func (c crashAfterSend) Send(ctx context.Context, m *notify.Message) error {
 // first, and both carry the same Message-ID.
 func TestResendAfterCrashIsHarmless(t *testing.T) {
 	storetest.EachStore(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
+		ctx := t.Context()
 		clk := clock.NewFake(time.Date(2030, 1, 1, 9, 0, 0, 0, time.UTC))
 		dir := t.TempDir()
 		files := &notify.FileSender{Dir: dir, From: "mentord@example.com"}
@@ -137,7 +137,7 @@ func TestResendAfterCrashIsHarmless(t *testing.T) {
 // retention period has passed; a failed one stays, counted in the stats.
 func TestDeliveredEmailsArePurged(t *testing.T) {
 	storetest.EachStore(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
+		ctx := t.Context()
 		clk := clock.NewFake(time.Date(2030, 1, 1, 9, 0, 0, 0, time.UTC))
 		outbox := notify.NewOutbox("test-secret")
 		w := notify.NewWorker(s, clk, &notify.FileSender{Dir: t.TempDir(), From: "m@example.com"}, outbox, slog.New(slog.DiscardHandler))

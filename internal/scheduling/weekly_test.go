@@ -129,84 +129,73 @@ func checkProblems(t *testing.T, name string, err error, want []wantProblem) {
 	}
 }
 
-func TestValidateRules(t *testing.T) {
+func TestValidate(t *testing.T) {
+	d := Date{2027, time.March, 28}
 	for _, tc := range []struct {
-		name  string
-		rules []WeeklyRule
-		want  []wantProblem
+		name string
+		err  error
+		want []wantProblem
 	}{
-		{"none", nil, nil},
-		{"good", []WeeklyRule{
+		{"rules: none", ValidateRules(nil), nil},
+		{"rules: good", ValidateRules([]WeeklyRule{
 			rule(time.Monday, 9, 0, 12, 0),
 			rule(time.Monday, 12, 0, 13, 0), // touching is fine
 			rule(time.Tuesday, 9, 0, 12, 0), // same hours, another day
 			{time.Sunday, 0, EndOfDay},
-		}, nil},
-		{"empty", []WeeklyRule{rule(time.Monday, 9, 0, 9, 0)},
+		}), nil},
+		{"rules: empty", ValidateRules([]WeeklyRule{rule(time.Monday, 9, 0, 9, 0)}),
 			[]wantProblem{{ErrEmptySpan, 0, -1, -1, -1}}},
-		{"backwards", []WeeklyRule{rule(time.Monday, 19, 0, 17, 0)},
+		{"rules: backwards", ValidateRules([]WeeklyRule{rule(time.Monday, 19, 0, 17, 0)}),
 			[]wantProblem{{ErrEmptySpan, 0, -1, -1, -1}}},
-		{"overnight is two rules", []WeeklyRule{rule(time.Monday, 22, 0, 1, 0)},
+		{"rules: overnight is two rules", ValidateRules([]WeeklyRule{rule(time.Monday, 22, 0, 1, 0)}),
 			[]wantProblem{{ErrEmptySpan, 0, -1, -1, -1}}},
-		{"clocks", []WeeklyRule{
+		{"rules: clocks", ValidateRules([]WeeklyRule{
 			{time.Monday, -1, 60},
 			{time.Monday, 60, EndOfDay + 1},
 			{time.Monday, EndOfDay, EndOfDay},
 			{time.Monday, 0, 0},
-		}, []wantProblem{
+		}), []wantProblem{
 			{ErrBadClock, 0, -1, -1, -1},
 			{ErrBadClock, 1, -1, -1, -1},
 			{ErrBadClock, 2, -1, -1, -1},
 			{ErrBadClock, 3, -1, -1, -1},
 		}},
-		{"weekday", []WeeklyRule{{-1, 60, 120}, {7, 60, 120}},
+		{"rules: weekday", ValidateRules([]WeeklyRule{{-1, 60, 120}, {7, 60, 120}}),
 			[]wantProblem{{ErrBadWeekday, 0, -1, -1, -1}, {ErrBadWeekday, 1, -1, -1, -1}}},
-		{"overlap", []WeeklyRule{
+		{"rules: overlap", ValidateRules([]WeeklyRule{
 			rule(time.Wednesday, 9, 0, 12, 0),
 			rule(time.Thursday, 11, 0, 14, 0),
 			rule(time.Wednesday, 11, 59, 14, 0),
 			rule(time.Wednesday, 10, 0, 11, 0), // inside the first
-		}, []wantProblem{
+		}), []wantProblem{
 			{ErrOverlap, 2, -1, -1, 0},
 			{ErrOverlap, 3, -1, -1, 0},
 		}},
-		{"an invalid rule overlaps nothing", []WeeklyRule{
+		{"rules: an invalid rule overlaps nothing", ValidateRules([]WeeklyRule{
 			rule(time.Friday, 12, 0, 9, 0),
 			rule(time.Friday, 10, 0, 11, 0),
-		}, []wantProblem{{ErrEmptySpan, 0, -1, -1, -1}}},
-	} {
-		checkProblems(t, tc.name, ValidateRules(tc.rules), tc.want)
-	}
-}
-
-func TestValidateExceptions(t *testing.T) {
-	d := Date{2027, time.March, 28}
-	for _, tc := range []struct {
-		name string
-		ex   []DateException
-		want []wantProblem
-	}{
-		{"none", nil, nil},
-		{"good", []DateException{
+		}), []wantProblem{{ErrEmptySpan, 0, -1, -1, -1}}},
+		{"exceptions: none", ValidateExceptions(nil), nil},
+		{"exceptions: good", ValidateExceptions([]DateException{
 			{Date: d, Off: true},
 			{Date: d.AddDays(1), Extra: []ClockSpan{span(9, 0, 10, 0), span(10, 0, 11, 0)}},
 			{Date: d.AddDays(2), Off: true, Extra: []ClockSpan{{0, EndOfDay}}},
-		}, nil},
-		{"no such date", []DateException{
+		}), nil},
+		{"exceptions: no such date", ValidateExceptions([]DateException{
 			{Date: Date{2027, time.February, 29}, Off: true},
 			{Date: Date{2027, 13, 1}, Off: true},
 			{Date: Date{2027, time.January, 0}, Off: true},
-		}, []wantProblem{
+		}), []wantProblem{
 			{ErrBadDate, -1, 0, -1, -1},
 			{ErrBadDate, -1, 1, -1, -1},
 			{ErrBadDate, -1, 2, -1, -1},
 		}},
-		{"same date twice", []DateException{
+		{"exceptions: same date twice", ValidateExceptions([]DateException{
 			{Date: d, Off: true},
 			{Date: d.AddDays(1), Off: true},
 			{Date: d, Extra: []ClockSpan{span(9, 0, 10, 0)}},
-		}, []wantProblem{{ErrDuplicateDate, -1, 2, -1, 0}}},
-		{"extra spans", []DateException{
+		}), []wantProblem{{ErrDuplicateDate, -1, 2, -1, 0}}},
+		{"exceptions: extra spans", ValidateExceptions([]DateException{
 			{Date: d, Extra: []ClockSpan{
 				span(9, 0, 12, 0),
 				span(13, 0, 13, 0),
@@ -214,13 +203,13 @@ func TestValidateExceptions(t *testing.T) {
 				span(11, 0, 14, 0),
 				span(14, 0, 15, 0),
 			}},
-		}, []wantProblem{
+		}), []wantProblem{
 			{ErrEmptySpan, -1, 0, 1, -1},
 			{ErrBadClock, -1, 0, 2, -1},
 			{ErrOverlap, -1, 0, 3, 0},
 		}},
 	} {
-		checkProblems(t, tc.name, ValidateExceptions(tc.ex), tc.want)
+		checkProblems(t, tc.name, tc.err, tc.want)
 	}
 }
 
@@ -242,106 +231,98 @@ func TestProblemMessages(t *testing.T) {
 	}
 }
 
+// weekdays names the days as weekly writes them.
+var weekdays = map[string]time.Weekday{
+	"Sun": time.Sunday, "Mon": time.Monday, "Tue": time.Tuesday, "Wed": time.Wednesday,
+	"Thu": time.Thursday, "Fri": time.Friday, "Sat": time.Saturday,
+}
+
+// weekly reads rules written "Sat 17:00-19:00, Sun 00:00-24:00".
+func weekly(s string) []WeeklyRule {
+	var out []WeeklyRule
+	for _, r := range strings.Split(s, ", ") {
+		day, hours, _ := strings.Cut(r, " ")
+		from, to, _ := strings.Cut(hours, "-")
+		wd, ok := weekdays[day]
+		if !ok {
+			panic("weekly: " + r)
+		}
+		out = append(out, WeeklyRule{wd, clock(from), clock(to)})
+	}
+	return out
+}
+
+// clock reads "09:30" (or "24:00").
+func clock(s string) Clock {
+	var h, m int
+	if n, err := fmt.Sscanf(s, "%d:%d", &h, &m); n != 2 || err != nil {
+		panic("clock: " + s)
+	}
+	return ClockAt(h, m)
+}
+
+// intervals reads UTC intervals written "2027-03-23 16:00/18:00,
+// 2027-03-13 22:00/2027-03-14 00:00": an end without a date is on the
+// start's date. "" is none.
+func intervals(s string) []Interval {
+	if s == "" {
+		return nil
+	}
+	var out []Interval
+	for _, iv := range strings.Split(s, ", ") {
+		start, end, _ := strings.Cut(iv, "/")
+		if len(end) == len("15:04") {
+			end = start[:len("2006-01-02 ")] + end
+		}
+		out = append(out, Interval{instant(start), instant(end)})
+	}
+	return out
+}
+
+func instant(s string) time.Time {
+	t, err := time.Parse("2006-01-02 15:04", s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
 func TestExpandDST(t *testing.T) {
 	berlin, newYork := zone(t, "Europe/Berlin"), zone(t, "America/New_York")
 	for _, tc := range []struct {
-		name     string
-		loc      *time.Location
-		rules    []WeeklyRule
-		from, to time.Time
-		want     []Interval
+		name                string
+		loc                 *time.Location
+		rules, during, want string
 	}{
-		{"Berlin Tuesdays around spring forward", berlin,
-			[]WeeklyRule{rule(time.Tuesday, 17, 0, 19, 0)},
-			utc(2027, 3, 22, 0, 0), utc(2027, 4, 5, 0, 0),
-			[]Interval{
-				{utc(2027, 3, 23, 16, 0), utc(2027, 3, 23, 18, 0)}, // CET
-				{utc(2027, 3, 30, 15, 0), utc(2027, 3, 30, 17, 0)}, // CEST
-			}},
-		{"Berlin Tuesdays around fall back", berlin,
-			[]WeeklyRule{rule(time.Tuesday, 17, 0, 19, 0)},
-			utc(2027, 10, 25, 0, 0), utc(2027, 11, 8, 0, 0),
-			[]Interval{
-				{utc(2027, 10, 26, 15, 0), utc(2027, 10, 26, 17, 0)},
-				{utc(2027, 11, 2, 16, 0), utc(2027, 11, 2, 18, 0)},
-			}},
+		// CET, then CEST.
+		{"Berlin Tuesdays around spring forward", berlin, "Tue 17:00-19:00", "2027-03-22 00:00/2027-04-05 00:00", "2027-03-23 16:00/18:00, 2027-03-30 15:00/17:00"},
+		{"Berlin Tuesdays around fall back", berlin, "Tue 17:00-19:00", "2027-10-25 00:00/2027-11-08 00:00", "2027-10-26 15:00/17:00, 2027-11-02 16:00/18:00"},
 		// 2027-03-28: at 02:00 CET (01:00Z) the clock jumps to 03:00 CEST.
-		{"Berlin spring forward, across the gap", berlin,
-			[]WeeklyRule{rule(time.Sunday, 1, 0, 4, 0)},
-			utc(2027, 3, 27, 0, 0), utc(2027, 3, 29, 0, 0),
-			[]Interval{{utc(2027, 3, 28, 0, 0), utc(2027, 3, 28, 2, 0)}}},
-		{"Berlin spring forward, start in the gap", berlin,
-			[]WeeklyRule{rule(time.Sunday, 2, 30, 5, 0)},
-			utc(2027, 3, 27, 0, 0), utc(2027, 3, 29, 0, 0),
-			[]Interval{{utc(2027, 3, 28, 1, 0), utc(2027, 3, 28, 3, 0)}}},
-		{"Berlin spring forward, end in the gap", berlin,
-			[]WeeklyRule{rule(time.Sunday, 1, 0, 2, 30)},
-			utc(2027, 3, 27, 0, 0), utc(2027, 3, 29, 0, 0),
-			[]Interval{{utc(2027, 3, 28, 0, 0), utc(2027, 3, 28, 1, 0)}}},
-		{"Berlin spring forward, span in the gap vanishes", berlin,
-			[]WeeklyRule{rule(time.Sunday, 2, 0, 3, 0), rule(time.Saturday, 2, 0, 3, 0)},
-			utc(2027, 3, 27, 0, 0), utc(2027, 3, 29, 0, 0),
-			[]Interval{{utc(2027, 3, 27, 1, 0), utc(2027, 3, 27, 2, 0)}}},
+		{"Berlin spring forward, across the gap", berlin, "Sun 01:00-04:00", "2027-03-27 00:00/2027-03-29 00:00", "2027-03-28 00:00/02:00"},
+		{"Berlin spring forward, start in the gap", berlin, "Sun 02:30-05:00", "2027-03-27 00:00/2027-03-29 00:00", "2027-03-28 01:00/03:00"},
+		{"Berlin spring forward, end in the gap", berlin, "Sun 01:00-02:30", "2027-03-27 00:00/2027-03-29 00:00", "2027-03-28 00:00/01:00"},
+		{"Berlin spring forward, span in the gap vanishes", berlin, "Sun 02:00-03:00, Sat 02:00-03:00", "2027-03-27 00:00/2027-03-29 00:00", "2027-03-27 01:00/02:00"},
 		// 2027-10-31: at 03:00 CEST (01:00Z) the clock goes back to 02:00 CET.
-		{"Berlin fall back, the repeated hour", berlin,
-			[]WeeklyRule{rule(time.Sunday, 2, 0, 3, 0)},
-			utc(2027, 10, 30, 0, 0), utc(2027, 11, 1, 0, 0),
-			[]Interval{{utc(2027, 10, 31, 0, 0), utc(2027, 10, 31, 2, 0)}}},
-		{"Berlin fall back, end in the repeated hour", berlin,
-			[]WeeklyRule{rule(time.Sunday, 1, 0, 2, 30)},
-			utc(2027, 10, 30, 0, 0), utc(2027, 11, 1, 0, 0),
-			[]Interval{{utc(2027, 10, 30, 23, 0), utc(2027, 10, 31, 0, 30)}}},
-		{"Berlin fall back, whole day", berlin,
-			[]WeeklyRule{{time.Sunday, 0, EndOfDay}},
-			utc(2027, 10, 30, 0, 0), utc(2027, 11, 1, 0, 0),
-			[]Interval{{utc(2027, 10, 30, 22, 0), utc(2027, 10, 31, 23, 0)}}}, // 25 hours
-		{"New York evenings around spring forward", newYork,
-			[]WeeklyRule{rule(time.Saturday, 17, 0, 19, 0), rule(time.Sunday, 17, 0, 19, 0)},
-			utc(2027, 3, 13, 0, 0), utc(2027, 3, 15, 12, 0),
-			[]Interval{
-				{utc(2027, 3, 13, 22, 0), utc(2027, 3, 14, 0, 0)},  // EST
-				{utc(2027, 3, 14, 21, 0), utc(2027, 3, 14, 23, 0)}, // EDT
-			}},
+		{"Berlin fall back, the repeated hour", berlin, "Sun 02:00-03:00", "2027-10-30 00:00/2027-11-01 00:00", "2027-10-31 00:00/02:00"},
+		{"Berlin fall back, end in the repeated hour", berlin, "Sun 01:00-02:30", "2027-10-30 00:00/2027-11-01 00:00", "2027-10-30 23:00/2027-10-31 00:30"},
+		// 25 hours.
+		{"Berlin fall back, whole day", berlin, "Sun 00:00-24:00", "2027-10-30 00:00/2027-11-01 00:00", "2027-10-30 22:00/2027-10-31 23:00"},
+		// EST, then EDT.
+		{"New York evenings around spring forward", newYork, "Sat 17:00-19:00, Sun 17:00-19:00", "2027-03-13 00:00/2027-03-15 12:00", "2027-03-13 22:00/2027-03-14 00:00, 2027-03-14 21:00/23:00"},
 		// 2027-03-14: at 02:00 EST (07:00Z) the clock jumps to 03:00 EDT.
-		{"New York spring forward, 02:00-04:00 is one real hour", newYork,
-			[]WeeklyRule{rule(time.Sunday, 2, 0, 4, 0)},
-			utc(2027, 3, 13, 0, 0), utc(2027, 3, 15, 0, 0),
-			[]Interval{{utc(2027, 3, 14, 7, 0), utc(2027, 3, 14, 8, 0)}}},
-		{"New York spring forward, 01:30-02:30", newYork,
-			[]WeeklyRule{rule(time.Sunday, 1, 30, 2, 30)},
-			utc(2027, 3, 13, 0, 0), utc(2027, 3, 15, 0, 0),
-			[]Interval{{utc(2027, 3, 14, 6, 30), utc(2027, 3, 14, 7, 0)}}},
-		{"New York spring forward, 02:00-02:30 vanishes", newYork,
-			[]WeeklyRule{rule(time.Sunday, 2, 0, 2, 30)},
-			utc(2027, 3, 13, 0, 0), utc(2027, 3, 15, 0, 0),
-			nil},
-		{"New York spring forward, spans either side of the gap join", newYork,
-			[]WeeklyRule{rule(time.Sunday, 1, 0, 2, 0), rule(time.Sunday, 3, 0, 4, 0)},
-			utc(2027, 3, 13, 0, 0), utc(2027, 3, 15, 0, 0),
-			[]Interval{{utc(2027, 3, 14, 6, 0), utc(2027, 3, 14, 8, 0)}}},
+		{"New York spring forward, 02:00-04:00 is one real hour", newYork, "Sun 02:00-04:00", "2027-03-13 00:00/2027-03-15 00:00", "2027-03-14 07:00/08:00"},
+		{"New York spring forward, 01:30-02:30", newYork, "Sun 01:30-02:30", "2027-03-13 00:00/2027-03-15 00:00", "2027-03-14 06:30/07:00"},
+		{"New York spring forward, 02:00-02:30 vanishes", newYork, "Sun 02:00-02:30", "2027-03-13 00:00/2027-03-15 00:00", ""},
+		{"New York spring forward, spans either side of the gap join", newYork, "Sun 01:00-02:00, Sun 03:00-04:00", "2027-03-13 00:00/2027-03-15 00:00", "2027-03-14 06:00/08:00"},
 		// 2027-11-07: at 02:00 EDT (06:00Z) the clock goes back to 01:00 EST.
-		{"New York fall back, 01:00-02:00 is two real hours", newYork,
-			[]WeeklyRule{rule(time.Sunday, 1, 0, 2, 0)},
-			utc(2027, 11, 6, 0, 0), utc(2027, 11, 8, 0, 0),
-			[]Interval{{utc(2027, 11, 7, 5, 0), utc(2027, 11, 7, 7, 0)}}},
-		{"New York fall back, 00:00-01:30 ends at the first 01:30", newYork,
-			[]WeeklyRule{rule(time.Sunday, 0, 0, 1, 30)},
-			utc(2027, 11, 6, 0, 0), utc(2027, 11, 8, 0, 0),
-			[]Interval{{utc(2027, 11, 7, 4, 0), utc(2027, 11, 7, 5, 30)}}},
-		{"New York fall back, 01:30-03:00", newYork,
-			[]WeeklyRule{rule(time.Sunday, 1, 30, 3, 0)},
-			utc(2027, 11, 6, 0, 0), utc(2027, 11, 8, 0, 0),
-			[]Interval{{utc(2027, 11, 7, 5, 30), utc(2027, 11, 7, 8, 0)}}},
-		{"New York evenings around fall back", newYork,
-			[]WeeklyRule{rule(time.Saturday, 17, 0, 19, 0), rule(time.Sunday, 17, 0, 19, 0)},
-			utc(2027, 11, 6, 0, 0), utc(2027, 11, 8, 12, 0),
-			[]Interval{
-				{utc(2027, 11, 6, 21, 0), utc(2027, 11, 6, 23, 0)},
-				{utc(2027, 11, 7, 22, 0), utc(2027, 11, 8, 0, 0)},
-			}},
+		{"New York fall back, 01:00-02:00 is two real hours", newYork, "Sun 01:00-02:00", "2027-11-06 00:00/2027-11-08 00:00", "2027-11-07 05:00/07:00"},
+		{"New York fall back, 00:00-01:30 ends at the first 01:30", newYork, "Sun 00:00-01:30", "2027-11-06 00:00/2027-11-08 00:00", "2027-11-07 04:00/05:30"},
+		{"New York fall back, 01:30-03:00", newYork, "Sun 01:30-03:00", "2027-11-06 00:00/2027-11-08 00:00", "2027-11-07 05:30/08:00"},
+		{"New York evenings around fall back", newYork, "Sat 17:00-19:00, Sun 17:00-19:00", "2027-11-06 00:00/2027-11-08 12:00", "2027-11-06 21:00/23:00, 2027-11-07 22:00/2027-11-08 00:00"},
 	} {
-		got := Expand(tc.rules, nil, tc.loc, tc.from, tc.to)
-		expectIntervals(t, tc.name, got, tc.want)
+		during := intervals(tc.during)[0]
+		got := Expand(weekly(tc.rules), nil, tc.loc, during.Start, during.End)
+		expectIntervals(t, tc.name, got, intervals(tc.want))
 		for _, iv := range got {
 			if iv.Start.Location() != time.UTC || iv.End.Location() != time.UTC {
 				t.Errorf("%s: %v is not in UTC", tc.name, iv)
@@ -352,97 +333,47 @@ func TestExpandDST(t *testing.T) {
 
 func TestExpandExceptions(t *testing.T) {
 	berlin := zone(t, "Europe/Berlin")
-	weekly := []WeeklyRule{
-		rule(time.Monday, 9, 0, 12, 0),
-		rule(time.Tuesday, 9, 0, 12, 0),
-		rule(time.Tuesday, 14, 0, 16, 0),
-	}
+	rules := weekly("Mon 09:00-12:00, Tue 09:00-12:00, Tue 14:00-16:00")
 	mon, tue := Date{2027, time.June, 7}, Date{2027, time.June, 8} // CEST, UTC+2
 	from, to := utc(2027, 6, 7, 0, 0), utc(2027, 6, 9, 0, 0)
+	const monday, tuesday = "2027-06-07 07:00/10:00", "2027-06-08 07:00/10:00, 2027-06-08 12:00/14:00"
 	for _, tc := range []struct {
 		name string
 		ex   []DateException
-		want []Interval
+		want string
 	}{
-		{"no exceptions", nil, []Interval{
-			{utc(2027, 6, 7, 7, 0), utc(2027, 6, 7, 10, 0)},
-			{utc(2027, 6, 8, 7, 0), utc(2027, 6, 8, 10, 0)},
-			{utc(2027, 6, 8, 12, 0), utc(2027, 6, 8, 14, 0)},
-		}},
-		{"day off", []DateException{{Date: tue, Off: true}}, []Interval{
-			{utc(2027, 6, 7, 7, 0), utc(2027, 6, 7, 10, 0)},
-		}},
-		{"extra hours", []DateException{{Date: mon, Extra: []ClockSpan{span(18, 0, 20, 0)}}}, []Interval{
-			{utc(2027, 6, 7, 7, 0), utc(2027, 6, 7, 10, 0)},
-			{utc(2027, 6, 7, 16, 0), utc(2027, 6, 7, 18, 0)},
-			{utc(2027, 6, 8, 7, 0), utc(2027, 6, 8, 10, 0)},
-			{utc(2027, 6, 8, 12, 0), utc(2027, 6, 8, 14, 0)},
-		}},
-		{"extra hours overlapping weekly ones merge", []DateException{
-			{Date: tue, Extra: []ClockSpan{span(11, 0, 15, 0)}},
-		}, []Interval{
-			{utc(2027, 6, 7, 7, 0), utc(2027, 6, 7, 10, 0)},
-			{utc(2027, 6, 8, 7, 0), utc(2027, 6, 8, 14, 0)},
-		}},
-		{"extra hours touching weekly ones merge", []DateException{
-			{Date: mon, Extra: []ClockSpan{span(12, 0, 13, 0), span(8, 0, 9, 0)}},
-		}, []Interval{
-			{utc(2027, 6, 7, 6, 0), utc(2027, 6, 7, 11, 0)},
-			{utc(2027, 6, 8, 7, 0), utc(2027, 6, 8, 10, 0)},
-			{utc(2027, 6, 8, 12, 0), utc(2027, 6, 8, 14, 0)},
-		}},
-		{"off with extra: only the extra hours", []DateException{
-			{Date: tue, Off: true, Extra: []ClockSpan{span(10, 0, 11, 0)}},
-		}, []Interval{
-			{utc(2027, 6, 7, 7, 0), utc(2027, 6, 7, 10, 0)},
-			{utc(2027, 6, 8, 8, 0), utc(2027, 6, 8, 9, 0)},
-		}},
-		{"an exception on a day without rules", []DateException{
-			{Date: Date{2027, time.June, 6}, Extra: []ClockSpan{span(10, 0, 11, 0)}},
-		}, []Interval{
-			{utc(2027, 6, 7, 7, 0), utc(2027, 6, 7, 10, 0)},
-			{utc(2027, 6, 8, 7, 0), utc(2027, 6, 8, 10, 0)},
-			{utc(2027, 6, 8, 12, 0), utc(2027, 6, 8, 14, 0)},
-		}},
+		{"no exceptions", nil, monday + ", " + tuesday},
+		{"day off", []DateException{{Date: tue, Off: true}}, monday},
+		{"extra hours", []DateException{{Date: mon, Extra: []ClockSpan{span(18, 0, 20, 0)}}}, monday + ", 2027-06-07 16:00/18:00, " + tuesday},
+		{"extra hours overlapping weekly ones merge", []DateException{{Date: tue, Extra: []ClockSpan{span(11, 0, 15, 0)}}}, monday + ", 2027-06-08 07:00/14:00"},
+		{"extra hours touching weekly ones merge", []DateException{{Date: mon, Extra: []ClockSpan{span(12, 0, 13, 0), span(8, 0, 9, 0)}}}, "2027-06-07 06:00/11:00, " + tuesday},
+		{"off with extra: only the extra hours", []DateException{{Date: tue, Off: true, Extra: []ClockSpan{span(10, 0, 11, 0)}}}, monday + ", 2027-06-08 08:00/09:00"},
+		{"an exception on a day without rules", []DateException{{Date: Date{2027, time.June, 6}, Extra: []ClockSpan{span(10, 0, 11, 0)}}}, monday + ", " + tuesday},
 		{"an exception outside the range", []DateException{
 			{Date: Date{2027, time.June, 14}, Off: true},
 			{Date: Date{2027, time.June, 9}, Extra: []ClockSpan{span(10, 0, 11, 0)}},
-		}, []Interval{
-			{utc(2027, 6, 7, 7, 0), utc(2027, 6, 7, 10, 0)},
-			{utc(2027, 6, 8, 7, 0), utc(2027, 6, 8, 10, 0)},
-			{utc(2027, 6, 8, 12, 0), utc(2027, 6, 8, 14, 0)},
-		}},
+		}, monday + ", " + tuesday},
 		{"two exceptions for one date combine", []DateException{
 			{Date: mon, Extra: []ClockSpan{span(18, 0, 19, 0)}},
 			{Date: mon, Off: true},
-		}, []Interval{
-			{utc(2027, 6, 7, 16, 0), utc(2027, 6, 7, 17, 0)},
-			{utc(2027, 6, 8, 7, 0), utc(2027, 6, 8, 10, 0)},
-			{utc(2027, 6, 8, 12, 0), utc(2027, 6, 8, 14, 0)},
-		}},
-		{"a whole extra day", []DateException{
-			{Date: mon, Off: true, Extra: []ClockSpan{{0, EndOfDay}}},
-		}, []Interval{
-			{utc(2027, 6, 6, 22, 0), utc(2027, 6, 7, 22, 0)},
-			{utc(2027, 6, 8, 7, 0), utc(2027, 6, 8, 10, 0)},
-			{utc(2027, 6, 8, 12, 0), utc(2027, 6, 8, 14, 0)},
-		}},
+		}, "2027-06-07 16:00/17:00, " + tuesday},
+		{"a whole extra day", []DateException{{Date: mon, Off: true, Extra: []ClockSpan{{0, EndOfDay}}}}, "2027-06-06 22:00/2027-06-07 22:00, " + tuesday},
 	} {
-		got := Expand(weekly, tc.ex, berlin, from, to)
-		expectIntervals(t, tc.name, got, tc.want)
+		got := Expand(rules, tc.ex, berlin, from, to)
+		expectIntervals(t, tc.name, got, intervals(tc.want))
 	}
 
 	// Exceptions on a spring-forward night follow the same reading.
 	newYork := zone(t, "America/New_York")
 	got := Expand(nil, []DateException{{Date: Date{2027, time.March, 14}, Extra: []ClockSpan{span(2, 0, 4, 0)}}},
 		newYork, utc(2027, 3, 14, 0, 0), utc(2027, 3, 15, 0, 0))
-	expectIntervals(t, "extra hours in the gap", got, []Interval{{utc(2027, 3, 14, 7, 0), utc(2027, 3, 14, 8, 0)}})
+	expectIntervals(t, "extra hours in the gap", got, intervals("2027-03-14 07:00/08:00"))
 }
 
 func TestExpandRange(t *testing.T) {
 	// Mondays 09:00-12:00 UTC; 2027-06-07 is a Monday.
-	weekly := []WeeklyRule{rule(time.Monday, 9, 0, 12, 0)}
-	mon := Interval{utc(2027, 6, 7, 9, 0), utc(2027, 6, 7, 12, 0)}
+	rules := weekly("Mon 09:00-12:00")
+	mon := intervals("2027-06-07 09:00/12:00")[0]
 	for _, tc := range []struct {
 		name     string
 		from, to time.Time
@@ -457,13 +388,9 @@ func TestExpandRange(t *testing.T) {
 		{"starts where the range ends", utc(2027, 6, 7, 0, 0), mon.Start, nil},
 		{"empty range", mon.Start, mon.Start, nil},
 		{"backwards range", mon.End, mon.Start, nil},
-		{"several weeks", utc(2027, 6, 1, 0, 0), utc(2027, 6, 22, 0, 0), []Interval{
-			{utc(2027, 6, 7, 9, 0), utc(2027, 6, 7, 12, 0)},
-			{utc(2027, 6, 14, 9, 0), utc(2027, 6, 14, 12, 0)},
-			{utc(2027, 6, 21, 9, 0), utc(2027, 6, 21, 12, 0)},
-		}},
+		{"several weeks", utc(2027, 6, 1, 0, 0), utc(2027, 6, 22, 0, 0), intervals("2027-06-07 09:00/12:00, 2027-06-14 09:00/12:00, 2027-06-21 09:00/12:00")},
 	} {
-		got := Expand(weekly, nil, time.UTC, tc.from, tc.to)
+		got := Expand(rules, nil, time.UTC, tc.from, tc.to)
 		expectIntervals(t, tc.name, got, tc.want)
 	}
 
@@ -471,10 +398,9 @@ func TestExpandRange(t *testing.T) {
 	// span of a date the range's ends do not fall on in loc still counts.
 	tokyo, honolulu := zone(t, "Asia/Tokyo"), zone(t, "Pacific/Honolulu")
 	// Monday 09:00-12:00 in Tokyo is Sunday 14:00-17:00 in Honolulu.
-	rules := []WeeklyRule{rule(time.Monday, 9, 0, 12, 0)}
 	got := Expand(rules, nil, tokyo,
 		time.Date(2027, 6, 6, 15, 0, 0, 0, honolulu), time.Date(2027, 6, 6, 16, 0, 0, 0, honolulu))
-	expectIntervals(t, "range in another zone", got, []Interval{{utc(2027, 6, 7, 0, 0), utc(2027, 6, 7, 3, 0)}})
+	expectIntervals(t, "range in another zone", got, intervals("2027-06-07 00:00/03:00"))
 }
 
 func TestExpandMerging(t *testing.T) {
@@ -483,33 +409,24 @@ func TestExpandMerging(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
 		rules []WeeklyRule
-		want  []Interval
+		want  string
 	}{
-		{"touching rules of one day merge", []WeeklyRule{
-			rule(time.Monday, 12, 0, 13, 0), rule(time.Monday, 9, 0, 12, 0),
-		}, []Interval{{utc(2027, 6, 7, 9, 0), utc(2027, 6, 7, 13, 0)}}},
-		{"overlapping rules (invalid) merge", []WeeklyRule{
-			rule(time.Monday, 9, 0, 12, 0), rule(time.Monday, 10, 0, 14, 0),
-		}, []Interval{{utc(2027, 6, 7, 9, 0), utc(2027, 6, 7, 14, 0)}}},
-		{"spans of two days stay apart at midnight", []WeeklyRule{
-			{time.Monday, ClockAt(22, 0), EndOfDay}, rule(time.Tuesday, 0, 0, 2, 0),
-		}, []Interval{
-			{utc(2027, 6, 7, 22, 0), utc(2027, 6, 8, 0, 0)},
-			{utc(2027, 6, 8, 0, 0), utc(2027, 6, 8, 2, 0)},
-		}},
+		{"touching rules of one day merge", weekly("Mon 12:00-13:00, Mon 09:00-12:00"), "2027-06-07 09:00/13:00"},
+		{"overlapping rules (invalid) merge", weekly("Mon 09:00-12:00, Mon 10:00-14:00"), "2027-06-07 09:00/14:00"},
+		{"spans of two days stay apart at midnight", weekly("Mon 22:00-24:00, Tue 00:00-02:00"), "2027-06-07 22:00/2027-06-08 00:00, 2027-06-08 00:00/02:00"},
 		{"bad rules are skipped", []WeeklyRule{
 			rule(time.Monday, 12, 0, 9, 0),
 			{time.Monday, -60, 60},
 			{time.Monday, 60, EndOfDay + 60},
 			{9, 60, 120},
 			rule(time.Monday, 13, 0, 14, 0),
-		}, []Interval{{utc(2027, 6, 7, 13, 0), utc(2027, 6, 7, 14, 0)}}},
+		}, "2027-06-07 13:00/14:00"},
 	} {
 		got := Expand(tc.rules, nil, time.UTC, from, to)
-		expectIntervals(t, tc.name, got, tc.want)
+		expectIntervals(t, tc.name, got, intervals(tc.want))
 	}
 	got := Expand(nil, []DateException{{Date: mon, Extra: []ClockSpan{span(9, 0, 8, 0), span(10, 0, 11, 0)}}}, time.UTC, from, to)
-	expectIntervals(t, "bad extra span", got, []Interval{{utc(2027, 6, 7, 10, 0), utc(2027, 6, 7, 11, 0)}})
+	expectIntervals(t, "bad extra span", got, intervals("2027-06-07 10:00/11:00"))
 }
 
 // firstReading is wallInstant by brute force: the first whole minute at

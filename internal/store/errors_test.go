@@ -1,7 +1,6 @@
 package store_test
 
 import (
-	"context"
 	"errors"
 	"net/url"
 	"testing"
@@ -17,9 +16,8 @@ import (
 // the domain rule it broke, on both engines, whichever statement (an INSERT
 // read through RETURNING, or an exec) carried it.
 func TestViolationsNameTheirRules(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := storetest.Open(t, e)
-		ctx := context.Background()
+	storetest.EachStore(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
 		now := time.Date(2030, 1, 15, 9, 0, 0, 0, time.UTC)
 		tx := func(fn func(q *store.Q) error) error { return s.Tx(ctx, fn) }
 		must := func(err error) {
@@ -30,9 +28,7 @@ func TestViolationsNameTheirRules(t *testing.T) {
 		}
 		want := func(what string, err error, rule domain.Rule) {
 			t.Helper()
-			if !errs.Violated(err, rule) || errs.KindOf(err) != errs.KindConflict {
-				t.Errorf("%s: got %v (kind %v), want a violation of %q", what, err, errs.KindOf(err), rule)
-			}
+			storetest.ExpectViolation(t, what, err, rule)
 		}
 		phone := "+12125550101"
 		user := func(name string, phone *string) *domain.User {
@@ -98,7 +94,7 @@ func TestViolationsNameTheirRules(t *testing.T) {
 			t.Errorf("a token hash used twice: got %v (kind %v), want a violation of no rule", err, errs.KindOf(err))
 		}
 
-		if e != store.Postgres {
+		if s.Engine() != store.Postgres {
 			return // the overlap rules are exclusion constraints, on PostgreSQL only
 		}
 		span := func() *domain.Availability {
@@ -138,7 +134,7 @@ func TestUnreachableDatabaseIsUnavailable(t *testing.T) {
 		q.Set("connect_timeout", "2")
 		viaProxy.RawQuery = q.Encode()
 		s := storetest.OpenURL(t, viaProxy.String())
-		ctx := context.Background()
+		ctx := t.Context()
 		if _, err := s.ListUsers(ctx); err != nil {
 			t.Fatal(err)
 		}

@@ -1,14 +1,12 @@
 package store_test
 
 import (
-	"context"
 	"errors"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/mentord/mentord/internal/domain"
-	"github.com/mentord/mentord/internal/errs"
 	"github.com/mentord/mentord/internal/store"
 	"github.com/mentord/mentord/internal/store/storetest"
 )
@@ -16,7 +14,7 @@ import (
 func TestMigrateIsIdempotentAndConcurrent(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
 		url := storetest.URL(t, e)
-		ctx := context.Background()
+		ctx := t.Context()
 		var wg sync.WaitGroup
 		errs := make(chan error, 3)
 		for range 3 {
@@ -50,7 +48,7 @@ func TestMigrateIsIdempotentAndConcurrent(t *testing.T) {
 
 func TestUserRoundTripAndUniqueKeys(t *testing.T) {
 	storetest.EachStore(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
+		ctx := t.Context()
 		joined := time.Date(2026, 3, 1, 12, 30, 15, 123456000, time.UTC)
 		phone := "+12125550101"
 		u := &domain.User{Username: "ann", Email: "Ann@Example.com", Timezone: "UTC", IsActive: true, IsMentor: true, DateJoined: joined, PhoneNumber: &phone}
@@ -73,9 +71,7 @@ func TestUserRoundTripAndUniqueKeys(t *testing.T) {
 			{&domain.User{Username: "cid", Email: "c@example.com", PhoneNumber: &phone, DateJoined: joined}, domain.RuleUniquePhone},
 		} {
 			err := s.Tx(ctx, func(q *store.Q) error { return q.CreateUser(ctx, tc.user) })
-			if !errs.Violated(err, tc.rule) {
-				t.Errorf("creating %s: got %v, want a violation of %q", tc.user.Username, err, tc.rule)
-			}
+			storetest.ExpectViolation(t, "creating "+tc.user.Username, err, tc.rule)
 		}
 		settings, err := s.NotificationSettingsOf(ctx, u.ID)
 		if err != nil || !settings.SessionRequested || !settings.SixtyMinuteAlert {
@@ -86,7 +82,7 @@ func TestUserRoundTripAndUniqueKeys(t *testing.T) {
 
 func TestReadPoolRefusesWrites(t *testing.T) {
 	s := storetest.Open(t, store.SQLite)
-	err := s.CreateUser(context.Background(), &domain.User{Username: "x", DateJoined: time.Now()})
+	err := s.CreateUser(t.Context(), &domain.User{Username: "x", DateJoined: time.Now()})
 	if err == nil {
 		t.Fatal("a write outside Tx succeeded on the read pool")
 	}
@@ -96,7 +92,7 @@ func TestReadPoolRefusesWrites(t *testing.T) {
 // committed write to its tables, and no rolled-back one.
 func TestVersionCountsCommittedWrites(t *testing.T) {
 	storetest.EachStore(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
+		ctx := t.Context()
 		v0 := s.Version("users", "mentors")
 		u := &domain.User{Username: "v", Email: "v@example.com", Timezone: "UTC", IsActive: true, DateJoined: time.Now()}
 		if err := s.Tx(ctx, func(q *store.Q) error { return q.CreateUser(ctx, u) }); err != nil {

@@ -12,6 +12,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"regexp"
 	"strings"
 	"sync"
@@ -137,6 +138,14 @@ func Each[T storetest.TB[T]](t T, opts Options, fn func(t T, s *Server)) {
 	storetest.ForEach(t, func(t T, e store.Engine) {
 		fn(t, Start(t, e, opts))
 	})
+}
+
+// EachAt runs fn as Each does, on a server whose clock starts at now and
+// whose delivery worker is stopped: the test delivers the e-mails itself
+// (Deliver), when it wants to read them.
+func EachAt[T storetest.TB[T]](t T, now time.Time, fn func(t T, s *Server)) {
+	t.Helper()
+	Each(t, Options{Now: now, NoWorker: true}, fn)
 }
 
 // EachCluster runs fn on each engine with one mentord and, on PostgreSQL,
@@ -274,6 +283,16 @@ func (r *Response) List() []any {
 	return l
 }
 
+// Cookie is the cookie named name that the answer sets, or nil.
+func (r *Response) Cookie(name string) *http.Cookie {
+	for _, c := range (&http.Response{Header: r.Header}).Cookies() {
+		if c.Name == name {
+			return c
+		}
+	}
+	return nil
+}
+
 // Decode decodes the body into v.
 func (r *Response) Decode(v any) {
 	r.t.Helper()
@@ -362,6 +381,15 @@ func (q *Req) JSON(v any) *Req {
 func (q *Req) Raw(contentType string, body []byte) *Req {
 	q.body, q.ctype = bytes.NewReader(body), contentType
 	return q
+}
+
+// Form sets an application/x-www-form-urlencoded body of the fields.
+func (q *Req) Form(fields map[string]string) *Req {
+	v := url.Values{}
+	for k, f := range fields {
+		v.Set(k, f)
+	}
+	return q.Raw("application/x-www-form-urlencoded", []byte(v.Encode()))
 }
 
 // File is a multipart file part.

@@ -1,7 +1,6 @@
 package momentors_test
 
 import (
-	"context"
 	"regexp"
 	"strings"
 	"testing"
@@ -49,7 +48,7 @@ func TestSignUpValidation(t *testing.T) {
 		s.Post("/auth/users/").JSON(map[string]string{}).Do().ExpectBody(400,
 			`{"email":["This field is required."],"username":["This field is required."],"password":["This field is required."],"re_password":["This field is required."]}`)
 		// Only the first account exists.
-		users, err := s.Store.ListUsers(context.Background())
+		users, err := s.Store.ListUsers(t.Context())
 		if err != nil || len(users) != 1 {
 			t.Fatalf("users after failed sign-ups: %d %v", len(users), err)
 		}
@@ -96,7 +95,7 @@ func TestLoginLogoutAndCredentialErrors(t *testing.T) {
 		}
 
 		// A JWT and the auth cookie resolve to the same user.
-		access, _, err := s.App.Accounts.IssueJWT(context.Background(), u.ID)
+		access, _, err := s.App.Accounts.IssueJWT(t.Context(), u.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -220,7 +219,7 @@ func TestSetPasswordAndDeleteAccount(t *testing.T) {
 			ExpectBody(400, `{"current_password":["Invalid password."]}`)
 		s.Delete("/auth/users/me/").Token(u.Token).JSON(map[string]string{"current_password": "N3w-Passw0rd!"}).Do().Expect(204)
 		s.Get("/myprofile/").Token(u.Token).Do().Expect(401)
-		if _, err := s.Store.UserByUsername(context.Background(), "changer"); err != store.ErrNotFound {
+		if _, err := s.Store.UserByUsername(t.Context(), "changer"); err != store.ErrNotFound {
 			t.Fatalf("user still there: %v", err)
 		}
 	})

@@ -1,7 +1,6 @@
 package momentors_test
 
 import (
-	"context"
 	"fmt"
 	"testing"
 	"time"
@@ -17,16 +16,20 @@ import (
 //
 // with MENTORD_TEST_POSTGRES_URL set for the PostgreSQL runs.
 
-// seedMentorsWithAvailability stores n mentors, each with three skills and
-// chunks 30-minute availability chunks in the future, straight into the store.
-func seedMentorsWithAvailability(b *testing.B, s *apptest.Server, n, chunks int) []int64 {
-	ctx := context.Background()
+// seedMentors stores mentors number from to from+n-1 straight into the
+// store, each with three skills and chunks 30-minute availabilities from a
+// day ahead on; with mentees, every other one is a mentee as well. It
+// returns their user ids.
+func seedMentors(t testing.TB, s *apptest.Server, from, n, chunks int, mentees bool) []int64 {
+	t.Helper()
+	ctx := t.Context()
 	now := s.Clock.Now()
 	var ids []int64
 	err := s.Store.Tx(ctx, func(q *store.Q) error {
-		for i := 0; i < n; i++ {
-			u := &domain.User{Username: fmt.Sprintf("bench%d", i), Email: fmt.Sprintf("bench%d@example.com", i), FirstName: "Bench",
-				LastName: fmt.Sprint(i), Timezone: "UTC", IsActive: true, IsMentor: true, DateJoined: now}
+		for i := from; i < from+n; i++ {
+			mentee := mentees && i%2 == 0
+			u := &domain.User{Username: fmt.Sprintf("seed%d", i), Email: fmt.Sprintf("seed%d@example.com", i), FirstName: "Seed",
+				LastName: fmt.Sprint(i), Timezone: "UTC", IsActive: true, IsMentor: true, IsMentee: mentee, DateJoined: now}
 			if err := q.CreateUser(ctx, u); err != nil {
 				return err
 			}
@@ -34,6 +37,11 @@ func seedMentorsWithAvailability(b *testing.B, s *apptest.Server, n, chunks int)
 			if err := q.CreateMentor(ctx, &domain.Mentor{UserID: u.ID, AboutMe: "Seeded mentor", Skills: []string{"Go", "SQL", fmt.Sprintf("Skill%d", i%40)},
 				CreatedAt: now, UpdatedAt: now}); err != nil {
 				return err
+			}
+			if mentee {
+				if err := q.CreateMentee(ctx, &domain.Mentee{UserID: u.ID, CreatedAt: now, UpdatedAt: now}); err != nil {
+					return err
+				}
 			}
 			var list []*domain.Availability
 			for c := 0; c < chunks; c++ {
@@ -47,13 +55,13 @@ func seedMentorsWithAvailability(b *testing.B, s *apptest.Server, n, chunks int)
 		return nil
 	})
 	if err != nil {
-		b.Fatal(err)
+		t.Fatal(err)
 	}
 	return ids
 }
 
 func BenchmarkAvailabilityListV2(b *testing.B) {
-	apptest.Each(b, apptest.Options{Now: morning, NoWorker: true}, func(b *testing.B, s *apptest.Server) {
+	apptest.EachAt(b, morning, func(b *testing.B, s *apptest.Server) {
 		m := s.Mentor("mentor1")
 		for d := 0; d < 10; d++ {
 			day := time.Date(2030, 1, 16+d, 8, 0, 0, 0, time.UTC)
@@ -70,9 +78,9 @@ func BenchmarkAvailabilityListV2(b *testing.B) {
 }
 
 func BenchmarkMentorList1000(b *testing.B) {
-	apptest.Each(b, apptest.Options{Now: morning, NoWorker: true}, func(b *testing.B, s *apptest.Server) {
+	apptest.EachAt(b, morning, func(b *testing.B, s *apptest.Server) {
 		viewer := s.SignUp("viewer")
-		seedMentorsWithAvailability(b, s, 1000, 5)
+		seedMentors(b, s, 0, 1000, 5, false)
 		if n := len(s.Get("/mentor/").Token(viewer.Token).Do().Expect(200).List()); n != 1000 {
 			b.Fatalf("%d mentors", n)
 		}
@@ -97,7 +105,7 @@ func BenchmarkMentorList1000(b *testing.B) {
 // mentors with 30 days of availability each, twenty mentees), so every
 // request runs the full check-and-insert path.
 func BenchmarkSessionRequest(b *testing.B) {
-	apptest.Each(b, apptest.Options{Now: morning, NoWorker: true}, func(b *testing.B, s *apptest.Server) {
+	apptest.EachAt(b, morning, func(b *testing.B, s *apptest.Server) {
 		first := time.Date(2030, 1, 16, 0, 0, 0, 0, time.UTC)
 		for i := 0; i < 10; i++ {
 			m := s.Mentor(fmt.Sprintf("mentor%d", i))

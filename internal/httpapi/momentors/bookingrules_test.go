@@ -1,15 +1,12 @@
 package momentors_test
 
 import (
-	"context"
-	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/mentord/mentord/internal/app/apptest"
 	"github.com/mentord/mentord/internal/notify/smtptest"
-	"github.com/mentord/mentord/internal/store"
 )
 
 const rulesPath = "/v2/bookingrules/"
@@ -43,7 +40,7 @@ func TestBookingRulesRoutes(t *testing.T) {
 			ExpectBody(200, `{"mentor":1,"min_notice_minutes":120,"buffer_minutes":15,"max_sessions_per_day":3,"max_sessions_per_week":10,"cancel_notice_hours":24}`)
 		s.Get(strings.TrimSuffix(rulesPath, "/")).Token(m.Token).Do().
 			ExpectBody(200, `{"mentor":1,"min_notice_minutes":120,"buffer_minutes":15,"max_sessions_per_day":3,"max_sessions_per_week":10,"cancel_notice_hours":24}`)
-		r, err := s.Store.BookingRulesOf(context.Background(), m.ID)
+		r, err := s.Store.BookingRulesOf(t.Context(), m.ID)
 		if err != nil || r.MaxPerWeek != 10 || !r.UpdatedAt.Equal(morning) {
 			t.Fatalf("stored rules %+v, %v", r, err)
 		}
@@ -135,27 +132,11 @@ func TestDayLimitUnderConcurrency(t *testing.T) {
 		s := servers[0]
 		m, _ := mentorAndMentee(s, "2030-01-15T10:00:00Z", "2030-01-15T22:00:00Z")
 		setRules(s, m, map[string]any{"max_sessions_per_day": 3})
-		mentees := make([]apptest.User, 20)
-		for i := range mentees {
-			mentees[i] = s.Mentee(fmt.Sprintf("racer%02d", i))
-		}
-		start := time.Date(2030, 1, 15, 10, 0, 0, 0, time.UTC)
-		statuses := make([]int, len(mentees))
-		apptest.AtOnce(len(mentees), func(i int) {
-			at := start.Add(time.Duration(i) * 30 * time.Minute).Format(time.RFC3339)
-			res := ask(servers[i%len(servers)], mentees[i], 1, at)
-			statuses[i] = res.Status
-			if res.Status == 400 && string(res.Body) != `{"non_field_errors":["This mentor takes at most 3 sessions a day, and that day is full."]}` {
-				t.Errorf("400 body %s", res.Body)
-			}
-		})
-		created := apptest.Winners(t, statuses, 201, 400)
-		stored, err := s.Store.ListSessions(context.Background(), store.SessionFilter{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if created != 3 || len(stored) != 3 {
-			t.Fatalf("created %d, stored %d", created, len(stored))
+		created, stored := race(t, servers, "racer", 20, time.Date(2030, 1, 15, 10, 0, 0, 0, time.UTC), 30*time.Minute,
+			`{"non_field_errors":["This mentor takes at most 3 sessions a day, and that day is full."]}`,
+			func(s *apptest.Server, me apptest.User, at string) *apptest.Response { return ask(s, me, 1, at) })
+		if created != 3 || stored != 3 {
+			t.Fatalf("created %d, stored %d", created, stored)
 		}
 	})
 }

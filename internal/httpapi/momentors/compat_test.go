@@ -1,7 +1,6 @@
 package momentors_test
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -20,7 +19,7 @@ import (
 // becomes argon2id at the first login.
 func TestDjangoPasswordImport(t *testing.T) {
 	apptest.Each(t, apptest.Options{}, func(t *testing.T, s *apptest.Server) {
-		ctx := context.Background()
+		ctx := t.Context()
 		// Django's pbkdf2_sha256 hash of "Sup3r-Secret-pw!" with salt "abc123salt"
 		// (hashlib.pbkdf2_hmac("sha256", password, salt, 600000), base64).
 		const djangoHash = "pbkdf2_sha256$600000$abc123salt$tzaPTo5Erv7rM1Mu3Vzbfj3qav4z+xdA89D86xxYU1Q="

@@ -1,7 +1,6 @@
 package momentors_test
 
 import (
-	"context"
 	"fmt"
 	"testing"
 	"time"
@@ -9,6 +8,34 @@ import (
 	"github.com/mentord/mentord/internal/app/apptest"
 	"github.com/mentord/mentord/internal/store"
 )
+
+// race has n new mentees (prefix00, prefix01, ...) ask at once, through
+// request and spread over the servers, for sessions starting at start,
+// start+step, ...: each answer must be 201, or 400 with the body refused.
+// It returns how many were created and how many sessions are stored.
+func race(t *testing.T, servers []*apptest.Server, prefix string, n int, start time.Time, step time.Duration, refused string,
+	request func(s *apptest.Server, me apptest.User, at string) *apptest.Response) (created, stored int) {
+	t.Helper()
+	s := servers[0]
+	mentees := make([]apptest.User, n)
+	for i := range mentees {
+		mentees[i] = s.Mentee(fmt.Sprintf("%s%02d", prefix, i))
+	}
+	statuses := make([]int, n)
+	apptest.AtOnce(n, func(i int) {
+		res := request(servers[i%len(servers)], mentees[i], start.Add(time.Duration(i)*step).Format(time.RFC3339))
+		statuses[i] = res.Status
+		if res.Status == 400 && string(res.Body) != refused {
+			t.Errorf("400 body %s", res.Body)
+		}
+	})
+	created = apptest.Winners(t, statuses, 201, 400)
+	sessions, err := s.Store.ListSessions(t.Context(), store.SessionFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return created, len(sessions)
+}
 
 // TestNoDoubleBooking fires 50 requests for pairwise-overlapping times of one
 // mentor at once: exactly one is created. On PostgreSQL the requests are also
@@ -18,30 +45,15 @@ func TestNoDoubleBooking(t *testing.T) {
 		s := servers[0]
 		m := s.Mentor("mentor1")
 		s.Post("/availability/").Token(m.Token).JSON(span("2030-01-15T15:00:00Z", "2030-01-15T17:00:00Z")).Do().Expect(201)
-		mentees := make([]apptest.User, 50)
-		for i := range mentees {
-			mentees[i] = s.Mentee(fmt.Sprintf("mentee%02d", i))
-		}
-		start := time.Date(2030, 1, 15, 15, 0, 0, 0, time.UTC)
-		statuses := make([]int, len(mentees))
-		apptest.AtOnce(len(mentees), func(i int) {
-			// Starts 30 s apart: every pair of these overlaps.
-			at := start.Add(time.Duration(i) * 30 * time.Second).Format(time.RFC3339)
-			res := servers[i%len(servers)].Post("/sessionrequest/").Token(mentees[i].Token).
-				JSON(map[string]any{"mentor_availability": 1, "start_time": at, "session_length": 30}).Do()
-			statuses[i] = res.Status
-			if res.Status == 400 && string(res.Body) != `{"non_field_errors":["A session with this mentor/mentee is already scheduled during this time."]}` {
-				t.Errorf("400 body %s", res.Body)
-			}
-		})
-		created := apptest.Winners(t, statuses, 201, 400)
-		refused := len(statuses) - created
-		stored, err := s.Store.ListSessions(context.Background(), store.SessionFilter{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if created != 1 || refused != 49 || len(stored) != 1 {
-			t.Fatalf("created %d, refused %d, stored %d", created, refused, len(stored))
+		// Starts 30 s apart: every pair of these overlaps.
+		created, stored := race(t, servers, "mentee", 50, time.Date(2030, 1, 15, 15, 0, 0, 0, time.UTC), 30*time.Second,
+			`{"non_field_errors":["A session with this mentor/mentee is already scheduled during this time."]}`,
+			func(s *apptest.Server, me apptest.User, at string) *apptest.Response {
+				return s.Post("/sessionrequest/").Token(me.Token).JSON(map[string]any{"mentor_availability": 1, "start_time": at, "session_length": 30}).Do()
+			})
+		refused := 50 - created
+		if created != 1 || refused != 49 || stored != 1 {
+			t.Fatalf("created %d, refused %d, stored %d", created, refused, stored)
 		}
 	})
 }
@@ -50,7 +62,7 @@ func TestNoDoubleBooking(t *testing.T) {
 // mentee's cancellation: each session ends in one state, and the e-mails
 // match what happened.
 func TestConcurrentConfirmAndCancel(t *testing.T) {
-	apptest.Each(t, apptest.Options{Now: morning, NoWorker: true}, func(t *testing.T, s *apptest.Server) {
+	apptest.EachAt(t, morning, func(t *testing.T, s *apptest.Server) {
 		m, me := mentorAndMentee(s, "2030-01-15T10:00:00Z", "2030-01-15T20:00:00Z")
 		s.Deliver()
 		base := len(s.SMTP.Messages())

@@ -31,7 +31,7 @@ func mentorList(t *testing.T, s *apptest.Server, token string) string {
 // TestMentorListFollowsEveryChange: the served list is kept between
 // requests, and every change to what it shows is seen by the next request.
 func TestMentorListFollowsEveryChange(t *testing.T) {
-	apptest.Each(t, apptest.Options{Now: morning, NoWorker: true}, func(t *testing.T, s *apptest.Server) {
+	apptest.EachAt(t, morning, func(t *testing.T, s *apptest.Server) {
 		m := s.Mentor("ann", "Go")
 		mentee := s.Mentee("bob")
 		list := func() string { return mentorList(t, s, mentee.Token) }

@@ -2,7 +2,6 @@ package momentors_test
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -13,27 +12,8 @@ import (
 	"github.com/mentord/mentord/internal/store/storetest"
 )
 
-func icsPart(t *testing.T, m smtptest.Mail) string {
-	t.Helper()
-	for _, a := range m.Attachments {
-		if strings.HasPrefix(a.ContentType, "text/calendar") {
-			return strings.ReplaceAll(string(a.Data), "\r\n", "\n")
-		}
-	}
-	t.Fatalf("no .ics in %q", m.Subject)
-	return ""
-}
-
-func icsField(ics, name string) string {
-	m := regexp.MustCompile(`(?m)^` + name + `[:;]([^\n]*)$`).FindStringSubmatch(ics)
-	if m == nil {
-		return ""
-	}
-	return m[1]
-}
-
 func TestSessionEmails(t *testing.T) {
-	apptest.Each(t, apptest.Options{Now: morning, NoWorker: true}, func(t *testing.T, s *apptest.Server) {
+	apptest.EachAt(t, morning, func(t *testing.T, s *apptest.Server) {
 		m := s.Mentor("mentor1")
 		me := s.Mentee("mentee1")
 		s.Patch("/myprofile/").Token(m.Token).JSON(map[string]string{"timezone": "America/New_York"}).Do().Expect(200)
@@ -59,9 +39,9 @@ func TestSessionEmails(t *testing.T) {
 			if mail.Subject != "Mentor Session Confirmed" || !strings.Contains(mail.Text, link) {
 				t.Fatalf("confirm mail: %+v", mail)
 			}
-			ics := icsPart(t, mail)
-			if icsField(ics, "METHOD") != "REQUEST" || icsField(ics, "UID") != "session-1@mentord" || icsField(ics, "SEQUENCE") != "0" ||
-				icsField(ics, "DTSTART") != "20300115T150000Z" || icsField(ics, "DTEND") != "20300115T153000Z" || !strings.Contains(ics, link) {
+			ics := mail.Calendar(t)
+			if smtptest.CalendarField(ics, "METHOD") != "REQUEST" || smtptest.CalendarField(ics, "UID") != "session-1@mentord" || smtptest.CalendarField(ics, "SEQUENCE") != "0" ||
+				smtptest.CalendarField(ics, "DTSTART") != "20300115T150000Z" || smtptest.CalendarField(ics, "DTEND") != "20300115T153000Z" || !strings.Contains(ics, link) {
 				t.Fatalf("invite:\n%s", ics)
 			}
 		}
@@ -77,9 +57,9 @@ func TestSessionEmails(t *testing.T) {
 			t.Fatalf("after cancel: mentor %d mentee %d", len(toMentor), len(s.SMTP.To(me.Email)))
 		}
 		cancel := toMentor[2]
-		ics := icsPart(t, cancel)
-		if cancel.Subject != "Mentee1 Mentee has canceled their session" || icsField(ics, "METHOD") != "CANCEL" ||
-			icsField(ics, "UID") != "session-1@mentord" || icsField(ics, "SEQUENCE") != "1" || icsField(ics, "STATUS") != "CANCELLED" {
+		ics := cancel.Calendar(t)
+		if cancel.Subject != "Mentee1 Mentee has canceled their session" || smtptest.CalendarField(ics, "METHOD") != "CANCEL" ||
+			smtptest.CalendarField(ics, "UID") != "session-1@mentord" || smtptest.CalendarField(ics, "SEQUENCE") != "1" || smtptest.CalendarField(ics, "STATUS") != "CANCELLED" {
 			t.Fatalf("cancel mail %q:\n%s", cancel.Subject, ics)
 		}
 
@@ -132,7 +112,7 @@ func TestEmailsSurviveSMTPOutageAndRestart(t *testing.T) {
 }
 
 func TestRemindersFollowTheSession(t *testing.T) {
-	apptest.Each(t, apptest.Options{Now: morning, NoWorker: true}, func(t *testing.T, s *apptest.Server) {
+	apptest.EachAt(t, morning, func(t *testing.T, s *apptest.Server) {
 		m, me := mentorAndMentee(s, "2030-01-15T15:00:00Z", "2030-01-15T18:00:00Z")
 		s.Post("/sessionrequest/").Token(me.Token).JSON(map[string]any{"mentor_availability": 1, "start_time": "2030-01-15T16:00:00Z"}).Do().Expect(201)
 		s.Patch("/sessionrequest/1/").Token(m.Token).JSON(map[string]string{"status": "Confirmed"}).Do().Expect(200)
@@ -179,11 +159,8 @@ func TestRemindersFollowTheSession(t *testing.T) {
 // after a worker outage the reminders that are left come at least ten
 // minutes apart, each subject saying the time really left.
 func TestLateReminders(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := apptest.Start(t, e, apptest.Options{Now: morning, NoWorker: true})
-		m := s.Mentor("mentor1")
-		me := s.Mentee("mentee1")
-		s.Post("/availability/").Token(m.Token).JSON(span("2030-01-15T15:00:00Z", "2030-01-15T18:00:00Z")).Do().Expect(201)
+	apptest.EachAt(t, morning, func(t *testing.T, s *apptest.Server) {
+		m, me := mentorAndMentee(s, "2030-01-15T15:00:00Z", "2030-01-15T18:00:00Z")
 		s.Post("/sessionrequest/").Token(me.Token).JSON(map[string]any{"mentor_availability": 1, "start_time": "2030-01-15T16:00:00Z"}).Do().Expect(201)
 		s.Post("/sessionrequest/").Token(me.Token).JSON(map[string]any{"mentor_availability": 1, "start_time": "2030-01-15T17:00:00Z"}).Do().Expect(201)
 		s.Deliver()

@@ -1,7 +1,6 @@
 package momentors_test
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -19,7 +18,7 @@ import (
 
 func TestAccountAnswersMatchTheDocument(t *testing.T) {
 	s := apptest.Start(t, store.SQLite)
-	ctx := context.Background()
+	ctx := t.Context()
 	a := s.SignUp("ann")
 	b := s.SignUp("bob")
 	if _, err := s.App.Accounts.CreateSuperuser(ctx, "root", "root@example.com", apptest.Password); err != nil {

@@ -2,7 +2,6 @@ package momentors_test
 
 import (
 	"bytes"
-	"context"
 	"image"
 	"image/color"
 	"image/png"
@@ -253,7 +252,7 @@ func TestNotificationSettings(t *testing.T) {
 			`{"pk":1,"user":1,"session_requested":false,"session_confirmed":true,"session_canceled":true,"fifteen_minute_alert":true,"sixty_minute_alert":false}`)
 		s.Put("/notificationsettings/1/").Token(a.Token).JSON(map[string]any{"session_confirmed": "nope"}).Do().
 			ExpectBody(400, `{"session_confirmed":["Must be a valid boolean."]}`)
-		n, err := s.Store.NotificationSettingsOf(context.Background(), 2)
+		n, err := s.Store.NotificationSettingsOf(t.Context(), 2)
 		if err != nil || !n.SessionRequested {
 			t.Fatalf("bob's settings changed: %+v %v", n, err)
 		}

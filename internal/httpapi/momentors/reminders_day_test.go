@@ -1,7 +1,6 @@
 package momentors_test
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"sync"
@@ -105,7 +104,7 @@ func runReminderDay(t *testing.T, e store.Engine, twoWorkers bool) {
 				go func(p *apptest.Server) {
 					defer wg.Done()
 					for {
-						n, err := p.App.Worker.RunOnce(context.Background())
+						n, err := p.App.Worker.RunOnce(t.Context())
 						if err != nil {
 							t.Error(err)
 							return

@@ -1,7 +1,6 @@
 package momentors_test
 
 import (
-	"context"
 	"database/sql"
 	"fmt"
 	"strings"
@@ -127,13 +126,13 @@ func TestNoSecretsInTheDatabase(t *testing.T) {
 		s.Post("/auth/users/reset_password/").JSON(map[string]string{"email": u.Email}).Do().Expect(204)
 		// Deliver synchronously: once RunOnce returns, the job is recorded
 		// done and its sensitive payload wiped.
-		if n, err := s.App.Worker.RunOnce(context.Background()); n != 1 || err != nil {
+		if n, err := s.App.Worker.RunOnce(t.Context()); n != 1 || err != nil {
 			t.Fatalf("delivered %d: %v", n, err)
 		}
 		mail := s.SMTP.Messages()[0]
 		link := apptest.ResetLink.FindStringSubmatch(mail.Text)
 		resetToken := link[2]
-		access, refresh, _ := s.App.Accounts.IssueJWT(context.Background(), u.ID)
+		access, refresh, _ := s.App.Accounts.IssueJWT(t.Context(), u.ID)
 		s.Get("/myprofile/").Bearer(access).Do().Expect(200)
 
 		secrets := []string{apptest.Password, u.Token, resetToken, access, refresh}

@@ -42,7 +42,7 @@ func hasSpan(list [][2]string, start, end string) bool {
 func TestWeeklyHours(t *testing.T) {
 	// Monday 14 January 2030, 09:00 UTC.
 	monday := time.Date(2030, 1, 14, 9, 0, 0, 0, time.UTC)
-	apptest.Each(t, apptest.Options{Now: monday, NoWorker: true}, func(t *testing.T, s *apptest.Server) {
+	apptest.EachAt(t, monday, func(t *testing.T, s *apptest.Server) {
 		m, me := s.Mentor("mentor1"), s.Mentee("mentee1")
 		s.Patch("/myprofile/").Token(m.Token).JSON(map[string]any{"timezone": "Europe/Berlin"}).Do().Expect(200)
 		s.Get(weeklyPath).Token(m.Token).Do().
@@ -200,7 +200,7 @@ func TestWeeklyHoursAcrossDST(t *testing.T) {
 		},
 	} {
 		t.Run(c.zone, func(t *testing.T) {
-			apptest.Each(t, apptest.Options{Now: c.spring, NoWorker: true}, func(t *testing.T, s *apptest.Server) {
+			apptest.EachAt(t, c.spring, func(t *testing.T, s *apptest.Server) {
 				m, me := s.Mentor("mentor1"), s.Mentee("mentee1")
 				s.Patch("/myprofile/").Token(m.Token).JSON(map[string]any{"timezone": c.zone}).Do().Expect(200)
 				s.Put(weeklyPath).Token(m.Token).JSON(map[string]any{"hours": c.hours}).Do().Expect(200)
@@ -239,7 +239,7 @@ func TestWeeklyHoursAcrossDST(t *testing.T) {
 // booked one stays where it was booked.
 func TestWeeklyHoursFollowTheZone(t *testing.T) {
 	monday := time.Date(2030, 1, 14, 9, 0, 0, 0, time.UTC)
-	apptest.Each(t, apptest.Options{Now: monday, NoWorker: true}, func(t *testing.T, s *apptest.Server) {
+	apptest.EachAt(t, monday, func(t *testing.T, s *apptest.Server) {
 		m, me := s.Mentor("mentor1"), s.Mentee("mentee1")
 		s.Patch("/myprofile/").Token(m.Token).JSON(map[string]any{"timezone": "Europe/Berlin"}).Do().Expect(200)
 		s.Put(weeklyPath).Token(m.Token).JSON(map[string]any{"hours": []any{hours("tuesday", "17:00", "19:00")}}).Do().Expect(200)

@@ -2,7 +2,6 @@ package quota_test
 
 import (
 	"fmt"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -14,14 +13,14 @@ import (
 // this API that the other tests do not reach; apptest checks each one
 // against the document.
 func TestDocumentedAnswers(t *testing.T) {
-	apptest.Each(t, apptest.Options{Now: t0, NoWorker: true}, func(t *testing.T, s *apptest.Server) {
+	apptest.EachAt(t, t0, func(t *testing.T, s *apptest.Server) {
 		mentor := s.Mentor("jane")
 		student := s.Mentee("john")
 		plain := s.SignUp("plain") // neither mentor nor mentee, and no name: books as a student, named by username
 		mc := cookieLogin(t, s, mentor.Email)
 
 		// Login: a form body, a username, missing fields, a body that is not JSON.
-		s.Post("/user/login").Raw("application/x-www-form-urlencoded", []byte(url.Values{"username": {"john"}, "password": {apptest.Password}}.Encode())).Do().Expect(200)
+		s.Post("/user/login").Form(map[string]string{"username": "john", "password": apptest.Password}).Do().Expect(200)
 		s.Post("/user/login").Multipart(map[string]string{"email": student.Email, "password": apptest.Password}).Do().Expect(200)
 		s.Post("/user/login").JSON(map[string]string{"email": mentor.Email}).Do().
 			ExpectBody(400, `{"success":false,"message":"email and password are required"}`)
@@ -91,7 +90,7 @@ func TestLoginRateLimit(t *testing.T) {
 // TestWhoMayManage: mentors add; the creator or staff update and delete; a
 // student is refused before the session is looked up or the body read.
 func TestWhoMayManage(t *testing.T) {
-	apptest.Each(t, apptest.Options{Now: t0, NoWorker: true}, func(t *testing.T, s *apptest.Server) {
+	apptest.EachAt(t, t0, func(t *testing.T, s *apptest.Server) {
 		mentor := s.Mentor("jane")
 		other := s.Mentor("other")
 		student := s.Mentee("john")

@@ -1,7 +1,6 @@
 package quota_test
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"strings"
@@ -18,13 +17,11 @@ var t0 = time.Date(2030, 10, 1, 9, 0, 0, 0, time.UTC)
 func cookieLogin(t *testing.T, s *apptest.Server, email string) string {
 	t.Helper()
 	res := s.Post("/user/login").JSON(map[string]string{"email": email, "password": apptest.Password}).Do().Expect(200)
-	for _, c := range (&http.Response{Header: res.Header}).Cookies() {
-		if c.Name == "auth" {
-			if !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || c.Path != "/" {
-				t.Fatalf("cookie attributes: %+v", c)
-			}
-			return c.Value
+	if c := res.Cookie("auth"); c != nil {
+		if !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || c.Path != "/" {
+			t.Fatalf("cookie attributes: %+v", c)
 		}
+		return c.Value
 	}
 	t.Fatalf("no auth cookie in %v", res.Header)
 	return ""
@@ -215,9 +212,9 @@ func TestNeverOversold(t *testing.T) {
 			}
 		}
 		once := apptest.Winners(t, same, 201, 400)
-		g1, _ := s.Store.GroupSessionByID(context.Background(), 1)
-		g2, _ := s.Store.GroupSessionByID(context.Background(), 2)
-		parts, _ := s.Store.ParticipantsOf(context.Background(), 1, 2)
+		g1, _ := s.Store.GroupSessionByID(t.Context(), 1)
+		g2, _ := s.Store.GroupSessionByID(t.Context(), 2)
+		parts, _ := s.Store.ParticipantsOf(t.Context(), 1, 2)
 		if ok != 5 || g1.Taken != 5 || len(parts[1]) != 5 || once != 1 || g2.Taken != 1 || len(parts[2]) != 1 {
 			t.Fatalf("booked %d (stored %d, %d rows); repeat joins %d (stored %d, %d rows)", ok, g1.Taken, len(parts[1]), once, g2.Taken, len(parts[2]))
 		}

@@ -1,7 +1,6 @@
 package quota_test
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -16,7 +15,7 @@ import (
 // API, the same session) seat the first waiting, who is e-mailed; a student
 // leaves the waitlist; deleting the session tells those waiting.
 func TestQuotaWaitlist(t *testing.T) {
-	apptest.Each(t, apptest.Options{Now: t0, NoWorker: true}, func(t *testing.T, s *apptest.Server) {
+	apptest.EachAt(t, t0, func(t *testing.T, s *apptest.Server) {
 		mentor := s.Mentor("jane")
 		mc := cookieLogin(t, s, mentor.Email)
 		students := map[string]apptest.User{}
@@ -76,7 +75,7 @@ func TestQuotaWaitlist(t *testing.T) {
 		if item := s.Get(list).Cookie("auth", cookies["dan"]).Do().Expect(200).Obj()["data"].([]any)[0].(map[string]any); item["waitlist_count"] != 1.0 || item["waitlist_position"] != 1.0 || item["booked"] != 2.0 {
 			t.Fatalf("after amy left: %v", item)
 		}
-		parts, err := s.App.Groups.Participants(context.Background(), 1)
+		parts, err := s.App.Groups.Participants(t.Context(), 1)
 		if err != nil || len(parts) != 2 || parts[0].UserID != students["ben"].ID || parts[1].UserID != students["cal"].ID {
 			t.Fatalf("seats after amy left: %+v %v", parts, err)
 		}

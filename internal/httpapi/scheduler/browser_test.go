@@ -8,20 +8,16 @@ import (
 	"time"
 
 	"github.com/mentord/mentord/internal/app/apptest"
-	"github.com/mentord/mentord/internal/store"
-	"github.com/mentord/mentord/internal/store/storetest"
 )
 
 // TestBrowserOpensTheWebAppsAnswerPage: a person whose e-mail links the
 // API's respond route is sent to the web app's answer page; an API client
 // at the same address still gets the invitation as JSON.
 func TestBrowserOpensTheWebAppsAnswerPage(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := apptest.Start(t, e, apptest.Options{Now: t0})
+	apptest.Each(t, apptest.Options{Now: t0}, func(t *testing.T, s *apptest.Server) {
 		tok := owner(t, s, "olive")
 		ann := contact(t, s, tok, "Ann")
-		id := int(s.Post("/schedules/calendars/create/").Bearer(tok).JSON(map[string]any{"name": "C", "description": "d", "deadline": "2030-03-05",
-			"invitees": []int{ann}, "available_slots": []any{slot("2030-03-12", "13:00:00", "15:00:00", 3)}}).Do().Expect(201).Obj()["id"].(float64))
+		id := calendar(t, s, tok, ann)
 		link := strings.TrimPrefix(links(t, s.SMTP.Wait(1, 10*time.Second))["ann@guests.example"], s.URL)
 		token := strings.Split(strings.TrimSuffix(link, "/"), "/")[5]
 

@@ -151,7 +151,7 @@ func TestWallClockTimesAcrossDaylightSaving(t *testing.T) {
 		if fm["start_time"] != "2030-03-09T13:00:00" || fm["end_time"] != "2030-03-11T14:00:00" {
 			t.Fatalf("home: %v", fm)
 		}
-		utc := scheduledStarts(s.SMTP.Wait(before+3, 10*time.Second)[before:])
+		utc := scheduledStarts(t, s.SMTP.Wait(before+3, 10*time.Second)[before:])
 		if strings.Join(utc, " ") != "20300309T180000Z 20300311T170000Z" {
 			t.Fatalf("invitation instants %v: 13:00 EST is 18:00Z, 13:00 EDT is 17:00Z", utc)
 		}

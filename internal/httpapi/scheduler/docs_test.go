@@ -3,7 +3,6 @@ package scheduler_test
 import (
 	"bytes"
 	"fmt"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -17,7 +16,7 @@ import (
 // else's calendar is 403 and on a finalized one 404, before "Missing Fields"
 // or a bad item; POST respond with a bad link is 404 whatever was sent.
 func TestCalendarAndLinkCheckedBeforeBody(t *testing.T) {
-	apptest.Each(t, apptest.Options{Now: t0, NoWorker: true}, func(t *testing.T, s *apptest.Server) {
+	apptest.EachAt(t, t0, func(t *testing.T, s *apptest.Server) {
 		tok := owner(t, s, "olive")
 		ann := contact(t, s, tok, "Ann")
 		id := calendar(t, s, tok, ann)
@@ -56,8 +55,8 @@ func TestSchedulerDocumentedResponses(t *testing.T) {
 	apptest.Each(t, apptest.Options{Now: t0, Config: func(c *config.Config) {
 		c.LoginPerMinute, c.SignupPerMinute, c.RespondPerMinute = 3, 2, 3
 	}}, func(t *testing.T, s *apptest.Server) {
-		form := func(method, path, tok string, v url.Values) *apptest.Response {
-			q := s.Request(method, path).Raw("application/x-www-form-urlencoded", []byte(v.Encode()))
+		form := func(method, path, tok string, fields map[string]string) *apptest.Response {
+			q := s.Request(method, path).Form(fields)
 			if tok != "" {
 				q = q.Bearer(tok)
 			}
@@ -65,12 +64,12 @@ func TestSchedulerDocumentedResponses(t *testing.T) {
 		}
 
 		// Accounts, as forms and as JSON; the limits.
-		form("POST", "/accounts/signup/", "", url.Values{"email": {"olive@example.com"}, "username": {"Olive"}, "first_name": {"Olive"},
-			"password": {apptest.Password}, "password2": {apptest.Password}}).ExpectBody(201,
+		form("POST", "/accounts/signup/", "", map[string]string{"email": "olive@example.com", "username": "Olive", "first_name": "Olive",
+			"password": apptest.Password, "password2": apptest.Password}).ExpectBody(201,
 			`{"id":1,"username":"olive","email":"olive@example.com","first_name":"Olive","last_name":""}`)
 		s.Post("/accounts/signup/").Multipart(map[string]string{"email": "x"}).Do().Expect(400)
 		s.Post("/accounts/signup/").JSON(map[string]string{}).Do().Expect(429)
-		form("POST", "/accounts/login/", "", url.Values{"username": {"OLIVE"}}).ExpectBody(400, `{"password":["This field is required."]}`)
+		form("POST", "/accounts/login/", "", map[string]string{"username": "OLIVE"}).ExpectBody(400, `{"password":["This field is required."]}`)
 		var tok struct{ Access, Refresh string }
 		s.Post("/accounts/login/").Multipart(map[string]string{"username": "olive", "password": apptest.Password}).Do().Expect(200).Decode(&tok)
 		s.Post("/accounts/login/").JSON(map[string]string{"username": "olive", "password": "wrong"}).Do().Expect(401)
@@ -78,21 +77,21 @@ func TestSchedulerDocumentedResponses(t *testing.T) {
 		s.Post("/accounts/login/refresh/").JSON(map[string]string{}).Do().ExpectBody(400, `{"refresh":["This field is required."]}`)
 		s.Post("/accounts/login/refresh/").JSON(map[string]string{"refresh": tok.Access}).Do().
 			ExpectBody(401, `{"detail":"Token is invalid or expired","code":"token_not_valid"}`)
-		form("POST", "/accounts/login/refresh/", "", url.Values{"refresh": {tok.Refresh}}).Expect(200)
+		form("POST", "/accounts/login/refresh/", "", map[string]string{"refresh": tok.Refresh}).Expect(200)
 		a := tok.Access
 
 		// Contacts as forms; errors of each method.
-		form("POST", "/schedules/contacts/", a, url.Values{"first_Name": {"Jane"}, "last_Name": {"Doe"}, "email": {"jane@example.com"}}).
+		form("POST", "/schedules/contacts/", a, map[string]string{"first_Name": "Jane", "last_Name": "Doe", "email": "jane@example.com"}).
 			ExpectBody(201, `{"id":1,"first_Name":"Jane","last_Name":"Doe","email":"jane@example.com"}`)
-		form("PUT", "/schedules/contacts/", a, url.Values{"contact_id": {"1"}, "last_Name": {"Roe"}}).
+		form("PUT", "/schedules/contacts/", a, map[string]string{"contact_id": "1", "last_Name": "Roe"}).
 			ExpectBody(200, `{"contact_id":1,"id":1,"first_Name":"Jane","last_Name":"Roe","email":"jane@example.com"}`)
-		form("PATCH", "/schedules/contacts/", a, url.Values{"contact_id": {"x"}}).
+		form("PATCH", "/schedules/contacts/", a, map[string]string{"contact_id": "x"}).
 			ExpectBody(400, `{"contact_id":["Incorrect type. Expected pk value, received str."]}`)
 		s.Delete("/schedules/contacts/").Bearer(a).Multipart(map[string]string{"contact_id": "x"}).Do().Expect(400)
 		// A form body is read on DELETE too, as DRF reads it.
-		form("POST", "/schedules/contacts/", a, url.Values{"first_Name": {"Temp"}, "last_Name": {"Orary"}, "email": {"temp@example.com"}}).Expect(201)
-		form("DELETE", "/schedules/contacts/", a, url.Values{"contact_id": {"2"}}).Expect(204)
-		form("DELETE", "/schedules/contacts/", a, url.Values{"contact_id": {"2"}}).ExpectBody(404, `{"detail":"Not found."}`)
+		form("POST", "/schedules/contacts/", a, map[string]string{"first_Name": "Temp", "last_Name": "Orary", "email": "temp@example.com"}).Expect(201)
+		form("DELETE", "/schedules/contacts/", a, map[string]string{"contact_id": "2"}).Expect(204)
+		form("DELETE", "/schedules/contacts/", a, map[string]string{"contact_id": "2"}).ExpectBody(404, `{"detail":"Not found."}`)
 		s.Delete("/schedules/contacts/").Bearer(a).JSON(map[string]any{"contact_id": 99}).Do().Expect(404)
 		s.Request("DELETE", "/schedules/contacts/").Bearer(a).Raw("text/plain", []byte("1")).Do().Expect(415)
 		s.Post("/schedules/contacts/").Bearer(a).Raw("application/json", bytes.Repeat([]byte(" "), 2<<20)).Do().Expect(413)
@@ -101,7 +100,7 @@ func TestSchedulerDocumentedResponses(t *testing.T) {
 		jane := 1
 
 		// Calendars: a form cannot carry the slots; a form update can.
-		form("POST", "/schedules/calendars/create/", a, url.Values{"name": {"C"}, "description": {"d"}, "deadline": {"2030-03-05"}}).
+		form("POST", "/schedules/calendars/create/", a, map[string]string{"name": "C", "description": "d", "deadline": "2030-03-05"}).
 			ExpectBody(400, `{"available_slots":["This field is required."]}`)
 		create := func(invitees ...int) int {
 			if invitees == nil {
@@ -112,8 +111,8 @@ func TestSchedulerDocumentedResponses(t *testing.T) {
 		}
 		empty, id := create(), create(jane)
 		details := fmt.Sprintf("/schedules/calendars/%d/details/", id)
-		form("PATCH", details, a, url.Values{"name": {"Renamed"}, "meeting_length": {"30"}}).Expect(200)
-		form("PATCH", details, a, url.Values{"meeting_length": {"3"}}).
+		form("PATCH", details, a, map[string]string{"name": "Renamed", "meeting_length": "30"}).Expect(200)
+		form("PATCH", details, a, map[string]string{"meeting_length": "3"}).
 			ExpectBody(400, `{"meeting_length":["Meeting length must be between 5 and 480 minutes."]}`)
 		s.Get("/schedules/calendars/999/details/").Bearer(a).Do().Expect(404)
 		s.Get("/schedules/calendars/999/confirm/").Bearer(a).Do().ExpectBody(404, `{"detail":"Not found."}`)

@@ -50,7 +50,7 @@ func TestSchedulerRoutesNeverFail500(t *testing.T) {
 // TestConcurrentFinalize: several finalizations of one calendar at once;
 // exactly one wins and the meetings are stored once.
 func TestConcurrentFinalize(t *testing.T) {
-	apptest.Each(t, apptest.Options{Now: t0, NoWorker: true}, func(t *testing.T, s *apptest.Server) {
+	apptest.EachAt(t, t0, func(t *testing.T, s *apptest.Server) {
 		tok := owner(t, s, "olive")
 		ann := contact(t, s, tok, "Ann")
 		id := calendar(t, s, tok, ann)

@@ -2,7 +2,6 @@ package scheduler_test
 
 import (
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -39,15 +38,14 @@ func calendar(t *testing.T, s *apptest.Server, tok string, invitees ...int) int 
 		"invitees": invitees, "available_slots": []any{slot("2030-03-12", "13:00:00", "15:00:00", 3)}}).Do().Expect(201).Obj()["id"].(float64))
 }
 
-var dtstart = regexp.MustCompile(`DTSTART[^:]*:(\S+)`)
-
 // scheduledStarts is the start (DTSTART) of the calendar invitation of
 // every "Meeting Scheduled" e-mail among mails, sorted.
-func scheduledStarts(mails []smtptest.Mail) []string {
+func scheduledStarts(t *testing.T, mails []smtptest.Mail) []string {
+	t.Helper()
 	var out []string
 	for _, m := range mails {
 		if m.Subject == "Meeting Scheduled" {
-			out = append(out, dtstart.FindStringSubmatch(string(m.Attachments[0].Data))[1])
+			out = append(out, smtptest.CalendarField(m.Calendar(t), "DTSTART"))
 		}
 	}
 	sort.Strings(out)
@@ -253,8 +251,8 @@ func TestSchedulerWalkThrough(t *testing.T) {
 			if m.Subject != "Meeting Scheduled" {
 				continue
 			}
-			ics := strings.ReplaceAll(string(m.Attachments[0].Data), "\r\n", "\n")
-			start := dtstart.FindStringSubmatch(ics)[1]
+			ics := m.Calendar(t)
+			start := smtptest.CalendarField(ics, "DTSTART")
 			scheduled = append(scheduled, m.To[0]+" "+start)
 			if !strings.Contains(ics, "METHOD:REQUEST") || !strings.Contains(ics, "ORGANIZER;CN=Olive Owner:mailto:olive@example.com") {
 				t.Fatalf("invite:\n%s", ics)
@@ -291,7 +289,7 @@ func TestSchedulerWalkThrough(t *testing.T) {
 }
 
 func TestCalendarUpdatesAndReminders(t *testing.T) {
-	apptest.Each(t, apptest.Options{Now: t0, NoWorker: true}, func(t *testing.T, s *apptest.Server) {
+	apptest.EachAt(t, t0, func(t *testing.T, s *apptest.Server) {
 		tok := owner(t, s, "olive")
 		ann, ben, cal := contact(t, s, tok, "Ann"), contact(t, s, tok, "Ben"), contact(t, s, tok, "Cal")
 		id := int(s.Post("/schedules/calendars/create/").Bearer(tok).JSON(map[string]any{
@@ -446,7 +444,7 @@ func TestDaylightSavingDays(t *testing.T) {
 		}
 		before := len(s.SMTP.Messages())
 		s.Post(fmt.Sprintf("/schedules/calendars/%d/confirm/", id)).Bearer(tok).JSON(map[string]any{"finalized_schedule": items}).Do().Expect(200)
-		utc := scheduledStarts(s.SMTP.Wait(before+5, 10*time.Second)[before:])
+		utc := scheduledStarts(t, s.SMTP.Wait(before+5, 10*time.Second)[before:])
 		wantUTC := []string{"20300310T060000Z", "20300310T070000Z", "20301103T040000Z", "20301103T070000Z"}
 		if strings.Join(utc, " ") != strings.Join(wantUTC, " ") {
 			t.Fatalf("UTC instants\n got %v\nwant %v", utc, wantUTC)

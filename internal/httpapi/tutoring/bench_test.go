@@ -1,7 +1,6 @@
 package tutoring_test
 
 import (
-	"context"
 	"fmt"
 	"sync/atomic"
 	"testing"
@@ -19,7 +18,7 @@ import (
 // BenchmarkContestedBooking: many students at once book seats of one session
 // (8 concurrent clients per core); each iteration is one successful booking.
 func BenchmarkContestedBooking(b *testing.B) {
-	apptest.Each(b, apptest.Options{Now: t0, NoWorker: true}, func(b *testing.B, s *apptest.Server) {
+	apptest.EachAt(b, t0, func(b *testing.B, s *apptest.Server) {
 		m := s.Mentor("inst")
 		s.Post("/session/api/addSession").Token(m.Token).JSON(map[string]any{"scheduledAt": at(48 * time.Hour), "quota": 10000}).Do().Expect(200)
 		students := s.Students("st", b.N)
@@ -33,7 +32,7 @@ func BenchmarkContestedBooking(b *testing.B) {
 			}
 		})
 		b.StopTimer()
-		g, _ := s.Store.GroupSessionByID(context.Background(), 1)
+		g, _ := s.Store.GroupSessionByID(b.Context(), 1)
 		if g.Taken != b.N {
 			b.Fatalf("%d seats taken after %d bookings", g.Taken, b.N)
 		}
@@ -43,9 +42,9 @@ func BenchmarkContestedBooking(b *testing.B) {
 // BenchmarkListWith10000Sessions pages through 10,000 sessions: a page in
 // the middle, and a filtered page.
 func BenchmarkListWith10000Sessions(b *testing.B) {
-	apptest.Each(b, apptest.Options{Now: t0, NoWorker: true}, func(b *testing.B, s *apptest.Server) {
+	apptest.EachAt(b, t0, func(b *testing.B, s *apptest.Server) {
 		m := s.Mentor("inst")
-		ctx := context.Background()
+		ctx := b.Context()
 		err := s.Store.Tx(ctx, func(q *store.Q) error {
 			for i := 0; i < 10000; i++ {
 				g := &domain.GroupSession{CreatorID: m.ID, Title: fmt.Sprintf("Session %d", i), Description: "Seeded",

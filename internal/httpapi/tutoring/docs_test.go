@@ -2,7 +2,6 @@ package tutoring_test
 
 import (
 	"fmt"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -14,19 +13,18 @@ import (
 // this API that the other tests do not reach; apptest checks each one
 // against the document.
 func TestDocumentedAnswers(t *testing.T) {
-	apptest.Each(t, apptest.Options{Now: t0, NoWorker: true}, func(t *testing.T, s *apptest.Server) {
+	apptest.EachAt(t, t0, func(t *testing.T, s *apptest.Server) {
 		inst := s.Mentor("john")
 		other := s.Mentor("ann")
 		alice := s.Mentee("alice")
 
 		// Login and refresh: forms, missing fields, bodies that cannot be parsed.
-		form := url.Values{"username": {"john"}, "password": {apptest.Password}}.Encode()
 		var login struct{ Tokens struct{ Refresh string } }
-		s.Post("/api/auth/login/").Raw("application/x-www-form-urlencoded", []byte(form)).Do().Expect(200).Decode(&login)
+		s.Post("/api/auth/login/").Form(map[string]string{"username": "john", "password": apptest.Password}).Do().Expect(200).Decode(&login)
 		s.Post("/api/auth/login/").Multipart(map[string]string{"email": alice.Email, "password": apptest.Password}).Do().Expect(200)
 		s.Post("/api/auth/login/").JSON(map[string]string{"email": alice.Email}).Do().ExpectBody(400, `{"error":"Email and password are required"}`)
 		s.Post("/api/auth/login/").JSON(`{`).Do().Expect(400)
-		s.Post("/api/auth/token/refresh/").Raw("application/x-www-form-urlencoded", []byte("refresh="+login.Tokens.Refresh)).Do().Expect(200)
+		s.Post("/api/auth/token/refresh/").Form(map[string]string{"refresh": login.Tokens.Refresh}).Do().Expect(200)
 		s.Post("/api/auth/token/refresh/").JSON(map[string]any{}).Do().ExpectBody(400, `{"refresh":["This field is required."]}`)
 		s.Post("/api/auth/token/refresh/").JSON(map[string]any{"refresh": nil}).Do().ExpectBody(400, `{"refresh":["This field may not be null."]}`)
 		s.Post("/api/auth/token/refresh/").JSON(map[string]any{"refresh": "x.y.z"}).Do().Expect(401)
@@ -38,8 +36,8 @@ func TestDocumentedAnswers(t *testing.T) {
 		s.Get("/api/sessions/my_sessions/").Do().ExpectBody(401, `{"detail":"Authentication credentials were not provided."}`)
 
 		// Create with a form and with a body that is not an object.
-		created := url.Values{"title": {"Graphs"}, "description": {"BFS and DFS"}, "date": {at(3 * time.Hour)}, "max_participants": {"3"}}.Encode()
-		s.Post("/api/sessions/").As(inst).Raw("application/x-www-form-urlencoded", []byte(created)).Do().Expect(201)
+		created := map[string]string{"title": "Graphs", "description": "BFS and DFS", "date": at(3 * time.Hour), "max_participants": "3"}
+		s.Post("/api/sessions/").As(inst).Form(created).Do().Expect(201)
 		s.Post("/api/sessions/").As(inst).Multipart(map[string]string{"title": "Trees", "description": "AVL", "date": at(4 * time.Hour), "max_participants": "2"}).Do().Expect(201)
 		s.Post("/api/sessions/").As(inst).JSON(`[1]`).Do().ExpectBody(400, `{"non_field_errors":["Invalid data. Expected a dictionary."]}`)
 		// A quota session (one seat) shows here too.
@@ -86,7 +84,7 @@ func TestLoginRateLimit(t *testing.T) {
 // student is refused before the session is looked up, so that an id that
 // does not exist answers as one that does.
 func TestWhoMayManage(t *testing.T) {
-	apptest.Each(t, apptest.Options{Now: t0, NoWorker: true}, func(t *testing.T, s *apptest.Server) {
+	apptest.EachAt(t, t0, func(t *testing.T, s *apptest.Server) {
 		inst := s.Mentor("john")
 		other := s.Mentor("ann")
 		alice := s.Mentee("alice")
@@ -139,7 +137,7 @@ func TestWhoMayManage(t *testing.T) {
 // TestGroupRoutesNeverFail500 sends malformed bodies, wrong types and odd
 // values to every tutoring and quota route.
 func TestGroupRoutesNeverFail500(t *testing.T) {
-	apptest.Each(t, apptest.Options{Now: t0, NoWorker: true}, func(t *testing.T, s *apptest.Server) {
+	apptest.EachAt(t, t0, func(t *testing.T, s *apptest.Server) {
 		m := s.Mentor("inst")
 		st := s.Mentee("stud")
 		s.Post("/api/sessions/").Token(m.Token).JSON(session("A", 5*time.Hour, 5)).Do().Expect(201)

@@ -2,7 +2,7 @@ package tutoring_test
 
 import (
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -11,7 +11,7 @@ import (
 )
 
 func TestGroupEmailsAndReminders(t *testing.T) {
-	apptest.Each(t, apptest.Options{Now: t0, NoWorker: true}, func(t *testing.T, s *apptest.Server) {
+	apptest.EachAt(t, t0, func(t *testing.T, s *apptest.Server) {
 		inst := s.Mentor("inst")
 		a, b, c := s.Mentee("amy"), s.Mentee("ben"), s.Mentee("cal")
 		s.Patch(fmt.Sprintf("/notificationsettings/%d/", b.ID)).Token(b.Token).JSON(map[string]bool{"fifteen_minute_alert": false, "session_confirmed": false}).Do().Expect(200)
@@ -54,7 +54,7 @@ func TestGroupEmailsAndReminders(t *testing.T) {
 		got := since()
 		want := []string{"amy: Algorithms starts in 60 minutes", "ben: Algorithms starts in 60 minutes", "inst: Algorithms starts in 60 minutes",
 			"amy: Algorithms starts in 15 minutes", "inst: Algorithms starts in 15 minutes"}
-		if strings.Join(sortedCopy(got), "|") != strings.Join(sortedCopy(want), "|") {
+		if strings.Join(slices.Sorted(slices.Values(got)), "|") != strings.Join(slices.Sorted(slices.Values(want)), "|") {
 			t.Fatalf("reminders:\n got %v\nwant %v", got, want)
 		}
 
@@ -72,10 +72,4 @@ func TestGroupEmailsAndReminders(t *testing.T) {
 			t.Fatalf("mails after the cancellation: %v", got)
 		}
 	})
-}
-
-func sortedCopy(in []string) []string {
-	out := append([]string(nil), in...)
-	sort.Strings(out)
-	return out
 }

@@ -1,7 +1,6 @@
 package tutoring_test
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"testing"
@@ -153,19 +152,7 @@ func TestWaitlistUnderConcurrency(t *testing.T) {
 // user id.
 func checkState(t *testing.T, s *apptest.Server, id int64, capacity int) (seated, waiting []int64) {
 	t.Helper()
-	ctx := context.Background()
-	g, err := s.App.Groups.Get(ctx, id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	parts, err := s.App.Groups.Participants(ctx, id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	wl, err := s.App.Groups.Waitlist(ctx, id)
-	if err != nil {
-		t.Fatal(err)
-	}
+	g, parts, wl := roster(t, s, id)
 	if g.Taken != len(parts) || g.Taken > g.Capacity || g.Capacity != capacity {
 		t.Fatalf("taken %d, %d participants, capacity %d", g.Taken, len(parts), g.Capacity)
 	}

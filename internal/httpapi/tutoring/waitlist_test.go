@@ -1,20 +1,25 @@
 package tutoring_test
 
 import (
-	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/mentord/mentord/internal/app/apptest"
+	"github.com/mentord/mentord/internal/domain"
 )
 
-// waitlistState is the domain's view of a session: who holds seats and who
-// waits, by username, in order.
-func waitlistState(t *testing.T, s *apptest.Server, id int64) (seated, waiting string) {
+// roster reads a session, who holds its seats and who waits, in order,
+// from the domain.
+func roster(t *testing.T, s *apptest.Server, id int64) (*domain.GroupSession, []domain.Participant, []domain.Waiter) {
 	t.Helper()
-	ctx := context.Background()
+	ctx := t.Context()
+	g, err := s.App.Groups.Get(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
 	parts, err := s.App.Groups.Participants(ctx, id)
 	if err != nil {
 		t.Fatal(err)
@@ -23,6 +28,14 @@ func waitlistState(t *testing.T, s *apptest.Server, id int64) (seated, waiting s
 	if err != nil {
 		t.Fatal(err)
 	}
+	return g, parts, wl
+}
+
+// waitlistState is the domain's view of a session: who holds seats and who
+// waits, by username, in order.
+func waitlistState(t *testing.T, s *apptest.Server, id int64) (seated, waiting string) {
+	t.Helper()
+	_, parts, wl := roster(t, s, id)
 	var a, b []string
 	for _, p := range parts {
 		a = append(a, p.User.Username)
@@ -39,7 +52,7 @@ func waitlistState(t *testing.T, s *apptest.Server, id int64) (seated, waiting s
 // more seats) goes to the first waiting at once, with an e-mail; leaving
 // the waitlist moves the others up; cancelling clears it and tells them.
 func TestWaitlist(t *testing.T) {
-	apptest.Each(t, apptest.Options{Now: t0, NoWorker: true}, func(t *testing.T, s *apptest.Server) {
+	apptest.EachAt(t, t0, func(t *testing.T, s *apptest.Server) {
 		inst := s.Mentor("inst")
 		amy, ben, cal, dan, eve, fay := s.Mentee("amy"), s.Mentee("ben"), s.Mentee("cal"), s.Mentee("dan"), s.Mentee("eve"), s.Mentee("fay")
 		s.Post("/api/sessions/").As(inst).JSON(session("Graphs", 48*time.Hour, 2)).Do().Expect(201)
@@ -145,7 +158,7 @@ func TestWaitlist(t *testing.T) {
 				t.Errorf("fay's cancel mail: %q", m.Text)
 			}
 		}
-		if strings.Join(sortedCopy(got), " ") != "ben cal dan eve fay" {
+		if strings.Join(slices.Sorted(slices.Values(got)), " ") != "ben cal dan eve fay" {
 			t.Fatalf("cancel mails to %v", got)
 		}
 	})
@@ -155,7 +168,7 @@ func TestWaitlist(t *testing.T) {
 // not given (nobody joins a started session), and starting the session
 // ends its waitlist.
 func TestWaitlistAfterStart(t *testing.T) {
-	apptest.Each(t, apptest.Options{Now: t0, NoWorker: true}, func(t *testing.T, s *apptest.Server) {
+	apptest.EachAt(t, t0, func(t *testing.T, s *apptest.Server) {
 		inst := s.Mentor("inst")
 		u := []apptest.User{s.Mentee("amy"), s.Mentee("ben"), s.Mentee("cal")}
 		s.Post("/api/sessions/").As(inst).JSON(session("Trees", time.Hour, 2)).Do().Expect(201)
@@ -182,7 +195,7 @@ func TestWaitlistAfterStart(t *testing.T) {
 // (DELETE /myprofile/) frees the seat, and the first waiting has it in the
 // same transaction.
 func TestWaitlistAccountDeleted(t *testing.T) {
-	apptest.Each(t, apptest.Options{Now: t0, NoWorker: true}, func(t *testing.T, s *apptest.Server) {
+	apptest.EachAt(t, t0, func(t *testing.T, s *apptest.Server) {
 		inst := s.Mentor("inst")
 		amy, ben, cal, dan := s.Mentee("amy"), s.Mentee("ben"), s.Mentee("cal"), s.Mentee("dan")
 		s.Post("/api/sessions/").As(inst).JSON(session("Heaps", 48*time.Hour, 2)).Do().Expect(201)

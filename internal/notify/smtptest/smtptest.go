@@ -43,6 +43,30 @@ type Part struct {
 	Data        []byte
 }
 
+// Calendar is the text of the mail's text/calendar attachment, with "\n"
+// line ends; the test fails when the mail has none.
+func (m Mail) Calendar(t testing.TB) string {
+	t.Helper()
+	for _, a := range m.Attachments {
+		if strings.HasPrefix(a.ContentType, "text/calendar") {
+			return strings.ReplaceAll(string(a.Data), "\r\n", "\n")
+		}
+	}
+	t.Fatalf("no .ics in %q", m.Subject)
+	return ""
+}
+
+// CalendarField is the rest of the first line of the calendar text ics
+// that is name followed by ":" or ";" (so parameters and all), or "".
+func CalendarField(ics, name string) string {
+	for line := range strings.SplitSeq(ics, "\n") {
+		if v, ok := strings.CutPrefix(line, name); ok && v != "" && (v[0] == ':' || v[0] == ';') {
+			return v[1:]
+		}
+	}
+	return ""
+}
+
 // Server is an SMTP server on a loopback port that keeps what it receives.
 type Server struct {
 	t    testing.TB

@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/mentord/mentord/internal/domain"
+	"github.com/mentord/mentord/internal/errs"
 	"github.com/mentord/mentord/internal/store"
 )
 
@@ -111,4 +113,13 @@ func OpenURL(t testing.TB, databaseURL string) *store.Store {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// ExpectViolation fails the test unless err is a conflict naming rule: the
+// answer to a write the database refused for that domain rule.
+func ExpectViolation(t testing.TB, what string, err error, rule domain.Rule) {
+	t.Helper()
+	if !errs.Violated(err, rule) || errs.KindOf(err) != errs.KindConflict {
+		t.Errorf("%s: got %v (kind %v), want a violation of %q", what, err, errs.KindOf(err), rule)
+	}
 }
