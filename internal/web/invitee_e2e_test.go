@@ -7,38 +7,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/chromedp"
-
 	"github.com/mentord/mentord/internal/app/apptest"
-	"github.com/mentord/mentord/internal/store"
-	"github.com/mentord/mentord/internal/store/storetest"
-	"github.com/mentord/mentord/internal/web/webtest"
 )
-
-// fieldValue is the current value of the form field selector finds.
-func fieldValue(t *testing.T, tab *webtest.Tab, selector string) string {
-	t.Helper()
-	v, err := chromedp.Run(tab.Context(), chromedp.Evaluate[string](fmt.Sprintf(`document.querySelector(%q).value`, selector)))
-	if err != nil {
-		t.Fatalf("value of %s: %v", selector, err)
-	}
-	return v
-}
-
-func noA11yProblems(t *testing.T, tab *webtest.Tab, page string) {
-	t.Helper()
-	if p := tab.AccessibilityProblems(); len(p) != 0 {
-		t.Errorf("accessibility problems on %s: %q", page, p)
-	}
-}
 
 // TestInviteeJourney: an owner invites a contact over the scheduler API;
 // the contact follows the e-mailed link, answers, comes back to change the
 // answer, and, once the owner finalizes, reads when the meeting is.
 func TestInviteeJourney(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		br := webtest.Chromium(t)
-		s := start(t, e, apptest.Options{Now: inviteeT0})
+	journey(t, apptest.Options{Now: inviteeT0}, func(t *testing.T, s *apptest.Server, j *chromium) {
 		tok := schedOwner(t, s, "olive")
 		ann := schedContact(t, s, tok, "Ann")
 		id := torontoCalendar(t, s, tok, ann)
@@ -56,7 +32,7 @@ func TestInviteeJourney(t *testing.T) {
 		}
 		first, second := `select[name="slot-1"]`, `select[name="slot-2"]` // the owner's slots, in order
 
-		tab := br.Tab(t)
+		tab := j.tab()
 		if status := tab.Open(s.URL + link); status != 200 {
 			t.Fatalf("the link: %d", status)
 		}
@@ -78,8 +54,7 @@ func TestInviteeJourney(t *testing.T) {
 			fieldValue(t, tab, `select[name="custom-0-pref"]`); a != "3" || b != "1" || d != "2030-03-14" || p != "2" {
 			t.Fatalf("the answer filled in: %s %s %s %s", a, b, d, p)
 		}
-		noA11yProblems(t, tab, "the answer page")
-		tab.Screenshot("invitee-answer")
+		j.check(tab, "invitee-answer")
 
 		// Changed: only Wednesday now, and the own range taken out.
 		tab.Fill(first, "Not available")
@@ -99,8 +74,7 @@ func TestInviteeJourney(t *testing.T) {
 		if tab.Exists("form.invitee-form") {
 			t.Fatal("a form to answer after the calendar was finalized")
 		}
-		noA11yProblems(t, tab, "the finalized page")
-		tab.Screenshot("invitee-finalized")
+		j.check(tab, "invitee-finalized")
 
 		// An e-mail from before the web app links the API: it opens here too.
 		token := link[strings.LastIndex(link, "/")+1:]

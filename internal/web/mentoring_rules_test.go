@@ -9,15 +9,12 @@ import (
 
 	"github.com/mentord/mentord/internal/app/apptest"
 	"github.com/mentord/mentord/internal/notify/smtptest"
-	"github.com/mentord/mentord/internal/store"
-	"github.com/mentord/mentord/internal/store/storetest"
 )
 
 // TestBookingRulesPage: the mentor sets booking rules on their page, and
 // the mentee's view of the mentor offers only the starts the rules allow.
 func TestBookingRulesPage(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := start(t, e, apptest.Options{Now: mentoringNow})
+	eachEngine(t, apptest.Options{Now: mentoringNow}, func(t *testing.T, s *apptest.Server) {
 		mona := s.Mentor("mona", "Go")
 		s.Post("/availability/").Token(mona.Token).JSON(map[string]string{"start_time": "2030-01-15T10:00:00Z", "end_time": "2030-01-15T14:00:00Z"}).Do().Expect(201)
 		monaWeb := logIn(t, s, "mona")

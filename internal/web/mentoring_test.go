@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/url"
-	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -14,74 +12,18 @@ import (
 	"github.com/mentord/mentord/internal/domain"
 	"github.com/mentord/mentord/internal/mentoring"
 	"github.com/mentord/mentord/internal/store"
-	"github.com/mentord/mentord/internal/store/storetest"
 )
 
 // mentoringNow is the fake clock of the mentoring tests: a Tuesday, so
 // that "tomorrow" is in the same week.
 var mentoringNow = time.Date(2030, 1, 15, 9, 0, 0, 0, time.UTC)
 
-// logIn is a browser signed in to the web app as username.
-func logIn(t *testing.T, s *apptest.Server, username string) *browser {
-	t.Helper()
-	b := newBrowser(t, s)
-	if status, _ := b.post("/app/login", url.Values{"username": {username}, "password": {apptest.Password}}); status != 200 || b.res.Request.URL.Path != "/app" {
-		t.Fatalf("log in as %s: %d at %s", username, status, b.res.Request.URL)
-	}
-	return b
-}
-
-// signUpWeb signs a person up through the web app's form.
-func signUpWeb(t *testing.T, s *apptest.Server, username, first, role, zone string) *browser {
-	t.Helper()
-	b := newBrowser(t, s)
-	status, body := b.post("/app/signup", url.Values{"username": {username}, "email": {username + "@example.org"}, "password": {apptest.Password},
-		"re_password": {apptest.Password}, "first_name": {first}, "last_name": {"Example"}, "role": {role}, "timezone": {zone}})
-	if status != 200 {
-		t.Fatalf("sign-up of %s: %d\n%s", username, status, body)
-	}
-	return b
-}
-
-// expectPage checks a page's status and title, and that its body holds
-// each of want.
-func expectPage(t *testing.T, b *browser, path string, status int, titleWant string, want ...string) string {
-	t.Helper()
-	got, body := b.get(path)
-	if got != status || title(body) != titleWant+" · mentord" {
-		t.Fatalf("GET %s: %d %q, want %d %q\n%s", path, got, title(body), status, titleWant, body)
-	}
-	for _, w := range want {
-		if !strings.Contains(body, w) {
-			t.Errorf("GET %s: no %s in\n%s", path, w, body)
-		}
-	}
-	return body
-}
-
-func expectNotFound(t *testing.T, status int, body, what string) {
-	t.Helper()
-	if status != 404 || title(body) != "Page not found · mentord" {
-		t.Errorf("%s: %d %q, want the 404 page", what, status, title(body))
-	}
-}
-
-func find(t *testing.T, re, body string) string {
-	t.Helper()
-	m := regexp.MustCompile(re).FindStringSubmatch(body)
-	if m == nil {
-		t.Fatalf("no %s in\n%s", re, body)
-	}
-	return m[1]
-}
-
 // TestMentoringPages walks every mentoring page over HTTP: a mentor signs
 // up in the web app and publishes times, a mentee finds them and requests
 // a session, the mentor confirms it; along the way, what is not the
 // caller's is 404 and the domain's refusals are shown on the page.
 func TestMentoringPages(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := start(t, e, apptest.Options{Now: mentoringNow})
+	eachEngine(t, apptest.Options{Now: mentoringNow}, func(t *testing.T, s *apptest.Server) {
 
 		// Signed-out people are sent to log in, and come back.
 		stranger := newBrowser(t, s)
@@ -158,10 +100,7 @@ func TestMentoringPages(t *testing.T) {
 			t.Error("a 60-minute start is offered where only 30 minutes fit")
 		}
 		avail := find(t, `name="availability" value="(\d+)"`, body)
-		for _, path := range []string{"/app/mentors/" + itoa64(bea.ID), "/app/mentors/999999", "/app/mentors/x"} {
-			status, body := beaWeb.get(path)
-			expectNotFound(t, status, body, path)
-		}
+		expectNotFoundAt(t, beaWeb, "", nil, "/app/mentors/"+itoa64(bea.ID), "/app/mentors/999999", "/app/mentors/x")
 		status, body = beaWeb.post("/app/mentors/"+itoa64(bea.ID)+"/request", url.Values{"availability": {avail}, "start": {"2030-01-16T09:00:00Z"}, "length": {"60"}})
 		expectNotFound(t, status, body, "a request to someone who is not a mentor")
 
@@ -221,20 +160,14 @@ func TestMentoringPages(t *testing.T) {
 		// What is not the caller's is not found.
 		s.Mentee("cleo")
 		cleoWeb := logIn(t, s, "cleo")
-		for _, path := range []string{"/app/sessions/" + sessionID, "/app/sessions/" + sessionID + ".ics", "/app/sessions/999999.ics", "/app/sessions/x.ics"} {
-			status, body := cleoWeb.get(path)
-			expectNotFound(t, status, body, "someone else's "+path)
-		}
+		expectNotFoundAt(t, cleoWeb, "someone else's ", nil, "/app/sessions/"+sessionID, "/app/sessions/"+sessionID+".ics", "/app/sessions/999999.ics", "/app/sessions/x.ics")
 		status, body = cleoWeb.post("/app/sessions/"+sessionID+"/status", url.Values{"status": {"Canceled"}})
 		expectNotFound(t, status, body, "cancelling someone else's session")
 		expectPage(t, cleoWeb, "/app/sessions", 200, "Sessions", "Nothing planned yet")
 		// Pages for mentors only.
-		for _, path := range []string{"/app/mentor/profile", "/app/availability"} {
-			status, body := cleoWeb.get(path)
-			expectNotFound(t, status, body, "a mentee at "+path)
-			status, body = cleoWeb.post(path, url.Values{"date": {"2030-01-16"}, "start": {"10:00"}, "end": {"11:00"}, "skills": {"Go"}})
-			expectNotFound(t, status, body, "a mentee posting to "+path)
-		}
+		mentorPages := []string{"/app/mentor/profile", "/app/availability"}
+		expectNotFoundAt(t, cleoWeb, "a mentee at ", nil, mentorPages...)
+		expectNotFoundAt(t, cleoWeb, "a mentee posting to ", url.Values{"date": {"2030-01-16"}, "start": {"10:00"}, "end": {"11:00"}, "skills": {"Go"}}, mentorPages...)
 		maxWeb := logIn(t, s, "max")
 		status, body = maxWeb.post("/app/availability/"+chunkID+"/delete", url.Values{"week": {"2030-01-14"}})
 		expectNotFound(t, status, body, "deleting someone else's availability")
@@ -272,13 +205,10 @@ func TestMentoringPages(t *testing.T) {
 	})
 }
 
-func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
-
 // TestMentorDirectoryPaging: 20 mentors a page, and the links to the
 // pages around keep the search.
 func TestMentorDirectoryPaging(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := start(t, e, apptest.Options{Now: mentoringNow})
+	eachEngine(t, apptest.Options{Now: mentoringNow}, func(t *testing.T, s *apptest.Server) {
 		seedMentors(t, s, 45)
 		s.Mentee("bea")
 		b := logIn(t, s, "bea")

@@ -6,16 +6,13 @@ import (
 	"testing"
 
 	"github.com/mentord/mentord/internal/app/apptest"
-	"github.com/mentord/mentord/internal/store"
-	"github.com/mentord/mentord/internal/store/storetest"
 )
 
 // TestWeeklyHoursPage: a mentor in Berlin states weekly hours and a day
 // off on the web; they show in the availability week and on the mentor's
 // page for mentees, and in the API.
 func TestWeeklyHoursPage(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := start(t, e, apptest.Options{Now: mentoringNow, NoWorker: true})
+	eachEngine(t, apptest.Options{Now: mentoringNow, NoWorker: true}, func(t *testing.T, s *apptest.Server) {
 		mona := s.Mentor("mona", "Go")
 		s.Patch("/myprofile/").Token(mona.Token).JSON(map[string]any{"timezone": "Europe/Berlin"}).Do().Expect(200)
 		monaWeb := logIn(t, s, "mona")

@@ -8,8 +8,6 @@ import (
 	"testing"
 
 	"github.com/mentord/mentord/internal/app/apptest"
-	"github.com/mentord/mentord/internal/store"
-	"github.com/mentord/mentord/internal/store/storetest"
 )
 
 var feedURLRE = regexp.MustCompile(`<input id="feed-url" class="feed-url" type="text" value="([^"]+)" readonly`)
@@ -18,8 +16,7 @@ var feedURLRE = regexp.MustCompile(`<input id="feed-url" class="feed-url" type="
 // and turns off the calendar feed, whose address then works (or not) with
 // no sign-in.
 func TestCalendarFeedSection(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := start(t, e)
+	eachEngine(t, apptest.Options{}, func(t *testing.T, s *apptest.Server) {
 		ann := s.SignUp("ann")
 		b := newBrowser(t, s)
 		if status, body := b.post("/app/profile/calendar", nil); status != 200 || title(body) != "Log in · mentord" {

@@ -1,12 +1,8 @@
 package web_test
 
 import (
-	"bytes"
 	"fmt"
-	"image"
 	"image/color"
-	"image/png"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -14,68 +10,12 @@ import (
 	"testing"
 
 	"github.com/mentord/mentord/internal/app/apptest"
-	"github.com/mentord/mentord/internal/store"
-	"github.com/mentord/mentord/internal/store/storetest"
 )
-
-// postFile sends a multipart form with one file, as the photo form does.
-func (b *browser) postFile(path string, fields map[string]string, field, filename, contentType string, data []byte) (int, string) {
-	b.t.Helper()
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	for k, v := range fields {
-		mw.WriteField(k, v)
-	}
-	part, _ := mw.CreatePart(map[string][]string{
-		"Content-Disposition": {fmt.Sprintf(`form-data; name=%q; filename=%q`, field, filename)},
-		"Content-Type":        {contentType},
-	})
-	part.Write(data)
-	mw.Close()
-	req, _ := http.NewRequest("POST", b.s.URL+path, &body)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	req.Header.Set("Origin", b.s.URL)
-	req.Header.Set("Sec-Fetch-Site", "same-origin")
-	return b.do(req)
-}
-
-// webLogin signs b in on the web app.
-func webLogin(t *testing.T, b *browser, username, password string) {
-	t.Helper()
-	if status, body := b.post("/app/login", url.Values{"username": {username}, "password": {password}, "next": {"/app/profile"}}); status != 200 || title(body) != "Your profile · mentord" {
-		t.Fatalf("login as %s: %d %q", username, status, title(body))
-	}
-}
-
-// pngImage is a small PNG of one colour.
-func pngImage(t testing.TB, w, h int, c color.Color) []byte {
-	img := image.NewRGBA(image.Rect(0, 0, w, h))
-	for y := range h {
-		for x := range w {
-			img.Set(x, y, c)
-		}
-	}
-	var b bytes.Buffer
-	if err := png.Encode(&b, img); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
-}
-
-func mustContain(t *testing.T, what, body string, wants ...string) {
-	t.Helper()
-	for _, w := range wants {
-		if !strings.Contains(body, w) {
-			t.Errorf("%s: no %s", what, w)
-		}
-	}
-}
 
 var photoSrcRE = regexp.MustCompile(`<img class="photo" src="([^"]+)" alt="Your current photo"`)
 
 func TestProfilePage(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := start(t, e)
+	eachEngine(t, apptest.Options{}, func(t *testing.T, s *apptest.Server) {
 		ann := s.SignUp("ann")
 		b := newBrowser(t, s)
 		// Strangers are sent to log in, and come back.
@@ -122,21 +62,21 @@ func TestProfilePage(t *testing.T) {
 		}
 
 		// A file that is not an image is refused next to the field.
-		status, body = b.postFile("/app/profile/photo", nil, "profile_photo", "notes.txt", "text/plain", []byte("not an image at all"))
+		status, body = b.postFile("/app/profile/photo", "profile_photo", "notes.txt", "text/plain", []byte("not an image at all"))
 		if status != 400 || !regexp.MustCompile(`id="e-profile_photo">Upload a valid image`).MatchString(body) || !strings.Contains(body, `aria-invalid="true"`) {
 			t.Fatalf("a text file as photo: %d\n%s", status, body)
 		}
 		// One too large for the form is told there too.
-		if status, body := b.postFile("/app/profile/photo", nil, "profile_photo", "big.png", "image/png", make([]byte, 7<<20)); status != 413 ||
+		if status, body := b.postFile("/app/profile/photo", "profile_photo", "big.png", "image/png", make([]byte, 7<<20)); status != 413 ||
 			!strings.Contains(body, `id="e-profile_photo">The image is too large`) {
 			t.Fatalf("a photo of 7 MB: %d", status)
 		}
 		// No file chosen.
-		if status, body := b.postFile("/app/profile/photo", nil, "other", "x.png", "image/png", nil); status != 400 || !strings.Contains(body, `id="e-profile_photo"`) {
+		if status, body := b.postFile("/app/profile/photo", "other", "x.png", "image/png", nil); status != 400 || !strings.Contains(body, `id="e-profile_photo"`) {
 			t.Fatalf("no photo: %d", status)
 		}
 		// A photo is saved and shown, served where the API says it is.
-		status, body = b.postFile("/app/profile/photo", nil, "profile_photo", "me.png", "image/png", pngImage(t, 40, 40, color.RGBA{200, 30, 30, 255}))
+		status, body = b.postFile("/app/profile/photo", "profile_photo", "me.png", "image/png", pngImage(t, 40, 40, color.RGBA{200, 30, 30, 255}))
 		m := photoSrcRE.FindStringSubmatch(body)
 		if status != 200 || m == nil || !strings.Contains(body, "Your new photo is saved") || !strings.Contains(body, "Remove the photo") {
 			t.Fatalf("upload: %d\n%s", status, body)
@@ -161,8 +101,7 @@ func TestProfilePage(t *testing.T) {
 }
 
 func TestChangePasswordKeepsThisBrowserSignedIn(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := start(t, e)
+	eachEngine(t, apptest.Options{}, func(t *testing.T, s *apptest.Server) {
 		s.SignUp("ann")
 		b, other := newBrowser(t, s), newBrowser(t, s)
 		webLogin(t, b, "ann", apptest.Password)
@@ -196,8 +135,7 @@ func TestChangePasswordKeepsThisBrowserSignedIn(t *testing.T) {
 }
 
 func TestNotificationSettingsPage(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := start(t, e)
+	eachEngine(t, apptest.Options{}, func(t *testing.T, s *apptest.Server) {
 		ann := s.SignUp("ann")
 		b := newBrowser(t, s)
 		if _, body := b.get("/app/profile/notifications"); title(body) != "Log in · mentord" {

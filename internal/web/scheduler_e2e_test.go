@@ -10,9 +10,6 @@ import (
 	ics "github.com/arran4/golang-ical"
 
 	"github.com/mentord/mentord/internal/app/apptest"
-	"github.com/mentord/mentord/internal/store"
-	"github.com/mentord/mentord/internal/store/storetest"
-	"github.com/mentord/mentord/internal/web/webtest"
 )
 
 // TestMeetingOwnerJourney: an owner adds three contacts and makes a
@@ -21,22 +18,9 @@ import (
 // and finalizes the best; each invitee's e-mail carries an .ics with their
 // meeting's time.
 func TestMeetingOwnerJourney(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		br := webtest.Chromium(t)
-		s := start(t, e, apptest.Options{Now: inviteeT0})
-		check := func(tab *webtest.Tab, shot string) {
-			t.Helper()
-			noA11yProblems(t, tab, tab.URL())
-			if shot != "" && e == store.SQLite {
-				tab.Screenshot(shot)
-			}
-		}
+	journey(t, apptest.Options{Now: inviteeT0}, func(t *testing.T, s *apptest.Server, j *chromium) {
 		signUpWeb(t, s, "olive", "Olive", "mentee", "America/Toronto")
-		tab := br.Tab(t)
-		tab.Open(s.URL + "/app/login")
-		tab.Fill("#f-username", "olive")
-		tab.Fill("#f-password", apptest.Password)
-		tab.ClickButton("Log in")
+		tab := j.logIn("olive")
 		tab.Click(`nav a[href="/app/meetings"]`)
 		tab.WaitText("You have no calendars yet.")
 
@@ -49,7 +33,7 @@ func TestMeetingOwnerJourney(t *testing.T) {
 			tab.ClickButton("Add the contact")
 			tab.WaitText(n + " Guest is added to your contacts.")
 		}
-		check(tab, "meetings-contacts")
+		j.check(tab, "meetings-contacts")
 
 		// The calendar, on the grid of the week from Tuesday 12 March.
 		tab.Open(s.URL + "/app/meetings")
@@ -73,7 +57,7 @@ func TestMeetingOwnerJourney(t *testing.T) {
 		if v := fieldValue(t, tab, "#f-name"); v != "Project interviews" {
 			t.Fatalf("the form lost what was typed when the week changed: %q", v)
 		}
-		check(tab, "meetings-form")
+		j.check(tab, "meetings-form")
 		tab.ClickButton("Make the calendar and invite")
 		tab.WaitText("Your 3 invitees are e-mailed a link to answer.")
 		tab.WaitText("Tuesday 12 March 2030, 13:00 to 14:30 EDT: High preference")
@@ -84,7 +68,7 @@ func TestMeetingOwnerJourney(t *testing.T) {
 		for _, a := range []struct{ who, first, second string }{
 			{"ann", "High", "Not available"}, {"ben", "Medium", "Not available"}, {"cat", "Not available", "High"},
 		} {
-			it := br.Tab(t)
+			it := j.tab()
 			it.Open(s.URL + links[a.who+"@guests.example"])
 			it.WaitText("Every time on this page is in America/Toronto")
 			it.Fill(`ul.invitee-slots li:nth-child(1) select`, a.first)
@@ -100,14 +84,14 @@ func TestMeetingOwnerJourney(t *testing.T) {
 		tab.WaitText("Suggested schedules for Project interviews")
 		tab.WaitText("score 15, 3 placed")
 		tab.WaitText("Cat Guest (score 4)")
-		check(tab, "meetings-suggestions")
+		j.check(tab, "meetings-suggestions")
 		tab.ClickButton("Finalize schedule 1")
 		tab.WaitText("The calendar is finalized with 3 meeting(s).")
 		tab.WaitText("Wednesday 13 March 2030, 10:00 to 10:30 EDT")
 		if tab.Exists(`a[href$="/suggestions"]`) || tab.Exists(`form[action*="/remind/"]`) {
 			t.Fatal("the finalized calendar can still be changed")
 		}
-		check(tab, "meetings-calendar")
+		j.check(tab, "meetings-calendar")
 
 		// Each invitee's e-mail carries the .ics of their meeting.
 		starts := map[string]time.Time{}

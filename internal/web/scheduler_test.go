@@ -8,8 +8,6 @@ import (
 	"time"
 
 	"github.com/mentord/mentord/internal/app/apptest"
-	"github.com/mentord/mentord/internal/store"
-	"github.com/mentord/mentord/internal/store/storetest"
 )
 
 // calendarForm is the new-calendar form with a grid week from 2030-03-12
@@ -27,8 +25,7 @@ func calendarForm(name string, cells map[string]string, invitees ...string) url.
 // calendar made on the grid, answers, a reminder, the suggestions and
 // finalizing; someone else's calendar and contact are 404.
 func TestSchedulerPages(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := start(t, e, apptest.Options{Now: inviteeT0})
+	eachEngine(t, apptest.Options{Now: inviteeT0}, func(t *testing.T, s *apptest.Server) {
 		b := signUpWeb(t, s, "olive", "Olive", "mentee", "America/Toronto")
 		expectPage(t, b, "/app/meetings", 200, "Your meeting calendars", `aria-current="page">Meetings</a>`, "You have no calendars yet.", `href="/app/meetings/new"`)
 		expectPage(t, b, "/app/meetings/contacts", 200, "Your contacts", "No contacts yet.", `name="first_name"`, `name="email"`)

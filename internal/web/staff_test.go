@@ -8,35 +8,12 @@ import (
 
 	"github.com/mentord/mentord/internal/app/apptest"
 	"github.com/mentord/mentord/internal/notify/smtptest"
-	"github.com/mentord/mentord/internal/store"
-	"github.com/mentord/mentord/internal/store/storetest"
 )
-
-// bookSession has mentee request a confirmed 60-minute session with mentor
-// on 15 January 2030 at 15:00 UTC, through the Momentors API; its id.
-func bookSession(t *testing.T, s *apptest.Server, mentor, mentee apptest.User) string {
-	t.Helper()
-	av := s.Post("/availability/").Token(mentor.Token).Header("Accept", "application/json; version=v2").
-		JSON(map[string]string{"start_time": "2030-01-15T15:00:00Z", "end_time": "2030-01-15T17:00:00Z"}).Do().Expect(201).JSON()
-	var availID any
-	switch v := av.(type) {
-	case []any:
-		availID = v[0].(map[string]any)["pk"]
-	case map[string]any:
-		availID = v["pk"]
-	}
-	req := s.Post("/sessionrequest/").Token(mentee.Token).JSON(map[string]any{"mentor_availability": availID,
-		"start_time": "2030-01-15T15:00:00Z", "session_length": 60}).Do().Expect(201).Obj()
-	id := itoa64(int64(req["pk"].(float64)))
-	s.Patch("/sessionrequest/" + id + "/").Token(mentor.Token).JSON(map[string]string{"status": "Confirmed"}).Do().Expect(200)
-	return id
-}
 
 // TestStaffPages: every staff page and action over HTTP; nobody else sees
 // them; each action changes what it says and is recorded with who did it.
 func TestStaffPages(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := start(t, e, apptest.Options{Now: mentoringNow, NoWorker: true})
+	eachEngine(t, apptest.Options{Now: mentoringNow, NoWorker: true}, func(t *testing.T, s *apptest.Server) {
 		s.Staff("sam")
 		mona, bea := s.Mentor("mona"), s.Mentee("bea")
 		sessionID := bookSession(t, s, mona, bea)

@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"net/http"
-	"net/http/cookiejar"
 	"net/url"
 	"regexp"
 	"strings"
@@ -10,95 +9,11 @@ import (
 	"time"
 
 	"github.com/mentord/mentord/internal/app/apptest"
-	"github.com/mentord/mentord/internal/config"
 	"github.com/mentord/mentord/internal/store"
-	"github.com/mentord/mentord/internal/store/storetest"
-	"github.com/mentord/mentord/internal/web/webtest"
 )
 
-func TestMain(m *testing.M) { webtest.Main(m) }
-
-// start runs mentord for a web test: e-mailed links open the web app.
-func start(t *testing.T, e store.Engine, opts ...apptest.Options) *apptest.Server {
-	t.Helper()
-	var o apptest.Options
-	if len(opts) > 0 {
-		o = opts[0]
-	}
-	cfg := o.Config
-	o.Config = func(c *config.Config) {
-		c.FrontendURL = ""
-		if cfg != nil {
-			cfg(c)
-		}
-	}
-	return apptest.Start(t, e, o)
-}
-
-// browser is an HTTP client with a cookie jar that follows redirects and
-// sends the Origin a browser sends with a form.
-type browser struct {
-	t   *testing.T
-	s   *apptest.Server
-	c   *http.Client
-	res *http.Response
-}
-
-func newBrowser(t *testing.T, s *apptest.Server) *browser {
-	jar, _ := cookiejar.New(nil)
-	return &browser{t: t, s: s, c: &http.Client{Jar: jar}}
-}
-
-// get opens a page; it returns the status and the body.
-func (b *browser) get(path string) (int, string) {
-	b.t.Helper()
-	req, _ := http.NewRequest("GET", b.s.URL+path, nil)
-	req.Header.Set("Accept", "text/html")
-	return b.do(req)
-}
-
-// post sends a form as the page at path would.
-func (b *browser) post(path string, form url.Values) (int, string) {
-	b.t.Helper()
-	req, _ := http.NewRequest("POST", b.s.URL+path, strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Origin", b.s.URL)
-	req.Header.Set("Sec-Fetch-Site", "same-origin")
-	return b.do(req)
-}
-
-func (b *browser) do(req *http.Request) (int, string) {
-	b.t.Helper()
-	res, err := b.c.Do(req)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	var sb strings.Builder
-	buf := make([]byte, 32<<10)
-	for {
-		n, err := res.Body.Read(buf)
-		sb.Write(buf[:n])
-		if err != nil {
-			break
-		}
-	}
-	b.res = res
-	return res.StatusCode, sb.String()
-}
-
-var titleRE = regexp.MustCompile(`<title>([^<]*)</title>`)
-
-func title(body string) string {
-	if m := titleRE.FindStringSubmatch(body); m != nil {
-		return m[1]
-	}
-	return ""
-}
-
 func TestAccountPages(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := start(t, e)
+	eachEngine(t, apptest.Options{}, func(t *testing.T, s *apptest.Server) {
 		b := newBrowser(t, s)
 		// A browser at / is taken to the app, and a stranger to sign-up.
 		status, body := b.get("/")
@@ -183,8 +98,7 @@ func TestAccountPages(t *testing.T) {
 // TestPasswordResetThroughTheEmailLink: the e-mailed link opens the web
 // app's page, which sets the password once.
 func TestPasswordResetThroughTheEmailLink(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := start(t, e)
+	eachEngine(t, apptest.Options{}, func(t *testing.T, s *apptest.Server) {
 		s.SignUp("ann")
 		b := newBrowser(t, s)
 		status, body := b.post("/app/password/forgot", url.Values{"email": {"ann@example.com"}})
