@@ -11,9 +11,6 @@ import (
 	"github.com/mentord/mentord/internal/notify/smtptest"
 )
 
-// groupsNow is the fake clock of the group-session tests (a Tuesday).
-var groupsNow = time.Date(2030, 1, 15, 9, 0, 0, 0, time.UTC)
-
 // groupForm is the instructor's form with every field.
 func groupForm(title, subject, date, capacity string) url.Values {
 	return url.Values{"title": {title}, "subject": {subject}, "description": {"Bring your questions."}, "date": {date}, "capacity": {capacity}}
@@ -57,16 +54,9 @@ func TestGroupPages(t *testing.T) {
 		expectPage(t, ivy, "/app/groups/new", 200, "New group session",
 			`name="title"`, `name="subject"`, `name="description"`, `name="date" type="datetime-local"`, `name="capacity" type="number"`, "In UTC.")
 		// Every bad field is told next to it, and what was typed stays.
-		status, body := ivy.post("/app/groups", url.Values{"title": {" "}, "subject": {"Maths"}, "date": {"tomorrow"}, "capacity": {"0"}})
-		if status != 400 || !strings.Contains(body, `id="e-title"`) || !strings.Contains(body, `id="e-date"`) ||
-			!strings.Contains(body, "Use a number of at least 1.") || !strings.Contains(body, `value="Maths"`) {
-			t.Fatalf("bad session: %d\n%s", status, body)
-		}
-		status, body = ivy.post("/app/groups", groupForm("Algebra drop-in", "Maths", "2030-01-14T18:00", "3"))
-		if status != 400 || !strings.Contains(body, `<p class="error" id="e-date">Choose a time in the future.</p>`) {
-			t.Fatalf("a session in the past: %d\n%s", status, body)
-		}
-		status, body = ivy.post("/app/groups", groupForm("Algebra drop-in", "Maths", "2030-01-16T18:00", "3"))
+		expectPost(t, ivy, "/app/groups", url.Values{"title": {" "}, "subject": {"Maths"}, "date": {"tomorrow"}, "capacity": {"0"}}, 400, `id="e-title"`, `id="e-date"`, "Use a number of at least 1.", `value="Maths"`)
+		expectPost(t, ivy, "/app/groups", groupForm("Algebra drop-in", "Maths", "2030-01-14T18:00", "3"), 400, `<p class="error" id="e-date">Choose a time in the future.</p>`)
+		status, body := ivy.post("/app/groups", groupForm("Algebra drop-in", "Maths", "2030-01-16T18:00", "3"))
 		if status != 200 || !strings.HasPrefix(ivy.res.Request.URL.Path, "/app/groups/") || !strings.Contains(body, "Published. People can join it now: 3 seats.") ||
 			!strings.Contains(body, "Wed 16 Jan 2030, 18:00 UTC") || !strings.Contains(body, "Who joined (0)") || !strings.Contains(body, "3 of 3 seats left") {
 			t.Fatalf("publish: %d at %s\n%s", status, ivy.res.Request.URL, body)
@@ -107,10 +97,7 @@ func TestGroupPages(t *testing.T) {
 		if strings.Contains(body, `action="`+page+`/join"`) || strings.Contains(body, "Who joined") || strings.Contains(body, "ann@example.com") {
 			t.Error("a full session offers to join, or shows a student who joined")
 		}
-		status, body = dan.post(page+"/join", nil)
-		if status != 400 || !strings.Contains(body, "This session is full: every seat is taken.") || !strings.Contains(body, `role="alert"`) {
-			t.Fatalf("the fourth join: %d\n%s", status, body)
-		}
+		expectPost(t, dan, page+"/join", nil, 400, "This session is full: every seat is taken.", `role="alert"`)
 		if names, full := apiSeats(t, s, students[3], id); strings.Join(names, " ") != "ann ben cat" || !full {
 			t.Fatalf("the API says %v (full %v), want ann ben cat, full", names, full)
 		}
@@ -119,11 +106,7 @@ func TestGroupPages(t *testing.T) {
 		expectPage(t, ivy, page, 200, "Algebra drop-in", "Who joined (3)", "Ann Mentee", "ben@example.com", "Cat Mentee", `action="`+page+`/cancel"`)
 		expectPage(t, ivy, page+"/edit", 200, "Edit “Algebra drop-in”", `value="Algebra drop-in"`, `value="2030-01-16T18:00"`, `value="3"`,
 			"3 of 3 seats are taken now, so it cannot be fewer than 3.")
-		status, body = ivy.post(page+"/edit", groupForm("Algebra drop-in", "Maths", "2030-01-16T18:00", "2"))
-		if status != 400 || !strings.Contains(body, `<p class="error" id="e-capacity">3 people have joined, so the session needs at least 3 seats. Choose 3 or more.</p>`) ||
-			!strings.Contains(body, `name="capacity" type="number" value="2"`) {
-			t.Fatalf("capacity below the seats taken: %d\n%s", status, body)
-		}
+		expectPost(t, ivy, page+"/edit", groupForm("Algebra drop-in", "Maths", "2030-01-16T18:00", "2"), 400, `<p class="error" id="e-capacity">3 people have joined, so the session needs at least 3 seats. Choose 3 or more.</p>`, `name="capacity" type="number" value="2"`)
 		expectNotFoundAt(t, ann, "a student at ", nil, page+"/edit")
 		maxUser := s.Mentor("max")
 		maxWeb := logIn(t, s, "max")
@@ -196,20 +179,11 @@ func TestGroupPages(t *testing.T) {
 		expectPage(t, ivy, "/app/groups?scope=mine&status=&from=&topic=study", 200, "Group sessions", "10 sessions", "You run it")
 
 		// Started from its time, then completed; not before.
-		status, body = ivy.post(goPage+"/start", nil)
-		if status != 400 || !strings.Contains(body, "The session can be started from its scheduled time, not before.") {
-			t.Fatalf("an early start: %d\n%s", status, body)
-		}
+		expectPost(t, ivy, goPage+"/start", nil, 400, "The session can be started from its scheduled time, not before.")
 		s.Clock.Set(time.Date(2030, 1, 20, 10, 5, 0, 0, time.UTC))
 		expectPage(t, ivy, goPage, 200, "Go code review", `action="`+goPage+`/start"`)
-		status, body = ivy.post(goPage+"/start", nil)
-		if status != 200 || !strings.Contains(body, "Started: the session is ongoing.") || !strings.Contains(body, `action="`+goPage+`/complete"`) {
-			t.Fatalf("start: %d\n%s", status, body)
-		}
-		status, body = ben.post(goPage+"/leave", nil)
-		if status != 400 || !strings.Contains(body, "the seat can no longer be given back") {
-			t.Fatalf("leaving an ongoing session: %d\n%s", status, body)
-		}
+		expectPost(t, ivy, goPage+"/start", nil, 200, "Started: the session is ongoing.", `action="`+goPage+`/complete"`)
+		expectPost(t, ben, goPage+"/leave", nil, 400, "the seat can no longer be given back")
 		// An ongoing session can still be edited, its start kept as it was.
 		status, body = ivy.post(goPage+"/edit", groupForm("Go code review, part 1", "Go", "2030-01-20T10:00", "1"))
 		if status != 200 || !strings.Contains(body, "Saved.") || strings.Contains(body, "e-mail with the new time") || !strings.Contains(body, "Go code review, part 1") {
@@ -226,18 +200,12 @@ func TestGroupPages(t *testing.T) {
 
 		// Times are read and shown in each viewer's zone.
 		s.Patch("/myprofile/").Token(maxUser.Token).JSON(map[string]string{"timezone": "Europe/Paris"}).Do().Expect(200)
-		status, body = maxWeb.post("/app/groups", groupForm("Soirée SQL", "SQL", "2030-01-16T18:00", "4"))
-		if status != 200 || !strings.Contains(body, "Wed 16 Jan 2030, 18:00 CET") {
-			t.Fatalf("a session in Paris: %d\n%s", status, body)
-		}
+		expectPost(t, maxWeb, "/app/groups", groupForm("Soirée SQL", "SQL", "2030-01-16T18:00", "4"), 200, "Wed 16 Jan 2030, 18:00 CET")
 		expectPage(t, ann, maxWeb.res.Request.URL.Path, 200, "Soirée SQL", "Wed 16 Jan 2030, 17:00 UTC")
 		expectPage(t, maxWeb, maxWeb.res.Request.URL.Path+"/edit", 200, "Edit “Soirée SQL”", `value="2030-01-16T18:00"`, "In Europe/Paris.")
 
 		// Cancelled: its participants are e-mailed; then it can be deleted.
-		status, body = ivy.post(page+"/cancel", nil)
-		if status != 200 || !strings.Contains(body, "Cancelled. Its 2 participants get an e-mail saying so.") || !strings.Contains(body, "status-cancelled") {
-			t.Fatalf("cancel: %d\n%s", status, body)
-		}
+		expectPost(t, ivy, page+"/cancel", nil, 200, "Cancelled. Its 2 participants get an e-mail saying so.", "status-cancelled")
 		for _, who := range []string{"ben@example.com", "cat@example.com"} {
 			s.SMTP.WaitFor(5*time.Second, func(m smtptest.Mail) bool {
 				return strings.Contains(strings.Join(m.To, ","), who) && m.Subject == "Session cancelled: Algebra drop-in"
@@ -289,28 +257,16 @@ func TestGroupWaitlistPages(t *testing.T) {
 			!strings.Contains(body, `action="`+page+`/leave-waitlist"`) || strings.Contains(body, `action="`+page+`/waitlist"`) {
 			t.Fatalf("ben waits: %d at %s\n%s", status, ben.res.Request.URL, body)
 		}
-		status, body = ben.post(page+"/waitlist", nil)
-		if status != 400 || !strings.Contains(body, "You are already on the waitlist of this session.") {
-			t.Fatalf("ben waits twice: %d\n%s", status, body)
-		}
-		status, body = ann.post(page+"/waitlist", nil)
-		if status != 400 || !strings.Contains(body, "You already have a seat in this session") {
-			t.Fatalf("a seated student waits: %d\n%s", status, body)
-		}
-		status, body = cat.post(page+"/waitlist", nil)
-		if status != 200 || !strings.Contains(body, "You are <strong>second</strong> on the waitlist of 2.") {
-			t.Fatalf("cat waits: %d\n%s", status, body)
-		}
+		expectPost(t, ben, page+"/waitlist", nil, 400, "You are already on the waitlist of this session.")
+		expectPost(t, ann, page+"/waitlist", nil, 400, "You already have a seat in this session")
+		body = expectPost(t, cat, page+"/waitlist", nil, 200, "You are <strong>second</strong> on the waitlist of 2.")
 		expectPage(t, ivy, page, 200, "Algebra drop-in", "Who joined (1)", "Waitlist (2)", "2 people wait for a seat", "ben@example.com", "cat@example.com")
 		if strings.Contains(body, "ben@example.com") {
 			t.Error("a student sees who else waits")
 		}
 
 		// ann gives her seat back: ben has it at once, and an e-mail.
-		status, body = ann.post(page+"/leave", nil)
-		if status != 200 || !strings.Contains(body, "You gave your seat back; it went to the first on the waitlist.") {
-			t.Fatalf("ann leaves: %d\n%s", status, body)
-		}
+		expectPost(t, ann, page+"/leave", nil, 200, "You gave your seat back; it went to the first on the waitlist.")
 		expectPage(t, ben, page, 200, "Algebra drop-in", "You have a seat in this session.")
 		expectPage(t, cat, page, 200, "Algebra drop-in", "You are <strong>first</strong> on the waitlist.")
 		mail := s.SMTP.WaitFor(10*time.Second, func(m smtptest.Mail) bool {
@@ -321,14 +277,8 @@ func TestGroupWaitlistPages(t *testing.T) {
 		}
 
 		// cat leaves the waitlist; a second time is refused.
-		status, body = cat.post(page+"/leave-waitlist", nil)
-		if status != 200 || !strings.Contains(body, "You left the waitlist.") || !strings.Contains(body, `action="`+page+`/waitlist"`) {
-			t.Fatalf("cat leaves the waitlist: %d\n%s", status, body)
-		}
-		status, body = cat.post(page+"/leave-waitlist", nil)
-		if status != 400 || !strings.Contains(body, "You are not on the waitlist of this session.") {
-			t.Fatalf("cat leaves the waitlist twice: %d\n%s", status, body)
-		}
+		expectPost(t, cat, page+"/leave-waitlist", nil, 200, "You left the waitlist.", `action="`+page+`/waitlist"`)
+		expectPost(t, cat, page+"/leave-waitlist", nil, 400, "You are not on the waitlist of this session.")
 		expectPage(t, ivy, page, 200, "Algebra drop-in", "Who joined (1)", "Ben Mentee")
 		if _, body := ivy.get(page); strings.Contains(body, "Waitlist (") {
 			t.Error("the instructor still sees a waitlist")

@@ -7,6 +7,7 @@ package web_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"image"
 	"image/color"
@@ -20,11 +21,13 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"github.com/mentord/mentord/internal/app/apptest"
 	"github.com/mentord/mentord/internal/config"
+	"github.com/mentord/mentord/internal/domain"
 	"github.com/mentord/mentord/internal/notify/smtptest"
 	"github.com/mentord/mentord/internal/store"
 	"github.com/mentord/mentord/internal/store/storetest"
@@ -32,6 +35,16 @@ import (
 )
 
 func TestMain(m *testing.M) { webtest.Main(m) }
+
+// The fake clocks of the tests.
+var (
+	// mentoringNow is a Tuesday, so that "tomorrow" is in the same week.
+	mentoringNow = time.Date(2030, 1, 15, 9, 0, 0, 0, time.UTC)
+	// groupsNow is the group-session tests': the same Tuesday.
+	groupsNow = mentoringNow
+	// inviteeT0 is when invitee tests start: before their calendars' slots.
+	inviteeT0 = time.Date(2030, 3, 1, 12, 0, 0, 0, time.UTC)
+)
 
 // webApp is o for a web test: e-mailed links open the web app.
 func webApp(o apptest.Options) apptest.Options {
@@ -213,6 +226,22 @@ func expectPage(t *testing.T, b *browser, path string, status int, titleWant str
 	return body
 }
 
+// expectPost posts form to path as b, checks the answer's status and that
+// its body holds each of want, and returns the body.
+func expectPost(t *testing.T, b *browser, path string, form url.Values, status int, want ...string) string {
+	t.Helper()
+	got, body := b.post(path, form)
+	if got != status {
+		t.Fatalf("POST %s: %d, want %d\n%s", path, got, status, body)
+	}
+	for _, w := range want {
+		if !strings.Contains(body, w) {
+			t.Fatalf("POST %s: no %s in\n%s", path, w, body)
+		}
+	}
+	return body
+}
+
 func expectNotFound(t *testing.T, status int, body, what string) {
 	t.Helper()
 	if status != 404 || title(body) != "Page not found · mentord" {
@@ -366,6 +395,22 @@ func respondLinks(t *testing.T, s *apptest.Server, mails []smtptest.Mail) map[st
 	return out
 }
 
+var resetLinkRE = regexp.MustCompile(`https?://\S+/app/password/reset/\S+/\S+`)
+
+// resetLink waits for the first e-mail and returns the password-reset
+// link in it.
+func resetLink(s *apptest.Server) string {
+	mails := s.SMTP.Wait(1, 10*time.Second)
+	return resetLinkRE.FindString(mails[0].Text)
+}
+
+// invitationLinks waits for n e-mails, and returns the answer links of the
+// invitations among them (see respondLinks).
+func invitationLinks(t *testing.T, s *apptest.Server, n int) map[string]string {
+	t.Helper()
+	return respondLinks(t, s, s.SMTP.Wait(n, 10*time.Second))
+}
+
 // pngImage is a small PNG of one colour.
 func pngImage(t testing.TB, w, h int, c color.Color) []byte {
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
@@ -379,4 +424,30 @@ func pngImage(t testing.TB, w, h int, c color.Color) []byte {
 		t.Fatal(err)
 	}
 	return b.Bytes()
+}
+
+// seedMentors stores n mentors with a profile and three skills each
+// (Skill0 to Skill39 in turn), straight into the store, as the Momentors
+// benchmarks seed theirs.
+func seedMentors(b testing.TB, s *apptest.Server, n int) {
+	ctx := context.Background()
+	now := s.Clock.Now()
+	err := s.Store.Tx(ctx, func(q *store.Q) error {
+		for i := range n {
+			u := &domain.User{Username: fmt.Sprintf("bench%d", i), Email: fmt.Sprintf("bench%d@example.com", i), FirstName: "Bench",
+				LastName: fmt.Sprint(i), Timezone: "UTC", IsActive: true, IsMentor: true, DateJoined: now}
+			if err := q.CreateUser(ctx, u); err != nil {
+				return err
+			}
+			if err := q.CreateMentor(ctx, &domain.Mentor{UserID: u.ID, TeamNumber: i%12 + 1,
+				AboutMe: "Seeded mentor. " + strings.Repeat("I help with code reviews, interviews and first jobs. ", 4),
+				Skills:  []string{"Go", "SQL", fmt.Sprintf("Skill%d", i%40)}, CreatedAt: now, UpdatedAt: now}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
 }

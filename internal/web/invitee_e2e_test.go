@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/mentord/mentord/internal/app/apptest"
 )
@@ -18,7 +17,7 @@ func TestInviteeJourney(t *testing.T) {
 		tok := schedOwner(t, s, "olive")
 		ann := schedContact(t, s, tok, "Ann")
 		id := torontoCalendar(t, s, tok, ann)
-		link := respondLinks(t, s, s.SMTP.Wait(1, 10*time.Second))["ann@guests.example"]
+		link := invitationLinks(t, s, 1)["ann@guests.example"]
 		details := func() []map[string]any {
 			var d struct {
 				Owner struct{ Slots []map[string]any }   `json:"Owner_availability"`

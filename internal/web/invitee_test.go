@@ -12,9 +12,6 @@ import (
 	"github.com/mentord/mentord/internal/config"
 )
 
-// inviteeT0 is when invitee tests start: before their calendars' slots.
-var inviteeT0 = time.Date(2030, 3, 1, 12, 0, 0, 0, time.UTC)
-
 // slotNames are the names of the owner slots' fields, in the page's order.
 func slotNames(body string) []string {
 	var out []string
@@ -29,7 +26,7 @@ func TestInviteePage(t *testing.T) {
 		tok := schedOwner(t, s, "olive")
 		ann, ben := schedContact(t, s, tok, "Ann"), schedContact(t, s, tok, "Ben")
 		id := torontoCalendar(t, s, tok, ann, ben)
-		links := respondLinks(t, s, s.SMTP.Wait(2, 10*time.Second))
+		links := invitationLinks(t, s, 2)
 		annLink, benLink := links["ann@guests.example"], links["ben@guests.example"]
 		b := newBrowser(t, s)
 
@@ -102,10 +99,7 @@ func TestInviteePage(t *testing.T) {
 		if _, body := b.get(benLink); !strings.Contains(body, "You did not answer.") || strings.Contains(body, "custom-0-date") {
 			t.Fatalf("after the deadline, no answer:\n%s", body)
 		}
-		status, body = b.post(annLink, url.Values{slots[0]: {"1"}, "custom_rows": {"0"}})
-		if status != 200 || !strings.Contains(body, "The deadline has passed, so answers are closed.") {
-			t.Fatalf("an answer after the deadline: %d", status)
-		}
+		expectPost(t, b, annLink, url.Values{slots[0]: {"1"}, "custom_rows": {"0"}}, 200, "The deadline has passed, so answers are closed.")
 
 		// Finalized: each link says when that person's meeting is.
 		tok = schedLogin(t, s, "olive")

@@ -1,22 +1,14 @@
 package web_test
 
 import (
-	"context"
-	"fmt"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/mentord/mentord/internal/app/apptest"
-	"github.com/mentord/mentord/internal/domain"
 	"github.com/mentord/mentord/internal/mentoring"
-	"github.com/mentord/mentord/internal/store"
 )
-
-// mentoringNow is the fake clock of the mentoring tests: a Tuesday, so
-// that "tomorrow" is in the same week.
-var mentoringNow = time.Date(2030, 1, 15, 9, 0, 0, 0, time.UTC)
 
 // TestMentoringPages walks every mentoring page over HTTP: a mentor signs
 // up in the web app and publishes times, a mentee finds them and requests
@@ -39,11 +31,8 @@ func TestMentoringPages(t *testing.T) {
 		}
 		expectPage(t, mona, "/app/mentor/profile", 200, "Your mentor profile",
 			`name="about_me"`, `name="skills"`, `name="team_number"`, "Career Help", `id="h-skills"`)
-		status, body := mona.post("/app/mentor/profile", url.Values{"about_me": {"I teach Go."}, "skills": {" , "}, "team_number": {"seven"}})
-		if status != 400 || !strings.Contains(body, `id="e-skills"`) || !strings.Contains(body, `id="e-team_number"`) || !strings.Contains(body, "I teach Go.") {
-			t.Fatalf("bad profile: %d\n%s", status, body)
-		}
-		status, body = mona.post("/app/mentor/profile", url.Values{"about_me": {"I teach Go and SQL."}, "skills": {"go, sql, Career help,"}, "team_number": {"7"}})
+		expectPost(t, mona, "/app/mentor/profile", url.Values{"about_me": {"I teach Go."}, "skills": {" , "}, "team_number": {"seven"}}, 400, `id="e-skills"`, `id="e-team_number"`, "I teach Go.")
+		status, body := mona.post("/app/mentor/profile", url.Values{"about_me": {"I teach Go and SQL."}, "skills": {"go, sql, Career help,"}, "team_number": {"7"}})
 		if status != 200 || mona.res.Request.URL.Path != "/app/availability" || !strings.Contains(body, "Your mentor profile is saved") {
 			t.Fatalf("first save: %d at %s\n%s", status, mona.res.Request.URL, body)
 		}
@@ -63,18 +52,12 @@ func TestMentoringPages(t *testing.T) {
 			t.Fatalf("add availability: %d at %s\n%s", status, mona.res.Request.URL, body)
 		}
 		chunkID := find(t, `action="/app/availability/(\d+)/delete"`, body)
-		status, body = mona.post("/app/availability", url.Values{"date": {"2030-01-16"}, "start": {"11:00"}, "end": {"13:00"}})
-		if status != 400 || !strings.Contains(body, mentoring.MsgOverlapV2) || !strings.Contains(body, `value="13:00"`) {
-			t.Fatalf("overlapping availability: %d\n%s", status, body)
-		}
+		expectPost(t, mona, "/app/availability", url.Values{"date": {"2030-01-16"}, "start": {"11:00"}, "end": {"13:00"}}, 400, mentoring.MsgOverlapV2, `value="13:00"`)
 		status, body = mona.post("/app/availability", url.Values{"date": {"16/01/2030"}, "start": {"9"}, "end": {"12:00"}})
 		if status != 400 || !strings.Contains(body, `id="e-date"`) || !strings.Contains(body, `id="e-start"`) || strings.Contains(body, `id="e-end"`) {
 			t.Fatalf("unreadable availability: %d\n%s", status, body)
 		}
-		status, body = mona.post("/app/availability", url.Values{"date": {"2030-01-14"}, "start": {"10:00"}, "end": {"11:00"}})
-		if status != 400 || !strings.Contains(body, mentoring.MsgStartInFuture) {
-			t.Fatalf("availability in the past: %d\n%s", status, body)
-		}
+		expectPost(t, mona, "/app/availability", url.Values{"date": {"2030-01-14"}, "start": {"10:00"}, "end": {"11:00"}}, 400, mentoring.MsgStartInFuture)
 		expectPage(t, mona, "/app/availability?week=2030-01-23", 200, "Your availability", "Week of Monday 21 January 2030", "Nothing")
 
 		// A second mentor, made through the API, free at the same time.
@@ -121,10 +104,7 @@ func TestMentoringPages(t *testing.T) {
 		if status != 400 || title(body) != "Max Mentor · mentord" || !strings.Contains(body, mentoring.MsgOverlap) || !strings.Contains(body, `role="alert"`) {
 			t.Fatalf("overlapping request: %d %q\n%s", status, title(body), body)
 		}
-		status, body = beaWeb.post("/app/mentors/"+maxID+"/request", url.Values{"availability": {maxAvail}, "start": {"tomorrow"}, "length": {"45"}})
-		if status != 400 || !strings.Contains(body, "Enter a date and a time.") {
-			t.Fatalf("unreadable request: %d\n%s", status, body)
-		}
+		expectPost(t, beaWeb, "/app/mentors/"+maxID+"/request", url.Values{"availability": {maxAvail}, "start": {"tomorrow"}, "length": {"45"}}, 400, "Enter a date and a time.")
 
 		// A mentor who is not a mentee sees the times without buttons, and why.
 		body = expectPage(t, mona, "/app/mentors/"+maxID, 200, "Max Mentor", mentoring.MsgNotMentee)
@@ -174,10 +154,7 @@ func TestMentoringPages(t *testing.T) {
 
 		// Times with a session cannot be deleted; the others can.
 		expectPage(t, mona, "/app/availability", 200, "Your availability", `class="chunk chunk-Confirmed"`)
-		status, body = mona.post("/app/availability/"+chunkID+"/delete", url.Values{"week": {"2030-01-14"}})
-		if status != 400 || !strings.Contains(body, mentoring.MsgHasSessions) {
-			t.Fatalf("deleting booked time: %d\n%s", status, body)
-		}
+		body = expectPost(t, mona, "/app/availability/"+chunkID+"/delete", url.Values{"week": {"2030-01-14"}}, 400, mentoring.MsgHasSessions)
 		free := find(t, `<li class="chunk chunk-Open">\s*<span class="chunk-time">11:30–12:00</span>[\s\S]*?action="/app/availability/(\d+)/delete"`, body)
 		status, body = mona.post("/app/availability/"+free+"/delete", url.Values{"week": {"2030-01-14"}})
 		if status != 200 || mona.res.Request.URL.RawQuery != "week=2030-01-14" || !strings.Contains(body, "That time is deleted") || strings.Contains(body, "11:30–12:00") {
@@ -228,30 +205,4 @@ func TestMentorDirectoryPaging(t *testing.T) {
 		expectPage(t, b, "/app/mentors?q=bench&page=9", 200, "Find a mentor", "There are fewer pages than that", `href="/app/mentors?page=3&amp;q=bench" rel="prev"`)
 		expectPage(t, b, "/app/mentors?q=Bench+4", 200, "Find a mentor", "6 mentors match")
 	})
-}
-
-// seedMentors stores n mentors with a profile and three skills each
-// (Skill0 to Skill39 in turn), straight into the store, as the Momentors
-// benchmarks seed theirs.
-func seedMentors(b testing.TB, s *apptest.Server, n int) {
-	ctx := context.Background()
-	now := s.Clock.Now()
-	err := s.Store.Tx(ctx, func(q *store.Q) error {
-		for i := range n {
-			u := &domain.User{Username: fmt.Sprintf("bench%d", i), Email: fmt.Sprintf("bench%d@example.com", i), FirstName: "Bench",
-				LastName: fmt.Sprint(i), Timezone: "UTC", IsActive: true, IsMentor: true, DateJoined: now}
-			if err := q.CreateUser(ctx, u); err != nil {
-				return err
-			}
-			if err := q.CreateMentor(ctx, &domain.Mentor{UserID: u.ID, TeamNumber: i%12 + 1,
-				AboutMe: "Seeded mentor. " + strings.Repeat("I help with code reviews, interviews and first jobs. ", 4),
-				Skills:  []string{"Go", "SQL", fmt.Sprintf("Skill%d", i%40)}, CreatedAt: now, UpdatedAt: now}); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
 }

@@ -64,7 +64,7 @@ func TestMeetingOwnerJourney(t *testing.T) {
 		calURL := tab.URL()
 
 		// The invitees answer through the links in their e-mails.
-		links := respondLinks(t, s, s.SMTP.Wait(3, 10*time.Second))
+		links := invitationLinks(t, s, 3)
 		for _, a := range []struct{ who, first, second string }{
 			{"ann", "High", "Not available"}, {"ben", "Medium", "Not available"}, {"cat", "Not available", "High"},
 		} {
