@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"strconv"
 	"strings"
 	"testing"
@@ -84,7 +83,7 @@ func TestGroupJourney(t *testing.T) {
 
 		// The state: three seats, in the domain and in the API.
 		gid, _ := strconv.ParseInt(id, 10, 64)
-		parts, err := s.App.Groups.Participants(context.Background(), gid)
+		parts, err := s.App.Groups.Participants(t.Context(), gid)
 		if err != nil || len(parts) != 3 {
 			t.Fatalf("the domain holds %d seats (%v), want 3", len(parts), err)
 		}

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/mentord/mentord/internal/app/apptest"
-	"github.com/mentord/mentord/internal/notify/smtptest"
 )
 
 // groupForm is the instructor's form with every field.
@@ -43,11 +42,7 @@ func apiSeats(t *testing.T, s *apptest.Server, as apptest.User, id string) ([]st
 // completes, cancels and deletes, and participants are e-mailed on cancel.
 func TestGroupPages(t *testing.T) {
 	eachEngine(t, apptest.Options{Now: groupsNow}, func(t *testing.T, s *apptest.Server) {
-		stranger := newBrowser(t, s)
-		stranger.get("/app/groups")
-		if got := stranger.res.Request.URL; got.Path != "/app/login" || got.Query().Get("next") != "/app/groups" {
-			t.Fatalf("signed out: at %s", got)
-		}
+		expectSentToLogIn(t, s, "/app/groups")
 
 		s.Mentor("ivy", "Maths")
 		ivy := logIn(t, s, "ivy")
@@ -122,8 +117,8 @@ func TestGroupPages(t *testing.T) {
 			!strings.Contains(body, "Wed 16 Jan 2030, 19:00 UTC") || !strings.Contains(body, "1 of 4 seats left") {
 			t.Fatalf("edit: %d\n%s", status, body)
 		}
-		s.SMTP.WaitFor(5*time.Second, func(m smtptest.Mail) bool {
-			return strings.Contains(strings.Join(m.To, ","), "cat@example.com") && strings.HasPrefix(m.Subject, "Session rescheduled: Algebra drop-in")
+		mailTo(s, "cat@example.com", func(subject, _ string) bool {
+			return strings.HasPrefix(subject, "Session rescheduled: Algebra drop-in")
 		})
 		ann.post(page+"/leave", nil)
 		if body := expectPage(t, ann, page, 200, "Algebra drop-in", "2 of 4 seats left", `action="`+page+`/join"`); strings.Contains(body, "You have a seat") {
@@ -207,9 +202,7 @@ func TestGroupPages(t *testing.T) {
 		// Cancelled: its participants are e-mailed; then it can be deleted.
 		expectPost(t, ivy, page+"/cancel", nil, 200, "Cancelled. Its 2 participants get an e-mail saying so.", "status-cancelled")
 		for _, who := range []string{"ben@example.com", "cat@example.com"} {
-			s.SMTP.WaitFor(5*time.Second, func(m smtptest.Mail) bool {
-				return strings.Contains(strings.Join(m.To, ","), who) && m.Subject == "Session cancelled: Algebra drop-in"
-			})
+			mailTo(s, who, func(subject, _ string) bool { return subject == "Session cancelled: Algebra drop-in" })
 		}
 		for _, m := range s.SMTP.To("ann@example.com") {
 			if strings.HasPrefix(m.Subject, "Session cancelled") {
@@ -269,9 +262,7 @@ func TestGroupWaitlistPages(t *testing.T) {
 		expectPost(t, ann, page+"/leave", nil, 200, "You gave your seat back; it went to the first on the waitlist.")
 		expectPage(t, ben, page, 200, "Algebra drop-in", "You have a seat in this session.")
 		expectPage(t, cat, page, 200, "Algebra drop-in", "You are <strong>first</strong> on the waitlist.")
-		mail := s.SMTP.WaitFor(10*time.Second, func(m smtptest.Mail) bool {
-			return m.To[0] == "ben@example.com" && m.Subject == "You have a seat: Algebra drop-in"
-		})
+		mail := mailTo(s, "ben@example.com", func(subject, _ string) bool { return subject == "You have a seat: Algebra drop-in" })
 		if !strings.Contains(mail.Text, "with Ivy Mentor") {
 			t.Errorf("ben's e-mail: %q", mail.Text)
 		}

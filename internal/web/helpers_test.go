@@ -249,6 +249,17 @@ func expectNotFound(t *testing.T, status int, body, what string) {
 	}
 }
 
+// expectSentToLogIn checks that someone signed out who opens path is sent
+// to log in, and then back to path.
+func expectSentToLogIn(t *testing.T, s *apptest.Server, path string) {
+	t.Helper()
+	stranger := newBrowser(t, s)
+	stranger.get(path)
+	if got := stranger.res.Request.URL; got.Path != "/app/login" || got.Query().Get("next") != path {
+		t.Fatalf("signed out at %s: at %s", path, got)
+	}
+}
+
 // expectNotFoundAt checks that b gets the 404 page at each path; with a
 // form, b posts it there instead. The errors say what, then the path.
 func expectNotFoundAt(t *testing.T, b *browser, what string, form url.Values, paths ...string) {
@@ -395,12 +406,21 @@ func respondLinks(t *testing.T, s *apptest.Server, mails []smtptest.Mail) map[st
 	return out
 }
 
+// mailWait is how long a test waits for an e-mail.
+const mailWait = 15 * time.Second
+
+// mailTo waits for an e-mail to to, and to nobody else, whose subject and
+// text pass ok, and returns it.
+func mailTo(s *apptest.Server, to string, ok func(subject, text string) bool) smtptest.Mail {
+	return s.SMTP.WaitFor(mailWait, func(m smtptest.Mail) bool { return len(m.To) == 1 && m.To[0] == to && ok(m.Subject, m.Text) })
+}
+
 var resetLinkRE = regexp.MustCompile(`https?://\S+/app/password/reset/\S+/\S+`)
 
 // resetLink waits for the first e-mail and returns the password-reset
 // link in it.
 func resetLink(s *apptest.Server) string {
-	mails := s.SMTP.Wait(1, 10*time.Second)
+	mails := s.SMTP.Wait(1, mailWait)
 	return resetLinkRE.FindString(mails[0].Text)
 }
 
@@ -408,7 +428,7 @@ func resetLink(s *apptest.Server) string {
 // invitations among them (see respondLinks).
 func invitationLinks(t *testing.T, s *apptest.Server, n int) map[string]string {
 	t.Helper()
-	return respondLinks(t, s, s.SMTP.Wait(n, 10*time.Second))
+	return respondLinks(t, s, s.SMTP.Wait(n, mailWait))
 }
 
 // pngImage is a small PNG of one colour.

@@ -1,14 +1,11 @@
 package web_test
 
 import (
-	"context"
 	"net/url"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/mentord/mentord/internal/app/apptest"
-	"github.com/mentord/mentord/internal/notify/smtptest"
 )
 
 // TestBookingRulesPage: the mentor sets booking rules on their page, and
@@ -25,7 +22,7 @@ func TestBookingRulesPage(t *testing.T) {
 
 		// Refusals next to the field, the input kept, nothing saved.
 		expectPost(t, monaWeb, "/app/mentor/rules", url.Values{"min_notice_minutes": {"soon"}, "buffer_minutes": {"-5"}, "max_sessions_per_day": {"3"}}, 400, `id="e-min_notice_minutes"`, "Type a whole number.", `id="e-buffer_minutes"`, "Use a number of at least 0.", `value="soon"`)
-		if r, err := s.Store.BookingRulesOf(context.Background(), mona.ID); err != nil || r.MaxPerDay != 0 {
+		if r, err := s.Store.BookingRulesOf(t.Context(), mona.ID); err != nil || r.MaxPerDay != 0 {
 			t.Fatalf("a refused form saved %+v, %v", r, err)
 		}
 		// Saved: 2 hours' notice, a 30-minute break, 24 hours to cancel; an empty field is off.
@@ -35,7 +32,7 @@ func TestBookingRulesPage(t *testing.T) {
 			!strings.Contains(body, `name="min_notice_minutes" type="number" value="120"`) || !strings.Contains(body, `name="max_sessions_per_day" type="number" value="0"`) {
 			t.Fatalf("save rules: %d at %s\n%s", status, monaWeb.res.Request.URL, body)
 		}
-		r, err := s.Store.BookingRulesOf(context.Background(), mona.ID)
+		r, err := s.Store.BookingRulesOf(t.Context(), mona.ID)
 		if err != nil || r.MinNoticeMinutes != 120 || r.BufferMinutes != 30 || r.CancelNoticeHours != 24 || r.MaxPerDay != 0 {
 			t.Fatalf("stored %+v, %v", r, err)
 		}
@@ -74,9 +71,7 @@ func TestBookingRulesPage(t *testing.T) {
 		if status != 200 {
 			t.Fatalf("mentor's cancel: %d", status)
 		}
-		mail := s.SMTP.WaitFor(5*time.Second, func(m smtptest.Mail) bool {
-			return len(m.To) == 1 && m.To[0] == bea.Email && strings.Contains(m.Text, "The reason given: A clash at work.")
-		})
+		mail := mailTo(s, bea.Email, func(_, text string) bool { return strings.Contains(text, "The reason given: A clash at work.") })
 		if !strings.Contains(mail.Subject, "canceled your session") {
 			t.Fatalf("mentee's e-mail: %q", mail.Subject)
 		}

@@ -18,11 +18,7 @@ func TestMentoringPages(t *testing.T) {
 	eachEngine(t, apptest.Options{Now: mentoringNow}, func(t *testing.T, s *apptest.Server) {
 
 		// Signed-out people are sent to log in, and come back.
-		stranger := newBrowser(t, s)
-		stranger.get("/app/mentors?skill=Go")
-		if got := stranger.res.Request.URL; got.Path != "/app/login" || got.Query().Get("next") != "/app/mentors?skill=Go" {
-			t.Fatalf("signed out: at %s", got)
-		}
+		expectSentToLogIn(t, s, "/app/mentors?skill=Go")
 
 		// The mentor's profile: created on the first save.
 		mona := signUpWeb(t, s, "mona", "Mona", "mentor", "Europe/Paris")

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/mentord/mentord/internal/app/apptest"
-	"github.com/mentord/mentord/internal/notify/smtptest"
 )
 
 // TestStaffPages: every staff page and action over HTTP; nobody else sees
@@ -20,11 +19,7 @@ func TestStaffPages(t *testing.T) {
 		s.Deliver()
 
 		// Signed out: the login page; signed in but not staff: no such page.
-		stranger := newBrowser(t, s)
-		stranger.get("/app/staff/users")
-		if got := stranger.res.Request.URL; got.Path != "/app/login" {
-			t.Fatalf("signed out: at %s", got)
-		}
+		expectSentToLogIn(t, s, "/app/staff/users")
 		beaWeb := logIn(t, s, "bea")
 		for _, path := range []string{"/app/staff", "/app/staff/users", "/app/staff/sessions/" + sessionID, "/app/staff/outbox", "/app/staff/log"} {
 			status, body := beaWeb.get(path)
@@ -87,9 +82,7 @@ func TestStaffPages(t *testing.T) {
 		expectPost(t, sam, beaPage+"/remove-staff", nil, 200, "bea is no longer staff")
 		expectPost(t, sam, beaPage+"/send-reset", nil, 200, "A password-reset e-mail is on its way to "+bea.Email)
 		s.Deliver()
-		s.SMTP.WaitFor(10*time.Second, func(m smtptest.Mail) bool {
-			return len(m.To) == 1 && m.To[0] == bea.Email && strings.Contains(m.Text, "/app/password/reset/")
-		})
+		mailTo(s, bea.Email, func(_, text string) bool { return strings.Contains(text, "/app/password/reset/") })
 
 		// 1:1 sessions and group sessions: search and view.
 		expectPage(t, sam, "/app/staff/sessions?q=mona", 200, "Staff: sessions", `href="/app/staff/sessions/`+sessionID+`"`, "Confirmed")
@@ -108,8 +101,8 @@ func TestStaffPages(t *testing.T) {
 		// Cancel a group session for its instructor: the seat holders are told.
 		expectPost(t, sam, "/app/staff/groups/"+groupID+"/cancel", nil, 200, "is cancelled")
 		s.Deliver()
-		s.SMTP.WaitFor(10*time.Second, func(m smtptest.Mail) bool {
-			return len(m.To) == 1 && m.To[0] == bea.Email && strings.Contains(m.Subject+m.Text, "Algebra drop-in") && strings.Contains(strings.ToLower(m.Subject+m.Text), "cancel")
+		mailTo(s, bea.Email, func(subject, text string) bool {
+			return strings.Contains(subject+text, "Algebra drop-in") && strings.Contains(strings.ToLower(subject+text), "cancel")
 		})
 
 		// Cancel the 1:1 session on the mentee's behalf while the mail
@@ -135,9 +128,7 @@ func TestStaffPages(t *testing.T) {
 		s.SMTP.SetReject(false)
 		expectPost(t, sam, strings.TrimPrefix(retry, ""), nil, 200, "is queued again")
 		s.Deliver()
-		s.SMTP.WaitFor(15*time.Second, func(m smtptest.Mail) bool {
-			return len(m.To) == 1 && m.To[0] == mona.Email && strings.Contains(m.Text, "anceled")
-		})
+		mailTo(s, mona.Email, func(_, text string) bool { return strings.Contains(text, "anceled") })
 
 		// The log: every action, with who took it.
 		body = expectPage(t, sam, "/app/staff/log", 200, "Staff: log", "Deactivated", "Reactivated", "Granted staff to", "Removed staff from",
