@@ -7,7 +7,6 @@ package web_test
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"image"
 	"image/color"
@@ -27,7 +26,6 @@ import (
 
 	"github.com/mentord/mentord/internal/app/apptest"
 	"github.com/mentord/mentord/internal/config"
-	"github.com/mentord/mentord/internal/domain"
 	"github.com/mentord/mentord/internal/notify/smtptest"
 	"github.com/mentord/mentord/internal/store"
 	"github.com/mentord/mentord/internal/store/storetest"
@@ -178,6 +176,19 @@ func (b *browser) send(path, contentType string, body io.Reader) (int, string) {
 	req.Header.Set("Content-Type", contentType)
 	req.Header.Set("Origin", b.s.URL)
 	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	return b.do(req)
+}
+
+// postFromAnotherSite posts an empty form to path as a page of another
+// site would: Sec-Fetch-Site says cross-site and, unless it is "", Origin
+// is origin.
+func (b *browser) postFromAnotherSite(path, origin string) (int, string) {
+	b.t.Helper()
+	req, _ := http.NewRequest("POST", b.s.URL+path, nil)
+	if origin != "" {
+		req.Header.Set("Origin", origin)
+	}
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
 	return b.do(req)
 }
 
@@ -444,30 +455,4 @@ func pngImage(t testing.TB, w, h int, c color.Color) []byte {
 		t.Fatal(err)
 	}
 	return b.Bytes()
-}
-
-// seedMentors stores n mentors with a profile and three skills each
-// (Skill0 to Skill39 in turn), straight into the store, as the Momentors
-// benchmarks seed theirs.
-func seedMentors(b testing.TB, s *apptest.Server, n int) {
-	ctx := context.Background()
-	now := s.Clock.Now()
-	err := s.Store.Tx(ctx, func(q *store.Q) error {
-		for i := range n {
-			u := &domain.User{Username: fmt.Sprintf("bench%d", i), Email: fmt.Sprintf("bench%d@example.com", i), FirstName: "Bench",
-				LastName: fmt.Sprint(i), Timezone: "UTC", IsActive: true, IsMentor: true, DateJoined: now}
-			if err := q.CreateUser(ctx, u); err != nil {
-				return err
-			}
-			if err := q.CreateMentor(ctx, &domain.Mentor{UserID: u.ID, TeamNumber: i%12 + 1,
-				AboutMe: "Seeded mentor. " + strings.Repeat("I help with code reviews, interviews and first jobs. ", 4),
-				Skills:  []string{"Go", "SQL", fmt.Sprintf("Skill%d", i%40)}, CreatedAt: now, UpdatedAt: now}); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
 }

@@ -1,13 +1,18 @@
 package web_test
 
 import (
+	"fmt"
+	"io"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/mentord/mentord/internal/app/apptest"
+	"github.com/mentord/mentord/internal/domain"
 	"github.com/mentord/mentord/internal/mentoring"
+	"github.com/mentord/mentord/internal/store"
 )
 
 // TestMentoringPages walks every mentoring page over HTTP: a mentor signs
@@ -201,4 +206,82 @@ func TestMentorDirectoryPaging(t *testing.T) {
 		expectPage(t, b, "/app/mentors?q=bench&page=9", 200, "Find a mentor", "There are fewer pages than that", `href="/app/mentors?page=3&amp;q=bench" rel="prev"`)
 		expectPage(t, b, "/app/mentors?q=Bench+4", 200, "Find a mentor", "6 mentors match")
 	})
+}
+
+// BenchmarkMentorDirectoryPage renders the mentor directory over 1,000
+// mentors through the real handler (HTTP on loopback, the sign-in cookie,
+// the templates): page 1 of everyone, and a search by skill.
+//
+//	go test ./internal/web -run '^$' -bench MentorDirectory -benchmem
+//
+// with MENTORD_TEST_POSTGRES_URL set for the PostgreSQL run.
+func BenchmarkMentorDirectoryPage(b *testing.B) {
+	apptest.Each(b, apptest.Options{Now: mentoringNow, NoWorker: true}, func(b *testing.B, s *apptest.Server) {
+		seedMentors(b, s, 1000)
+		viewer := s.SignUp("viewer")
+		ctx := b.Context()
+		u, err := s.App.Accounts.User(ctx, viewer.ID)
+		if err != nil {
+			b.Fatal(err)
+		}
+		cookie, err := s.App.Accounts.StartWebSession(ctx, u)
+		if err != nil {
+			b.Fatal(err)
+		}
+		get := func(b *testing.B, path string) string {
+			req, _ := http.NewRequest("GET", s.URL+path, nil)
+			req.Header.Set("Accept", "text/html")
+			req.AddCookie(&http.Cookie{Name: "mentord_session", Value: cookie})
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				b.Fatal(err)
+			}
+			body, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			if res.StatusCode != 200 {
+				b.Fatalf("GET %s: %d", path, res.StatusCode)
+			}
+			b.SetBytes(int64(len(body)))
+			return string(body)
+		}
+		for _, page := range []struct{ name, path, want string }{
+			{"page1", "/app/mentors", "1000 mentors; page 1 of 50"},
+			{"skill", "/app/mentors?skill=skill7", "25 mentors match; page 1 of 2"},
+		} {
+			b.Run(page.name, func(b *testing.B) {
+				if body := get(b, page.path); !strings.Contains(body, page.want) || strings.Count(body, `class="card mentor-card"`) != 20 {
+					b.Fatalf("GET %s does not show %q and 20 mentors:\n%s", page.path, page.want, body)
+				}
+				for b.Loop() {
+					get(b, page.path)
+				}
+			})
+		}
+	})
+}
+
+// seedMentors stores n mentors with a profile and three skills each
+// (Skill0 to Skill39 in turn), straight into the store, as the Momentors
+// benchmarks seed theirs.
+func seedMentors(b testing.TB, s *apptest.Server, n int) {
+	ctx := b.Context()
+	now := s.Clock.Now()
+	err := s.Store.Tx(ctx, func(q *store.Q) error {
+		for i := range n {
+			u := &domain.User{Username: fmt.Sprintf("bench%d", i), Email: fmt.Sprintf("bench%d@example.com", i), FirstName: "Bench",
+				LastName: fmt.Sprint(i), Timezone: "UTC", IsActive: true, IsMentor: true, DateJoined: now}
+			if err := q.CreateUser(ctx, u); err != nil {
+				return err
+			}
+			if err := q.CreateMentor(ctx, &domain.Mentor{UserID: u.ID, TeamNumber: i%12 + 1,
+				AboutMe: "Seeded mentor. " + strings.Repeat("I help with code reviews, interviews and first jobs. ", 4),
+				Skills:  []string{"Go", "SQL", fmt.Sprintf("Skill%d", i%40)}, CreatedAt: now, UpdatedAt: now}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
 }

@@ -219,9 +219,7 @@ func TestCalendarFeedSection(t *testing.T) {
 		}
 
 		// A form from another site is refused and changes nothing.
-		req, _ := http.NewRequest("POST", s.URL+"/app/profile/calendar/revoke", nil)
-		req.Header.Set("Sec-Fetch-Site", "cross-site")
-		if status, _ := b.do(req); status != 403 || fetch(second) != 200 {
+		if status, _ := b.postFromAnotherSite("/app/profile/calendar/revoke", ""); status != 403 || fetch(second) != 200 {
 			t.Fatalf("cross-site revoke: %d", status)
 		}
 

@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -58,10 +57,7 @@ func TestAccountPages(t *testing.T) {
 		s.Post("/auth/token/login/").JSON(map[string]string{"username": "ann", "password": apptest.Password}).Do().Expect(200)
 
 		// A form posted from another site is refused.
-		req, _ := http.NewRequest("POST", s.URL+"/app/logout", nil)
-		req.Header.Set("Origin", "https://evil.example")
-		req.Header.Set("Sec-Fetch-Site", "cross-site")
-		if status, body := b.do(req); status != 403 || !strings.Contains(body, "another site") {
+		if status, body := b.postFromAnotherSite("/app/logout", "https://evil.example"); status != 403 || !strings.Contains(body, "another site") {
 			t.Fatalf("cross-site post: %d %s", status, body)
 		}
 		if _, body := b.get("/app"); !strings.Contains(body, "Hello, Ann") {
