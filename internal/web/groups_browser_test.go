@@ -36,8 +36,7 @@ func TestGroupJourney(t *testing.T) {
 		ivy.Fill("#f-capacity", "3")
 		j.check(ivy, "")
 		ivy.ClickButton("Publish the session")
-		ivy.WaitText("Published. People can join it now: 3 seats.")
-		ivy.WaitText("Who joined (0)")
+		ivy.WaitText("Published. People can join it now: 3 seats.", "Who joined (0)")
 		url := ivy.URL()
 		id := url[strings.LastIndex(url, "/")+1:]
 		if _, err := strconv.ParseInt(id, 10, 64); err != nil {
@@ -56,8 +55,7 @@ func TestGroupJourney(t *testing.T) {
 		// Everyone opens the page while seats are left.
 		for _, tab := range students {
 			tab.Click(`a[href="/app/groups/` + id + `"]`)
-			tab.WaitText("Algebra drop-in")
-			tab.WaitText("Join this session")
+			tab.WaitText("Algebra drop-in", "Join this session")
 		}
 		for i, tab := range students[:3] {
 			tab.ClickButton("Join this session")
@@ -68,8 +66,7 @@ func TestGroupJourney(t *testing.T) {
 		}
 		dan := students[3]
 		dan.ClickButton("Join this session")
-		dan.WaitText("This session is full: every seat is taken.")
-		dan.WaitText("Full: all 3 seats taken")
+		dan.WaitText("This session is full: every seat is taken.", "Full: all 3 seats taken")
 		if dan.Exists(`form[action$="/join"]`) {
 			t.Error("the fourth student is still offered to join a full session")
 		}

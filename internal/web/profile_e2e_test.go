@@ -38,8 +38,7 @@ func TestProfileJourney(t *testing.T) {
 		tab.Fill("#f-last_name", "Bauer")
 		tab.Fill("#f-timezone", "America/Toronto")
 		tab.ClickButton("Save your details")
-		tab.WaitText("Your profile is saved.")
-		tab.WaitText("Times are shown in America/Toronto")
+		tab.WaitText("Your profile is saved.", "Times are shown in America/Toronto")
 
 		// The chosen photo is shown before it is uploaded.
 		tab.UploadFile("#f-profile_photo", photo)
