@@ -242,12 +242,19 @@ func expectPage(t *testing.T, b *browser, path string, status int, titleWant str
 func expectPost(t *testing.T, b *browser, path string, form url.Values, status int, want ...string) string {
 	t.Helper()
 	got, body := b.post(path, form)
+	return expectAnswer(t, "POST "+path, got, body, status, want...)
+}
+
+// expectAnswer checks that the answer to what has the status and holds
+// each of want in its body, which it returns.
+func expectAnswer(t *testing.T, what string, got int, body string, status int, want ...string) string {
+	t.Helper()
 	if got != status {
-		t.Fatalf("POST %s: %d, want %d\n%s", path, got, status, body)
+		t.Fatalf("%s: %d, want %d\n%s", what, got, status, body)
 	}
 	for _, w := range want {
 		if !strings.Contains(body, w) {
-			t.Fatalf("POST %s: no %s in\n%s", path, w, body)
+			t.Fatalf("%s: no %s in\n%s", what, w, body)
 		}
 	}
 	return body

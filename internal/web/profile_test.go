@@ -61,19 +61,21 @@ func TestProfilePage(t *testing.T) {
 			t.Fatalf("profile over the API: %v", p)
 		}
 
-		// A file that is not an image is refused next to the field.
-		status, body = b.postFile("/app/profile/photo", "profile_photo", "notes.txt", "text/plain", []byte("not an image at all"))
-		if status != 400 || !regexp.MustCompile(`id="e-profile_photo">Upload a valid image`).MatchString(body) || !strings.Contains(body, `aria-invalid="true"`) {
-			t.Fatalf("a text file as photo: %d\n%s", status, body)
-		}
-		// One too large for the form is told there too.
-		if status, body := b.postFile("/app/profile/photo", "profile_photo", "big.png", "image/png", make([]byte, 7<<20)); status != 413 ||
-			!strings.Contains(body, `id="e-profile_photo">The image is too large`) {
-			t.Fatalf("a photo of 7 MB: %d", status)
-		}
-		// No file chosen.
-		if status, body := b.postFile("/app/profile/photo", "other", "x.png", "image/png", nil); status != 400 || !strings.Contains(body, `id="e-profile_photo"`) {
-			t.Fatalf("no photo: %d", status)
+		// Refused next to the field: a file that is not an image, one too
+		// large for the form, no file chosen.
+		for _, refused := range []struct {
+			what, field, file, contentType string
+			data                           []byte
+			status                         int
+			want                           []string
+		}{
+			{"a text file as photo", "profile_photo", "notes.txt", "text/plain", []byte("not an image at all"), 400,
+				[]string{`id="e-profile_photo">Upload a valid image`, `aria-invalid="true"`}},
+			{"a photo of 7 MB", "profile_photo", "big.png", "image/png", make([]byte, 7<<20), 413, []string{`id="e-profile_photo">The image is too large`}},
+			{"no photo", "other", "x.png", "image/png", nil, 400, []string{`id="e-profile_photo"`}},
+		} {
+			status, body := b.postFile("/app/profile/photo", refused.field, refused.file, refused.contentType, refused.data)
+			expectAnswer(t, refused.what, status, body, refused.status, refused.want...)
 		}
 		// A photo is saved and shown, served where the API says it is.
 		status, body = b.postFile("/app/profile/photo", "profile_photo", "me.png", "image/png", pngImage(t, 40, 40, color.RGBA{200, 30, 30, 255}))
@@ -107,10 +109,20 @@ func TestChangePasswordKeepsThisBrowserSignedIn(t *testing.T) {
 		webLogin(t, b, "ann", apptest.Password)
 		webLogin(t, other, "ann", apptest.Password)
 
-		expectPost(t, b, "/app/profile/password", url.Values{"current_password": {"wrong-one-1"}, "new_password": {"An0ther-Secret!"}, "re_new_password": {"An0ther-Secret!"}}, 400, `id="e-current_password"`)
-		expectPost(t, b, "/app/profile/password", url.Values{"current_password": {apptest.Password}, "new_password": {"123"}, "re_new_password": {"123"}}, 400, `id="e-new_password"`)
-		expectPost(t, b, "/app/profile/password", url.Values{"current_password": {apptest.Password}, "new_password": {"An0ther-Secret!"}, "re_new_password": {"An0ther-Secret!x"}}, 400, `class="errors"`)
-		status, body := b.post("/app/profile/password", url.Values{"current_password": {apptest.Password}, "new_password": {"An0ther-Secret!"}, "re_new_password": {"An0ther-Secret!"}})
+		form := func(current, password, again string) url.Values {
+			return url.Values{"current_password": {current}, "new_password": {password}, "re_new_password": {again}}
+		}
+		for _, refused := range []struct {
+			form url.Values
+			want string
+		}{
+			{form("wrong-one-1", "An0ther-Secret!", "An0ther-Secret!"), `id="e-current_password"`},
+			{form(apptest.Password, "123", "123"), `id="e-new_password"`},
+			{form(apptest.Password, "An0ther-Secret!", "An0ther-Secret!x"), `class="errors"`}, // a mismatch
+		} {
+			expectPost(t, b, "/app/profile/password", refused.form, 400, refused.want)
+		}
+		status, body := b.post("/app/profile/password", form(apptest.Password, "An0ther-Secret!", "An0ther-Secret!"))
 		if status != 200 || title(body) != "Your profile · mentord" || !strings.Contains(body, "Your password is changed") {
 			t.Fatalf("change: %d %q", status, title(body))
 		}
