@@ -10,31 +10,6 @@ import (
 	"github.com/mentord/mentord/internal/app/apptest"
 )
 
-// groupForm is the instructor's form with every field.
-func groupForm(title, subject, date, capacity string) url.Values {
-	return url.Values{"title": {title}, "subject": {subject}, "description": {"Bring your questions."}, "date": {date}, "capacity": {capacity}}
-}
-
-// apiSeats is what the tutoring API says of a session: its participants'
-// usernames and whether it is full.
-func apiSeats(t *testing.T, s *apptest.Server, as apptest.User, id string) ([]string, bool) {
-	t.Helper()
-	var out struct {
-		Participants []struct {
-			User struct {
-				Username string `json:"username"`
-			} `json:"user"`
-		} `json:"participants"`
-		IsFull bool `json:"is_full"`
-	}
-	s.Get("/api/sessions/" + id).Bearer(s.JWT(as)).Do().Expect(200).Decode(&out)
-	var names []string
-	for _, p := range out.Participants {
-		names = append(names, p.User.Username)
-	}
-	return names, out.IsFull
-}
-
 // TestGroupPages walks every group-session page over HTTP: an instructor
 // publishes a 3-seat session, four students try to join it (the fourth is
 // told it is full, a second join is refused), the list filters and pages,

@@ -364,6 +364,31 @@ func bookSession(t *testing.T, s *apptest.Server, mentor, mentee apptest.User) s
 	return id
 }
 
+// groupForm is the instructor's form with every field.
+func groupForm(title, subject, date, capacity string) url.Values {
+	return url.Values{"title": {title}, "subject": {subject}, "description": {"Bring your questions."}, "date": {date}, "capacity": {capacity}}
+}
+
+// apiSeats is what the tutoring API says of a session: its participants'
+// usernames and whether it is full.
+func apiSeats(t *testing.T, s *apptest.Server, as apptest.User, id string) ([]string, bool) {
+	t.Helper()
+	var out struct {
+		Participants []struct {
+			User struct {
+				Username string `json:"username"`
+			} `json:"user"`
+		} `json:"participants"`
+		IsFull bool `json:"is_full"`
+	}
+	s.Get("/api/sessions/" + id).Bearer(s.JWT(as)).Do().Expect(200).Decode(&out)
+	var names []string
+	for _, p := range out.Participants {
+		names = append(names, p.User.Username)
+	}
+	return names, out.IsFull
+}
+
 // schedOwner signs up and logs in on the scheduler API, as its tests do,
 // and returns an access token.
 func schedOwner(t *testing.T, s *apptest.Server, username string) string {
