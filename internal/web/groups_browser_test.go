@@ -1,14 +1,11 @@
 package web_test
 
 import (
-	"context"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/mentord/mentord/internal/app/apptest"
-	"github.com/mentord/mentord/internal/store"
-	"github.com/mentord/mentord/internal/store/storetest"
 	"github.com/mentord/mentord/internal/web/webtest"
 )
 
@@ -20,28 +17,7 @@ import (
 // and cannot lower the seats below three. Then the fourth joins the
 // waitlist and gets the seat when the third gives hers back.
 func TestGroupJourney(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		b := webtest.Chromium(t)
-		s := start(t, e, apptest.Options{Now: groupsNow})
-		check := func(tab *webtest.Tab, shot string) {
-			t.Helper()
-			if p := tab.AccessibilityProblems(); len(p) > 0 {
-				t.Errorf("accessibility problems on %s: %q", tab.URL(), p)
-			}
-			if shot != "" && e == store.SQLite {
-				tab.Screenshot(shot)
-			}
-		}
-		logInTab := func(username string) *webtest.Tab {
-			t.Helper()
-			tab := b.Tab(t)
-			tab.Open(s.URL + "/app/login")
-			tab.Fill("#f-username", username)
-			tab.Fill("#f-password", apptest.Password)
-			tab.ClickButton("Log in")
-			tab.WaitText("Log out")
-			return tab
-		}
+	journey(t, apptest.Options{Now: groupsNow}, func(t *testing.T, s *apptest.Server, j *chromium) {
 
 		s.Mentor("ivy", "Maths")
 		// Two other sessions, so that the list has more than one.
@@ -49,7 +25,7 @@ func TestGroupJourney(t *testing.T) {
 		ivyHTTP.post("/app/groups", groupForm("Go code review", "Go", "2030-01-17T16:30", "6"))
 		ivyHTTP.post("/app/groups", groupForm("CV clinic", "Careers", "2030-01-21T12:00", "8"))
 
-		ivy := logInTab("ivy")
+		ivy := j.logIn("ivy")
 		ivy.Open(s.URL + "/app/groups")
 		ivy.Click(`a.button[href="/app/groups/new"]`)
 		ivy.WaitText("New group session")
@@ -58,10 +34,9 @@ func TestGroupJourney(t *testing.T) {
 		ivy.Fill("#f-description", "Bring the exercise you are stuck on; we work through them together at the board.")
 		ivy.Fill("#f-date", "2030-01-16T18:00")
 		ivy.Fill("#f-capacity", "3")
-		check(ivy, "")
+		j.check(ivy, "")
 		ivy.ClickButton("Publish the session")
-		ivy.WaitText("Published. People can join it now: 3 seats.")
-		ivy.WaitText("Who joined (0)")
+		ivy.WaitText("Published. People can join it now: 3 seats.", "Who joined (0)")
 		url := ivy.URL()
 		id := url[strings.LastIndex(url, "/")+1:]
 		if _, err := strconv.ParseInt(id, 10, 64); err != nil {
@@ -72,7 +47,7 @@ func TestGroupJourney(t *testing.T) {
 		var students []*webtest.Tab
 		for _, name := range names {
 			s.Mentee(name)
-			tab := logInTab(name)
+			tab := j.logIn(name)
 			tab.Open(s.URL + "/app/groups")
 			tab.WaitText("3 of 3 seats left")
 			students = append(students, tab)
@@ -80,8 +55,7 @@ func TestGroupJourney(t *testing.T) {
 		// Everyone opens the page while seats are left.
 		for _, tab := range students {
 			tab.Click(`a[href="/app/groups/` + id + `"]`)
-			tab.WaitText("Algebra drop-in")
-			tab.WaitText("Join this session")
+			tab.WaitText("Algebra drop-in", "Join this session")
 		}
 		for i, tab := range students[:3] {
 			tab.ClickButton("Join this session")
@@ -92,22 +66,21 @@ func TestGroupJourney(t *testing.T) {
 		}
 		dan := students[3]
 		dan.ClickButton("Join this session")
-		dan.WaitText("This session is full: every seat is taken.")
-		dan.WaitText("Full: all 3 seats taken")
+		dan.WaitText("This session is full: every seat is taken.", "Full: all 3 seats taken")
 		if dan.Exists(`form[action$="/join"]`) {
 			t.Error("the fourth student is still offered to join a full session")
 		}
-		check(dan, "groups-session-full")
+		j.check(dan, "groups-session-full")
 		dan.Open(s.URL + "/app/groups/" + id)
 		dan.WaitText("This session is full: all 3 seats are taken.")
 		ben := students[1]
 		ben.Open(s.URL + "/app/groups")
 		ben.WaitText("You have a seat")
-		check(ben, "groups-list")
+		j.check(ben, "groups-list")
 
 		// The state: three seats, in the domain and in the API.
 		gid, _ := strconv.ParseInt(id, 10, 64)
-		parts, err := s.App.Groups.Participants(context.Background(), gid)
+		parts, err := s.App.Groups.Participants(t.Context(), gid)
 		if err != nil || len(parts) != 3 {
 			t.Fatalf("the domain holds %d seats (%v), want 3", len(parts), err)
 		}
@@ -123,7 +96,7 @@ func TestGroupJourney(t *testing.T) {
 		if strings.Contains(ivy.Text(), "Dan Mentee") {
 			t.Error("the instructor sees the student who was turned away")
 		}
-		check(ivy, "groups-session-instructor")
+		j.check(ivy, "groups-session-instructor")
 		// Fewer seats than people who joined is refused next to the field.
 		ivy.Click(`a[href$="/edit"]`)
 		ivy.WaitText("3 of 3 seats are taken now")
@@ -133,17 +106,17 @@ func TestGroupJourney(t *testing.T) {
 		if got := ivy.Attr("#f-capacity", "aria-describedby"); got != "e-capacity" {
 			t.Errorf("the capacity field is described by %q, not its error", got)
 		}
-		check(ivy, "groups-edit-capacity")
+		j.check(ivy, "groups-edit-capacity")
 
 		// The waitlist: dan joins it, and has the seat at once when cat
 		// gives hers back.
 		dan.Open(s.URL + "/app/groups/" + id)
 		dan.ClickButton("Join the waitlist")
 		dan.WaitText("You are first on the waitlist.")
-		check(dan, "groups-waitlist-student")
+		j.check(dan, "groups-waitlist-student")
 		ivy.Open(s.URL + "/app/groups/" + id)
 		ivy.WaitText("Waitlist (1)")
-		check(ivy, "groups-waitlist-instructor")
+		j.check(ivy, "groups-waitlist-instructor")
 		cat := students[2]
 		cat.Open(s.URL + "/app/groups/" + id)
 		cat.ClickButton("Give my seat back")

@@ -8,38 +8,7 @@ import (
 	"time"
 
 	"github.com/mentord/mentord/internal/app/apptest"
-	"github.com/mentord/mentord/internal/notify/smtptest"
-	"github.com/mentord/mentord/internal/store"
-	"github.com/mentord/mentord/internal/store/storetest"
 )
-
-// groupsNow is the fake clock of the group-session tests (a Tuesday).
-var groupsNow = time.Date(2030, 1, 15, 9, 0, 0, 0, time.UTC)
-
-// groupForm is the instructor's form with every field.
-func groupForm(title, subject, date, capacity string) url.Values {
-	return url.Values{"title": {title}, "subject": {subject}, "description": {"Bring your questions."}, "date": {date}, "capacity": {capacity}}
-}
-
-// apiSeats is what the tutoring API says of a session: its participants'
-// usernames and whether it is full.
-func apiSeats(t *testing.T, s *apptest.Server, as apptest.User, id string) ([]string, bool) {
-	t.Helper()
-	var out struct {
-		Participants []struct {
-			User struct {
-				Username string `json:"username"`
-			} `json:"user"`
-		} `json:"participants"`
-		IsFull bool `json:"is_full"`
-	}
-	s.Get("/api/sessions/" + id).Bearer(s.JWT(as)).Do().Expect(200).Decode(&out)
-	var names []string
-	for _, p := range out.Participants {
-		names = append(names, p.User.Username)
-	}
-	return names, out.IsFull
-}
 
 // TestGroupPages walks every group-session page over HTTP: an instructor
 // publishes a 3-seat session, four students try to join it (the fourth is
@@ -47,29 +16,17 @@ func apiSeats(t *testing.T, s *apptest.Server, as apptest.User, id string) ([]st
 // the capacity cannot go below the seats taken, the instructor starts,
 // completes, cancels and deletes, and participants are e-mailed on cancel.
 func TestGroupPages(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := start(t, e, apptest.Options{Now: groupsNow})
-		stranger := newBrowser(t, s)
-		stranger.get("/app/groups")
-		if got := stranger.res.Request.URL; got.Path != "/app/login" || got.Query().Get("next") != "/app/groups" {
-			t.Fatalf("signed out: at %s", got)
-		}
+	eachEngine(t, apptest.Options{Now: groupsNow}, func(t *testing.T, s *apptest.Server) {
+		expectSentToLogIn(t, s, "/app/groups")
 
 		s.Mentor("ivy", "Maths")
 		ivy := logIn(t, s, "ivy")
 		expectPage(t, ivy, "/app/groups/new", 200, "New group session",
 			`name="title"`, `name="subject"`, `name="description"`, `name="date" type="datetime-local"`, `name="capacity" type="number"`, "In UTC.")
 		// Every bad field is told next to it, and what was typed stays.
-		status, body := ivy.post("/app/groups", url.Values{"title": {" "}, "subject": {"Maths"}, "date": {"tomorrow"}, "capacity": {"0"}})
-		if status != 400 || !strings.Contains(body, `id="e-title"`) || !strings.Contains(body, `id="e-date"`) ||
-			!strings.Contains(body, "Use a number of at least 1.") || !strings.Contains(body, `value="Maths"`) {
-			t.Fatalf("bad session: %d\n%s", status, body)
-		}
-		status, body = ivy.post("/app/groups", groupForm("Algebra drop-in", "Maths", "2030-01-14T18:00", "3"))
-		if status != 400 || !strings.Contains(body, `<p class="error" id="e-date">Choose a time in the future.</p>`) {
-			t.Fatalf("a session in the past: %d\n%s", status, body)
-		}
-		status, body = ivy.post("/app/groups", groupForm("Algebra drop-in", "Maths", "2030-01-16T18:00", "3"))
+		expectPost(t, ivy, "/app/groups", url.Values{"title": {" "}, "subject": {"Maths"}, "date": {"tomorrow"}, "capacity": {"0"}}, 400, `id="e-title"`, `id="e-date"`, "Use a number of at least 1.", `value="Maths"`)
+		expectPost(t, ivy, "/app/groups", groupForm("Algebra drop-in", "Maths", "2030-01-14T18:00", "3"), 400, `<p class="error" id="e-date">Choose a time in the future.</p>`)
+		status, body := ivy.post("/app/groups", groupForm("Algebra drop-in", "Maths", "2030-01-16T18:00", "3"))
 		if status != 200 || !strings.HasPrefix(ivy.res.Request.URL.Path, "/app/groups/") || !strings.Contains(body, "Published. People can join it now: 3 seats.") ||
 			!strings.Contains(body, "Wed 16 Jan 2030, 18:00 UTC") || !strings.Contains(body, "Who joined (0)") || !strings.Contains(body, "3 of 3 seats left") {
 			t.Fatalf("publish: %d at %s\n%s", status, ivy.res.Request.URL, body)
@@ -88,10 +45,7 @@ func TestGroupPages(t *testing.T) {
 			tabs = append(tabs, logIn(t, s, name))
 		}
 		ann, dan := tabs[0], tabs[3]
-		for _, path := range []string{"/app/groups/new"} {
-			status, body := ann.get(path)
-			expectNotFound(t, status, body, "a student at "+path)
-		}
+		expectNotFoundAt(t, ann, "a student at ", nil, "/app/groups/new")
 		status, body = ann.post("/app/groups", groupForm("Mine", "", "2030-01-16T18:00", "3"))
 		expectNotFound(t, status, body, "a student publishing")
 		expectPage(t, ann, "/app/groups", 200, "Group sessions", "Algebra drop-in", "3 of 3 seats left", "Ivy Mentor", "Maths", "One session.")
@@ -113,10 +67,7 @@ func TestGroupPages(t *testing.T) {
 		if strings.Contains(body, `action="`+page+`/join"`) || strings.Contains(body, "Who joined") || strings.Contains(body, "ann@example.com") {
 			t.Error("a full session offers to join, or shows a student who joined")
 		}
-		status, body = dan.post(page+"/join", nil)
-		if status != 400 || !strings.Contains(body, "This session is full: every seat is taken.") || !strings.Contains(body, `role="alert"`) {
-			t.Fatalf("the fourth join: %d\n%s", status, body)
-		}
+		expectPost(t, dan, page+"/join", nil, 400, "This session is full: every seat is taken.", `role="alert"`)
 		if names, full := apiSeats(t, s, students[3], id); strings.Join(names, " ") != "ann ben cat" || !full {
 			t.Fatalf("the API says %v (full %v), want ann ben cat, full", names, full)
 		}
@@ -125,15 +76,8 @@ func TestGroupPages(t *testing.T) {
 		expectPage(t, ivy, page, 200, "Algebra drop-in", "Who joined (3)", "Ann Mentee", "ben@example.com", "Cat Mentee", `action="`+page+`/cancel"`)
 		expectPage(t, ivy, page+"/edit", 200, "Edit “Algebra drop-in”", `value="Algebra drop-in"`, `value="2030-01-16T18:00"`, `value="3"`,
 			"3 of 3 seats are taken now, so it cannot be fewer than 3.")
-		status, body = ivy.post(page+"/edit", groupForm("Algebra drop-in", "Maths", "2030-01-16T18:00", "2"))
-		if status != 400 || !strings.Contains(body, `<p class="error" id="e-capacity">3 people have joined, so the session needs at least 3 seats. Choose 3 or more.</p>`) ||
-			!strings.Contains(body, `name="capacity" type="number" value="2"`) {
-			t.Fatalf("capacity below the seats taken: %d\n%s", status, body)
-		}
-		for _, path := range []string{page + "/edit"} {
-			status, body := ann.get(path)
-			expectNotFound(t, status, body, "a student at "+path)
-		}
+		expectPost(t, ivy, page+"/edit", groupForm("Algebra drop-in", "Maths", "2030-01-16T18:00", "2"), 400, `<p class="error" id="e-capacity">3 people have joined, so the session needs at least 3 seats. Choose 3 or more.</p>`, `name="capacity" type="number" value="2"`)
+		expectNotFoundAt(t, ann, "a student at ", nil, page+"/edit")
 		maxUser := s.Mentor("max")
 		maxWeb := logIn(t, s, "max")
 		for _, act := range []string{"edit", "cancel", "delete", "start"} {
@@ -148,8 +92,8 @@ func TestGroupPages(t *testing.T) {
 			!strings.Contains(body, "Wed 16 Jan 2030, 19:00 UTC") || !strings.Contains(body, "1 of 4 seats left") {
 			t.Fatalf("edit: %d\n%s", status, body)
 		}
-		s.SMTP.WaitFor(5*time.Second, func(m smtptest.Mail) bool {
-			return strings.Contains(strings.Join(m.To, ","), "cat@example.com") && strings.HasPrefix(m.Subject, "Session rescheduled: Algebra drop-in")
+		mailTo(s, "cat@example.com", func(subject, _ string) bool {
+			return strings.HasPrefix(subject, "Session rescheduled: Algebra drop-in")
 		})
 		ann.post(page+"/leave", nil)
 		if body := expectPage(t, ann, page, 200, "Algebra drop-in", "2 of 4 seats left", `action="`+page+`/join"`); strings.Contains(body, "You have a seat") {
@@ -205,20 +149,11 @@ func TestGroupPages(t *testing.T) {
 		expectPage(t, ivy, "/app/groups?scope=mine&status=&from=&topic=study", 200, "Group sessions", "10 sessions", "You run it")
 
 		// Started from its time, then completed; not before.
-		status, body = ivy.post(goPage+"/start", nil)
-		if status != 400 || !strings.Contains(body, "The session can be started from its scheduled time, not before.") {
-			t.Fatalf("an early start: %d\n%s", status, body)
-		}
+		expectPost(t, ivy, goPage+"/start", nil, 400, "The session can be started from its scheduled time, not before.")
 		s.Clock.Set(time.Date(2030, 1, 20, 10, 5, 0, 0, time.UTC))
 		expectPage(t, ivy, goPage, 200, "Go code review", `action="`+goPage+`/start"`)
-		status, body = ivy.post(goPage+"/start", nil)
-		if status != 200 || !strings.Contains(body, "Started: the session is ongoing.") || !strings.Contains(body, `action="`+goPage+`/complete"`) {
-			t.Fatalf("start: %d\n%s", status, body)
-		}
-		status, body = ben.post(goPage+"/leave", nil)
-		if status != 400 || !strings.Contains(body, "the seat can no longer be given back") {
-			t.Fatalf("leaving an ongoing session: %d\n%s", status, body)
-		}
+		expectPost(t, ivy, goPage+"/start", nil, 200, "Started: the session is ongoing.", `action="`+goPage+`/complete"`)
+		expectPost(t, ben, goPage+"/leave", nil, 400, "the seat can no longer be given back")
 		// An ongoing session can still be edited, its start kept as it was.
 		status, body = ivy.post(goPage+"/edit", groupForm("Go code review, part 1", "Go", "2030-01-20T10:00", "1"))
 		if status != 200 || !strings.Contains(body, "Saved.") || strings.Contains(body, "e-mail with the new time") || !strings.Contains(body, "Go code review, part 1") {
@@ -235,22 +170,14 @@ func TestGroupPages(t *testing.T) {
 
 		// Times are read and shown in each viewer's zone.
 		s.Patch("/myprofile/").Token(maxUser.Token).JSON(map[string]string{"timezone": "Europe/Paris"}).Do().Expect(200)
-		status, body = maxWeb.post("/app/groups", groupForm("Soirée SQL", "SQL", "2030-01-16T18:00", "4"))
-		if status != 200 || !strings.Contains(body, "Wed 16 Jan 2030, 18:00 CET") {
-			t.Fatalf("a session in Paris: %d\n%s", status, body)
-		}
+		expectPost(t, maxWeb, "/app/groups", groupForm("Soirée SQL", "SQL", "2030-01-16T18:00", "4"), 200, "Wed 16 Jan 2030, 18:00 CET")
 		expectPage(t, ann, maxWeb.res.Request.URL.Path, 200, "Soirée SQL", "Wed 16 Jan 2030, 17:00 UTC")
 		expectPage(t, maxWeb, maxWeb.res.Request.URL.Path+"/edit", 200, "Edit “Soirée SQL”", `value="2030-01-16T18:00"`, "In Europe/Paris.")
 
 		// Cancelled: its participants are e-mailed; then it can be deleted.
-		status, body = ivy.post(page+"/cancel", nil)
-		if status != 200 || !strings.Contains(body, "Cancelled. Its 2 participants get an e-mail saying so.") || !strings.Contains(body, "status-cancelled") {
-			t.Fatalf("cancel: %d\n%s", status, body)
-		}
+		expectPost(t, ivy, page+"/cancel", nil, 200, "Cancelled. Its 2 participants get an e-mail saying so.", "status-cancelled")
 		for _, who := range []string{"ben@example.com", "cat@example.com"} {
-			s.SMTP.WaitFor(5*time.Second, func(m smtptest.Mail) bool {
-				return strings.Contains(strings.Join(m.To, ","), who) && m.Subject == "Session cancelled: Algebra drop-in"
-			})
+			mailTo(s, who, func(subject, _ string) bool { return subject == "Session cancelled: Algebra drop-in" })
 		}
 		for _, m := range s.SMTP.To("ann@example.com") {
 			if strings.HasPrefix(m.Subject, "Session cancelled") {
@@ -262,9 +189,65 @@ func TestGroupPages(t *testing.T) {
 		if status != 200 || ivy.res.Request.URL.Query().Get("scope") != "mine" || !strings.Contains(body, "Deleted “Algebra drop-in”.") {
 			t.Fatalf("delete: %d at %s\n%s", status, ivy.res.Request.URL, body)
 		}
-		for _, path := range []string{page, "/app/groups/999999", "/app/groups/x", "/app/groups/x/edit"} {
-			status, body := ivy.get(path)
-			expectNotFound(t, status, body, path)
+		expectNotFoundAt(t, ivy, "", nil, page, "/app/groups/999999", "/app/groups/x", "/app/groups/x/edit")
+	})
+}
+
+// TestGroupWaitlistPages: a full session's page offers "Join the
+// waitlist"; those waiting see their place and can leave; the instructor
+// sees who waits in order; a seat given back goes to the first waiting at
+// once, who is e-mailed; a seated student is not waitlisted, nor anyone
+// twice.
+func TestGroupWaitlistPages(t *testing.T) {
+	eachEngine(t, apptest.Options{Now: groupsNow}, func(t *testing.T, s *apptest.Server) {
+		s.Mentor("ivy", "Maths")
+		ivy := logIn(t, s, "ivy")
+		ivy.post("/app/groups", groupForm("Algebra drop-in", "Maths", "2030-01-16T18:00", "1"))
+		page := ivy.res.Request.URL.Path
+		var ann, ben, cat *browser
+		for _, p := range []struct {
+			name string
+			b    **browser
+		}{{"ann", &ann}, {"ben", &ben}, {"cat", &cat}} {
+			s.Mentee(p.name)
+			*p.b = logIn(t, s, p.name)
+		}
+		ann.post(page+"/join", nil)
+
+		body := expectPage(t, ben, page, 200, "Algebra drop-in", "This session is full: its one seat is taken. Join the waitlist",
+			`action="`+page+`/waitlist"`, "Join the waitlist")
+		if strings.Contains(body, `action="`+page+`/join"`) {
+			t.Error("a full session offers to join")
+		}
+		status, body := ben.post(page+"/waitlist", nil)
+		if status != 200 || ben.res.Request.URL.Path != page || !strings.Contains(body, "You joined the waitlist of “Algebra drop-in”.") ||
+			!strings.Contains(body, "You are <strong>first</strong> on the waitlist.") || !strings.Contains(body, "1 person waits for a seat") ||
+			!strings.Contains(body, `action="`+page+`/leave-waitlist"`) || strings.Contains(body, `action="`+page+`/waitlist"`) {
+			t.Fatalf("ben waits: %d at %s\n%s", status, ben.res.Request.URL, body)
+		}
+		expectPost(t, ben, page+"/waitlist", nil, 400, "You are already on the waitlist of this session.")
+		expectPost(t, ann, page+"/waitlist", nil, 400, "You already have a seat in this session")
+		body = expectPost(t, cat, page+"/waitlist", nil, 200, "You are <strong>second</strong> on the waitlist of 2.")
+		expectPage(t, ivy, page, 200, "Algebra drop-in", "Who joined (1)", "Waitlist (2)", "2 people wait for a seat", "ben@example.com", "cat@example.com")
+		if strings.Contains(body, "ben@example.com") {
+			t.Error("a student sees who else waits")
+		}
+
+		// ann gives her seat back: ben has it at once, and an e-mail.
+		expectPost(t, ann, page+"/leave", nil, 200, "You gave your seat back; it went to the first on the waitlist.")
+		expectPage(t, ben, page, 200, "Algebra drop-in", "You have a seat in this session.")
+		expectPage(t, cat, page, 200, "Algebra drop-in", "You are <strong>first</strong> on the waitlist.")
+		mail := mailTo(s, "ben@example.com", func(subject, _ string) bool { return subject == "You have a seat: Algebra drop-in" })
+		if !strings.Contains(mail.Text, "with Ivy Mentor") {
+			t.Errorf("ben's e-mail: %q", mail.Text)
+		}
+
+		// cat leaves the waitlist; a second time is refused.
+		expectPost(t, cat, page+"/leave-waitlist", nil, 200, "You left the waitlist.", `action="`+page+`/waitlist"`)
+		expectPost(t, cat, page+"/leave-waitlist", nil, 400, "You are not on the waitlist of this session.")
+		expectPage(t, ivy, page, 200, "Algebra drop-in", "Who joined (1)", "Ben Mentee")
+		if _, body := ivy.get(page); strings.Contains(body, "Waitlist (") {
+			t.Error("the instructor still sees a waitlist")
 		}
 	})
 }

@@ -10,72 +10,7 @@ import (
 
 	"github.com/mentord/mentord/internal/app/apptest"
 	"github.com/mentord/mentord/internal/config"
-	"github.com/mentord/mentord/internal/notify/smtptest"
-	"github.com/mentord/mentord/internal/store"
-	"github.com/mentord/mentord/internal/store/storetest"
 )
-
-// inviteeT0 is when invitee tests start: before their calendars' slots.
-var inviteeT0 = time.Date(2030, 3, 1, 12, 0, 0, 0, time.UTC)
-
-// schedOwner signs up and logs in on the scheduler API, as its tests do,
-// and returns an access token.
-func schedOwner(t *testing.T, s *apptest.Server, username string) string {
-	t.Helper()
-	s.Post("/accounts/signup/").JSON(map[string]string{"email": username + "@example.com", "username": username, "first_name": "Olive",
-		"last_name": "Owner", "password": apptest.Password, "password2": apptest.Password}).Do().Expect(201)
-	return schedLogin(t, s, username)
-}
-
-// schedLogin logs in on the scheduler API again (its access tokens last
-// minutes, and tests move the clock by days).
-func schedLogin(t *testing.T, s *apptest.Server, username string) string {
-	t.Helper()
-	var tok struct{ Access string }
-	s.Post("/accounts/login/").JSON(map[string]string{"username": username, "password": apptest.Password}).Do().Expect(200).Decode(&tok)
-	return tok.Access
-}
-
-func schedContact(t *testing.T, s *apptest.Server, tok, first string) int {
-	t.Helper()
-	res := s.Post("/schedules/contacts/").Bearer(tok).JSON(map[string]string{"first_Name": first, "last_Name": "Guest",
-		"email": strings.ToLower(first) + "@guests.example"}).Do().Expect(201).Obj()
-	return int(res["id"].(float64))
-}
-
-// torontoCalendar creates a calendar in America/Toronto with two slots,
-// answered by 2030-03-05 (midnight UTC), and returns its id.
-func torontoCalendar(t *testing.T, s *apptest.Server, tok string, invitees ...int) int {
-	t.Helper()
-	return int(s.Post("/schedules/calendars/create/").Bearer(tok).JSON(map[string]any{
-		"name": "Project interviews", "description": "A first chat about your project.", "deadline": "2030-03-05T00:00:00Z",
-		"invitees": invitees, "timezone": "America/Toronto", "meeting_length": 30,
-		"available_slots": []any{
-			map[string]any{"date": "2030-03-12", "start_time": "13:00:00", "end_time": "15:00:00", "preference_level": 3},
-			map[string]any{"date": "2030-03-13", "start_time": "10:00:00", "end_time": "12:00:00", "preference_level": 1},
-		},
-	}).Do().Expect(201).Obj()["id"].(float64))
-}
-
-var respondLinkRE = regexp.MustCompile(`https?://\S+/app/respond/\d+/[A-Za-z0-9_-]+`)
-
-// respondLinks reads the answer links from the invitation e-mails, by
-// recipient, as paths.
-func respondLinks(t *testing.T, s *apptest.Server, mails []smtptest.Mail) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	for _, m := range mails {
-		if m.Subject != "Meeting invitation" {
-			continue
-		}
-		l := respondLinkRE.FindString(m.Text)
-		if !strings.HasPrefix(l, s.URL+"/app/respond/") {
-			t.Fatalf("the invitation links %q, not the web app's answer page:\n%s", l, m.Text)
-		}
-		out[m.To[0]] = strings.TrimPrefix(l, s.URL)
-	}
-	return out
-}
 
 // slotNames are the names of the owner slots' fields, in the page's order.
 func slotNames(body string) []string {
@@ -87,12 +22,11 @@ func slotNames(body string) []string {
 }
 
 func TestInviteePage(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := start(t, e, apptest.Options{Now: inviteeT0})
+	eachEngine(t, apptest.Options{Now: inviteeT0}, func(t *testing.T, s *apptest.Server) {
 		tok := schedOwner(t, s, "olive")
 		ann, ben := schedContact(t, s, tok, "Ann"), schedContact(t, s, tok, "Ben")
 		id := torontoCalendar(t, s, tok, ann, ben)
-		links := respondLinks(t, s, s.SMTP.Wait(2, 10*time.Second))
+		links := invitationLinks(t, s, 2)
 		annLink, benLink := links["ann@guests.example"], links["ben@guests.example"]
 		b := newBrowser(t, s)
 
@@ -165,10 +99,7 @@ func TestInviteePage(t *testing.T) {
 		if _, body := b.get(benLink); !strings.Contains(body, "You did not answer.") || strings.Contains(body, "custom-0-date") {
 			t.Fatalf("after the deadline, no answer:\n%s", body)
 		}
-		status, body = b.post(annLink, url.Values{slots[0]: {"1"}, "custom_rows": {"0"}})
-		if status != 200 || !strings.Contains(body, "The deadline has passed, so answers are closed.") {
-			t.Fatalf("an answer after the deadline: %d", status)
-		}
+		expectPost(t, b, annLink, url.Values{slots[0]: {"1"}, "custom_rows": {"0"}}, 200, "The deadline has passed, so answers are closed.")
 
 		// Finalized: each link says when that person's meeting is.
 		tok = schedLogin(t, s, "olive")
@@ -186,8 +117,7 @@ func TestInviteePage(t *testing.T) {
 // TestInviteePageRateLimited: the answer page counts against the same
 // per-address limit as the API's respond routes.
 func TestInviteePageRateLimited(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := start(t, e, apptest.Options{Now: inviteeT0, Config: func(c *config.Config) { c.RespondPerMinute = 2 }})
+	eachEngine(t, apptest.Options{Now: inviteeT0, Config: func(c *config.Config) { c.RespondPerMinute = 2 }}, func(t *testing.T, s *apptest.Server) {
 		b := newBrowser(t, s)
 		bad := "/app/respond/1/" + strings.Repeat("A", 43)
 		b.get(bad)

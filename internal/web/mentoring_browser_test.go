@@ -6,8 +6,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/mentord/mentord/internal/app/apptest"
-	"github.com/mentord/mentord/internal/store"
-	"github.com/mentord/mentord/internal/store/storetest"
 	"github.com/mentord/mentord/internal/web/webtest"
 )
 
@@ -17,21 +15,8 @@ import (
 // hour in one click; the mentor confirms it, both see the meeting link,
 // the mentee cancels and the mentor sees it canceled.
 func TestMentoringJourney(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		b := webtest.Chromium(t)
-		s := start(t, e, apptest.Options{Now: mentoringNow})
-		mentor, mentee := b.Tab(t), b.Tab(t)
-		// check asserts the page has no accessibility faults; the
-		// screenshots are taken once, on the first engine.
-		check := func(tab *webtest.Tab, shot string) {
-			t.Helper()
-			if p := tab.AccessibilityProblems(); len(p) > 0 {
-				t.Errorf("accessibility problems on %s: %q", tab.URL(), p)
-			}
-			if shot != "" && e == store.SQLite {
-				tab.Screenshot(shot)
-			}
-		}
+	journey(t, apptest.Options{Now: mentoringNow}, func(t *testing.T, s *apptest.Server, j *chromium) {
+		mentor, mentee := j.tab(), j.tab()
 		signUp := func(tab *webtest.Tab, username, first, role, zone string) {
 			t.Helper()
 			tab.Open(s.URL + "/app/signup")
@@ -52,7 +37,7 @@ func TestMentoringJourney(t *testing.T) {
 		mentor.Fill("#f-about_me", "Backend developer for ten years. I like helping people write their first SQL queries and prepare interviews.")
 		mentor.Fill("#f-skills", "Go, sql, Career Help")
 		mentor.Fill("#f-team_number", "7")
-		check(mentor, "mentoring-profile")
+		j.check(mentor, "mentoring-profile")
 		mentor.ClickButton("Save the profile")
 		mentor.WaitText("Your mentor profile is saved")
 		mentor.Fill("#f-date", "2030-01-16")
@@ -66,28 +51,23 @@ func TestMentoringJourney(t *testing.T) {
 		mentee.Fill("#f-skill", "SQL")
 		mentee.ClickButton("Search")
 		mentee.WaitText("One mentor matches")
-		check(mentee, "mentoring-directory")
+		j.check(mentee, "mentoring-directory")
 		mentee.Click(".mentor-card h2 a")
-		mentee.WaitText("Mona Example")
-		mentee.WaitText("Wednesday 16 January 2030")
-		check(mentee, "mentoring-mentor")
+		mentee.WaitText("Mona Example", "Wednesday 16 January 2030")
+		j.check(mentee, "mentoring-mentor")
 		// 10:00 in Paris is 04:00 in New York.
 		mentee.ClickButton("60 min at 04:00, Wednesday 16 January 2030")
-		mentee.WaitText("Requested: 60 minutes with Mona Example, Wed 16 Jan 2030, 04:00 EST")
-		mentee.WaitText("waiting for Mona Example to confirm")
+		mentee.WaitText("Requested: 60 minutes with Mona Example, Wed 16 Jan 2030, 04:00 EST", "waiting for Mona Example to confirm")
 
 		mentor.Open(s.URL + "/app/sessions")
-		mentor.WaitText("Waiting for your answer (1)")
-		mentor.WaitText("Wed 16 Jan 2030, 10:00 CET")
-		check(mentor, "mentoring-sessions-mentor")
+		mentor.WaitText("Waiting for your answer (1)", "Wed 16 Jan 2030, 10:00 CET")
+		j.check(mentor, "mentoring-sessions-mentor")
 		mentor.ClickButton("Confirm")
-		mentor.WaitText("Confirmed. Bea Example gets an e-mail with the meeting link.")
-		mentor.WaitText("Join the meeting")
+		mentor.WaitText("Confirmed. Bea Example gets an e-mail with the meeting link.", "Join the meeting")
 
 		mentee.Open(s.URL + "/app/sessions")
-		mentee.WaitText("Confirmed")
-		mentee.WaitText("Join the meeting")
-		check(mentee, "mentoring-sessions-mentee")
+		mentee.WaitText("Confirmed", "Join the meeting")
+		j.check(mentee, "mentoring-sessions-mentee")
 		// The calendar file downloads (a fetch with the tab's cookie).
 		got, err := chromedp.Run(mentee.Context(), chromedp.Evaluate[string](`fetch(document.querySelector('a[href$=".ics"]').href)
 			.then(async r => [r.status, r.headers.get("content-type"), r.headers.get("content-disposition"), await r.text()].join("\n"))`, chromedp.EvalAwaitPromise))
@@ -97,7 +77,7 @@ func TestMentoringJourney(t *testing.T) {
 
 		mentor.Open(s.URL + "/app/availability?week=2030-01-14")
 		mentor.WaitText("Confirmed")
-		check(mentor, "mentoring-availability")
+		j.check(mentor, "mentoring-availability")
 
 		mentee.ClickButton("Cancel")
 		mentee.WaitText("Canceled. Mona Example gets an e-mail saying so.")
@@ -106,6 +86,6 @@ func TestMentoringJourney(t *testing.T) {
 		if strings.Contains(mentor.Text(), "Join the meeting") {
 			t.Error("the mentor still sees the meeting of a canceled session")
 		}
-		check(mentor, "")
+		j.check(mentor, "")
 	})
 }

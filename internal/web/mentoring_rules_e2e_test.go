@@ -4,9 +4,6 @@ import (
 	"testing"
 
 	"github.com/mentord/mentord/internal/app/apptest"
-	"github.com/mentord/mentord/internal/store"
-	"github.com/mentord/mentord/internal/store/storetest"
-	"github.com/mentord/mentord/internal/web/webtest"
 )
 
 // TestBookingRulesJourney in headless Chromium: a mentor states weekly
@@ -15,31 +12,11 @@ import (
 // now, books one, and sees no start in the break after it; then the mentor
 // cancels it late, saying why.
 func TestBookingRulesJourney(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		b := webtest.Chromium(t)
-		s := start(t, e, apptest.Options{Now: mentoringNow})
+	journey(t, apptest.Options{Now: mentoringNow}, func(t *testing.T, s *apptest.Server, j *chromium) {
 		mona := s.Mentor("mona", "Go")
 		s.Mentee("bea")
-		mentor, mentee := b.Tab(t), b.Tab(t)
-		check := func(tab *webtest.Tab, shot string) {
-			t.Helper()
-			if p := tab.AccessibilityProblems(); len(p) > 0 {
-				t.Errorf("accessibility problems on %s: %q", tab.URL(), p)
-			}
-			if shot != "" && e == store.SQLite {
-				tab.Screenshot(shot)
-			}
-		}
-		logInTab := func(tab *webtest.Tab, username string) {
-			t.Helper()
-			tab.Open(s.URL + "/app/login")
-			tab.Fill("#f-username", username)
-			tab.Fill("#f-password", apptest.Password)
-			tab.ClickButton("Log in")
-			tab.WaitText("Log out")
-		}
 
-		logInTab(mentor, "mona")
+		mentor := j.logIn("mona")
 		// Weekly hours: Tuesdays 10:00-14:00 (the mentor's zone is UTC).
 		mentor.Open(s.URL + "/app/availability")
 		mentor.Click(`a[href="/app/mentor/weekly"]`)
@@ -48,7 +25,7 @@ func TestBookingRulesJourney(t *testing.T) {
 		mentor.Fill("#f-tue_1_end", "14:00")
 		mentor.ClickButton("Save the weekly hours")
 		mentor.WaitText("Your weekly hours are saved")
-		check(mentor, "weekly-hours")
+		j.check(mentor, "weekly-hours")
 		mentor.Open(s.URL + "/app/mentor/profile")
 		mentor.Click(`a[href="/app/mentor/rules"]`)
 		mentor.WaitText("Limits on how mentees book you")
@@ -58,12 +35,12 @@ func TestBookingRulesJourney(t *testing.T) {
 		mentor.WaitText("Use a number of at least 0.")
 		mentor.Fill("#f-buffer_minutes", "30")
 		mentor.Fill("#f-cancel_notice_hours", "24")
-		check(mentor, "")
+		j.check(mentor, "")
 		mentor.ClickButton("Save the rules")
 		mentor.WaitText("Your booking rules are saved.")
-		check(mentor, "booking-rules")
+		j.check(mentor, "booking-rules")
 
-		logInTab(mentee, "bea")
+		mentee := j.logIn("bea")
 		mentee.Open(s.URL + "/app/mentors/" + itoa64(mona.ID))
 		mentee.WaitText("Mona Mentor")
 		offered := func(at string) bool {
@@ -83,9 +60,9 @@ func TestBookingRulesJourney(t *testing.T) {
 		mentor.Open(s.URL + "/app/sessions")
 		mentor.WaitText("Waiting for your answer (1)")
 		mentor.Fill("input[name=cancel_reason]", "A clash at work.")
-		check(mentor, "booking-rules-cancel")
+		j.check(mentor, "booking-rules-cancel")
 		mentor.ClickButton("Cancel")
 		mentor.WaitText("Canceled. Bea Mentee gets an e-mail saying so.")
-		check(mentor, "")
+		j.check(mentor, "")
 	})
 }

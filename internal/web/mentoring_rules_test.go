@@ -1,23 +1,17 @@
 package web_test
 
 import (
-	"context"
 	"net/url"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/mentord/mentord/internal/app/apptest"
-	"github.com/mentord/mentord/internal/notify/smtptest"
-	"github.com/mentord/mentord/internal/store"
-	"github.com/mentord/mentord/internal/store/storetest"
 )
 
 // TestBookingRulesPage: the mentor sets booking rules on their page, and
 // the mentee's view of the mentor offers only the starts the rules allow.
 func TestBookingRulesPage(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := start(t, e, apptest.Options{Now: mentoringNow})
+	eachEngine(t, apptest.Options{Now: mentoringNow}, func(t *testing.T, s *apptest.Server) {
 		mona := s.Mentor("mona", "Go")
 		s.Post("/availability/").Token(mona.Token).JSON(map[string]string{"start_time": "2030-01-15T10:00:00Z", "end_time": "2030-01-15T14:00:00Z"}).Do().Expect(201)
 		monaWeb := logIn(t, s, "mona")
@@ -27,22 +21,18 @@ func TestBookingRulesPage(t *testing.T) {
 			`name="cancel_notice_hours"`, "counted in your time zone, UTC")
 
 		// Refusals next to the field, the input kept, nothing saved.
-		status, body := monaWeb.post("/app/mentor/rules", url.Values{"min_notice_minutes": {"soon"}, "buffer_minutes": {"-5"}, "max_sessions_per_day": {"3"}})
-		if status != 400 || !strings.Contains(body, `id="e-min_notice_minutes"`) || !strings.Contains(body, "Type a whole number.") ||
-			!strings.Contains(body, `id="e-buffer_minutes"`) || !strings.Contains(body, "Use a number of at least 0.") || !strings.Contains(body, `value="soon"`) {
-			t.Fatalf("bad rules: %d\n%s", status, body)
-		}
-		if r, err := s.Store.BookingRulesOf(context.Background(), mona.ID); err != nil || r.MaxPerDay != 0 {
+		expectPost(t, monaWeb, "/app/mentor/rules", url.Values{"min_notice_minutes": {"soon"}, "buffer_minutes": {"-5"}, "max_sessions_per_day": {"3"}}, 400, `id="e-min_notice_minutes"`, "Type a whole number.", `id="e-buffer_minutes"`, "Use a number of at least 0.", `value="soon"`)
+		if r, err := s.Store.BookingRulesOf(t.Context(), mona.ID); err != nil || r.MaxPerDay != 0 {
 			t.Fatalf("a refused form saved %+v, %v", r, err)
 		}
 		// Saved: 2 hours' notice, a 30-minute break, 24 hours to cancel; an empty field is off.
-		status, body = monaWeb.post("/app/mentor/rules", url.Values{"min_notice_minutes": {"120"}, "buffer_minutes": {"30"}, "max_sessions_per_day": {""},
+		status, body := monaWeb.post("/app/mentor/rules", url.Values{"min_notice_minutes": {"120"}, "buffer_minutes": {"30"}, "max_sessions_per_day": {""},
 			"max_sessions_per_week": {"0"}, "cancel_notice_hours": {"24"}})
 		if status != 200 || monaWeb.res.Request.URL.Path != "/app/mentor/rules" || !strings.Contains(body, "Your booking rules are saved.") ||
 			!strings.Contains(body, `name="min_notice_minutes" type="number" value="120"`) || !strings.Contains(body, `name="max_sessions_per_day" type="number" value="0"`) {
 			t.Fatalf("save rules: %d at %s\n%s", status, monaWeb.res.Request.URL, body)
 		}
-		r, err := s.Store.BookingRulesOf(context.Background(), mona.ID)
+		r, err := s.Store.BookingRulesOf(t.Context(), mona.ID)
 		if err != nil || r.MinNoticeMinutes != 120 || r.BufferMinutes != 30 || r.CancelNoticeHours != 24 || r.MaxPerDay != 0 {
 			t.Fatalf("stored %+v, %v", r, err)
 		}
@@ -56,10 +46,7 @@ func TestBookingRulesPage(t *testing.T) {
 			t.Error("a start inside the minimum notice is offered")
 		}
 		avail := find(t, `name="availability" value="(\d+)"`, body)
-		status, body = beaWeb.post(path+"/request", url.Values{"availability": {avail}, "start": {"2030-01-15T10:30:00Z"}, "length": {"30"}})
-		if status != 400 || !strings.Contains(body, "This mentor takes requests at least 2 hours before the session starts.") {
-			t.Fatalf("request inside the notice: %d\n%s", status, body)
-		}
+		expectPost(t, beaWeb, path+"/request", url.Values{"availability": {avail}, "start": {"2030-01-15T10:30:00Z"}, "length": {"30"}}, 400, "This mentor takes requests at least 2 hours before the session starts.")
 		status, _ = beaWeb.post(path+"/request", url.Values{"availability": {avail}, "start": {"2030-01-15T11:00:00Z"}, "length": {"30"}})
 		if status != 200 {
 			t.Fatalf("request: %d", status)
@@ -78,21 +65,13 @@ func TestBookingRulesPage(t *testing.T) {
 		if strings.Contains(body, `name="status" value="Canceled"`) {
 			t.Error("the mentee is offered Cancel inside the notice")
 		}
-		status, body = beaWeb.post("/app/sessions/"+sessionID+"/status", url.Values{"status": {"Canceled"}})
-		if status != 400 || !strings.Contains(body, "can be canceled up to 24 hours before they start") {
-			t.Fatalf("mentee's late cancel: %d\n%s", status, body)
-		}
-		status, body = monaWeb.post("/app/sessions/"+sessionID+"/status", url.Values{"status": {"Canceled"}, "cancel_reason": {""}})
-		if status != 400 || !strings.Contains(body, "Say why you cancel this late") {
-			t.Fatalf("mentor's cancel without a reason: %d\n%s", status, body)
-		}
+		expectPost(t, beaWeb, "/app/sessions/"+sessionID+"/status", url.Values{"status": {"Canceled"}}, 400, "can be canceled up to 24 hours before they start")
+		expectPost(t, monaWeb, "/app/sessions/"+sessionID+"/status", url.Values{"status": {"Canceled"}, "cancel_reason": {""}}, 400, "Say why you cancel this late")
 		status, _ = monaWeb.post("/app/sessions/"+sessionID+"/status", url.Values{"status": {"Canceled"}, "cancel_reason": {"A clash at work."}})
 		if status != 200 {
 			t.Fatalf("mentor's cancel: %d", status)
 		}
-		mail := s.SMTP.WaitFor(5*time.Second, func(m smtptest.Mail) bool {
-			return len(m.To) == 1 && m.To[0] == bea.Email && strings.Contains(m.Text, "The reason given: A clash at work.")
-		})
+		mail := mailTo(s, bea.Email, func(_, text string) bool { return strings.Contains(text, "The reason given: A clash at work.") })
 		if !strings.Contains(mail.Subject, "canceled your session") {
 			t.Fatalf("mentee's e-mail: %q", mail.Subject)
 		}

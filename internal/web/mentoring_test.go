@@ -1,11 +1,10 @@
 package web_test
 
 import (
-	"context"
 	"fmt"
+	"io"
+	"net/http"
 	"net/url"
-	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -14,81 +13,17 @@ import (
 	"github.com/mentord/mentord/internal/domain"
 	"github.com/mentord/mentord/internal/mentoring"
 	"github.com/mentord/mentord/internal/store"
-	"github.com/mentord/mentord/internal/store/storetest"
 )
-
-// mentoringNow is the fake clock of the mentoring tests: a Tuesday, so
-// that "tomorrow" is in the same week.
-var mentoringNow = time.Date(2030, 1, 15, 9, 0, 0, 0, time.UTC)
-
-// logIn is a browser signed in to the web app as username.
-func logIn(t *testing.T, s *apptest.Server, username string) *browser {
-	t.Helper()
-	b := newBrowser(t, s)
-	if status, _ := b.post("/app/login", url.Values{"username": {username}, "password": {apptest.Password}}); status != 200 || b.res.Request.URL.Path != "/app" {
-		t.Fatalf("log in as %s: %d at %s", username, status, b.res.Request.URL)
-	}
-	return b
-}
-
-// signUpWeb signs a person up through the web app's form.
-func signUpWeb(t *testing.T, s *apptest.Server, username, first, role, zone string) *browser {
-	t.Helper()
-	b := newBrowser(t, s)
-	status, body := b.post("/app/signup", url.Values{"username": {username}, "email": {username + "@example.org"}, "password": {apptest.Password},
-		"re_password": {apptest.Password}, "first_name": {first}, "last_name": {"Example"}, "role": {role}, "timezone": {zone}})
-	if status != 200 {
-		t.Fatalf("sign-up of %s: %d\n%s", username, status, body)
-	}
-	return b
-}
-
-// expectPage checks a page's status and title, and that its body holds
-// each of want.
-func expectPage(t *testing.T, b *browser, path string, status int, titleWant string, want ...string) string {
-	t.Helper()
-	got, body := b.get(path)
-	if got != status || title(body) != titleWant+" · mentord" {
-		t.Fatalf("GET %s: %d %q, want %d %q\n%s", path, got, title(body), status, titleWant, body)
-	}
-	for _, w := range want {
-		if !strings.Contains(body, w) {
-			t.Errorf("GET %s: no %s in\n%s", path, w, body)
-		}
-	}
-	return body
-}
-
-func expectNotFound(t *testing.T, status int, body, what string) {
-	t.Helper()
-	if status != 404 || title(body) != "Page not found · mentord" {
-		t.Errorf("%s: %d %q, want the 404 page", what, status, title(body))
-	}
-}
-
-func find(t *testing.T, re, body string) string {
-	t.Helper()
-	m := regexp.MustCompile(re).FindStringSubmatch(body)
-	if m == nil {
-		t.Fatalf("no %s in\n%s", re, body)
-	}
-	return m[1]
-}
 
 // TestMentoringPages walks every mentoring page over HTTP: a mentor signs
 // up in the web app and publishes times, a mentee finds them and requests
 // a session, the mentor confirms it; along the way, what is not the
 // caller's is 404 and the domain's refusals are shown on the page.
 func TestMentoringPages(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := start(t, e, apptest.Options{Now: mentoringNow})
+	eachEngine(t, apptest.Options{Now: mentoringNow}, func(t *testing.T, s *apptest.Server) {
 
 		// Signed-out people are sent to log in, and come back.
-		stranger := newBrowser(t, s)
-		stranger.get("/app/mentors?skill=Go")
-		if got := stranger.res.Request.URL; got.Path != "/app/login" || got.Query().Get("next") != "/app/mentors?skill=Go" {
-			t.Fatalf("signed out: at %s", got)
-		}
+		expectSentToLogIn(t, s, "/app/mentors?skill=Go")
 
 		// The mentor's profile: created on the first save.
 		mona := signUpWeb(t, s, "mona", "Mona", "mentor", "Europe/Paris")
@@ -97,11 +32,8 @@ func TestMentoringPages(t *testing.T) {
 		}
 		expectPage(t, mona, "/app/mentor/profile", 200, "Your mentor profile",
 			`name="about_me"`, `name="skills"`, `name="team_number"`, "Career Help", `id="h-skills"`)
-		status, body := mona.post("/app/mentor/profile", url.Values{"about_me": {"I teach Go."}, "skills": {" , "}, "team_number": {"seven"}})
-		if status != 400 || !strings.Contains(body, `id="e-skills"`) || !strings.Contains(body, `id="e-team_number"`) || !strings.Contains(body, "I teach Go.") {
-			t.Fatalf("bad profile: %d\n%s", status, body)
-		}
-		status, body = mona.post("/app/mentor/profile", url.Values{"about_me": {"I teach Go and SQL."}, "skills": {"go, sql, Career help,"}, "team_number": {"7"}})
+		expectPost(t, mona, "/app/mentor/profile", url.Values{"about_me": {"I teach Go."}, "skills": {" , "}, "team_number": {"seven"}}, 400, `id="e-skills"`, `id="e-team_number"`, "I teach Go.")
+		status, body := mona.post("/app/mentor/profile", url.Values{"about_me": {"I teach Go and SQL."}, "skills": {"go, sql, Career help,"}, "team_number": {"7"}})
 		if status != 200 || mona.res.Request.URL.Path != "/app/availability" || !strings.Contains(body, "Your mentor profile is saved") {
 			t.Fatalf("first save: %d at %s\n%s", status, mona.res.Request.URL, body)
 		}
@@ -121,18 +53,12 @@ func TestMentoringPages(t *testing.T) {
 			t.Fatalf("add availability: %d at %s\n%s", status, mona.res.Request.URL, body)
 		}
 		chunkID := find(t, `action="/app/availability/(\d+)/delete"`, body)
-		status, body = mona.post("/app/availability", url.Values{"date": {"2030-01-16"}, "start": {"11:00"}, "end": {"13:00"}})
-		if status != 400 || !strings.Contains(body, mentoring.MsgOverlapV2) || !strings.Contains(body, `value="13:00"`) {
-			t.Fatalf("overlapping availability: %d\n%s", status, body)
-		}
+		expectPost(t, mona, "/app/availability", url.Values{"date": {"2030-01-16"}, "start": {"11:00"}, "end": {"13:00"}}, 400, mentoring.MsgOverlapV2, `value="13:00"`)
 		status, body = mona.post("/app/availability", url.Values{"date": {"16/01/2030"}, "start": {"9"}, "end": {"12:00"}})
 		if status != 400 || !strings.Contains(body, `id="e-date"`) || !strings.Contains(body, `id="e-start"`) || strings.Contains(body, `id="e-end"`) {
 			t.Fatalf("unreadable availability: %d\n%s", status, body)
 		}
-		status, body = mona.post("/app/availability", url.Values{"date": {"2030-01-14"}, "start": {"10:00"}, "end": {"11:00"}})
-		if status != 400 || !strings.Contains(body, mentoring.MsgStartInFuture) {
-			t.Fatalf("availability in the past: %d\n%s", status, body)
-		}
+		expectPost(t, mona, "/app/availability", url.Values{"date": {"2030-01-14"}, "start": {"10:00"}, "end": {"11:00"}}, 400, mentoring.MsgStartInFuture)
 		expectPage(t, mona, "/app/availability?week=2030-01-23", 200, "Your availability", "Week of Monday 21 January 2030", "Nothing")
 
 		// A second mentor, made through the API, free at the same time.
@@ -158,10 +84,7 @@ func TestMentoringPages(t *testing.T) {
 			t.Error("a 60-minute start is offered where only 30 minutes fit")
 		}
 		avail := find(t, `name="availability" value="(\d+)"`, body)
-		for _, path := range []string{"/app/mentors/" + itoa64(bea.ID), "/app/mentors/999999", "/app/mentors/x"} {
-			status, body := beaWeb.get(path)
-			expectNotFound(t, status, body, path)
-		}
+		expectNotFoundAt(t, beaWeb, "", nil, "/app/mentors/"+itoa64(bea.ID), "/app/mentors/999999", "/app/mentors/x")
 		status, body = beaWeb.post("/app/mentors/"+itoa64(bea.ID)+"/request", url.Values{"availability": {avail}, "start": {"2030-01-16T09:00:00Z"}, "length": {"60"}})
 		expectNotFound(t, status, body, "a request to someone who is not a mentor")
 
@@ -182,10 +105,7 @@ func TestMentoringPages(t *testing.T) {
 		if status != 400 || title(body) != "Max Mentor · mentord" || !strings.Contains(body, mentoring.MsgOverlap) || !strings.Contains(body, `role="alert"`) {
 			t.Fatalf("overlapping request: %d %q\n%s", status, title(body), body)
 		}
-		status, body = beaWeb.post("/app/mentors/"+maxID+"/request", url.Values{"availability": {maxAvail}, "start": {"tomorrow"}, "length": {"45"}})
-		if status != 400 || !strings.Contains(body, "Enter a date and a time.") {
-			t.Fatalf("unreadable request: %d\n%s", status, body)
-		}
+		expectPost(t, beaWeb, "/app/mentors/"+maxID+"/request", url.Values{"availability": {maxAvail}, "start": {"tomorrow"}, "length": {"45"}}, 400, "Enter a date and a time.")
 
 		// A mentor who is not a mentee sees the times without buttons, and why.
 		body = expectPage(t, mona, "/app/mentors/"+maxID, 200, "Max Mentor", mentoring.MsgNotMentee)
@@ -221,30 +141,21 @@ func TestMentoringPages(t *testing.T) {
 		// What is not the caller's is not found.
 		s.Mentee("cleo")
 		cleoWeb := logIn(t, s, "cleo")
-		for _, path := range []string{"/app/sessions/" + sessionID, "/app/sessions/" + sessionID + ".ics", "/app/sessions/999999.ics", "/app/sessions/x.ics"} {
-			status, body := cleoWeb.get(path)
-			expectNotFound(t, status, body, "someone else's "+path)
-		}
+		expectNotFoundAt(t, cleoWeb, "someone else's ", nil, "/app/sessions/"+sessionID, "/app/sessions/"+sessionID+".ics", "/app/sessions/999999.ics", "/app/sessions/x.ics")
 		status, body = cleoWeb.post("/app/sessions/"+sessionID+"/status", url.Values{"status": {"Canceled"}})
 		expectNotFound(t, status, body, "cancelling someone else's session")
 		expectPage(t, cleoWeb, "/app/sessions", 200, "Sessions", "Nothing planned yet")
 		// Pages for mentors only.
-		for _, path := range []string{"/app/mentor/profile", "/app/availability"} {
-			status, body := cleoWeb.get(path)
-			expectNotFound(t, status, body, "a mentee at "+path)
-			status, body = cleoWeb.post(path, url.Values{"date": {"2030-01-16"}, "start": {"10:00"}, "end": {"11:00"}, "skills": {"Go"}})
-			expectNotFound(t, status, body, "a mentee posting to "+path)
-		}
+		mentorPages := []string{"/app/mentor/profile", "/app/availability"}
+		expectNotFoundAt(t, cleoWeb, "a mentee at ", nil, mentorPages...)
+		expectNotFoundAt(t, cleoWeb, "a mentee posting to ", url.Values{"date": {"2030-01-16"}, "start": {"10:00"}, "end": {"11:00"}, "skills": {"Go"}}, mentorPages...)
 		maxWeb := logIn(t, s, "max")
 		status, body = maxWeb.post("/app/availability/"+chunkID+"/delete", url.Values{"week": {"2030-01-14"}})
 		expectNotFound(t, status, body, "deleting someone else's availability")
 
 		// Times with a session cannot be deleted; the others can.
 		expectPage(t, mona, "/app/availability", 200, "Your availability", `class="chunk chunk-Confirmed"`)
-		status, body = mona.post("/app/availability/"+chunkID+"/delete", url.Values{"week": {"2030-01-14"}})
-		if status != 400 || !strings.Contains(body, mentoring.MsgHasSessions) {
-			t.Fatalf("deleting booked time: %d\n%s", status, body)
-		}
+		body = expectPost(t, mona, "/app/availability/"+chunkID+"/delete", url.Values{"week": {"2030-01-14"}}, 400, mentoring.MsgHasSessions)
 		free := find(t, `<li class="chunk chunk-Open">\s*<span class="chunk-time">11:30–12:00</span>[\s\S]*?action="/app/availability/(\d+)/delete"`, body)
 		status, body = mona.post("/app/availability/"+free+"/delete", url.Values{"week": {"2030-01-14"}})
 		if status != 200 || mona.res.Request.URL.RawQuery != "week=2030-01-14" || !strings.Contains(body, "That time is deleted") || strings.Contains(body, "11:30–12:00") {
@@ -272,13 +183,10 @@ func TestMentoringPages(t *testing.T) {
 	})
 }
 
-func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
-
 // TestMentorDirectoryPaging: 20 mentors a page, and the links to the
 // pages around keep the search.
 func TestMentorDirectoryPaging(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := start(t, e, apptest.Options{Now: mentoringNow})
+	eachEngine(t, apptest.Options{Now: mentoringNow}, func(t *testing.T, s *apptest.Server) {
 		seedMentors(t, s, 45)
 		s.Mentee("bea")
 		b := logIn(t, s, "bea")
@@ -300,11 +208,63 @@ func TestMentorDirectoryPaging(t *testing.T) {
 	})
 }
 
+// BenchmarkMentorDirectoryPage renders the mentor directory over 1,000
+// mentors through the real handler (HTTP on loopback, the sign-in cookie,
+// the templates): page 1 of everyone, and a search by skill.
+//
+//	go test ./internal/web -run '^$' -bench MentorDirectory -benchmem
+//
+// with MENTORD_TEST_POSTGRES_URL set for the PostgreSQL run.
+func BenchmarkMentorDirectoryPage(b *testing.B) {
+	apptest.Each(b, apptest.Options{Now: mentoringNow, NoWorker: true}, func(b *testing.B, s *apptest.Server) {
+		seedMentors(b, s, 1000)
+		viewer := s.SignUp("viewer")
+		ctx := b.Context()
+		u, err := s.App.Accounts.User(ctx, viewer.ID)
+		if err != nil {
+			b.Fatal(err)
+		}
+		cookie, err := s.App.Accounts.StartWebSession(ctx, u)
+		if err != nil {
+			b.Fatal(err)
+		}
+		get := func(b *testing.B, path string) string {
+			req, _ := http.NewRequest("GET", s.URL+path, nil)
+			req.Header.Set("Accept", "text/html")
+			req.AddCookie(&http.Cookie{Name: "mentord_session", Value: cookie})
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				b.Fatal(err)
+			}
+			body, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			if res.StatusCode != 200 {
+				b.Fatalf("GET %s: %d", path, res.StatusCode)
+			}
+			b.SetBytes(int64(len(body)))
+			return string(body)
+		}
+		for _, page := range []struct{ name, path, want string }{
+			{"page1", "/app/mentors", "1000 mentors; page 1 of 50"},
+			{"skill", "/app/mentors?skill=skill7", "25 mentors match; page 1 of 2"},
+		} {
+			b.Run(page.name, func(b *testing.B) {
+				if body := get(b, page.path); !strings.Contains(body, page.want) || strings.Count(body, `class="card mentor-card"`) != 20 {
+					b.Fatalf("GET %s does not show %q and 20 mentors:\n%s", page.path, page.want, body)
+				}
+				for b.Loop() {
+					get(b, page.path)
+				}
+			})
+		}
+	})
+}
+
 // seedMentors stores n mentors with a profile and three skills each
 // (Skill0 to Skill39 in turn), straight into the store, as the Momentors
 // benchmarks seed theirs.
 func seedMentors(b testing.TB, s *apptest.Server, n int) {
-	ctx := context.Background()
+	ctx := b.Context()
 	now := s.Clock.Now()
 	err := s.Store.Tx(ctx, func(q *store.Q) error {
 		for i := range n {

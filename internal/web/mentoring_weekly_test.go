@@ -6,16 +6,13 @@ import (
 	"testing"
 
 	"github.com/mentord/mentord/internal/app/apptest"
-	"github.com/mentord/mentord/internal/store"
-	"github.com/mentord/mentord/internal/store/storetest"
 )
 
 // TestWeeklyHoursPage: a mentor in Berlin states weekly hours and a day
 // off on the web; they show in the availability week and on the mentor's
 // page for mentees, and in the API.
 func TestWeeklyHoursPage(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := start(t, e, apptest.Options{Now: mentoringNow, NoWorker: true})
+	eachEngine(t, apptest.Options{Now: mentoringNow, NoWorker: true}, func(t *testing.T, s *apptest.Server) {
 		mona := s.Mentor("mona", "Go")
 		s.Patch("/myprofile/").Token(mona.Token).JSON(map[string]any{"timezone": "Europe/Berlin"}).Do().Expect(200)
 		monaWeb := logIn(t, s, "mona")
@@ -43,14 +40,8 @@ func TestWeeklyHoursPage(t *testing.T) {
 		expectPage(t, monaWeb, "/app/availability?week=2030-01-21", 200, "Your availability", "17:00–19:00", "10:00–00:00")
 
 		// A day off: Tuesday 22 January.
-		status, body = monaWeb.post("/app/mentor/weekly/exceptions", url.Values{"exception_date": {"2030-01-22"}})
-		if status != 400 || !strings.Contains(body, `id="e-exception_start"`) || !strings.Contains(body, "Choose a day off, or give extra hours.") {
-			t.Fatalf("an empty exception: %d\n%s", status, body)
-		}
-		status, body = monaWeb.post("/app/mentor/weekly/exceptions", url.Values{"exception_date": {"2030-01-22"}, "exception_off": {"on"}})
-		if status != 200 || !strings.Contains(body, "Tuesday 22 January 2030: Day off") {
-			t.Fatalf("a day off: %d\n%s", status, body)
-		}
+		expectPost(t, monaWeb, "/app/mentor/weekly/exceptions", url.Values{"exception_date": {"2030-01-22"}}, 400, `id="e-exception_start"`, "Choose a day off, or give extra hours.")
+		expectPost(t, monaWeb, "/app/mentor/weekly/exceptions", url.Values{"exception_date": {"2030-01-22"}, "exception_off": {"on"}}, 200, "Tuesday 22 January 2030: Day off")
 		if body = expectPage(t, monaWeb, "/app/availability?week=2030-01-21", 200, "Your availability", "10:00–00:00"); strings.Contains(body, "17:00–19:00") {
 			t.Error("the day off still has its weekly hours")
 		}
@@ -60,10 +51,7 @@ func TestWeeklyHoursPage(t *testing.T) {
 		expectPage(t, beaWeb, "/app/mentors/"+itoa64(mona.ID), 200, "Mona Mentor", `name="start" value="2030-01-15T16:00:00Z"`, `name="start" value="2030-01-19T09:00:00Z"`)
 
 		// Removed, the day has its hours again.
-		status, body = monaWeb.post("/app/mentor/weekly/exceptions/2030-01-22/delete", url.Values{})
-		if status != 200 || !strings.Contains(body, "The exception is removed.") {
-			t.Fatalf("remove: %d\n%s", status, body)
-		}
+		expectPost(t, monaWeb, "/app/mentor/weekly/exceptions/2030-01-22/delete", url.Values{}, 200, "The exception is removed.")
 		expectPage(t, monaWeb, "/app/availability?week=2030-01-21", 200, "Your availability", "17:00–19:00")
 		status, body = monaWeb.post("/app/mentor/weekly/exceptions/2030-01-23/delete", url.Values{})
 		expectNotFound(t, status, body, "removing an exception that is not there")

@@ -5,32 +5,25 @@ import (
 	"image/color"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
-
-	"github.com/mentord/mentord/internal/store"
-	"github.com/mentord/mentord/internal/store/storetest"
-	"github.com/mentord/mentord/internal/web/webtest"
+	"github.com/mentord/mentord/internal/app/apptest"
 )
 
 // TestProfileJourney: a new user edits their names and time zone, uploads
 // a photo (seen before and after the upload), switches an e-mail off, and
 // the APIs say the same.
 func TestProfileJourney(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		br := webtest.Chromium(t)
-		s := start(t, e)
+	journey(t, apptest.Options{}, func(t *testing.T, s *apptest.Server, j *chromium) {
 		photo := filepath.Join(t.TempDir(), "me.png")
 		if err := os.WriteFile(photo, pngImage(t, 120, 120, color.RGBA{20, 90, 160, 255}), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		const password = "Pr0file-Journey!"
 
-		tab := br.Tab(t)
+		tab := j.tab()
 		tab.Open(s.URL + "/app/signup")
 		tab.Fill("#f-username", "bea")
 		tab.Fill("#f-email", "bea@example.org")
@@ -45,8 +38,7 @@ func TestProfileJourney(t *testing.T) {
 		tab.Fill("#f-last_name", "Bauer")
 		tab.Fill("#f-timezone", "America/Toronto")
 		tab.ClickButton("Save your details")
-		tab.WaitText("Your profile is saved.")
-		tab.WaitText("Times are shown in America/Toronto")
+		tab.WaitText("Your profile is saved.", "Times are shown in America/Toronto")
 
 		// The chosen photo is shown before it is uploaded.
 		tab.UploadFile("#f-profile_photo", photo)
@@ -59,15 +51,13 @@ func TestProfileJourney(t *testing.T) {
 		if err != nil || !loaded {
 			t.Fatalf("the current photo is not shown (%v); the page says:\n%s", err, tab.Text())
 		}
-		noA11yProblems(t, tab, "the profile page")
-		tab.Screenshot("profile")
+		j.check(tab, "profile")
 
 		tab.Open(s.URL + "/app/profile/notifications")
 		tab.Click(`input[name="sixty_minute_alert"]`)
 		tab.ClickButton("Save the settings")
 		tab.WaitText("Your notification settings are saved.")
-		noA11yProblems(t, tab, "the notification settings")
-		tab.Screenshot("profile-notifications")
+		j.check(tab, "profile-notifications")
 
 		// The calendar feed: made, shown for copying.
 		tab.ClickButton("Make my calendar feed")
@@ -75,8 +65,7 @@ func TestProfileJourney(t *testing.T) {
 		if v := tab.Attr("#feed-url", "value"); !strings.HasPrefix(v, s.URL+"/feed/") {
 			t.Fatalf("feed address %q", v)
 		}
-		noA11yProblems(t, tab, "the calendar feed")
-		tab.Screenshot("profile-calendar-feed")
+		j.check(tab, "profile-calendar-feed")
 
 		var tok struct {
 			AuthToken string `json:"auth_token"`
@@ -99,13 +88,11 @@ func TestProfileJourney(t *testing.T) {
 // next to the field, sets a good one, and logs in with it; the link does not
 // work twice.
 func TestPasswordResetJourney(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		br := webtest.Chromium(t)
-		s := start(t, e)
+	journey(t, apptest.Options{}, func(t *testing.T, s *apptest.Server, j *chromium) {
 		s.SignUp("ann")
 		const password = "An0ther-Secret!"
 
-		tab := br.Tab(t)
+		tab := j.tab()
 		tab.Open(s.URL + "/app/login")
 		tab.Click(`a[href="/app/password/forgot"]`)
 		tab.WaitText("Forgot your password?")
@@ -113,8 +100,7 @@ func TestPasswordResetJourney(t *testing.T) {
 		tab.ClickButton("Send the link")
 		tab.WaitText("is on its way")
 
-		mails := s.SMTP.Wait(1, 10*time.Second)
-		link := regexp.MustCompile(`https?://\S+/app/password/reset/\S+/\S+`).FindString(mails[0].Text)
+		link := resetLink(s)
 		if !strings.HasPrefix(link, s.URL+"/app/") {
 			t.Fatalf("the e-mail's link %q does not open the web app", link)
 		}
@@ -130,15 +116,12 @@ func TestPasswordResetJourney(t *testing.T) {
 		tab.Fill("#f-re_new_password", password)
 		tab.ClickButton("Set the password")
 		tab.WaitText("Your password is changed")
-		noA11yProblems(t, tab, "the reset page")
+		j.check(tab, "")
 
-		tab.Open(s.URL + "/app/login")
-		tab.Fill("#f-username", "ann")
-		tab.Fill("#f-password", password)
-		tab.ClickButton("Log in")
+		j.submitLogIn(tab, "ann", password)
 		tab.WaitText("Log out")
 
-		again := br.Tab(t)
+		again := j.tab()
 		again.Open(link)
 		again.WaitText("does not work any more")
 	})

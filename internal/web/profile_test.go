@@ -1,12 +1,8 @@
 package web_test
 
 import (
-	"bytes"
 	"fmt"
-	"image"
 	"image/color"
-	"image/png"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -14,68 +10,12 @@ import (
 	"testing"
 
 	"github.com/mentord/mentord/internal/app/apptest"
-	"github.com/mentord/mentord/internal/store"
-	"github.com/mentord/mentord/internal/store/storetest"
 )
-
-// postFile sends a multipart form with one file, as the photo form does.
-func (b *browser) postFile(path string, fields map[string]string, field, filename, contentType string, data []byte) (int, string) {
-	b.t.Helper()
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	for k, v := range fields {
-		mw.WriteField(k, v)
-	}
-	part, _ := mw.CreatePart(map[string][]string{
-		"Content-Disposition": {fmt.Sprintf(`form-data; name=%q; filename=%q`, field, filename)},
-		"Content-Type":        {contentType},
-	})
-	part.Write(data)
-	mw.Close()
-	req, _ := http.NewRequest("POST", b.s.URL+path, &body)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	req.Header.Set("Origin", b.s.URL)
-	req.Header.Set("Sec-Fetch-Site", "same-origin")
-	return b.do(req)
-}
-
-// webLogin signs b in on the web app.
-func webLogin(t *testing.T, b *browser, username, password string) {
-	t.Helper()
-	if status, body := b.post("/app/login", url.Values{"username": {username}, "password": {password}, "next": {"/app/profile"}}); status != 200 || title(body) != "Your profile · mentord" {
-		t.Fatalf("login as %s: %d %q", username, status, title(body))
-	}
-}
-
-// pngImage is a small PNG of one colour.
-func pngImage(t testing.TB, w, h int, c color.Color) []byte {
-	img := image.NewRGBA(image.Rect(0, 0, w, h))
-	for y := range h {
-		for x := range w {
-			img.Set(x, y, c)
-		}
-	}
-	var b bytes.Buffer
-	if err := png.Encode(&b, img); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
-}
-
-func mustContain(t *testing.T, what, body string, wants ...string) {
-	t.Helper()
-	for _, w := range wants {
-		if !strings.Contains(body, w) {
-			t.Errorf("%s: no %s", what, w)
-		}
-	}
-}
 
 var photoSrcRE = regexp.MustCompile(`<img class="photo" src="([^"]+)" alt="Your current photo"`)
 
 func TestProfilePage(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := start(t, e)
+	eachEngine(t, apptest.Options{}, func(t *testing.T, s *apptest.Server) {
 		ann := s.SignUp("ann")
 		b := newBrowser(t, s)
 		// Strangers are sent to log in, and come back.
@@ -121,22 +61,24 @@ func TestProfilePage(t *testing.T) {
 			t.Fatalf("profile over the API: %v", p)
 		}
 
-		// A file that is not an image is refused next to the field.
-		status, body = b.postFile("/app/profile/photo", nil, "profile_photo", "notes.txt", "text/plain", []byte("not an image at all"))
-		if status != 400 || !regexp.MustCompile(`id="e-profile_photo">Upload a valid image`).MatchString(body) || !strings.Contains(body, `aria-invalid="true"`) {
-			t.Fatalf("a text file as photo: %d\n%s", status, body)
-		}
-		// One too large for the form is told there too.
-		if status, body := b.postFile("/app/profile/photo", nil, "profile_photo", "big.png", "image/png", make([]byte, 7<<20)); status != 413 ||
-			!strings.Contains(body, `id="e-profile_photo">The image is too large`) {
-			t.Fatalf("a photo of 7 MB: %d", status)
-		}
-		// No file chosen.
-		if status, body := b.postFile("/app/profile/photo", nil, "other", "x.png", "image/png", nil); status != 400 || !strings.Contains(body, `id="e-profile_photo"`) {
-			t.Fatalf("no photo: %d", status)
+		// Refused next to the field: a file that is not an image, one too
+		// large for the form, no file chosen.
+		for _, refused := range []struct {
+			what, field, file, contentType string
+			data                           []byte
+			status                         int
+			want                           []string
+		}{
+			{"a text file as photo", "profile_photo", "notes.txt", "text/plain", []byte("not an image at all"), 400,
+				[]string{`id="e-profile_photo">Upload a valid image`, `aria-invalid="true"`}},
+			{"a photo of 7 MB", "profile_photo", "big.png", "image/png", make([]byte, 7<<20), 413, []string{`id="e-profile_photo">The image is too large`}},
+			{"no photo", "other", "x.png", "image/png", nil, 400, []string{`id="e-profile_photo"`}},
+		} {
+			status, body := b.postFile("/app/profile/photo", refused.field, refused.file, refused.contentType, refused.data)
+			expectAnswer(t, refused.what, status, body, refused.status, refused.want...)
 		}
 		// A photo is saved and shown, served where the API says it is.
-		status, body = b.postFile("/app/profile/photo", nil, "profile_photo", "me.png", "image/png", pngImage(t, 40, 40, color.RGBA{200, 30, 30, 255}))
+		status, body = b.postFile("/app/profile/photo", "profile_photo", "me.png", "image/png", pngImage(t, 40, 40, color.RGBA{200, 30, 30, 255}))
 		m := photoSrcRE.FindStringSubmatch(body)
 		if status != 200 || m == nil || !strings.Contains(body, "Your new photo is saved") || !strings.Contains(body, "Remove the photo") {
 			t.Fatalf("upload: %d\n%s", status, body)
@@ -161,26 +103,26 @@ func TestProfilePage(t *testing.T) {
 }
 
 func TestChangePasswordKeepsThisBrowserSignedIn(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := start(t, e)
+	eachEngine(t, apptest.Options{}, func(t *testing.T, s *apptest.Server) {
 		s.SignUp("ann")
 		b, other := newBrowser(t, s), newBrowser(t, s)
 		webLogin(t, b, "ann", apptest.Password)
 		webLogin(t, other, "ann", apptest.Password)
 
-		status, body := b.post("/app/profile/password", url.Values{"current_password": {"wrong-one-1"}, "new_password": {"An0ther-Secret!"}, "re_new_password": {"An0ther-Secret!"}})
-		if status != 400 || !strings.Contains(body, `id="e-current_password"`) {
-			t.Fatalf("wrong current password: %d", status)
+		form := func(current, password, again string) url.Values {
+			return url.Values{"current_password": {current}, "new_password": {password}, "re_new_password": {again}}
 		}
-		status, body = b.post("/app/profile/password", url.Values{"current_password": {apptest.Password}, "new_password": {"123"}, "re_new_password": {"123"}})
-		if status != 400 || !strings.Contains(body, `id="e-new_password"`) {
-			t.Fatalf("weak password: %d", status)
+		for _, refused := range []struct {
+			form url.Values
+			want string
+		}{
+			{form("wrong-one-1", "An0ther-Secret!", "An0ther-Secret!"), `id="e-current_password"`},
+			{form(apptest.Password, "123", "123"), `id="e-new_password"`},
+			{form(apptest.Password, "An0ther-Secret!", "An0ther-Secret!x"), `class="errors"`}, // a mismatch
+		} {
+			expectPost(t, b, "/app/profile/password", refused.form, 400, refused.want)
 		}
-		status, body = b.post("/app/profile/password", url.Values{"current_password": {apptest.Password}, "new_password": {"An0ther-Secret!"}, "re_new_password": {"An0ther-Secret!x"}})
-		if status != 400 || !strings.Contains(body, `class="errors"`) {
-			t.Fatalf("mismatch: %d", status)
-		}
-		status, body = b.post("/app/profile/password", url.Values{"current_password": {apptest.Password}, "new_password": {"An0ther-Secret!"}, "re_new_password": {"An0ther-Secret!"}})
+		status, body := b.post("/app/profile/password", form(apptest.Password, "An0ther-Secret!", "An0ther-Secret!"))
 		if status != 200 || title(body) != "Your profile · mentord" || !strings.Contains(body, "Your password is changed") {
 			t.Fatalf("change: %d %q", status, title(body))
 		}
@@ -196,8 +138,7 @@ func TestChangePasswordKeepsThisBrowserSignedIn(t *testing.T) {
 }
 
 func TestNotificationSettingsPage(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := start(t, e)
+	eachEngine(t, apptest.Options{}, func(t *testing.T, s *apptest.Server) {
 		ann := s.SignUp("ann")
 		b := newBrowser(t, s)
 		if _, body := b.get("/app/profile/notifications"); title(body) != "Log in · mentord" {
@@ -225,6 +166,83 @@ func TestNotificationSettingsPage(t *testing.T) {
 			if got[n] != on {
 				t.Errorf("%s = %v over the API, want %v", n, got[n], on)
 			}
+		}
+	})
+}
+
+var feedURLRE = regexp.MustCompile(`<input id="feed-url" class="feed-url" type="text" value="([^"]+)" readonly`)
+
+// TestCalendarFeedSection: the notifications page makes, shows, replaces
+// and turns off the calendar feed, whose address then works (or not) with
+// no sign-in.
+func TestCalendarFeedSection(t *testing.T) {
+	eachEngine(t, apptest.Options{}, func(t *testing.T, s *apptest.Server) {
+		ann := s.SignUp("ann")
+		b := newBrowser(t, s)
+		if status, body := b.post("/app/profile/calendar", nil); status != 200 || title(body) != "Log in · mentord" {
+			t.Fatalf("making a feed signed out: %d %q", status, title(body))
+		}
+		webLogin(t, b, "ann", apptest.Password)
+		_, body := b.get("/app/profile/notifications")
+		mustContain(t, "no feed", body, `<h2 id="calendar-feed">Calendar feed</h2>`, "You have no calendar feed yet.",
+			`<form method="post" action="/app/profile/calendar" class="actions">`, "Make my calendar feed")
+		if strings.Contains(body, `id="feed-url"`) {
+			t.Error("an address before there is a feed")
+		}
+		_, profile := b.get("/app/profile")
+		mustContain(t, "profile", profile, `href="/app/profile/notifications#calendar-feed"`)
+
+		feedAddress := func(body string) string {
+			t.Helper()
+			m := feedURLRE.FindStringSubmatch(body)
+			if m == nil {
+				t.Fatalf("no feed address on the page:\n%s", body)
+			}
+			return m[1]
+		}
+		fetch := func(u string) int {
+			return s.Get(strings.TrimPrefix(u, s.URL)).Do().Status
+		}
+
+		status, body := b.post("/app/profile/calendar", url.Values{})
+		if status != 200 || title(body) != "E-mail notifications · mentord" {
+			t.Fatalf("make: %d %q", status, title(body))
+		}
+		first := feedAddress(body)
+		mustContain(t, "made", body, "Your calendar feed is ready.", `href="webcal://`+strings.TrimPrefix(first, "http://")+`"`,
+			"Replace the address", "Turn the feed off", "Google Calendar", "Thunderbird")
+		if !strings.HasPrefix(first, s.URL+"/feed/") || !strings.HasSuffix(first, ".ics") || fetch(first) != 200 {
+			t.Fatalf("address %s", first)
+		}
+		// The API shows the same address.
+		if got := s.Get("/v2/calendarfeed/").As(ann).Do().Expect(200).Obj()["url"]; got != first {
+			t.Errorf("API shows %v, page %s", got, first)
+		}
+		// Shown again on the next visit.
+		if _, body := b.get("/app/profile/notifications"); feedAddress(body) != first {
+			t.Error("the address changed on a second visit")
+		}
+
+		_, body = b.post("/app/profile/calendar", url.Values{})
+		second := feedAddress(body)
+		mustContain(t, "replaced", body, "Your calendar feed has a new address. The old one no longer works")
+		if second == first || fetch(first) != 404 || fetch(second) != 200 {
+			t.Fatalf("replace: %s then %s (%d, %d)", first, second, fetch(first), fetch(second))
+		}
+
+		// A form from another site is refused and changes nothing.
+		if status, _ := b.postFromAnotherSite("/app/profile/calendar/revoke", ""); status != 403 || fetch(second) != 200 {
+			t.Fatalf("cross-site revoke: %d", status)
+		}
+
+		_, body = b.post("/app/profile/calendar/revoke", url.Values{})
+		mustContain(t, "revoked", body, "Your calendar feed is turned off.", "You have no calendar feed yet.")
+		if fetch(second) != 404 {
+			t.Error("the revoked address still works")
+		}
+		// Turning off a feed that is off is no error.
+		if status, _ := b.post("/app/profile/calendar/revoke", url.Values{}); status != 200 {
+			t.Errorf("revoking twice: %d", status)
 		}
 	})
 }

@@ -2,6 +2,8 @@ package web_test
 
 import (
 	"bytes"
+	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -10,9 +12,6 @@ import (
 	ics "github.com/arran4/golang-ical"
 
 	"github.com/mentord/mentord/internal/app/apptest"
-	"github.com/mentord/mentord/internal/store"
-	"github.com/mentord/mentord/internal/store/storetest"
-	"github.com/mentord/mentord/internal/web/webtest"
 )
 
 // TestMeetingOwnerJourney: an owner adds three contacts and makes a
@@ -21,22 +20,9 @@ import (
 // and finalizes the best; each invitee's e-mail carries an .ics with their
 // meeting's time.
 func TestMeetingOwnerJourney(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		br := webtest.Chromium(t)
-		s := start(t, e, apptest.Options{Now: inviteeT0})
-		check := func(tab *webtest.Tab, shot string) {
-			t.Helper()
-			noA11yProblems(t, tab, tab.URL())
-			if shot != "" && e == store.SQLite {
-				tab.Screenshot(shot)
-			}
-		}
+	journey(t, apptest.Options{Now: inviteeT0}, func(t *testing.T, s *apptest.Server, j *chromium) {
 		signUpWeb(t, s, "olive", "Olive", "mentee", "America/Toronto")
-		tab := br.Tab(t)
-		tab.Open(s.URL + "/app/login")
-		tab.Fill("#f-username", "olive")
-		tab.Fill("#f-password", apptest.Password)
-		tab.ClickButton("Log in")
+		tab := j.logIn("olive")
 		tab.Click(`nav a[href="/app/meetings"]`)
 		tab.WaitText("You have no calendars yet.")
 
@@ -49,7 +35,7 @@ func TestMeetingOwnerJourney(t *testing.T) {
 			tab.ClickButton("Add the contact")
 			tab.WaitText(n + " Guest is added to your contacts.")
 		}
-		check(tab, "meetings-contacts")
+		j.check(tab, "meetings-contacts")
 
 		// The calendar, on the grid of the week from Tuesday 12 March.
 		tab.Open(s.URL + "/app/meetings")
@@ -73,18 +59,17 @@ func TestMeetingOwnerJourney(t *testing.T) {
 		if v := fieldValue(t, tab, "#f-name"); v != "Project interviews" {
 			t.Fatalf("the form lost what was typed when the week changed: %q", v)
 		}
-		check(tab, "meetings-form")
+		j.check(tab, "meetings-form")
 		tab.ClickButton("Make the calendar and invite")
-		tab.WaitText("Your 3 invitees are e-mailed a link to answer.")
-		tab.WaitText("Tuesday 12 March 2030, 13:00 to 14:30 EDT: High preference")
+		tab.WaitText("Your 3 invitees are e-mailed a link to answer.", "Tuesday 12 March 2030, 13:00 to 14:30 EDT: High preference")
 		calURL := tab.URL()
 
 		// The invitees answer through the links in their e-mails.
-		links := respondLinks(t, s, s.SMTP.Wait(3, 10*time.Second))
+		links := invitationLinks(t, s, 3)
 		for _, a := range []struct{ who, first, second string }{
 			{"ann", "High", "Not available"}, {"ben", "Medium", "Not available"}, {"cat", "Not available", "High"},
 		} {
-			it := br.Tab(t)
+			it := j.tab()
 			it.Open(s.URL + links[a.who+"@guests.example"])
 			it.WaitText("Every time on this page is in America/Toronto")
 			it.Fill(`ul.invitee-slots li:nth-child(1) select`, a.first)
@@ -97,17 +82,14 @@ func TestMeetingOwnerJourney(t *testing.T) {
 		tab.Open(calURL)
 		tab.WaitText("Invitees (3 of 3 answered)")
 		tab.Click(`a.button[href$="/suggestions"]`)
-		tab.WaitText("Suggested schedules for Project interviews")
-		tab.WaitText("score 15, 3 placed")
-		tab.WaitText("Cat Guest (score 4)")
-		check(tab, "meetings-suggestions")
+		tab.WaitText("Suggested schedules for Project interviews", "score 15, 3 placed", "Cat Guest (score 4)")
+		j.check(tab, "meetings-suggestions")
 		tab.ClickButton("Finalize schedule 1")
-		tab.WaitText("The calendar is finalized with 3 meeting(s).")
-		tab.WaitText("Wednesday 13 March 2030, 10:00 to 10:30 EDT")
+		tab.WaitText("The calendar is finalized with 3 meeting(s).", "Wednesday 13 March 2030, 10:00 to 10:30 EDT")
 		if tab.Exists(`a[href$="/suggestions"]`) || tab.Exists(`form[action*="/remind/"]`) {
 			t.Fatal("the finalized calendar can still be changed")
 		}
-		check(tab, "meetings-calendar")
+		j.check(tab, "meetings-calendar")
 
 		// Each invitee's e-mail carries the .ics of their meeting.
 		starts := map[string]time.Time{}
@@ -136,6 +118,81 @@ func TestMeetingOwnerJourney(t *testing.T) {
 		if len(starts) != 3 || !starts["cat@guests.example"].Equal(time.Date(2030, 3, 13, 14, 0, 0, 0, time.UTC)) ||
 			!tue[0].Equal(at(17, 0)) || !tue[1].Equal(at(17, 30)) {
 			t.Fatalf("meetings in the .ics files: %v", starts)
+		}
+	})
+}
+
+// TestInviteeJourney: an owner invites a contact over the scheduler API;
+// the contact follows the e-mailed link, answers, comes back to change the
+// answer, and, once the owner finalizes, reads when the meeting is.
+func TestInviteeJourney(t *testing.T) {
+	journey(t, apptest.Options{Now: inviteeT0}, func(t *testing.T, s *apptest.Server, j *chromium) {
+		tok := schedOwner(t, s, "olive")
+		ann := schedContact(t, s, tok, "Ann")
+		id := torontoCalendar(t, s, tok, ann)
+		link := invitationLinks(t, s, 1)["ann@guests.example"]
+		details := func() []map[string]any {
+			var d struct {
+				Owner struct{ Slots []map[string]any }   `json:"Owner_availability"`
+				Inv   []struct{ Slots []map[string]any } `json:"Invitee_availability"`
+			}
+			body := s.Get(fmt.Sprintf("/schedules/calendars/%d/details/", id)).Bearer(tok).Do().Expect(200).Body
+			if err := json.Unmarshal(body, &d); err != nil || len(d.Owner.Slots) != 2 || len(d.Inv) != 1 {
+				t.Fatalf("details: %v %s", err, body)
+			}
+			return d.Inv[0].Slots
+		}
+		first, second := `select[name="slot-1"]`, `select[name="slot-2"]` // the owner's slots, in order
+
+		tab := j.tab()
+		if status := tab.Open(s.URL + link); status != 200 {
+			t.Fatalf("the link: %d", status)
+		}
+		tab.WaitText("Every time on this page is in America/Toronto", "Tuesday 12 March 2030, 13:00 to 15:00 EDT")
+		tab.Fill(first, "High")
+		tab.Fill(second, "Low")
+		tab.Fill(`input[name="custom-0-date"]`, "2030-03-14")
+		tab.Fill(`input[name="custom-0-start"]`, "09:30")
+		tab.Fill(`input[name="custom-0-end"]`, "11:00")
+		tab.Fill(`select[name="custom-0-pref"]`, "Medium")
+		tab.ClickButton("Send my answer")
+		tab.WaitText("Thank you, your answer is saved.")
+
+		// The same link again: the answer is filled in.
+		tab.Open(s.URL + link)
+		tab.WaitText("You have answered")
+		if a, b, d, p := fieldValue(t, tab, first), fieldValue(t, tab, second), fieldValue(t, tab, `input[name="custom-0-date"]`),
+			fieldValue(t, tab, `select[name="custom-0-pref"]`); a != "3" || b != "1" || d != "2030-03-14" || p != "2" {
+			t.Fatalf("the answer filled in: %s %s %s %s", a, b, d, p)
+		}
+		j.check(tab, "invitee-answer")
+
+		// Changed: only Wednesday now, and the own range taken out.
+		tab.Fill(first, "Not available")
+		tab.Fill(second, "High")
+		tab.Fill(`select[name="custom-0-pref"]`, "Not available")
+		tab.ClickButton("Save the changes")
+		tab.WaitText("Thank you, your answer is saved.")
+		got := details()
+		if len(got) != 1 || got[0]["date"] != "2030-03-13" || got[0]["start_time"] != "10:00:00" || got[0]["end_time"] != "12:00:00" || got[0]["preference_level"] != 3.0 {
+			t.Fatalf("the owner sees the answer %v", got)
+		}
+
+		s.Post(fmt.Sprintf("/schedules/calendars/%d/confirm/", id)).Bearer(tok).JSON(map[string]any{"finalized_schedule": []any{
+			map[string]any{"contact_id": ann, "start_time": "2030/03/13 10:30:00", "end_time": "2030/03/13 11:00:00"}}}).Do().Expect(200)
+		tab.Open(s.URL + link)
+		tab.WaitText("Wednesday 13 March 2030, 10:30 to 11:00 EDT")
+		if tab.Exists("form.invitee-form") {
+			t.Fatal("a form to answer after the calendar was finalized")
+		}
+		j.check(tab, "invitee-finalized")
+
+		// An e-mail from before the web app links the API: it opens here too.
+		token := link[strings.LastIndex(link, "/")+1:]
+		tab.Open(fmt.Sprintf("%s/schedules/calendars/%d/respond/%s/", s.URL, id, token))
+		tab.WaitText("Wednesday 13 March 2030, 10:30 to 11:00 EDT")
+		if u := tab.URL(); !strings.HasSuffix(u, link) {
+			t.Fatalf("the API's link opened %s", u)
 		}
 	})
 }

@@ -5,11 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/mentord/mentord/internal/app/apptest"
-	"github.com/mentord/mentord/internal/store"
-	"github.com/mentord/mentord/internal/store/storetest"
 )
 
 // calendarForm is the new-calendar form with a grid week from 2030-03-12
@@ -27,80 +24,52 @@ func calendarForm(name string, cells map[string]string, invitees ...string) url.
 // calendar made on the grid, answers, a reminder, the suggestions and
 // finalizing; someone else's calendar and contact are 404.
 func TestSchedulerPages(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := start(t, e, apptest.Options{Now: inviteeT0})
+	eachEngine(t, apptest.Options{Now: inviteeT0}, func(t *testing.T, s *apptest.Server) {
 		b := signUpWeb(t, s, "olive", "Olive", "mentee", "America/Toronto")
 		expectPage(t, b, "/app/meetings", 200, "Your meeting calendars", `aria-current="page">Meetings</a>`, "You have no calendars yet.", `href="/app/meetings/new"`)
 		expectPage(t, b, "/app/meetings/contacts", 200, "Your contacts", "No contacts yet.", `name="first_name"`, `name="email"`)
 
 		// Contacts: the API's rules, told next to the field.
-		status, body := b.post("/app/meetings/contacts", url.Values{"first_name": {" "}, "last_name": {"Guest"}, "email": {"nope"}})
-		if status != 400 || !strings.Contains(body, `id="e-first_name">This cannot be empty.`) || !strings.Contains(body, `id="e-email">Enter an e-mail address`) {
-			t.Fatalf("bad contact: %d\n%s", status, body)
-		}
+		expectPost(t, b, "/app/meetings/contacts", url.Values{"first_name": {" "}, "last_name": {"Guest"}, "email": {"nope"}}, 400, `id="e-first_name">This cannot be empty.`, `id="e-email">Enter an e-mail address`)
 		for _, n := range []string{"Ann", "Ben", "Cat"} {
-			if status, body := b.post("/app/meetings/contacts", url.Values{"first_name": {n}, "last_name": {"Guest"}, "email": {strings.ToLower(n) + "@guests.example"}}); status != 200 || !strings.Contains(body, n+" Guest is added") {
-				t.Fatalf("add %s: %d", n, status)
-			}
+			expectPost(t, b, "/app/meetings/contacts", url.Values{"first_name": {n}, "last_name": {"Guest"}, "email": {strings.ToLower(n) + "@guests.example"}}, 200, n+" Guest is added")
 		}
-		status, body = b.post("/app/meetings/contacts", url.Values{"first_name": {"Ann"}, "last_name": {"Again"}, "email": {"ann@guests.example"}})
-		if status != 400 || !strings.Contains(body, `id="e-email">A contact with this email already exists.`) {
-			t.Fatalf("duplicate contact: %d", status)
-		}
-		_, body = b.get("/app/meetings/contacts")
+		expectPost(t, b, "/app/meetings/contacts", url.Values{"first_name": {"Ann"}, "last_name": {"Again"}, "email": {"ann@guests.example"}}, 400, `id="e-email">A contact with this email already exists.`)
+		_, body := b.get("/app/meetings/contacts")
 		ids := regexp.MustCompile(`/app/meetings/contacts/(\d+)/edit`).FindAllStringSubmatch(body, -1)
 		if len(ids) != 3 {
 			t.Fatalf("contacts listed: %v", ids)
 		}
 		ann, ben, cat := ids[0][1], ids[1][1], ids[2][1]
 		expectPage(t, b, "/app/meetings/contacts/"+cat+"/edit", 200, "Edit Cat Guest", `value="cat@guests.example"`)
-		if status, body := b.post("/app/meetings/contacts/"+cat+"/edit", url.Values{"first_name": {"Cat"}, "last_name": {"Guest"}, "email": {"ben@guests.example"}}); status != 400 || !strings.Contains(body, `id="e-email">A contact with this email already exists.`) {
-			t.Fatalf("edit to a taken e-mail: %d", status)
-		}
-		if status, body := b.post("/app/meetings/contacts/"+cat+"/edit", url.Values{"first_name": {"Cathy"}, "last_name": {"Guest"}, "email": {"cat@guests.example"}}); status != 200 || !strings.Contains(body, "Cathy Guest") {
-			t.Fatalf("edit: %d", status)
-		}
+		expectPost(t, b, "/app/meetings/contacts/"+cat+"/edit", url.Values{"first_name": {"Cat"}, "last_name": {"Guest"}, "email": {"ben@guests.example"}}, 400, `id="e-email">A contact with this email already exists.`)
+		expectPost(t, b, "/app/meetings/contacts/"+cat+"/edit", url.Values{"first_name": {"Cathy"}, "last_name": {"Guest"}, "email": {"cat@guests.example"}}, 200, "Cathy Guest")
 
 		// The form, and its checks.
 		expectPage(t, b, "/app/meetings/new", 200, "New meeting calendar", `name="name"`, `name="deadline"`, `name="meeting_length"`,
 			`value="America/Toronto"`, `name="invitee" value="`+ann+`"`, `name="cell-2030-03-02-800"`, `aria-label="Saturday 2 March, 08:00 to 08:30"`)
 		_, body = b.get("/app/meetings/new?first_day=2030-03-12")
 		mustContain(t, "the grid of another week", body, `name="cell-2030-03-12-1300"`, "Tue 12 Mar", "Mon 18 Mar")
-		status, body = b.post("/app/meetings/new", calendarForm("", nil, ann))
-		if status != 400 || !strings.Contains(body, `id="e-name">`) || !strings.Contains(body, `id="e-available_slots">Choose at least one time`) {
-			t.Fatalf("empty calendar: %d\n%s", status, body)
-		}
+		expectPost(t, b, "/app/meetings/new", calendarForm("", nil, ann), 400, `id="e-name">`, `id="e-available_slots">Choose at least one time`)
 		bad := calendarForm("Interviews", map[string]string{"cell-2030-03-12-1300": "3"}, ann)
 		bad.Set("deadline", "2030-02-01T10:00")
 		bad.Set("timezone", "Mars/Olympus")
-		status, body = b.post("/app/meetings/new", bad)
-		if status != 400 || !strings.Contains(body, `id="e-deadline">Deadline cannot be in the past.`) || !strings.Contains(body, `id="e-timezone">`) ||
-			!strings.Contains(body, `<option value="3" selected>High</option>`) {
-			t.Fatalf("bad calendar: %d\n%s", status, body)
-		}
+		expectPost(t, b, "/app/meetings/new", bad, 400, `id="e-deadline">Deadline cannot be in the past.`, `id="e-timezone">`, `<option value="3" selected>High</option>`)
 		good := calendarForm("Project interviews", map[string]string{"cell-2030-03-12-1300": "3", "cell-2030-03-12-1330": "3", "cell-2030-03-13-1000": "1"}, ann, ben, cat)
-		status, body = b.post("/app/meetings/new", good)
-		if status != 200 || !strings.Contains(body, "Your 3 invitees are e-mailed") {
-			t.Fatalf("create: %d\n%s", status, body)
-		}
+		expectPost(t, b, "/app/meetings/new", good, 200, "Your 3 invitees are e-mailed")
 		calPath := b.res.Request.URL.Path
 		expectPage(t, b, calPath, 200, "Project interviews", "Every time on this page is in America/Toronto", "Mon 4 Mar 2030, 19:00 EST",
 			"Tuesday 12 March 2030, 13:00 to 14:00 EDT: High preference", "Wednesday 13 March 2030, 10:00 to 10:30 EDT: Low preference",
 			"Invitees (0 of 3 answered)", "Not answered yet", "Send a reminder", "See the suggested schedules")
-		links := respondLinks(t, s, s.SMTP.Wait(3, 10*time.Second))
+		links := invitationLinks(t, s, 3)
 
 		// Ann answers; Ben gets a reminder.
 		ab := newBrowser(t, s)
 		_, page := ab.get(links["ann@guests.example"])
 		slots := slotNames(page)
-		if status, _ := ab.post(links["ann@guests.example"], url.Values{slots[0]: {"3"}, slots[1]: {"0"}, "custom_rows": {"0"}}); status != 200 {
-			t.Fatalf("Ann's answer: %d", status)
-		}
+		expectPost(t, ab, links["ann@guests.example"], url.Values{slots[0]: {"3"}, slots[1]: {"0"}, "custom_rows": {"0"}}, 200)
 		expectPage(t, b, calPath, 200, "Project interviews", "Invitees (1 of 3 answered)", "Answered:", "Tuesday 12 March 2030, 13:00 to 14:00 EDT (High)")
-		status, body = b.post(calPath+"/remind/"+ben, nil)
-		if status != 200 || !strings.Contains(body, "Reminder email successfully sent to Ben Guest") {
-			t.Fatalf("remind: %d\n%s", status, body)
-		}
+		expectPost(t, b, calPath+"/remind/"+ben, nil, 200, "Reminder email successfully sent to Ben Guest")
 		if _, body = b.post(calPath+"/remind/"+ann, nil); !strings.Contains(body, "Ann Guest has already responded") {
 			t.Fatalf("remind one who answered:\n%s", body)
 		}
@@ -109,13 +78,9 @@ func TestSchedulerPages(t *testing.T) {
 		body = expectPage(t, b, calPath+"/suggestions", 200, "Suggested schedules for Project interviews", "Schedule 1", "Ann Guest (score 6)",
 			"Ben Guest, Cathy Guest", "Finalize schedule 1", "Tue 12 Mar<br>13:00 to 13:30 EDT")
 		item := find(t, `name="meeting" value="([^"]+)"`, body)
-		if status, body := b.post(calPath+"/finalize", url.Values{"meeting": {"999|2030-03-12T17:00:00Z|2030-03-12T17:30:00Z"}}); status != 200 || !strings.Contains(body, "That schedule cannot be kept") {
-			t.Fatalf("a bad schedule: %d\n%s", status, body)
-		}
-		if status, body := b.post(calPath+"/finalize", url.Values{"meeting": {"x"}}); status != 400 || !strings.Contains(body, "could not be read") {
-			t.Fatalf("an unreadable schedule: %d", status)
-		}
-		status, body = b.post(calPath+"/finalize", url.Values{"meeting": {item}})
+		expectPost(t, b, calPath+"/finalize", url.Values{"meeting": {"999|2030-03-12T17:00:00Z|2030-03-12T17:30:00Z"}}, 200, "That schedule cannot be kept")
+		expectPost(t, b, calPath+"/finalize", url.Values{"meeting": {"x"}}, 400, "could not be read")
+		status, body := b.post(calPath+"/finalize", url.Values{"meeting": {item}})
 		if status != 200 || !strings.Contains(body, "finalized with 1 meeting(s)") || !strings.Contains(body, "Tuesday 12 March 2030, 13:00 to 13:30 EDT") ||
 			strings.Contains(body, "Send a reminder") || strings.Contains(body, "See the suggested schedules") {
 			t.Fatalf("finalize: %d\n%s", status, body)

@@ -7,47 +7,19 @@ import (
 	"time"
 
 	"github.com/mentord/mentord/internal/app/apptest"
-	"github.com/mentord/mentord/internal/notify/smtptest"
-	"github.com/mentord/mentord/internal/store"
-	"github.com/mentord/mentord/internal/store/storetest"
 )
-
-// bookSession has mentee request a confirmed 60-minute session with mentor
-// on 15 January 2030 at 15:00 UTC, through the Momentors API; its id.
-func bookSession(t *testing.T, s *apptest.Server, mentor, mentee apptest.User) string {
-	t.Helper()
-	av := s.Post("/availability/").Token(mentor.Token).Header("Accept", "application/json; version=v2").
-		JSON(map[string]string{"start_time": "2030-01-15T15:00:00Z", "end_time": "2030-01-15T17:00:00Z"}).Do().Expect(201).JSON()
-	var availID any
-	switch v := av.(type) {
-	case []any:
-		availID = v[0].(map[string]any)["pk"]
-	case map[string]any:
-		availID = v["pk"]
-	}
-	req := s.Post("/sessionrequest/").Token(mentee.Token).JSON(map[string]any{"mentor_availability": availID,
-		"start_time": "2030-01-15T15:00:00Z", "session_length": 60}).Do().Expect(201).Obj()
-	id := itoa64(int64(req["pk"].(float64)))
-	s.Patch("/sessionrequest/" + id + "/").Token(mentor.Token).JSON(map[string]string{"status": "Confirmed"}).Do().Expect(200)
-	return id
-}
 
 // TestStaffPages: every staff page and action over HTTP; nobody else sees
 // them; each action changes what it says and is recorded with who did it.
 func TestStaffPages(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := start(t, e, apptest.Options{Now: mentoringNow, NoWorker: true})
+	eachEngine(t, apptest.Options{Now: mentoringNow, NoWorker: true}, func(t *testing.T, s *apptest.Server) {
 		s.Staff("sam")
 		mona, bea := s.Mentor("mona"), s.Mentee("bea")
 		sessionID := bookSession(t, s, mona, bea)
 		s.Deliver()
 
 		// Signed out: the login page; signed in but not staff: no such page.
-		stranger := newBrowser(t, s)
-		stranger.get("/app/staff/users")
-		if got := stranger.res.Request.URL; got.Path != "/app/login" {
-			t.Fatalf("signed out: at %s", got)
-		}
+		expectSentToLogIn(t, s, "/app/staff/users")
 		beaWeb := logIn(t, s, "bea")
 		for _, path := range []string{"/app/staff", "/app/staff/users", "/app/staff/sessions/" + sessionID, "/app/staff/outbox", "/app/staff/log"} {
 			status, body := beaWeb.get(path)
@@ -87,10 +59,7 @@ func TestStaffPages(t *testing.T) {
 		// Deactivate: every credential of bea stops working.
 		jwt := s.JWT(bea)
 		s.Get("/myprofile/").Header("Cookie", "auth="+jwt).Do().Expect(200)
-		status, body = sam.post(beaPage+"/deactivate", nil)
-		if status != 200 || !strings.Contains(body, "bea is deactivated") || !strings.Contains(body, `action="`+beaPage+`/reactivate"`) {
-			t.Fatalf("deactivate: %d\n%s", status, body)
-		}
+		expectPost(t, sam, beaPage+"/deactivate", nil, 200, "bea is deactivated", `action="`+beaPage+`/reactivate"`)
 		s.Get("/myprofile/").Token(bea.Token).Do().Expect(401)
 		s.Get("/api/sessions/").Bearer(jwt).Do().Expect(401)
 		s.Get("/myprofile/").Header("Cookie", "auth="+bea.Token).Do().Expect(401)
@@ -104,26 +73,16 @@ func TestStaffPages(t *testing.T) {
 			t.Errorf("a deactivated login: %d\n%s", status, body)
 		}
 		// Reactivate: the password works again.
-		if status, body := sam.post(beaPage+"/reactivate", nil); status != 200 || !strings.Contains(body, "bea is active again") {
-			t.Fatalf("reactivate: %d\n%s", status, body)
-		}
+		expectPost(t, sam, beaPage+"/reactivate", nil, 200, "bea is active again")
 		beaWeb = logIn(t, s, "bea")
 		s.Get("/api/sessions/").Bearer(jwt).Do().Expect(401) // a JWT from before stays ended
 
 		// Staff flag, and a reset e-mail.
-		if status, body := sam.post(beaPage+"/grant-staff", nil); status != 200 || !strings.Contains(body, "bea is staff now") {
-			t.Fatalf("grant staff: %d\n%s", status, body)
-		}
-		if status, body := sam.post(beaPage+"/remove-staff", nil); status != 200 || !strings.Contains(body, "bea is no longer staff") {
-			t.Fatalf("remove staff: %d\n%s", status, body)
-		}
-		if status, body := sam.post(beaPage+"/send-reset", nil); status != 200 || !strings.Contains(body, "A password-reset e-mail is on its way to "+bea.Email) {
-			t.Fatalf("send reset: %d\n%s", status, body)
-		}
+		expectPost(t, sam, beaPage+"/grant-staff", nil, 200, "bea is staff now")
+		expectPost(t, sam, beaPage+"/remove-staff", nil, 200, "bea is no longer staff")
+		expectPost(t, sam, beaPage+"/send-reset", nil, 200, "A password-reset e-mail is on its way to "+bea.Email)
 		s.Deliver()
-		s.SMTP.WaitFor(10*time.Second, func(m smtptest.Mail) bool {
-			return len(m.To) == 1 && m.To[0] == bea.Email && strings.Contains(m.Text, "/app/password/reset/")
-		})
+		mailTo(s, bea.Email, func(_, text string) bool { return strings.Contains(text, "/app/password/reset/") })
 
 		// 1:1 sessions and group sessions: search and view.
 		expectPage(t, sam, "/app/staff/sessions?q=mona", 200, "Staff: sessions", `href="/app/staff/sessions/`+sessionID+`"`, "Confirmed")
@@ -134,20 +93,16 @@ func TestStaffPages(t *testing.T) {
 			t.Errorf("an unknown status: %d", status)
 		}
 		monaWeb := logIn(t, s, "mona")
-		if status, _ := monaWeb.post("/app/groups", groupForm("Algebra drop-in", "Maths", "2030-01-17T18:00", "3")); status != 200 {
-			t.Fatalf("create a group session: %d", status)
-		}
+		expectPost(t, monaWeb, "/app/groups", groupForm("Algebra drop-in", "Maths", "2030-01-17T18:00", "3"), 200)
 		groupID := find(t, `href="/app/staff/groups/(\d+)"`, expectPage(t, sam, "/app/staff/groups?q=algebra", 200, "Staff: group sessions", "Algebra drop-in"))
 		s.Post("/api/sessions/" + groupID + "/join/").Bearer(s.JWT(bea)).Do().Expect(201)
 		expectPage(t, sam, "/app/staff/groups/"+groupID, 200, "Staff: group session "+groupID, "bea", `action="/app/staff/groups/`+groupID+`/cancel"`)
 
 		// Cancel a group session for its instructor: the seat holders are told.
-		if status, body := sam.post("/app/staff/groups/"+groupID+"/cancel", nil); status != 200 || !strings.Contains(body, "is cancelled") {
-			t.Fatalf("cancel the group session: %d\n%s", status, body)
-		}
+		expectPost(t, sam, "/app/staff/groups/"+groupID+"/cancel", nil, 200, "is cancelled")
 		s.Deliver()
-		s.SMTP.WaitFor(10*time.Second, func(m smtptest.Mail) bool {
-			return len(m.To) == 1 && m.To[0] == bea.Email && strings.Contains(m.Subject+m.Text, "Algebra drop-in") && strings.Contains(strings.ToLower(m.Subject+m.Text), "cancel")
+		mailTo(s, bea.Email, func(subject, text string) bool {
+			return strings.Contains(subject+text, "Algebra drop-in") && strings.Contains(strings.ToLower(subject+text), "cancel")
 		})
 
 		// Cancel the 1:1 session on the mentee's behalf while the mail
@@ -155,9 +110,7 @@ func TestStaffPages(t *testing.T) {
 		page := "/app/staff/sessions/" + sessionID
 		expectPage(t, sam, page, 200, "Staff: session "+sessionID, `name="on_behalf_of"`, `value="`+itoa64(bea.ID)+`"`)
 		s.SMTP.SetReject(true)
-		if status, body := sam.post(page+"/cancel", url.Values{"on_behalf_of": {itoa64(bea.ID)}}); status != 200 || !strings.Contains(body, "The session is canceled") {
-			t.Fatalf("cancel on the mentee's behalf: %d\n%s", status, body)
-		}
+		expectPost(t, sam, page+"/cancel", url.Values{"on_behalf_of": {itoa64(bea.ID)}}, 200, "The session is canceled")
 		if _, body := beaWeb.get("/app/sessions/" + sessionID); !strings.Contains(body, "Canceled") {
 			t.Error("the mentee's page does not say the session is canceled")
 		}
@@ -173,13 +126,9 @@ func TestStaffPages(t *testing.T) {
 		}
 		retry := find(t, `action="(/app/staff/outbox/\d+/retry)"`, failed)
 		s.SMTP.SetReject(false)
-		if status, body := sam.post(strings.TrimPrefix(retry, ""), nil); status != 200 || !strings.Contains(body, "is queued again") {
-			t.Fatalf("retry: %d\n%s", status, body)
-		}
+		expectPost(t, sam, strings.TrimPrefix(retry, ""), nil, 200, "is queued again")
 		s.Deliver()
-		s.SMTP.WaitFor(15*time.Second, func(m smtptest.Mail) bool {
-			return len(m.To) == 1 && m.To[0] == mona.Email && strings.Contains(m.Text, "anceled")
-		})
+		mailTo(s, mona.Email, func(_, text string) bool { return strings.Contains(text, "anceled") })
 
 		// The log: every action, with who took it.
 		body = expectPage(t, sam, "/app/staff/log", 200, "Staff: log", "Deactivated", "Reactivated", "Granted staff to", "Removed staff from",

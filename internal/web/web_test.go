@@ -1,104 +1,17 @@
 package web_test
 
 import (
-	"net/http"
-	"net/http/cookiejar"
 	"net/url"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/mentord/mentord/internal/app/apptest"
-	"github.com/mentord/mentord/internal/config"
 	"github.com/mentord/mentord/internal/store"
-	"github.com/mentord/mentord/internal/store/storetest"
-	"github.com/mentord/mentord/internal/web/webtest"
 )
 
-func TestMain(m *testing.M) { webtest.Main(m) }
-
-// start runs mentord for a web test: e-mailed links open the web app.
-func start(t *testing.T, e store.Engine, opts ...apptest.Options) *apptest.Server {
-	t.Helper()
-	var o apptest.Options
-	if len(opts) > 0 {
-		o = opts[0]
-	}
-	cfg := o.Config
-	o.Config = func(c *config.Config) {
-		c.FrontendURL = ""
-		if cfg != nil {
-			cfg(c)
-		}
-	}
-	return apptest.Start(t, e, o)
-}
-
-// browser is an HTTP client with a cookie jar that follows redirects and
-// sends the Origin a browser sends with a form.
-type browser struct {
-	t   *testing.T
-	s   *apptest.Server
-	c   *http.Client
-	res *http.Response
-}
-
-func newBrowser(t *testing.T, s *apptest.Server) *browser {
-	jar, _ := cookiejar.New(nil)
-	return &browser{t: t, s: s, c: &http.Client{Jar: jar}}
-}
-
-// get opens a page; it returns the status and the body.
-func (b *browser) get(path string) (int, string) {
-	b.t.Helper()
-	req, _ := http.NewRequest("GET", b.s.URL+path, nil)
-	req.Header.Set("Accept", "text/html")
-	return b.do(req)
-}
-
-// post sends a form as the page at path would.
-func (b *browser) post(path string, form url.Values) (int, string) {
-	b.t.Helper()
-	req, _ := http.NewRequest("POST", b.s.URL+path, strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Origin", b.s.URL)
-	req.Header.Set("Sec-Fetch-Site", "same-origin")
-	return b.do(req)
-}
-
-func (b *browser) do(req *http.Request) (int, string) {
-	b.t.Helper()
-	res, err := b.c.Do(req)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	var sb strings.Builder
-	buf := make([]byte, 32<<10)
-	for {
-		n, err := res.Body.Read(buf)
-		sb.Write(buf[:n])
-		if err != nil {
-			break
-		}
-	}
-	b.res = res
-	return res.StatusCode, sb.String()
-}
-
-var titleRE = regexp.MustCompile(`<title>([^<]*)</title>`)
-
-func title(body string) string {
-	if m := titleRE.FindStringSubmatch(body); m != nil {
-		return m[1]
-	}
-	return ""
-}
-
 func TestAccountPages(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := start(t, e)
+	eachEngine(t, apptest.Options{}, func(t *testing.T, s *apptest.Server) {
 		b := newBrowser(t, s)
 		// A browser at / is taken to the app, and a stranger to sign-up.
 		status, body := b.get("/")
@@ -112,11 +25,7 @@ func TestAccountPages(t *testing.T) {
 			}
 		}
 		// Every bad field is told next to it, and what was typed stays.
-		status, body = b.post("/app/signup", url.Values{"username": {"bad name"}, "email": {"nope"}, "first_name": {"Ann"}, "timezone": {"Mars/Base"}})
-		if status != 400 || !strings.Contains(body, `id="e-username"`) || !strings.Contains(body, `id="e-email"`) ||
-			!strings.Contains(body, `id="e-timezone"`) || !strings.Contains(body, `id="e-password"`) || !strings.Contains(body, `value="Ann"`) {
-			t.Fatalf("bad sign-up: %d\n%s", status, body)
-		}
+		expectPost(t, b, "/app/signup", url.Values{"username": {"bad name"}, "email": {"nope"}, "first_name": {"Ann"}, "timezone": {"Mars/Base"}}, 400, `id="e-username"`, `id="e-email"`, `id="e-timezone"`, `id="e-password"`, `value="Ann"`)
 		status, body = b.post("/app/signup", url.Values{"username": {"ann"}, "email": {"ann@example.org"}, "password": {apptest.Password},
 			"re_password": {apptest.Password}, "first_name": {"Ann"}, "role": {"mentee"}, "timezone": {"Europe/Paris"}})
 		if b.res.Request.URL.Path != "/app/mentors" || !strings.Contains(body, "Welcome to mentord, Ann") || !strings.Contains(body, "Europe/Paris") {
@@ -148,27 +57,18 @@ func TestAccountPages(t *testing.T) {
 		s.Post("/auth/token/login/").JSON(map[string]string{"username": "ann", "password": apptest.Password}).Do().Expect(200)
 
 		// A form posted from another site is refused.
-		req, _ := http.NewRequest("POST", s.URL+"/app/logout", nil)
-		req.Header.Set("Origin", "https://evil.example")
-		req.Header.Set("Sec-Fetch-Site", "cross-site")
-		if status, body := b.do(req); status != 403 || !strings.Contains(body, "another site") {
+		if status, body := b.postFromAnotherSite("/app/logout", "https://evil.example"); status != 403 || !strings.Contains(body, "another site") {
 			t.Fatalf("cross-site post: %d %s", status, body)
 		}
 		if _, body := b.get("/app"); !strings.Contains(body, "Hello, Ann") {
 			t.Fatal("the cross-site post logged the user out")
 		}
 
-		status, body = b.post("/app/logout", nil)
-		if status != 200 || !strings.Contains(body, "You are logged out") {
-			t.Fatalf("logout: %d %s", status, body)
-		}
+		expectPost(t, b, "/app/logout", nil, 200, "You are logged out")
 		if _, body := b.get("/app"); title(body) != "Sign up · mentord" {
 			t.Fatalf("a page after logout: %q", title(body))
 		}
-		status, body = b.post("/app/login", url.Values{"username": {"ann"}, "password": {"wrong-password"}, "next": {"/app/sessions"}})
-		if status != 401 || !strings.Contains(body, "do not match") {
-			t.Fatalf("wrong password: %d", status)
-		}
+		expectPost(t, b, "/app/login", url.Values{"username": {"ann"}, "password": {"wrong-password"}, "next": {"/app/sessions"}}, 401, "do not match")
 		status, _ = b.post("/app/login", url.Values{"username": {"ann@example.org"}, "password": {apptest.Password}, "next": {"https://evil.example/"}})
 		if status != 200 || b.res.Request.URL.Path != "/app" {
 			t.Fatalf("login by e-mail (with a foreign next): %d at %s", status, b.res.Request.URL)
@@ -183,20 +83,15 @@ func TestAccountPages(t *testing.T) {
 // TestPasswordResetThroughTheEmailLink: the e-mailed link opens the web
 // app's page, which sets the password once.
 func TestPasswordResetThroughTheEmailLink(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
-		s := start(t, e)
+	eachEngine(t, apptest.Options{}, func(t *testing.T, s *apptest.Server) {
 		s.SignUp("ann")
 		b := newBrowser(t, s)
-		status, body := b.post("/app/password/forgot", url.Values{"email": {"ann@example.com"}})
-		if status != 200 || !strings.Contains(body, "is on its way") {
-			t.Fatalf("forgot: %d %s", status, body)
-		}
+		expectPost(t, b, "/app/password/forgot", url.Values{"email": {"ann@example.com"}}, 200, "is on its way")
 		// An unknown address gets the same answer.
 		if _, body := b.post("/app/password/forgot", url.Values{"email": {"nobody@example.com"}}); !strings.Contains(body, "is on its way") {
 			t.Fatal("an unknown address is told apart")
 		}
-		mails := s.SMTP.Wait(1, 10*time.Second)
-		link := regexp.MustCompile(`https?://\S+/app/password/reset/\S+/\S+`).FindString(mails[0].Text)
+		link := resetLink(s)
 		if !strings.HasPrefix(link, s.URL) {
 			t.Fatalf("reset link %q does not open the web app", link)
 		}
@@ -204,14 +99,8 @@ func TestPasswordResetThroughTheEmailLink(t *testing.T) {
 		if status, body := b.get(path); status != 200 || !strings.Contains(body, `name="new_password"`) {
 			t.Fatalf("reset page: %d", status)
 		}
-		if status, body := b.post(path, url.Values{"new_password": {"12345678"}, "re_new_password": {"12345678"}}); status != 400 ||
-			!strings.Contains(body, `id="e-new_password"`) {
-			t.Fatalf("a weak password: %d", status)
-		}
-		status, body = b.post(path, url.Values{"new_password": {"An0ther-Secret!"}, "re_new_password": {"An0ther-Secret!"}})
-		if status != 200 || !strings.Contains(body, "Your password is changed") {
-			t.Fatalf("reset: %d %s", status, body)
-		}
+		expectPost(t, b, path, url.Values{"new_password": {"12345678"}, "re_new_password": {"12345678"}}, 400, `id="e-new_password"`)
+		expectPost(t, b, path, url.Values{"new_password": {"An0ther-Secret!"}, "re_new_password": {"An0ther-Secret!"}}, 200, "Your password is changed")
 		if _, body := b.post(path, url.Values{"new_password": {"Th1rd-Secret!!"}, "re_new_password": {"Th1rd-Secret!!"}}); !strings.Contains(body, "does not work any more") {
 			t.Fatal("the link worked twice")
 		}

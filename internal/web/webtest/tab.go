@@ -185,9 +185,17 @@ func (tb *Tab) Submit(formSelector string) {
 	})
 }
 
-// WaitText waits until the visible text of the page contains text; runs
-// of white space count as one space on both sides.
-func (tb *Tab) WaitText(text string) {
+// WaitText waits until the visible text of the page contains text, then
+// each of more in turn (each wait a step of its own); runs of white space
+// count as one space on both sides.
+func (tb *Tab) WaitText(text string, more ...string) {
+	tb.t.Helper()
+	for _, text := range append([]string{text}, more...) {
+		tb.waitText(text)
+	}
+}
+
+func (tb *Tab) waitText(text string) {
 	tb.t.Helper()
 	want := collapse(text)
 	tb.step(fmt.Sprintf("WaitText(%q)", text), func(ctx context.Context) error {

@@ -223,6 +223,8 @@ func TestFailureMessages(t *testing.T) {
 		{func(tab *webtest.Tab) { tab.Fill("#off", "x") }, `Fill("#off", "x"): the field is disabled or read-only`},
 		{func(tab *webtest.Tab) { tab.ClickButton("Delete") }, `ClickButton("Delete"): 2 buttons have the text "Delete"`},
 		{func(tab *webtest.Tab) { tab.Submit("#q") }, `Submit("#q"): `},
+		// Each text is a wait of its own: the one never shown is named.
+		{func(tab *webtest.Tab) { tab.WaitText("One", "Three") }, `WaitText("Three"): gave up after 10s: the page never showed "Three"`},
 	} {
 		ft := &fatalTB{TB: t}
 		var wg sync.WaitGroup
