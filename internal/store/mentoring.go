@@ -143,6 +143,20 @@ func (q *Q) CreateSession(ctx context.Context, s *domain.Session) error {
 		s.CreatedAt, s.ModifiedAt).Scan(&s.ID)
 }
 
+// CreateSessionAtCommit is CreateSession sent with the transaction's
+// COMMIT on PostgreSQL (see Q.atCommit): s.ID is set once the transaction
+// has committed, and a refused insert (an overlap) is the transaction's
+// error.
+func (q *Q) CreateSessionAtCommit(ctx context.Context, s *domain.Session) error {
+	return q.atCommit(ctx, pipeItem{
+		query: `INSERT INTO sessions (mentor_id, mentee_id, availability_id, start_time, end_time, session_length, status,
+		meeting_link, ics_sequence, created_at, modified_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		args: []any{s.MentorID, s.MenteeID, s.AvailabilityID, s.Start, s.End, s.Length, s.Status, s.MeetingLink, s.ICSSequence,
+			s.CreatedAt, s.ModifiedAt},
+		scan: func(sc scanner) error { return sc.Scan(&s.ID) },
+	})
+}
+
 // SessionByID returns a session with the participants' names.
 func (q *Q) SessionByID(ctx context.Context, id int64) (*domain.Session, error) {
 	return first(q.sessions(ctx, "s.id = ?", "s.id", id))
