@@ -77,7 +77,7 @@ func (q *Q) AvailabilityAround(ctx context.Context, mentorID int64, start, end t
 		}
 		out = append(out, a)
 		return nil
-	}, "SELECT "+availabilityColumns+" FROM availabilities a WHERE a.mentor_id = ? AND a.end_time >= ? ORDER BY a.end_time", mentorID, start)
+	}, "SELECT "+availabilityColumns+" FROM availabilities a WHERE a.mentor_id = ? AND a.end_time >= ? AND a.start_time <= ? ORDER BY a.end_time", mentorID, start, end)
 	return out, err
 }
 

@@ -31,6 +31,9 @@ type pipeItem struct {
 	query string
 	args  []any
 	scan  func(sc scanner) error // called on every row
+	// affected, when set for a statement (scan nil), receives how many
+	// rows it changed.
+	affected *int64
 }
 
 func (s *Store) pgTx(ctx context.Context, fn func(q *Q) error) (err error) {
@@ -101,8 +104,14 @@ func (q *Q) pipeline(ctx context.Context, items ...pipeItem) error {
 	if q.pg == nil {
 		for _, it := range items {
 			if it.scan == nil {
-				if _, err := q.exec(ctx, it.query, it.args...); err != nil {
+				res, err := q.exec(ctx, it.query, it.args...)
+				if err != nil {
 					return err
+				}
+				if it.affected != nil {
+					if *it.affected, err = res.RowsAffected(); err != nil {
+						return err
+					}
 				}
 				continue
 			}
@@ -165,6 +174,9 @@ func (q *Q) send(ctx context.Context, items []pipeItem) error {
 				if err != nil {
 					br.Close()
 					return err
+				}
+				if it.affected != nil {
+					*it.affected = tag.RowsAffected()
 				}
 				continue
 			}

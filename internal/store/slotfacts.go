@@ -51,8 +51,8 @@ func (q *Q) SlotFactsOf(ctx context.Context, lock []int64, mentorID int64, peopl
 		})
 	}
 	items = append(items, pipeItem{
-		query: "SELECT " + availabilityColumns + " FROM availabilities a WHERE a.mentor_id = ? AND a.end_time >= ? ORDER BY a.end_time",
-		args:  []any{mentorID, start},
+		query: "SELECT " + availabilityColumns + " FROM availabilities a WHERE a.mentor_id = ? AND a.end_time >= ? AND a.start_time <= ? ORDER BY a.end_time",
+		args:  []any{mentorID, start, end},
 		scan: func(sc scanner) error {
 			var a domain.Availability
 			if err := sc.Scan(availabilityDest(&a)...); err != nil {
