@@ -260,6 +260,13 @@ func (s *Service) StandingOf(ctx context.Context, id, userID int64) (Standing, e
 	return Standing{Joined: joined, Place: place, Waiting: n}, err
 }
 
+// DetailOf returns a session's participants and the standing of userID in
+// it (StandingOf), together.
+func (s *Service) DetailOf(ctx context.Context, id, userID int64) ([]domain.Participant, Standing, error) {
+	parts, joined, place, n, err := s.store.Standing(ctx, id, userID)
+	return parts, Standing{Joined: joined, Place: place, Waiting: n}, err
+}
+
 // Waitlist returns a session's waitlist, first come first.
 func (s *Service) Waitlist(ctx context.Context, id int64) ([]domain.Waiter, error) {
 	m, err := s.store.WaitlistsOf(ctx, id)

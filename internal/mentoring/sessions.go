@@ -155,7 +155,7 @@ func (s *Service) RequestSession(ctx context.Context, caller *domain.User, in Re
 	// What the checks and the e-mail read but do not decide on is read
 	// before the transaction, so that the write lock is held only for the
 	// checks that must see every other booking.
-	a, err := s.store.AvailabilityByID(ctx, *in.AvailabilityID)
+	a, all, err := s.store.AvailabilityWithPeople(ctx, *in.AvailabilityID, caller.ID)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, errs.Generic("mentor_availability", errs.CodeDoesNotExist, *in.AvailabilityID)
 	}
@@ -166,7 +166,7 @@ func (s *Service) RequestSession(ctx context.Context, caller *domain.User, in Re
 		return nil, errOwnSession()
 	}
 	sess.MentorID = a.MentorID
-	p, err := loadPeople(ctx, s.store.Q, sess)
+	p, err := peopleFrom(all, sess)
 	if err != nil {
 		return nil, err
 	}

@@ -73,7 +73,7 @@ func (s *Store) pgTx(ctx context.Context, fn func(q *Q) error) (err error) {
 	}
 	items := append(t.later, pipeItem{query: "COMMIT"})
 	t.later = nil
-	if err = q.send(ctx, items); err != nil {
+	if err = q.sendOn(ctx, conn, t, items); err != nil {
 		return err
 	}
 	done = true
@@ -101,6 +101,18 @@ func (q *Q) begin(ctx context.Context) error {
 // when it has not gone out yet); an item that fails stops the ones after
 // it. Elsewhere they run one after another.
 func (q *Q) pipeline(ctx context.Context, items ...pipeItem) error {
+	if db, ok := q.x.(*sql.DB); ok && q.pg == nil && q.s.engine == Postgres {
+		// Outside a transaction: on one pooled connection.
+		for _, it := range items {
+			q.noteWrite(it.query)
+		}
+		conn, err := db.Conn(ctx)
+		if err != nil {
+			return translate(err)
+		}
+		defer conn.Close()
+		return q.sendOn(ctx, conn, nil, items)
+	}
 	if q.pg == nil {
 		for _, it := range items {
 			if it.scan == nil {
@@ -124,7 +136,7 @@ func (q *Q) pipeline(ctx context.Context, items ...pipeItem) error {
 	for _, it := range items {
 		q.noteWrite(it.query)
 	}
-	return q.send(ctx, items)
+	return q.sendOn(ctx, q.pg.conn, q.pg, items)
 }
 
 // atCommit runs a statement whose result the transaction does not read:
@@ -139,16 +151,16 @@ func (q *Q) atCommit(ctx context.Context, item pipeItem) error {
 	return nil
 }
 
-// send is pipeline on the transaction's connection.
-func (q *Q) send(ctx context.Context, items []pipeItem) error {
-	t := q.pg
-	return translate(t.conn.Raw(func(dc any) error {
+// sendOn sends items as one pipeline on conn, in transaction t (nil:
+// outside any).
+func (q *Q) sendOn(ctx context.Context, conn *sql.Conn, t *pgTx, items []pipeItem) error {
+	return translate(conn.Raw(func(dc any) error {
 		c, ok := dc.(*stdlib.Conn)
 		if !ok {
 			return errors.New("store: not a pgx connection")
 		}
 		b := &pgx.Batch{}
-		opened := !t.begun
+		opened := t != nil && !t.begun
 		if opened {
 			b.Queue("BEGIN")
 		}
@@ -207,7 +219,7 @@ func (q *Q) send(ctx context.Context, items []pipeItem) error {
 		if err := br.Close(); err != nil {
 			return err
 		}
-		if items[len(items)-1].query == "COMMIT" {
+		if t != nil && items[len(items)-1].query == "COMMIT" {
 			t.begun = false
 		}
 		return nil

@@ -168,6 +168,36 @@ func (q *Q) WaitlistPlace(ctx context.Context, sessionID, userID int64) (place, 
 	return place, length, err
 }
 
+// Standing is ParticipantsOf one session, with IsParticipant and
+// WaitlistPlace of one user: what a session's detail shows its reader, read
+// in one round trip on PostgreSQL.
+func (q *Q) Standing(ctx context.Context, sessionID, userID int64) (parts []domain.Participant, joined bool, place, length int, err error) {
+	err = q.pipeline(ctx, pipeItem{
+		query: "SELECT p.id, p.session_id, p.user_id, p.role, p.joined_at, " + userColumns +
+			" FROM group_participants p JOIN users u ON u.id = p.user_id WHERE p.session_id IN (?) ORDER BY p.joined_at, p.id",
+		args: []any{sessionID},
+		scan: func(sc scanner) error {
+			var p domain.Participant
+			if err := sc.Scan(append([]any{&p.ID, &p.SessionID, &p.UserID, &p.Role, scanTime(&p.JoinedAt)}, userDest(&p.User)...)...); err != nil {
+				return err
+			}
+			parts = append(parts, p)
+			return nil
+		},
+	}, pipeItem{
+		query: "SELECT 1 FROM group_participants WHERE session_id = ? AND user_id = ?",
+		args:  []any{sessionID, userID},
+		scan:  func(scanner) error { joined = true; return nil },
+	}, pipeItem{
+		query: `SELECT COUNT(*),
+		COALESCE(SUM(CASE WHEN w.id <= (SELECT m.id FROM group_waitlist m WHERE m.session_id = ? AND m.user_id = ?) THEN 1 ELSE 0 END), 0)
+		FROM group_waitlist w WHERE w.session_id = ?`,
+		args: []any{sessionID, userID, sessionID},
+		scan: func(sc scanner) error { return sc.Scan(&length, &place) },
+	})
+	return parts, joined, place, length, err
+}
+
 // SeatedSessionsOf lists the sessions where the user holds a seat, by id.
 func (q *Q) SeatedSessionsOf(ctx context.Context, userID int64) ([]int64, error) {
 	var ids []int64
