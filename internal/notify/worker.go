@@ -123,15 +123,17 @@ func (w *Worker) LastRun() time.Time {
 func (w *Worker) Run(ctx context.Context) {
 	t := time.NewTicker(w.Poll)
 	defer t.Stop()
+	scan := true
 	for {
 		for {
-			n, err := w.RunOnce(ctx)
+			n, err := w.pass(ctx, scan)
 			if err != nil {
 				if ctx.Err() == nil {
 					w.log.Warn("outbox pass failed", "err", err)
 				}
 				break
 			}
+			scan = false
 			if n == 0 {
 				break
 			}
@@ -140,19 +142,30 @@ func (w *Worker) Run(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-w.wake:
+			// A write queued jobs: deliver them. What the scanners look for
+			// comes due with time, and the next tick scans for it.
 		case <-t.C:
+			scan = true
 		}
 	}
 }
 
-// RunOnce claims the jobs due now and processes them; it returns how many it
-// processed.
+// RunOnce runs the scanners, then claims the jobs due now and processes
+// them; it returns how many it processed.
 func (w *Worker) RunOnce(ctx context.Context) (int, error) {
+	return w.pass(ctx, true)
+}
+
+// pass is RunOnce, with the scanners only when scan is set.
+func (w *Worker) pass(ctx context.Context, scan bool) (int, error) {
 	defer w.lastRun.Store(time.Now().UnixNano())
 	w.mu.Lock()
 	scanners := w.scanners
 	w.mu.Unlock()
 	for _, sc := range scanners {
+		if !scan {
+			break
+		}
 		if _, err := sc(ctx); err != nil {
 			return 0, fmt.Errorf("scanning: %w", err)
 		}
