@@ -52,18 +52,14 @@ func (s *Service) JoinOrWait(ctx context.Context, caller *domain.User, id int64,
 	full := errs.BadRequest(CodeFull, "Session is full")
 	err := s.store.Tx(ctx, func(q *store.Q) error {
 		res = JoinResult{}
-		g, err := lockSession(ctx, q, id)
-		if err != nil {
-			return err
+		g, joined, waiting, err := q.LockGroupSessionFor(ctx, id, caller.ID)
+		if errors.Is(err, store.ErrNotFound) {
+			return errNotFound
 		}
-		if joined, err := q.IsParticipant(ctx, id, caller.ID); err != nil {
+		if err != nil {
 			return err
 		} else if joined {
 			return alreadyJoined
-		}
-		waiting, err := q.IsWaiting(ctx, id, caller.ID)
-		if err != nil {
-			return err
 		}
 		if IsFull(g) {
 			if !opt.Waitlist {
@@ -101,18 +97,15 @@ func (s *Service) JoinOrWait(ctx context.Context, caller *domain.User, id int64,
 			}
 		}
 		res.Seat = &domain.Participant{SessionID: id, UserID: caller.ID, Role: role, JoinedAt: now, User: *caller}
-		if err := q.AddParticipant(ctx, res.Seat); err != nil {
-			return err
-		}
-		ok, err := q.TakeSeat(ctx, id, now)
+		seated, ok, err := q.SeatFor(ctx, res.Seat, now)
 		if err != nil {
 			return err
 		}
 		if !ok {
 			return full
 		}
-		res.Session, err = q.GroupSessionByID(ctx, id)
-		return err
+		res.Session = seated
+		return nil
 	})
 	switch {
 	case errs.Violated(err, domain.RuleOneSeat):
@@ -265,6 +258,13 @@ func (s *Service) StandingOf(ctx context.Context, id, userID int64) (Standing, e
 	}
 	place, n, err := s.store.WaitlistPlace(ctx, id, userID)
 	return Standing{Joined: joined, Place: place, Waiting: n}, err
+}
+
+// DetailOf returns a session's participants and the standing of userID in
+// it (StandingOf), together.
+func (s *Service) DetailOf(ctx context.Context, id, userID int64) ([]domain.Participant, Standing, error) {
+	parts, joined, place, n, err := s.store.Standing(ctx, id, userID)
+	return parts, Standing{Joined: joined, Place: place, Waiting: n}, err
 }
 
 // Waitlist returns a session's waitlist, first come first.

@@ -22,6 +22,11 @@ func loadPeople(ctx context.Context, q *store.Q, sess *domain.Session) (*people,
 	if err != nil {
 		return nil, err
 	}
+	return peopleFrom(all, sess)
+}
+
+// peopleFrom picks the session's participants out of what Participants read.
+func peopleFrom(all map[int64]*domain.SessionPerson, sess *domain.Session) (*people, error) {
 	mentor, mentee := all[sess.MentorID], all[sess.MenteeID]
 	if mentor == nil || mentee == nil {
 		return nil, store.ErrNotFound

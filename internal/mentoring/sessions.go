@@ -43,13 +43,17 @@ func invalidChoice(field string, v any) error {
 }
 
 // checkSlot checks a proposed time for a session of mentor with mentee,
-// inside a transaction that holds both users' locks: the named
+// inside a transaction that holds both users' locks, or takes the locks of
+// lock first: the named
 // availability must exist and belong to the mentor, then slotRule decides.
-func (s *Service) checkSlot(ctx context.Context, q *store.Q, mentorID, menteeID, availID int64, span scheduling.Interval, except int64) error {
-	around, err := q.AvailabilityAround(ctx, mentorID, span.Start, span.End)
+func (s *Service) checkSlot(ctx context.Context, q *store.Q, mentorID, menteeID, availID int64, span scheduling.Interval, except int64, lock ...int64) error {
+	// The facts are read after lock is granted (on PostgreSQL in the same
+	// round trip); the buffer window is the mentor's rules' buffer.
+	f, err := q.SlotFactsOf(ctx, lock, mentorID, []int64{mentorID, menteeID}, span.Start, span.End, except, longestSession())
 	if err != nil {
 		return err
 	}
+	around := f.Around
 	named := -1
 	for i, a := range around {
 		if a.ID == availID {
@@ -68,20 +72,11 @@ func (s *Service) checkSlot(ctx context.Context, q *store.Q, mentorID, menteeID,
 		}
 		return slotRule(s.clock.Now(), span, interval(*a), nil, nil, nil)
 	}
-	rules, err := q.BookingRulesOf(ctx, mentorID)
+	b, err := loadBookingCheck(ctx, q, f.Rules, span.Start, span.Start, f.Busy, except)
 	if err != nil {
 		return err
 	}
-	buf := rules.Buffer()
-	busy, err := q.LiveSpansOfPeople(ctx, []int64{mentorID, menteeID}, span.Start.Add(-buf), span.End.Add(buf), except, longestSession())
-	if err != nil {
-		return err
-	}
-	b, err := loadBookingCheck(ctx, q, rules, span.Start, span.Start, busy, except)
-	if err != nil {
-		return err
-	}
-	return slotRule(s.clock.Now(), span, interval(around[named]), intervals(around), spans(busy), b)
+	return slotRule(s.clock.Now(), span, interval(around[named]), intervals(around), spans(f.Busy), b)
 }
 
 // slotRule is the rule a session's time must follow, on every path that
@@ -160,7 +155,7 @@ func (s *Service) RequestSession(ctx context.Context, caller *domain.User, in Re
 	// What the checks and the e-mail read but do not decide on is read
 	// before the transaction, so that the write lock is held only for the
 	// checks that must see every other booking.
-	a, err := s.store.AvailabilityByID(ctx, *in.AvailabilityID)
+	a, all, err := s.store.AvailabilityWithPeople(ctx, *in.AvailabilityID, caller.ID)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, errs.Generic("mentor_availability", errs.CodeDoesNotExist, *in.AvailabilityID)
 	}
@@ -171,20 +166,18 @@ func (s *Service) RequestSession(ctx context.Context, caller *domain.User, in Re
 		return nil, errOwnSession()
 	}
 	sess.MentorID = a.MentorID
-	p, err := loadPeople(ctx, s.store.Q, sess)
+	p, err := peopleFrom(all, sess)
 	if err != nil {
 		return nil, err
 	}
 	sess.MentorFirst, sess.MentorLast = p.mentor.FirstName, p.mentor.LastName
 	sess.MenteeFirst, sess.MenteeLast = p.mentee.FirstName, p.mentee.LastName
 	err = s.store.Tx(ctx, func(q *store.Q) error {
-		if err := q.LockUsers(ctx, sess.MentorID, sess.MenteeID); err != nil {
+		span := scheduling.Interval{Start: sess.Start, End: sess.End}
+		if err := s.checkSlot(ctx, q, sess.MentorID, sess.MenteeID, a.ID, span, 0, sess.MentorID, sess.MenteeID); err != nil {
 			return err
 		}
-		if err := s.checkSlot(ctx, q, sess.MentorID, sess.MenteeID, a.ID, scheduling.Interval{Start: sess.Start, End: sess.End}, 0); err != nil {
-			return err
-		}
-		if err := q.CreateSession(ctx, sess); err != nil {
+		if err := q.CreateSessionAtCommit(ctx, sess); err != nil {
 			return err
 		}
 		return s.emailRequested(ctx, q, sess, p)

@@ -123,15 +123,17 @@ func (w *Worker) LastRun() time.Time {
 func (w *Worker) Run(ctx context.Context) {
 	t := time.NewTicker(w.Poll)
 	defer t.Stop()
+	scan := true
 	for {
 		for {
-			n, err := w.RunOnce(ctx)
+			n, err := w.pass(ctx, scan)
 			if err != nil {
 				if ctx.Err() == nil {
 					w.log.Warn("outbox pass failed", "err", err)
 				}
 				break
 			}
+			scan = false
 			if n == 0 {
 				break
 			}
@@ -140,19 +142,30 @@ func (w *Worker) Run(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-w.wake:
+			// A write queued jobs: deliver them. What the scanners look for
+			// comes due with time, and the next tick scans for it.
 		case <-t.C:
+			scan = true
 		}
 	}
 }
 
-// RunOnce claims the jobs due now and processes them; it returns how many it
-// processed.
+// RunOnce runs the scanners, then claims the jobs due now and processes
+// them; it returns how many it processed.
 func (w *Worker) RunOnce(ctx context.Context) (int, error) {
+	return w.pass(ctx, true)
+}
+
+// pass is RunOnce, with the scanners only when scan is set.
+func (w *Worker) pass(ctx context.Context, scan bool) (int, error) {
 	defer w.lastRun.Store(time.Now().UnixNano())
 	w.mu.Lock()
 	scanners := w.scanners
 	w.mu.Unlock()
 	for _, sc := range scanners {
+		if !scan {
+			break
+		}
 		if _, err := sc(ctx); err != nil {
 			return 0, fmt.Errorf("scanning: %w", err)
 		}
@@ -171,13 +184,51 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	var c completions
 	for _, j := range jobs {
-		w.process(ctx, j)
+		if c.since != (time.Time{}) && time.Since(c.since) > completeWithin {
+			w.complete(ctx, &c)
+		}
+		w.process(ctx, j, &c)
 	}
+	w.complete(ctx, &c)
 	return len(jobs), nil
 }
 
-func (w *Worker) process(ctx context.Context, j store.Job) {
+// completeWithin bounds how long a delivered job of a pass waits to be
+// recorded while the pass sends the others: the deliveries of a pass are
+// recorded together, in one statement (a crash before it means those few
+// are sent again, as after a crash between one send and its record), but
+// a slow transport must not keep a job unrecorded for long.
+const completeWithin = time.Second
+
+// completions are the jobs of a pass delivered or skipped and not yet
+// recorded.
+type completions struct {
+	sent, skipped []int64
+	since         time.Time // when the first of them was done
+}
+
+func (c *completions) add(list *[]int64, id int64) {
+	if len(c.sent)+len(c.skipped) == 0 {
+		c.since = time.Now()
+	}
+	*list = append(*list, id)
+}
+
+// complete records c's jobs as done.
+func (w *Worker) complete(ctx context.Context, c *completions) {
+	now := w.clock.Now()
+	if err := w.store.CompleteJobs(ctx, c.skipped, w.id, now, "skipped"); err != nil {
+		w.log.Error("recording skipped jobs", "jobs", c.skipped, "err", err)
+	}
+	if err := w.store.CompleteJobs(ctx, c.sent, w.id, now, ""); err != nil {
+		w.log.Error("recording delivery", "jobs", c.sent, "err", err)
+	}
+	*c = completions{}
+}
+
+func (w *Worker) process(ctx context.Context, j store.Job, c *completions) {
 	w.mu.Lock()
 	h := w.handlers[j.Kind]
 	w.mu.Unlock()
@@ -188,9 +239,7 @@ func (w *Worker) process(ctx context.Context, j store.Job) {
 	}
 	msg, err := h(ctx, j)
 	if err == nil && msg == nil {
-		if err := w.store.CompleteJob(ctx, j.ID, w.id, w.clock.Now(), "skipped"); err != nil {
-			log.Error("recording skipped job", "err", err)
-		}
+		c.add(&c.skipped, j.ID)
 		return
 	}
 	if err == nil {
@@ -218,9 +267,7 @@ func (w *Worker) process(ctx context.Context, j store.Job) {
 	if w.OnSent != nil {
 		w.OnSent(j, w.clock.Now())
 	}
-	if err := w.store.CompleteJob(ctx, j.ID, w.id, w.clock.Now(), ""); err != nil {
-		log.Error("recording delivery", "err", err)
-	}
+	c.add(&c.sent, j.ID)
 }
 
 func (w *Worker) fail(ctx context.Context, j store.Job, log *slog.Logger, cause error) {

@@ -77,7 +77,7 @@ func (q *Q) AvailabilityAround(ctx context.Context, mentorID int64, start, end t
 		}
 		out = append(out, a)
 		return nil
-	}, "SELECT "+availabilityColumns+" FROM availabilities a WHERE a.mentor_id = ? AND a.end_time >= ? ORDER BY a.end_time", mentorID, start)
+	}, "SELECT "+availabilityColumns+" FROM availabilities a WHERE a.mentor_id = ? AND a.end_time >= ? AND a.start_time <= ? ORDER BY a.end_time", mentorID, start, end)
 	return out, err
 }
 
@@ -141,6 +141,20 @@ func (q *Q) CreateSession(ctx context.Context, s *domain.Session) error {
 		meeting_link, ics_sequence, created_at, modified_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		s.MentorID, s.MenteeID, s.AvailabilityID, s.Start, s.End, s.Length, s.Status, s.MeetingLink, s.ICSSequence,
 		s.CreatedAt, s.ModifiedAt).Scan(&s.ID)
+}
+
+// CreateSessionAtCommit is CreateSession sent with the transaction's
+// COMMIT on PostgreSQL (see Q.atCommit): s.ID is set once the transaction
+// has committed, and a refused insert (an overlap) is the transaction's
+// error.
+func (q *Q) CreateSessionAtCommit(ctx context.Context, s *domain.Session) error {
+	return q.atCommit(ctx, pipeItem{
+		query: `INSERT INTO sessions (mentor_id, mentee_id, availability_id, start_time, end_time, session_length, status,
+		meeting_link, ics_sequence, created_at, modified_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		args: []any{s.MentorID, s.MenteeID, s.AvailabilityID, s.Start, s.End, s.Length, s.Status, s.MeetingLink, s.ICSSequence,
+			s.CreatedAt, s.ModifiedAt},
+		scan: func(sc scanner) error { return sc.Scan(&s.ID) },
+	})
 }
 
 // SessionByID returns a session with the participants' names.

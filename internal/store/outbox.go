@@ -22,8 +22,13 @@ type Job struct {
 // EnqueueJob adds a job unless one with the same dedupe key exists. It
 // reports whether the job was added.
 func (q *Q) EnqueueJob(ctx context.Context, j Job) (bool, error) {
-	res, err := q.exec(ctx, `INSERT INTO outbox (kind, dedupe_key, payload, sensitive, due_at, created_at)
-		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING`,
+	const insert = `INSERT INTO outbox (kind, dedupe_key, payload, sensitive, due_at, created_at)
+		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING`
+	if j.DedupeKey == nil && q.pg != nil {
+		// Without a key nothing can refuse it: it goes out with the COMMIT.
+		return true, q.atCommit(ctx, pipeItem{query: insert, args: []any{j.Kind, j.DedupeKey, j.Payload, j.Sensitive, j.DueAt, j.CreatedAt}})
+	}
+	res, err := q.exec(ctx, insert,
 		j.Kind, j.DedupeKey, j.Payload, j.Sensitive, j.DueAt, j.CreatedAt)
 	if err != nil {
 		return false, err
@@ -63,7 +68,7 @@ func escapeLike(s string) string {
 // rows (FOR UPDATE SKIP LOCKED); on SQLite the write lock serialises them.
 func (s *Store) ClaimJobs(ctx context.Context, now time.Time, lease time.Duration, worker string, limit int) ([]Job, error) {
 	var jobs []Job
-	err := s.Tx(ctx, func(q *Q) error {
+	claim := func(q *Q) error {
 		jobs = jobs[:0]
 		lock := ""
 		if s.engine == Postgres {
@@ -86,7 +91,13 @@ func (s *Store) ClaimJobs(ctx context.Context, now time.Time, lease time.Duratio
 			jobs = append(jobs, j)
 		}
 		return rows.Err()
-	})
+	}
+	var err error
+	if s.engine == Postgres {
+		err = claim(&Q{s: s, x: s.write}) // one statement: no BEGIN and COMMIT around it
+	} else {
+		err = s.Tx(ctx, claim)
+	}
 	// RETURNING does not keep the subquery's order; deliver in due order so
 	// that, say, a confirmation goes out before the cancellation after it.
 	sort.Slice(jobs, func(a, b int) bool {
@@ -100,10 +111,32 @@ func (s *Store) ClaimJobs(ctx context.Context, now time.Time, lease time.Duratio
 
 // CompleteJob marks a leased job done; a sensitive payload is wiped.
 func (s *Store) CompleteJob(ctx context.Context, id int64, worker string, now time.Time, note string) error {
+	return s.CompleteJobs(ctx, []int64{id}, worker, now, note)
+}
+
+// CompleteJobs marks leased jobs done, in one statement; sensitive
+// payloads are wiped.
+func (s *Store) CompleteJobs(ctx context.Context, ids []int64, worker string, now time.Time, note string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	args := append([]any{now, nullIfEmpty(note)}, anys(ids...)...)
+	return s.execAlone(ctx, `UPDATE outbox SET done_at = ?, locked_until = NULL, last_error = ?,
+			payload = CASE WHEN sensitive THEN '' ELSE payload END WHERE id IN (`+placeholders(len(ids))+`) AND locked_by = ?`,
+		append(args, worker)...)
+}
+
+// execAlone runs one write statement as a transaction of its own: on
+// PostgreSQL without BEGIN and COMMIT (one round trip), on SQLite through
+// the writer's queue.
+func (s *Store) execAlone(ctx context.Context, query string, args ...any) error {
+	if s.engine == Postgres {
+		q := &Q{s: s, x: s.write}
+		_, err := q.exec(ctx, query, args...)
+		return err
+	}
 	return s.Tx(ctx, func(q *Q) error {
-		_, err := q.exec(ctx, `UPDATE outbox SET done_at = ?, locked_until = NULL, last_error = ?,
-			payload = CASE WHEN sensitive THEN '' ELSE payload END WHERE id = ? AND locked_by = ?`,
-			now, nullIfEmpty(note), id, worker)
+		_, err := q.exec(ctx, query, args...)
 		return err
 	})
 }

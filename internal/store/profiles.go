@@ -197,7 +197,16 @@ func (q *Q) Participants(ctx context.Context, ids ...int64) (map[int64]*domain.S
 	if len(ids) == 0 {
 		return out, nil
 	}
-	err := q.each(ctx, func(sc scanner) error {
+	it := participantsItem(out, placeholders(len(ids)), anys(ids...))
+	return out, q.each(ctx, it.scan, it.query, it.args...)
+}
+
+// participantsItem is Participants' query of the users in (in), with args,
+// reading into out.
+func participantsItem(out map[int64]*domain.SessionPerson, in string, args []any) pipeItem {
+	return pipeItem{query: "SELECT " + userColumns + `, n.session_requested, n.session_confirmed, n.session_canceled, n.fifteen_minute_alert,
+		n.sixty_minute_alert, m.team_number FROM users u JOIN notification_settings n ON n.user_id = u.id
+		LEFT JOIN mentees m ON m.user_id = u.id WHERE u.id IN (` + in + ")", args: args, scan: func(sc scanner) error {
 		p := &domain.SessionPerson{}
 		n := &p.Settings
 		var team *int
@@ -211,10 +220,29 @@ func (q *Q) Participants(ctx context.Context, ids ...int64) (map[int64]*domain.S
 		}
 		out[p.User.ID] = p
 		return nil
-	}, "SELECT "+userColumns+`, n.session_requested, n.session_confirmed, n.session_canceled, n.fifteen_minute_alert,
-		n.sixty_minute_alert, m.team_number FROM users u JOIN notification_settings n ON n.user_id = u.id
-		LEFT JOIN mentees m ON m.user_id = u.id WHERE u.id IN (`+placeholders(len(ids))+")", anys(ids...)...)
-	return out, err
+	}}
+}
+
+// AvailabilityWithPeople is AvailabilityByID of availID, with Participants
+// of its mentor and of menteeID, in one round trip on PostgreSQL.
+func (q *Q) AvailabilityWithPeople(ctx context.Context, availID, menteeID int64) (*domain.Availability, map[int64]*domain.SessionPerson, error) {
+	var a *domain.Availability
+	people := map[int64]*domain.SessionPerson{}
+	err := q.pipeline(ctx, pipeItem{
+		query: "SELECT " + availabilityColumns + " FROM availabilities a WHERE a.id = ? ORDER BY a.mentor_id, a.start_time, a.id",
+		args:  []any{availID},
+		scan: func(sc scanner) error {
+			a = new(domain.Availability)
+			return sc.Scan(availabilityDest(a)...)
+		},
+	}, participantsItem(people, "(SELECT mentor_id FROM availabilities WHERE id = ?), ?", []any{availID, menteeID}))
+	if err != nil {
+		return nil, nil, err
+	}
+	if a == nil {
+		return nil, nil, ErrNotFound
+	}
+	return a, people, nil
 }
 
 // NotificationSettingsOf returns a user's settings.

@@ -22,7 +22,8 @@ type execer interface {
 type Q struct {
 	s     *Store
 	x     execer
-	tx    *sql.Tx    // set inside a transaction
+	tx    *sql.Tx    // set inside a SQLite transaction
+	pg    *pgTx      // set inside a PostgreSQL transaction
 	stmts *stmtCache // nil: send the text each time
 	// unprepared lists the queries a transaction ran before they were
 	// cached; they are prepared when it ends.
@@ -46,6 +47,9 @@ func (q *Q) Engine() Engine { return q.s.engine }
 
 func (q *Q) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	ctx = q.context(ctx)
+	if err := q.begin(ctx); err != nil {
+		return nil, err
+	}
 	q.s.queries.Add(1)
 	q.noteWrite(query)
 	var res sql.Result
@@ -60,6 +64,9 @@ func (q *Q) exec(ctx context.Context, query string, args ...any) (sql.Result, er
 
 func (q *Q) query(ctx context.Context, query string, args ...any) (rows, error) {
 	ctx = q.context(ctx)
+	if err := q.begin(ctx); err != nil {
+		return rows{}, err
+	}
 	q.s.queries.Add(1)
 	q.noteWrite(query)
 	var r *sql.Rows
@@ -74,12 +81,15 @@ func (q *Q) query(ctx context.Context, query string, args ...any) (rows, error) 
 
 func (q *Q) row(ctx context.Context, query string, args ...any) row {
 	ctx = q.context(ctx)
+	if err := q.begin(ctx); err != nil {
+		return row{err: err}
+	}
 	q.s.queries.Add(1)
 	q.noteWrite(query)
 	if st := q.prepared(ctx, query); st != nil {
-		return row{st.QueryRowContext(ctx, q.s.conv(args)...)}
+		return row{r: st.QueryRowContext(ctx, q.s.conv(args)...)}
 	}
-	return row{q.x.QueryRowContext(ctx, q.s.rebind(query), q.s.conv(args)...)}
+	return row{r: q.x.QueryRowContext(ctx, q.s.rebind(query), q.s.conv(args)...)}
 }
 
 // rows and row are *sql.Rows and *sql.Row whose errors go through translate:
@@ -92,9 +102,17 @@ func (r rows) Scan(dest ...any) error { return translate(r.r.Scan(dest...)) }
 func (r rows) Err() error             { return translate(r.r.Err()) }
 func (r rows) Close() error           { return translate(r.r.Close()) }
 
-type row struct{ r *sql.Row }
+type row struct {
+	r   *sql.Row
+	err error // the row was never asked for
+}
 
-func (r row) Scan(dest ...any) error { return translate(r.r.Scan(dest...)) }
+func (r row) Scan(dest ...any) error {
+	if r.err != nil {
+		return r.err
+	}
+	return translate(r.r.Scan(dest...))
+}
 
 // scanner is a row to read: rows (at one row) or row.
 type scanner interface{ Scan(dest ...any) error }

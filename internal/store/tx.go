@@ -22,30 +22,5 @@ func (s *Store) tx(ctx context.Context, fn func(q *Q) error) (err error) {
 	if s.engine == SQLite {
 		return s.batchedTx(ctx, fn)
 	}
-	// PostgreSQL: a transaction of its own on a pooled connection.
-	tx, err := s.write.BeginTx(ctx, nil)
-	if err != nil {
-		return translate(err)
-	}
-	s.queries.Add(1)
-	q := &Q{s: s, x: tx, tx: tx}
-	defer func() {
-		if p := recover(); p != nil {
-			tx.Rollback()
-			panic(p)
-		}
-		if err != nil {
-			tx.Rollback()
-		}
-	}()
-	if err = fn(q); err != nil {
-		return err
-	}
-	if err = tx.Commit(); err != nil {
-		return translate(err)
-	}
-	for _, table := range q.written {
-		s.bump(table)
-	}
-	return nil
+	return s.pgTx(ctx, fn)
 }

@@ -62,7 +62,7 @@ func (q *Q) noteWrite(query string) {
 	if table == "" {
 		return
 	}
-	if q.tx == nil {
+	if q.tx == nil && q.pg == nil {
 		q.s.bump(table)
 	} else if !slices.Contains(q.written, table) {
 		q.written = append(q.written, table)

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"time"
 
 	"github.com/mentord/mentord/internal/domain"
 )
@@ -18,6 +19,65 @@ func (q *Q) LockGroupSession(ctx context.Context, id int64) (*domain.GroupSessio
 		query += " FOR NO KEY UPDATE OF g"
 	}
 	return get(ctx, q, groupDest, query, id)
+}
+
+// LockGroupSessionFor is LockGroupSession, then whether user holds a seat
+// (IsParticipant) and is on the waitlist (IsWaiting), read after the lock
+// is granted: on PostgreSQL one round trip with the transaction's BEGIN.
+func (q *Q) LockGroupSessionFor(ctx context.Context, id, userID int64) (g *domain.GroupSession, joined, waiting bool, err error) {
+	query := "SELECT " + groupColumns + userCols("c") + " FROM group_sessions g JOIN users c ON c.id = g.creator_id WHERE g.id = ?"
+	if q.s.engine == Postgres {
+		query += " FOR NO KEY UPDATE OF g"
+	}
+	err = q.pipeline(ctx, pipeItem{query: query, args: []any{id}, scan: func(sc scanner) error {
+		g = new(domain.GroupSession)
+		return sc.Scan(groupDest(g)...)
+	}}, pipeItem{query: "SELECT 1 FROM group_participants WHERE session_id = ? AND user_id = ?", args: []any{id, userID}, scan: func(scanner) error {
+		joined = true
+		return nil
+	}}, pipeItem{query: "SELECT 1 FROM group_waitlist WHERE session_id = ? AND user_id = ?", args: []any{id, userID}, scan: func(scanner) error {
+		waiting = true
+		return nil
+	}})
+	if err == nil && g == nil {
+		err = ErrNotFound
+	}
+	return g, joined, waiting, err
+}
+
+// SeatFor adds p as a participant (AddParticipant), takes a seat of its
+// session (TakeSeat) and reads the session back (GroupSessionByID): on
+// PostgreSQL in one round trip. When no seat was free, ok is false and the
+// transaction must not commit.
+func (q *Q) SeatFor(ctx context.Context, p *domain.Participant, now time.Time) (g *domain.GroupSession, ok bool, err error) {
+	var taken int64
+	err = q.pipeline(ctx, pipeItem{
+		query: "INSERT INTO group_participants (session_id, user_id, role, joined_at) VALUES (?, ?, ?, ?) RETURNING id",
+		args:  []any{p.SessionID, p.UserID, p.Role, p.JoinedAt},
+		scan:  func(sc scanner) error { return sc.Scan(&p.ID) },
+	}, pipeItem{
+		query: `UPDATE group_sessions SET taken = taken + 1, updated_at = ?
+		WHERE id = ? AND taken < capacity AND status = 'upcoming' AND start_time > ?`,
+		args:     []any{now, p.SessionID, now},
+		affected: &taken,
+	}, pipeItem{
+		query: "SELECT " + groupColumns + userCols("c") + " FROM group_sessions g JOIN users c ON c.id = g.creator_id WHERE g.id = ? ORDER BY g.id",
+		args:  []any{p.SessionID},
+		scan: func(sc scanner) error {
+			g = new(domain.GroupSession)
+			return sc.Scan(groupDest(g)...)
+		},
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	if taken != 1 {
+		return nil, false, nil
+	}
+	if g == nil {
+		return nil, false, ErrNotFound
+	}
+	return g, true, nil
 }
 
 // AddWaiter puts a person at the end of a session's waitlist and sets the
@@ -106,6 +166,36 @@ func (q *Q) WaitlistPlace(ctx context.Context, sessionID, userID int64) (place, 
 		COALESCE(SUM(CASE WHEN w.id <= (SELECT m.id FROM group_waitlist m WHERE m.session_id = ? AND m.user_id = ?) THEN 1 ELSE 0 END), 0)
 		FROM group_waitlist w WHERE w.session_id = ?`, sessionID, userID, sessionID).Scan(&length, &place)
 	return place, length, err
+}
+
+// Standing is ParticipantsOf one session, with IsParticipant and
+// WaitlistPlace of one user: what a session's detail shows its reader, read
+// in one round trip on PostgreSQL.
+func (q *Q) Standing(ctx context.Context, sessionID, userID int64) (parts []domain.Participant, joined bool, place, length int, err error) {
+	err = q.pipeline(ctx, pipeItem{
+		query: "SELECT p.id, p.session_id, p.user_id, p.role, p.joined_at, " + userColumns +
+			" FROM group_participants p JOIN users u ON u.id = p.user_id WHERE p.session_id IN (?) ORDER BY p.joined_at, p.id",
+		args: []any{sessionID},
+		scan: func(sc scanner) error {
+			var p domain.Participant
+			if err := sc.Scan(append([]any{&p.ID, &p.SessionID, &p.UserID, &p.Role, scanTime(&p.JoinedAt)}, userDest(&p.User)...)...); err != nil {
+				return err
+			}
+			parts = append(parts, p)
+			return nil
+		},
+	}, pipeItem{
+		query: "SELECT 1 FROM group_participants WHERE session_id = ? AND user_id = ?",
+		args:  []any{sessionID, userID},
+		scan:  func(scanner) error { joined = true; return nil },
+	}, pipeItem{
+		query: `SELECT COUNT(*),
+		COALESCE(SUM(CASE WHEN w.id <= (SELECT m.id FROM group_waitlist m WHERE m.session_id = ? AND m.user_id = ?) THEN 1 ELSE 0 END), 0)
+		FROM group_waitlist w WHERE w.session_id = ?`,
+		args: []any{sessionID, userID, sessionID},
+		scan: func(sc scanner) error { return sc.Scan(&length, &place) },
+	})
+	return parts, joined, place, length, err
 }
 
 // SeatedSessionsOf lists the sessions where the user holds a seat, by id.

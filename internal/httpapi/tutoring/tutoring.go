@@ -193,15 +193,11 @@ func participantsJSON(list []domain.Participant) []participantOut {
 }
 
 func (s *Surface) detailJSON(r *http.Request, g *domain.GroupSession, u *domain.User) (detailOut, error) {
-	parts, err := s.Groups.ParticipantsOf(r.Context(), g.ID)
+	parts, st, err := s.Groups.DetailOf(r.Context(), g.ID, u.ID)
 	if err != nil {
 		return detailOut{}, err
 	}
-	st, err := s.Groups.StandingOf(r.Context(), g.ID, u.ID)
-	if err != nil {
-		return detailOut{}, err
-	}
-	return detailOut{base(g), participantsJSON(parts[g.ID]), g.Status, timefmt.DRF(g.CreatedAt), timefmt.DRF(g.UpdatedAt),
+	return detailOut{base(g), participantsJSON(parts), g.Status, timefmt.DRF(g.CreatedAt), timefmt.DRF(g.UpdatedAt),
 		groups.IsFull(g), groups.AvailableSpots(g), s.Groups.CanJoin(g), st.Waiting, st.Place}, nil
 }
 
