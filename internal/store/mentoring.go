@@ -62,7 +62,7 @@ func (q *Q) AvailabilityOverlapping(ctx context.Context, mentorID int64, start, 
 // AvailabilityAround lists the mentor's availabilities that overlap or touch
 // [start, end], enough to tell whether adjacent ones cover it, by start.
 // A mentor's availabilities never overlap, so in order of end they are also
-// in order of start: the scan stops at the first one that starts after end
+// in order of start: the query ends at the first one that starts after end
 // instead of reading every later one (hundreds, for a mentor who posted
 // months of chunks).
 func (q *Q) AvailabilityAround(ctx context.Context, mentorID int64, start, end time.Time) ([]domain.Availability, error) {
