@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"net/http"
-	"slices"
 	"strconv"
 
 	"github.com/mentord/mentord/internal/domain"
@@ -70,87 +69,80 @@ var groupActions = []string{"join", "leave", "waitlist", "leave-waitlist", "star
 // groupAction takes a seat, gives it back, or moves the session on (start,
 // complete, cancel, delete); a refusal is shown on the session's page.
 func (a *App) groupAction(w http.ResponseWriter, r *http.Request, u *domain.User) {
-	act := r.PathValue("action")
-	if !slices.Contains(groupActions, act) {
-		a.notFound(w, r)
+	act, id, ok := a.postedAction(w, r, groupActions)
+	if !ok {
 		return
 	}
-	{
-		id, ok := a.postedTo(w, r)
-		if !ok {
-			return
-		}
-		ctx := r.Context()
-		before, err := a.Groups.Get(ctx, id)
-		if err != nil {
+	ctx := r.Context()
+	before, err := a.Groups.Get(ctx, id)
+	if err != nil {
+		a.failHidden(w, r, err)
+		return
+	}
+	var g *domain.GroupSession
+	var res groups.JoinResult
+	switch act {
+	case "join":
+		g, _, err = a.Groups.Join(ctx, u, id, groups.JoinOptions{})
+	case "waitlist":
+		res, err = a.Groups.JoinOrWait(ctx, u, id, groups.JoinOptions{Waitlist: true})
+		g = res.Session
+	case "leave-waitlist":
+		g, err = a.Groups.LeaveWaitlist(ctx, u, id)
+	case "leave":
+		g, err = a.Groups.Leave(ctx, u, id)
+	case "start":
+		g, err = a.Groups.Start(ctx, u, id)
+	case "complete":
+		g, err = a.Groups.Complete(ctx, u, id)
+	case "cancel":
+		g, err = a.Groups.Cancel(ctx, u, id)
+	case "delete":
+		err = a.Groups.Delete(ctx, u, id)
+	}
+	if err != nil {
+		if notYours(err) || !refusal(err) {
 			a.failHidden(w, r, err)
 			return
 		}
-		var g *domain.GroupSession
-		var res groups.JoinResult
-		switch act {
-		case "join":
-			g, _, err = a.Groups.Join(ctx, u, id, groups.JoinOptions{})
-		case "waitlist":
-			res, err = a.Groups.JoinOrWait(ctx, u, id, groups.JoinOptions{Waitlist: true})
-			g = res.Session
-		case "leave-waitlist":
-			g, err = a.Groups.LeaveWaitlist(ctx, u, id)
-		case "leave":
-			g, err = a.Groups.Leave(ctx, u, id)
-		case "start":
-			g, err = a.Groups.Start(ctx, u, id)
-		case "complete":
-			g, err = a.Groups.Complete(ctx, u, id)
-		case "cancel":
-			g, err = a.Groups.Cancel(ctx, u, id)
-		case "delete":
-			err = a.Groups.Delete(ctx, u, id)
-		}
-		if err != nil {
-			if notYours(err) || !refusal(err) {
-				a.failHidden(w, r, err)
-				return
-			}
-			f := newForm(r)
-			f.NonField = append(f.NonField, detail(groupErr(err)))
-			a.showGroup(w, r, u, id, httpapi.Status(err), f)
-			return
-		}
-		path := "/groups/" + strconv.FormatInt(id, 10)
-		switch act {
-		case "join":
-			a.flash(w, r, "You have a seat in “"+g.Title+"”. "+seatsLeft(g)+".")
-		case "waitlist":
-			if res.Seat != nil { // a seat had freed meanwhile
-				a.flash(w, r, "A seat was free, so you have it: you have a seat in “"+g.Title+"”. "+seatsLeft(g)+".")
-			} else {
-				a.flash(w, r, "You joined the waitlist of “"+g.Title+"”.")
-			}
-		case "leave-waitlist":
-			a.flash(w, r, "You left the waitlist.")
-		case "leave":
-			if g.Taken == before.Taken {
-				a.flash(w, r, "You gave your seat back; it went to the first on the waitlist.")
-			} else {
-				a.flash(w, r, "You gave your seat back; you can join again while seats are left.")
-			}
-		case "start":
-			a.flash(w, r, "Started: the session is ongoing. Mark it as completed when it is over.")
-		case "complete":
-			a.flash(w, r, "Marked as completed.")
-		case "cancel":
-			a.flash(w, r, "Cancelled. "+toldOf(before)+".")
-		case "delete":
-			msg := "Deleted “" + before.Title + "”."
-			if before.Status != domain.GroupCancelled {
-				msg += " " + toldOf(before) + "."
-			}
-			a.flash(w, r, msg)
-			path = "/groups?scope=mine&status=&from="
-		}
-		a.redirect(w, r, path)
+		f := newForm(r)
+		f.NonField = append(f.NonField, detail(groupErr(err)))
+		a.showGroup(w, r, u, id, httpapi.Status(err), f)
+		return
 	}
+	path := "/groups/" + strconv.FormatInt(id, 10)
+	switch act {
+	case "join":
+		a.flash(w, r, "You have a seat in “"+g.Title+"”. "+seatsLeft(g)+".")
+	case "waitlist":
+		if res.Seat != nil { // a seat had freed meanwhile
+			a.flash(w, r, "A seat was free, so you have it: you have a seat in “"+g.Title+"”. "+seatsLeft(g)+".")
+		} else {
+			a.flash(w, r, "You joined the waitlist of “"+g.Title+"”.")
+		}
+	case "leave-waitlist":
+		a.flash(w, r, "You left the waitlist.")
+	case "leave":
+		if g.Taken == before.Taken {
+			a.flash(w, r, "You gave your seat back; it went to the first on the waitlist.")
+		} else {
+			a.flash(w, r, "You gave your seat back; you can join again while seats are left.")
+		}
+	case "start":
+		a.flash(w, r, "Started: the session is ongoing. Mark it as completed when it is over.")
+	case "complete":
+		a.flash(w, r, "Marked as completed.")
+	case "cancel":
+		a.flash(w, r, "Cancelled. "+toldOf(before)+".")
+	case "delete":
+		msg := "Deleted “" + before.Title + "”."
+		if before.Status != domain.GroupCancelled {
+			msg += " " + toldOf(before) + "."
+		}
+		a.flash(w, r, msg)
+		path = "/groups?scope=mine&status=&from="
+	}
+	a.redirect(w, r, path)
 }
 
 // ordinal names a place on the waitlist: "first", "second", ..., "number 12".

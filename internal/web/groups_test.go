@@ -68,6 +68,7 @@ func TestGroupPages(t *testing.T) {
 			t.Error("a full session offers to join, or shows a student who joined")
 		}
 		expectPost(t, dan, page+"/join", nil, 400, "This session is full: every seat is taken.", `role="alert"`)
+		expectPost(t, dan, page+"/bogus", nil, 404, "Page not found") // only the page's buttons are actions
 		if names, full := apiSeats(t, s, students[3], id); strings.Join(names, " ") != "ann ben cat" || !full {
 			t.Fatalf("the API says %v (full %v), want ann ben cat, full", names, full)
 		}

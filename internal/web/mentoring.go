@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -43,6 +44,18 @@ func (a *App) postedTo(w http.ResponseWriter, r *http.Request) (int64, bool) {
 		return 0, false
 	}
 	return id, a.readForm(w, r, formBody)
+}
+
+// postedAction is postedTo for a button posted to .../{id}/{action}: an
+// action not in actions is the 404 page.
+func (a *App) postedAction(w http.ResponseWriter, r *http.Request, actions []string) (string, int64, bool) {
+	act := r.PathValue("action")
+	if !slices.Contains(actions, act) {
+		a.notFound(w, r)
+		return "", 0, false
+	}
+	id, ok := a.postedTo(w, r)
+	return act, id, ok
 }
 
 // refusal reports whether err is the domain saying no to what a person

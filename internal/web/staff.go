@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -141,55 +140,48 @@ var staffUserActions = []string{"deactivate", "reactivate", "grant-staff", "remo
 
 // staffUserAction is one of the buttons on a user's page.
 func (a *App) staffUserAction(w http.ResponseWriter, r *http.Request, u *domain.User) {
-	act := r.PathValue("action")
-	if !slices.Contains(staffUserActions, act) {
-		a.notFound(w, r)
+	act, id, ok := a.postedAction(w, r, staffUserActions)
+	if !ok {
 		return
 	}
-	{
-		id, ok := a.postedTo(w, r)
-		if !ok {
-			return
+	next := "/staff/users/" + itoa(int(id))
+	var person *domain.User
+	var err error
+	var msg string
+	switch act {
+	case "deactivate":
+		person, err = a.Accounts.SetActive(r.Context(), u, id, false)
+		msg = "%s is deactivated: they are signed out everywhere, and no password, token or link of theirs works until they are reactivated."
+	case "reactivate":
+		person, err = a.Accounts.SetActive(r.Context(), u, id, true)
+		msg = "%s is active again and can log in with their password. Their old API tokens stay ended; they get new ones by logging in."
+	case "grant-staff":
+		person, err = a.Accounts.SetStaff(r.Context(), u, id, true)
+		msg = "%s is staff now: they see the staff admin."
+	case "remove-staff":
+		person, err = a.Accounts.SetStaff(r.Context(), u, id, false)
+		msg = "%s is no longer staff."
+	case "send-reset":
+		err = a.Accounts.SendPasswordReset(r.Context(), u, id, a.Links.PasswordReset(r))
+		if err == nil {
+			person, err = a.Accounts.User(r.Context(), id)
 		}
-		next := "/staff/users/" + itoa(int(id))
-		var person *domain.User
-		var err error
-		var msg string
-		switch act {
-		case "deactivate":
-			person, err = a.Accounts.SetActive(r.Context(), u, id, false)
-			msg = "%s is deactivated: they are signed out everywhere, and no password, token or link of theirs works until they are reactivated."
-		case "reactivate":
-			person, err = a.Accounts.SetActive(r.Context(), u, id, true)
-			msg = "%s is active again and can log in with their password. Their old API tokens stay ended; they get new ones by logging in."
-		case "grant-staff":
-			person, err = a.Accounts.SetStaff(r.Context(), u, id, true)
-			msg = "%s is staff now: they see the staff admin."
-		case "remove-staff":
-			person, err = a.Accounts.SetStaff(r.Context(), u, id, false)
-			msg = "%s is no longer staff."
-		case "send-reset":
-			err = a.Accounts.SendPasswordReset(r.Context(), u, id, a.Links.PasswordReset(r))
-			if err == nil {
-				person, err = a.Accounts.User(r.Context(), id)
-			}
-			msg = "A password-reset e-mail is on its way to %s (the same single-use link as “Forgot your password?”, good for 24 hours)."
-		}
-		if f := (&formState{Errors: map[string][]string{}}); err != nil && f.take(err, nil) {
-			// A refusal (deactivating oneself, say) is told on the page.
-			a.showStaffUser(w, r, u, http.StatusBadRequest, f)
-			return
-		}
-		if err != nil {
-			a.fail(w, r, err)
-			return
-		}
-		name := person.Username
-		if act == "send-reset" {
-			name = person.Email
-		}
-		a.staffDone(w, r, u, act, "user "+itoa(int(person.ID))+" ("+person.Username+")", strings.Replace(msg, "%s", name, 1), next)
+		msg = "A password-reset e-mail is on its way to %s (the same single-use link as “Forgot your password?”, good for 24 hours)."
 	}
+	if f := (&formState{Errors: map[string][]string{}}); err != nil && f.take(err, nil) {
+		// A refusal (deactivating oneself, say) is told on the page.
+		a.showStaffUser(w, r, u, http.StatusBadRequest, f)
+		return
+	}
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	name := person.Username
+	if act == "send-reset" {
+		name = person.Email
+	}
+	a.staffDone(w, r, u, act, "user "+itoa(int(person.ID))+" ("+person.Username+")", strings.Replace(msg, "%s", name, 1), next)
 }
 
 // 1:1 sessions.

@@ -59,6 +59,7 @@ func TestStaffPages(t *testing.T) {
 		// Deactivate: every credential of bea stops working.
 		jwt := s.JWT(bea)
 		s.Get("/myprofile/").Header("Cookie", "auth="+jwt).Do().Expect(200)
+		expectPost(t, sam, beaPage+"/bogus", nil, 404, "Page not found") // only the page's buttons are actions
 		expectPost(t, sam, beaPage+"/deactivate", nil, 200, "bea is deactivated", `action="`+beaPage+`/reactivate"`)
 		s.Get("/myprofile/").Token(bea.Token).Do().Expect(401)
 		s.Get("/api/sessions/").Bearer(jwt).Do().Expect(401)
