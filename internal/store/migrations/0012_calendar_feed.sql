@@ -4,8 +4,8 @@
 -- SHA-256. Replacing the seed retires the old URL; deleting the row
 -- revokes the feed.
 CREATE TABLE calendar_feeds (
-    user_id    INTEGER PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
-    token_hash TEXT    NOT NULL UNIQUE,
-    token_seed TEXT    NOT NULL,
-    created_at TEXT    NOT NULL
+    user_id    {{.Ref}}  PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+    token_hash TEXT      NOT NULL UNIQUE,
+    token_seed TEXT      NOT NULL,
+    created_at {{.Time}} NOT NULL
 );

@@ -3,17 +3,17 @@
 -- seat is taken by UPDATE ... SET taken = taken + 1 WHERE taken < capacity,
 -- and the CHECK below refuses an oversold row whatever the code does.
 CREATE TABLE group_sessions (
-    id          INTEGER PRIMARY KEY AUTOINCREMENT,
-    creator_id  INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
-    title       TEXT    NOT NULL,
-    description TEXT    NOT NULL DEFAULT '',
+    id          {{.ID}},
+    creator_id  {{.Ref}}  NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    title       TEXT      NOT NULL,
+    description TEXT      NOT NULL DEFAULT '',
     field       TEXT,
-    start_time  TEXT    NOT NULL,
-    capacity    INTEGER NOT NULL CHECK (capacity >= 1),
-    taken       INTEGER NOT NULL DEFAULT 0,
-    status      TEXT    NOT NULL DEFAULT 'upcoming' CHECK (status IN ('upcoming', 'ongoing', 'completed', 'cancelled')),
-    created_at  TEXT    NOT NULL,
-    updated_at  TEXT    NOT NULL,
+    start_time  {{.Time}} NOT NULL,
+    capacity    INTEGER   NOT NULL CHECK (capacity >= 1),
+    taken       INTEGER   NOT NULL DEFAULT 0,
+    status      TEXT      NOT NULL DEFAULT 'upcoming' CHECK (status IN ('upcoming', 'ongoing', 'completed', 'cancelled')),
+    created_at  {{.Time}} NOT NULL,
+    updated_at  {{.Time}} NOT NULL,
     CHECK (taken >= 0 AND taken <= capacity)
 );
 CREATE INDEX group_sessions_start ON group_sessions (start_time, id);
@@ -21,11 +21,11 @@ CREATE INDEX group_sessions_creator ON group_sessions (creator_id, start_time);
 CREATE INDEX group_sessions_upcoming_start ON group_sessions (start_time) WHERE status = 'upcoming';
 
 CREATE TABLE group_participants (
-    id         INTEGER PRIMARY KEY AUTOINCREMENT,
-    session_id INTEGER NOT NULL REFERENCES group_sessions (id) ON DELETE CASCADE,
-    user_id    INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
-    role       TEXT    NOT NULL DEFAULT 'student' CHECK (role IN ('student', 'tutor')),
-    joined_at  TEXT    NOT NULL
+    id         {{.ID}},
+    session_id {{.Ref}}  NOT NULL REFERENCES group_sessions (id) ON DELETE CASCADE,
+    user_id    {{.Ref}}  NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    role       TEXT      NOT NULL DEFAULT 'student' CHECK (role IN ('student', 'tutor')),
+    joined_at  {{.Time}} NOT NULL
 );
 CREATE UNIQUE INDEX group_participants_session_id_user_id_key ON group_participants (session_id, user_id);
 CREATE INDEX group_participants_user ON group_participants (user_id);
