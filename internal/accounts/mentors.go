@@ -130,6 +130,24 @@ func (s *Service) MentorProfile(ctx context.Context, userID int64) (*domain.Ment
 	return m, err
 }
 
+// createProfile creates a user's one profile of a kind, in a transaction
+// with the look for one: when find finds one, or a race past the look
+// breaks rule, the answer is exists.
+func (s *Service) createProfile(ctx context.Context, rule domain.Rule, exists error, find, create func(q *store.Q) error) error {
+	err := s.store.Tx(ctx, func(q *store.Q) error {
+		if err := find(q); err == nil {
+			return exists
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		return create(q)
+	})
+	if errs.Violated(err, rule) {
+		return exists
+	}
+	return err
+}
+
 // CreateMentorProfile creates the user's mentor profile; a second one is
 // refused.
 func (s *Service) CreateMentorProfile(ctx context.Context, userID int64, in MentorInput) (*domain.Mentor, error) {
@@ -138,18 +156,9 @@ func (s *Service) CreateMentorProfile(ctx context.Context, userID int64, in Ment
 	if err := s.applyMentor(m, in, true); err != nil {
 		return nil, err
 	}
-	exists := errs.NonField("exists", "Mentor profile already exists.")
-	err := s.store.Tx(ctx, func(q *store.Q) error {
-		if _, err := q.MentorOf(ctx, userID); err == nil {
-			return exists
-		} else if !errors.Is(err, store.ErrNotFound) {
-			return err
-		}
-		return q.CreateMentor(ctx, m)
-	})
-	if errs.Violated(err, domain.RuleOneMentorProfile) {
-		return nil, exists
-	}
+	err := s.createProfile(ctx, domain.RuleOneMentorProfile, errs.NonField("exists", "Mentor profile already exists."),
+		func(q *store.Q) error { _, err := q.MentorOf(ctx, userID); return err },
+		func(q *store.Q) error { return q.CreateMentor(ctx, m) })
 	if err != nil {
 		return nil, err
 	}
@@ -234,18 +243,9 @@ func (s *Service) CreateMenteeProfile(ctx context.Context, userID int64, in Ment
 	if in.TeamNumber != nil {
 		m.TeamNumber = *in.TeamNumber
 	}
-	exists := errs.NonField("exists", "Mentee profile already exists.")
-	err := s.store.Tx(ctx, func(q *store.Q) error {
-		if _, err := q.MenteeOf(ctx, userID); err == nil {
-			return exists
-		} else if !errors.Is(err, store.ErrNotFound) {
-			return err
-		}
-		return q.CreateMentee(ctx, m)
-	})
-	if errs.Violated(err, domain.RuleOneMenteeProfile) {
-		return nil, exists
-	}
+	err := s.createProfile(ctx, domain.RuleOneMenteeProfile, errs.NonField("exists", "Mentee profile already exists."),
+		func(q *store.Q) error { _, err := q.MenteeOf(ctx, userID); return err },
+		func(q *store.Q) error { return q.CreateMentee(ctx, m) })
 	if err != nil {
 		return nil, err
 	}

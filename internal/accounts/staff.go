@@ -38,6 +38,19 @@ func (s *Service) SearchUsers(ctx context.Context, caller *domain.User, text str
 	return s.store.SearchUsers(ctx, text, limit, offset)
 }
 
+// refuseSelf refuses a change staff may not make to their own account
+// (code and msg say which); to anyone else not staff, it is refused as any
+// staff action is.
+func refuseSelf(caller *domain.User, id int64, code, msg string) error {
+	if caller == nil || caller.ID != id {
+		return nil
+	}
+	if err := domain.RequireStaff(caller); err != nil {
+		return err
+	}
+	return errs.BadRequest(code, msg)
+}
+
 // staffChange runs change on user id, locked, in one transaction with the
 // record of the action; change reports the action it took ("" when the
 // account already was as asked, and nothing is recorded).
@@ -75,11 +88,10 @@ func (s *Service) staffChange(ctx context.Context, caller *domain.User, id int64
 // reactivation, which restores logging in with the same password. Staff
 // cannot deactivate themselves.
 func (s *Service) SetActive(ctx context.Context, caller *domain.User, id int64, active bool) (*domain.User, error) {
-	if !active && caller != nil && caller.ID == id {
-		if err := domain.RequireStaff(caller); err != nil {
+	if !active {
+		if err := refuseSelf(caller, id, CodeDeactivateSelf, MsgDeactivateSelf); err != nil {
 			return nil, err
 		}
-		return nil, errs.BadRequest(CodeDeactivateSelf, MsgDeactivateSelf)
 	}
 	return s.staffChange(ctx, caller, id, func(q *store.Q, u *domain.User) (string, error) {
 		if u.IsActive == active {
@@ -110,11 +122,10 @@ func (s *Service) SetActive(ctx context.Context, caller *domain.User, id int64, 
 // SetStaff grants or removes staff access (removing it removes superuser
 // too). Staff cannot remove their own.
 func (s *Service) SetStaff(ctx context.Context, caller *domain.User, id int64, staff bool) (*domain.User, error) {
-	if !staff && caller != nil && caller.ID == id {
-		if err := domain.RequireStaff(caller); err != nil {
+	if !staff {
+		if err := refuseSelf(caller, id, CodeRemoveOwnStaff, MsgRemoveOwnStaff); err != nil {
 			return nil, err
 		}
-		return nil, errs.BadRequest(CodeRemoveOwnStaff, MsgRemoveOwnStaff)
 	}
 	return s.staffChange(ctx, caller, id, func(q *store.Q, u *domain.User) (string, error) {
 		if u.IsStaff == staff {

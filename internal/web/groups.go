@@ -194,22 +194,9 @@ func (a *App) groupList(w http.ResponseWriter, r *http.Request, u *domain.User) 
 	for i := range list {
 		v.Cards = append(v.Cards, newGroupCard(u, &list[i], holdsSeat(seats[list[i].ID], u.ID)))
 	}
-	link := func(p int) string {
-		q := url.Values{}
-		for k, vs := range f.Values {
-			q[k] = vs
-		}
-		if p > 1 {
-			q.Set("page", itoa(p))
-		}
-		return Prefix + "/groups?" + q.Encode()
-	}
-	if page > 1 {
-		v.Prev = link(min(page-1, max(v.Pages, 1)))
-	}
-	if page < v.Pages {
-		v.Next = link(page + 1)
-	}
+	// Unlike the other lists, a page of groups keeps its "?" when the
+	// query is empty: its links have always been so.
+	v.Prev, v.Next = pageLinks(page, v.Pages, func(p int) string { return Prefix + "/groups?" + withPage(f.Values, p).Encode() })
 	status := http.StatusOK
 	if f.Failed() {
 		status = http.StatusBadRequest

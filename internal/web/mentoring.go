@@ -157,28 +157,14 @@ func (a *App) mentorDirectory(w http.ResponseWriter, r *http.Request, u *domain.
 	for i := range result.Mentors {
 		v.Cards = append(v.Cards, newMentorCard(&result.Mentors[i]))
 	}
-	link := func(p int) string {
-		q := url.Values{}
-		if text != "" {
-			q.Set("q", text)
-		}
-		if skill != "" {
-			q.Set("skill", skill)
-		}
-		if p > 1 {
-			q.Set("page", itoa(p))
-		}
-		if len(q) == 0 {
-			return Prefix + "/mentors"
-		}
-		return Prefix + "/mentors?" + q.Encode()
+	sent := url.Values{}
+	if text != "" {
+		sent.Set("q", text)
 	}
-	if page > 1 {
-		v.Prev = link(min(page-1, result.Pages))
+	if skill != "" {
+		sent.Set("skill", skill)
 	}
-	if page < result.Pages {
-		v.Next = link(page + 1)
-	}
+	v.Prev, v.Next = pageLinks(page, result.Pages, func(p int) string { return pageAddr(Prefix+"/mentors", sent, p) })
 	a.render(w, r, http.StatusOK, "mentoring-directory", &view{Title: "Find a mentor", Nav: "mentors", Data: v})
 }
 

@@ -59,14 +59,21 @@ func (a *App) weeklyPage(w http.ResponseWriter, r *http.Request, u *domain.User)
 		a.fail(w, r, err)
 		return
 	}
-	f := &formState{Values: url.Values{}, Errors: map[string][]string{}}
-	n := map[time.Weekday]int{}
-	for _, h := range wh.Hours {
-		f.Values.Set(slotName(h.Weekday, n[h.Weekday], "start"), h.Start.String())
-		f.Values.Set(slotName(h.Weekday, n[h.Weekday], "end"), clockText(h.End))
-		n[h.Weekday]++
+	a.showWeekly(w, r, http.StatusOK, weeklyForm(wh, r), wh)
+}
+
+// postedWeekly reads a posted form and the saved weekly hours, which each
+// change to the hours starts from.
+func (a *App) postedWeekly(w http.ResponseWriter, r *http.Request, u *domain.User) (*mentoring.WeeklyHours, bool) {
+	if !a.readForm(w, r, formBody) {
+		return nil, false
 	}
-	a.showWeekly(w, r, http.StatusOK, f, wh)
+	wh, err := a.Mentoring.MyWeeklyHours(r.Context(), u)
+	if err != nil {
+		a.fail(w, r, err)
+		return nil, false
+	}
+	return wh, true
 }
 
 func (a *App) showWeekly(w http.ResponseWriter, r *http.Request, status int, f *formState, wh *mentoring.WeeklyHours) {
@@ -141,12 +148,8 @@ func readSpan(f *formState, form url.Values, startName, endName string) (*schedu
 }
 
 func (a *App) saveWeekly(w http.ResponseWriter, r *http.Request, u *domain.User) {
-	if !a.readForm(w, r, formBody) {
-		return
-	}
-	old, err := a.Mentoring.MyWeeklyHours(r.Context(), u)
-	if err != nil {
-		a.fail(w, r, err)
+	old, ok := a.postedWeekly(w, r, u)
+	if !ok {
 		return
 	}
 	f := newForm(r)
@@ -179,7 +182,7 @@ func (a *App) saveWeekly(w http.ResponseWriter, r *http.Request, u *domain.User)
 		a.showWeekly(w, r, http.StatusBadRequest, f, old)
 		return
 	}
-	_, err = a.Mentoring.SetWeeklyHours(r.Context(), u, mentoring.WeeklyHoursInput{Hours: rules, Exceptions: old.Exceptions})
+	_, err := a.Mentoring.SetWeeklyHours(r.Context(), u, mentoring.WeeklyHoursInput{Hours: rules, Exceptions: old.Exceptions})
 	if a.refused(w, r, f, err, func() { a.showWeekly(w, r, httpapi.Status(err), f, old) }) {
 		return
 	}
@@ -191,8 +194,9 @@ func (a *App) saveWeekly(w http.ResponseWriter, r *http.Request, u *domain.User)
 	a.redirect(w, r, "/mentor/weekly")
 }
 
-// weeklyForm is the hours form filled from what is saved, for pages that
-// change the exceptions.
+// weeklyForm is the hours form filled from what is saved (and on a post,
+// the rest of what was sent): the weekly page, and the pages that change
+// the exceptions.
 func weeklyForm(wh *mentoring.WeeklyHours, r *http.Request) *formState {
 	f := newForm(r)
 	f.Values = url.Values{}
@@ -209,12 +213,8 @@ func weeklyForm(wh *mentoring.WeeklyHours, r *http.Request) *formState {
 }
 
 func (a *App) addException(w http.ResponseWriter, r *http.Request, u *domain.User) {
-	if !a.readForm(w, r, formBody) {
-		return
-	}
-	wh, err := a.Mentoring.MyWeeklyHours(r.Context(), u)
-	if err != nil {
-		a.fail(w, r, err)
+	wh, ok := a.postedWeekly(w, r, u)
+	if !ok {
 		return
 	}
 	f := weeklyForm(wh, r)
@@ -252,12 +252,8 @@ func (a *App) addException(w http.ResponseWriter, r *http.Request, u *domain.Use
 }
 
 func (a *App) deleteException(w http.ResponseWriter, r *http.Request, u *domain.User) {
-	if !a.readForm(w, r, formBody) {
-		return
-	}
-	wh, err := a.Mentoring.MyWeeklyHours(r.Context(), u)
-	if err != nil {
-		a.fail(w, r, err)
+	wh, ok := a.postedWeekly(w, r, u)
+	if !ok {
 		return
 	}
 	date := r.PathValue("date")

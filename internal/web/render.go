@@ -180,6 +180,41 @@ func (a *App) takeFlash(w http.ResponseWriter, r *http.Request) string {
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
+// pageLinks are the addresses of the pages before and after page, of
+// pages, "" where there is none; link(p) is page p's address. A page past
+// the end goes back to the last page, or to the first when there is none.
+func pageLinks(page, pages int, link func(p int) string) (prev, next string) {
+	if page > 1 {
+		prev = link(min(page-1, max(pages, 1)))
+	}
+	if page < pages {
+		next = link(page + 1)
+	}
+	return prev, next
+}
+
+// withPage is a copy of a list's query q asking for page p; page 1, the
+// default, is left out.
+func withPage(q url.Values, p int) url.Values {
+	out := url.Values{}
+	for k, vs := range q {
+		out[k] = vs
+	}
+	if p > 1 {
+		out.Set("page", itoa(p))
+	}
+	return out
+}
+
+// pageAddr is path asking for page p of its list with query q, without a
+// bare "?" when the query is empty.
+func pageAddr(path string, q url.Values, p int) string {
+	if q = withPage(q, p); len(q) > 0 {
+		return path + "?" + q.Encode()
+	}
+	return path
+}
+
 // Times are shown in the viewer's zone, with the zone named.
 var funcs = template.FuncMap{
 	// when is a date and time: "Tue 15 Jan 2030, 16:00 CET".

@@ -51,25 +51,7 @@ func queryForm(r *http.Request, names ...string) *formState {
 // paged fills the page links of a list at path, keeping the form's values.
 func (l *staffList) paged(path string, f *formState, page, total int) {
 	l.Page, l.Total, l.Pages = page, total, (total+staffPerPage-1)/staffPerPage
-	link := func(p int) string {
-		q := url.Values{}
-		for k, vs := range f.Values {
-			q[k] = vs
-		}
-		if p > 1 {
-			q.Set("page", itoa(p))
-		}
-		if len(q) == 0 {
-			return Prefix + path
-		}
-		return Prefix + path + "?" + q.Encode()
-	}
-	if page > 1 {
-		l.Prev = link(min(page-1, max(l.Pages, 1)))
-	}
-	if page < l.Pages {
-		l.Next = link(page + 1)
-	}
+	l.Prev, l.Next = pageLinks(page, l.Pages, func(p int) string { return pageAddr(Prefix+path, f.Values, p) })
 }
 
 func (a *App) staffRender(w http.ResponseWriter, r *http.Request, status int, name, title string, f *formState, data any) {

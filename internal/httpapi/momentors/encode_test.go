@@ -38,10 +38,11 @@ func TestAppendMentorListItemMatchesEncodingJSON(t *testing.T) {
 	about, team, photo := `Likes "quotes" & <tags>`, 4, "http://x/media/p.jpg"
 	avail := appendAvailabilities(nil, []domain.Availability{{ID: 1, MentorID: 2, Start: time.Unix(1e9, 0), End: time.Unix(1e9+1800, 0), Status: domain.AvailOpen}})
 	for _, it := range []mentorListItem{
-		{PK: 1, Username: "ann", FirstName: "Ann", LastName: "Lée", Availabilities: noAvailability},
-		{PK: 2, Username: "bob", ProfilePhoto: &photo, IsMentor: true, AboutMe: &about, Skills: []string{"Go", "SQL"}, Availabilities: avail,
-			TeamNumber: &team, MentorProfile: &mentorNested{about, []string{"Go", "SQL"}, avail, team}},
-		{PK: 3, Skills: []string{}, Availabilities: avail, TeamNumber: &team, MentorProfile: &mentorNested{"", []string{}, noAvailability, 0}},
+		{mentorListHead: mentorListHead{PK: 1, Username: "ann", FirstName: "Ann", LastName: "Lée"}, Availabilities: noAvailability},
+		{mentorListHead: mentorListHead{PK: 2, Username: "bob", ProfilePhoto: &photo, IsMentor: true, AboutMe: &about, Skills: []string{"Go", "SQL"}},
+			Availabilities: avail, TeamNumber: &team, MentorProfile: &mentorNested{mentorNestedHead{about, []string{"Go", "SQL"}}, avail, team}},
+		{mentorListHead: mentorListHead{PK: 3, Skills: []string{}}, Availabilities: avail, TeamNumber: &team,
+			MentorProfile: &mentorNested{mentorNestedHead{"", []string{}}, noAvailability, 0}},
 	} {
 		want, err := json.Marshal(it)
 		if err != nil {

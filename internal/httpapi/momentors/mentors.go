@@ -19,24 +19,17 @@ import (
 
 // mentorListItem carries the profile flat, as the web client reads it, and
 // nested under mentor_profile, as the documents show it. It is the shape
-// appendMentorListItem writes (a test holds the two equal).
+// appendMentorListItem writes (a test holds the two equal). The heads are
+// embedded, so encoding/json writes their fields first, in place.
 type mentorListItem struct {
-	PK             int64           `json:"pk"`
-	Username       string          `json:"username"`
-	FirstName      string          `json:"first_name"`
-	LastName       string          `json:"last_name"`
-	ProfilePhoto   *string         `json:"profile_photo"`
-	IsMentor       bool            `json:"is_mentor"`
-	AboutMe        *string         `json:"about_me"`
-	Skills         []string        `json:"skills"`
+	mentorListHead
 	Availabilities json.RawMessage `json:"availabilities"`
 	TeamNumber     *int            `json:"team_number"`
 	MentorProfile  *mentorNested   `json:"mentor_profile"`
 }
 
 type mentorNested struct {
-	AboutMe        string          `json:"about_me"`
-	Skills         []string        `json:"skills"`
+	mentorNestedHead
 	Availabilities json.RawMessage `json:"availabilities"`
 	TeamNumber     int             `json:"team_number"`
 }
@@ -62,7 +55,7 @@ type mentorNestedHead struct {
 // the bytes, is spliced in as encoded: encoding/json would scan it again
 // (twice per mentor) to check a json.RawMessage.
 func appendMentorListItem(b []byte, it *mentorListItem) []byte {
-	head, _ := json.Marshal(mentorListHead{it.PK, it.Username, it.FirstName, it.LastName, it.ProfilePhoto, it.IsMentor, it.AboutMe, it.Skills})
+	head, _ := json.Marshal(it.mentorListHead)
 	b = append(b, head[:len(head)-1]...)
 	b = append(b, `,"availabilities":`...)
 	b = append(b, it.Availabilities...)
@@ -76,7 +69,7 @@ func appendMentorListItem(b []byte, it *mentorListItem) []byte {
 	if p := it.MentorProfile; p == nil {
 		b = append(b, "null"...)
 	} else {
-		nested, _ := json.Marshal(mentorNestedHead{p.AboutMe, p.Skills})
+		nested, _ := json.Marshal(p.mentorNestedHead)
 		b = append(b, nested[:len(nested)-1]...)
 		b = append(b, `,"availabilities":`...)
 		b = append(b, p.Availabilities...)
@@ -182,12 +175,12 @@ func (s *Surface) renderMentorList(ctx context.Context, r *http.Request) ([]byte
 		if encoded == nil {
 			encoded = noAvailability
 		}
-		item := mentorListItem{PK: l.User.ID, Username: l.User.Username, FirstName: l.User.FirstName, LastName: l.User.LastName,
-			ProfilePhoto: s.photoURL(r, l.User.ProfilePhoto), IsMentor: l.User.IsMentor, Availabilities: encoded}
+		item := mentorListItem{mentorListHead: mentorListHead{PK: l.User.ID, Username: l.User.Username, FirstName: l.User.FirstName,
+			LastName: l.User.LastName, ProfilePhoto: s.photoURL(r, l.User.ProfilePhoto), IsMentor: l.User.IsMentor}, Availabilities: encoded}
 		if m := l.Mentor; m != nil {
 			p := mentorProfileJSON(m, encoded)
 			item.AboutMe, item.Skills, item.TeamNumber = &p.AboutMe, p.Skills, &p.TeamNumber
-			item.MentorProfile = &mentorNested{p.AboutMe, p.Skills, encoded, p.TeamNumber}
+			item.MentorProfile = &mentorNested{mentorNestedHead{p.AboutMe, p.Skills}, encoded, p.TeamNumber}
 		}
 		b = appendMentorListItem(b, &item)
 	}

@@ -210,6 +210,17 @@ func (s *Surface) writeDetail(w http.ResponseWriter, r *http.Request, status int
 	httpapi.WriteJSON(w, status, out)
 }
 
+// writeMessage is the answer of join and the other actions:
+// {"message": "...", "session": <detail>}.
+func (s *Surface) writeMessage(w http.ResponseWriter, r *http.Request, status int, msg string, g *domain.GroupSession, u *domain.User) {
+	out, err := s.detailJSON(r, g, u)
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, status, map[string]any{"message": msg, "session": out})
+}
+
 type pageOut struct {
 	Count    int           `json:"count"`
 	Next     *string       `json:"next"`
@@ -420,19 +431,14 @@ func (s *Surface) join(w http.ResponseWriter, r *http.Request, u *domain.User) {
 		s.Fail(w, r, err)
 		return
 	}
-	out, err := s.detailJSON(r, res.Session, u)
-	if err != nil {
-		s.Fail(w, r, err)
-		return
-	}
 	if res.Waiter != nil {
-		httpapi.WriteJSON(w, http.StatusAccepted, map[string]any{"message": "Added to the waitlist", "session": out})
+		s.writeMessage(w, r, http.StatusAccepted, "Added to the waitlist", res.Session, u)
 		return
 	}
-	httpapi.WriteJSON(w, http.StatusCreated, map[string]any{"message": "Successfully joined the session", "session": out})
+	s.writeMessage(w, r, http.StatusCreated, "Successfully joined the session", res.Session, u)
 }
 
-// action serves join, leave, cancel, start and complete:
+// action serves leave, leave_waitlist, cancel, start and complete:
 // {"message": "...", "session": <detail>}.
 func (s *Surface) action(do func(ctx context.Context, u *domain.User, id int64) (*domain.GroupSession, error), status int, msg string) httpapi.AuthedHandler {
 	return func(w http.ResponseWriter, r *http.Request, u *domain.User) {
@@ -445,11 +451,6 @@ func (s *Surface) action(do func(ctx context.Context, u *domain.User, id int64) 
 			s.Fail(w, r, err)
 			return
 		}
-		out, err := s.detailJSON(r, g, u)
-		if err != nil {
-			s.Fail(w, r, err)
-			return
-		}
-		httpapi.WriteJSON(w, status, map[string]any{"message": msg, "session": out})
+		s.writeMessage(w, r, status, msg, g, u)
 	}
 }
