@@ -257,7 +257,7 @@ func (f *Form) PK(name string, required bool) *int64 {
 	}
 	n, ok := ParseInt(raw)
 	if !ok {
-		f.FailArg(name, errs.CodeNotPK, pyType(raw))
+		f.FailArg(name, errs.CodeNotPK, PyType(raw))
 		return nil
 	}
 	id := int64(n)
@@ -323,7 +323,7 @@ func (f *Form) List(name string, required, commaSeparated bool) []string {
 			}
 		}
 	default:
-		f.FailArg(name, errs.CodeNotList, pyType(v))
+		f.FailArg(name, errs.CodeNotList, PyType(v))
 		return nil
 	}
 	for _, s := range out {
@@ -337,17 +337,22 @@ func (f *Form) List(name string, required, commaSeparated bool) []string {
 	return out
 }
 
-// pyType names the type of a field value as DRF's messages do.
-func pyType(v any) string {
+// PyType names a decoded JSON value's type as Python does, for the DRF
+// messages that quote it ("received str", "got type \"list\"").
+func PyType(v any) string {
 	switch v.(type) {
+	case string, []string: // a repeated form field: DRF reads its last value
+		return "str"
 	case json.Number:
 		return "int"
 	case bool:
 		return "bool"
 	case map[string]any:
 		return "dict"
+	case nil:
+		return "NoneType"
 	}
-	return "str"
+	return "list"
 }
 
 // DateTime reads an ISO 8601 date-time field (UTC when naive).

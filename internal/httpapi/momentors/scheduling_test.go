@@ -299,6 +299,12 @@ func TestEveryBadFieldAtOnce(t *testing.T) {
 			ExpectBody(400, `{"mentor_availability":["Incorrect type. Expected pk value, received str."],
 				"start_time":["Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]."],
 				"session_length":["\"45\" is not a valid choice."]}`)
+		// DRF names the Python type it got: a JSON list is a list, a
+		// repeated form field is read as its last value, a string.
+		s.Post("/sessionrequest/").Token(mentee.Token).JSON(map[string]any{"mentor_availability": []int{1}, "start_time": "2030-01-01T10:00:00Z"}).Do().
+			ExpectBody(400, `{"mentor_availability":["Incorrect type. Expected pk value, received list."]}`)
+		s.Post("/sessionrequest/").Token(mentee.Token).Raw("application/x-www-form-urlencoded", []byte("mentor_availability=1&mentor_availability=x&start_time=2030-01-01T10:00:00Z")).Do().
+			ExpectBody(400, `{"mentor_availability":["Incorrect type. Expected pk value, received str."]}`)
 		mentor := s.SignUp("max")
 		s.Post("/mentorinfo/").Token(mentor.Token).JSON(map[string]any{"about_me": strings.Repeat("a", 1001), "skills": 5, "team_number": -1}).Do().
 			ExpectBody(400, `{"about_me":["Ensure this field has no more than 1000 characters."],

@@ -34,7 +34,7 @@ const (
 func readSlots(f *form.Form, field string, raw any) []meetings.SlotInput {
 	list, ok := raw.([]any)
 	if !ok {
-		f.Fail(field, "not_a_list", `Expected a list of items but got type "`+pyType(raw)+`".`)
+		f.Fail(field, "not_a_list", `Expected a list of items but got type "`+form.PyType(raw)+`".`)
 		return nil
 	}
 	out := []meetings.SlotInput{}
@@ -87,22 +87,6 @@ func readSlots(f *form.Form, field string, raw any) []meetings.SlotInput {
 	return out
 }
 
-func pyType(v any) string {
-	switch v.(type) {
-	case string:
-		return "str"
-	case json.Number:
-		return "int"
-	case bool:
-		return "bool"
-	case map[string]any:
-		return "dict"
-	case nil:
-		return "NoneType"
-	}
-	return "list"
-}
-
 // readDeadline reads an ISO date-time, or a date (midnight UTC).
 func readDeadline(f *form.Form, required bool) *time.Time {
 	raw, ok := f.Value("deadline")
@@ -132,14 +116,14 @@ func readIDs(f *form.Form, field string) []int64 {
 	}
 	list, ok := raw.([]any)
 	if !ok {
-		f.Fail(field, "not_a_list", `Expected a list of items but got type "`+pyType(raw)+`".`)
+		f.Fail(field, "not_a_list", `Expected a list of items but got type "`+form.PyType(raw)+`".`)
 		return nil
 	}
 	out := []int64{}
 	for _, x := range list {
 		n, ok := form.ParseInt(x)
 		if _, isNum := x.(json.Number); !ok || !isNum {
-			f.Fail(field, "incorrect_type", fmt.Sprintf("Incorrect type. Expected pk value, received %s.", pyType(x)))
+			f.Fail(field, "incorrect_type", fmt.Sprintf("Incorrect type. Expected pk value, received %s.", form.PyType(x)))
 			return nil
 		}
 		out = append(out, int64(n))
