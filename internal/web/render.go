@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/url"
 	"path"
-	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -228,17 +227,8 @@ var funcs = template.FuncMap{
 	// isoLocal is the value of a datetime-local input.
 	"isoLocal": func(t time.Time, loc *time.Location) string { return t.In(loc).Format("2006-01-02T15:04") },
 	// rowIn is a table row's data with the viewer's zone, for a row
-	// template, where the page's variables are out of reach. A struct is
-	// passed by pointer, so that its pointer methods stay callable as they
-	// are on a ranged slice's elements.
-	"rowIn": func(row any, loc *time.Location) tableRow {
-		if v := reflect.ValueOf(row); v.Kind() == reflect.Struct {
-			p := reflect.New(v.Type())
-			p.Elem().Set(v)
-			row = p.Interface()
-		}
-		return tableRow{row, loc}
-	},
+	// template, where the page's variables are out of reach.
+	"rowIn":   func(row any, loc *time.Location) tableRow { return tableRow{row, loc} },
 	"name":    displayName,
 	"fld":     fld,
 	"choices": choices,

@@ -23,7 +23,7 @@ type staffList struct {
 	Total       int
 	Page, Pages int
 	Prev, Next  string
-	Rows        any
+	Rows        any   // a slice of pointers, so that row templates can call pointer methods
 	Choice      field // the list's select (a status, a state), if it has one
 }
 
@@ -86,7 +86,7 @@ func (a *App) staffUsers(w http.ResponseWriter, r *http.Request, u *domain.User)
 		a.fail(w, r, err)
 		return
 	}
-	l := &staffList{Tab: "users", Rows: users}
+	l := &staffList{Tab: "users", Rows: pointers(users)}
 	l.paged("/staff/users", f, page, total)
 	a.staffRender(w, r, http.StatusOK, "staff-users", "users", f, l)
 }
@@ -184,7 +184,7 @@ func (a *App) staffSessions(w http.ResponseWriter, r *http.Request, u *domain.Us
 		a.fail(w, r, err)
 		return
 	}
-	l := &staffList{Tab: "sessions", Rows: list, Choice: choices(fld(f, "status", "Status", "select"), "", sessionStatuses)}
+	l := &staffList{Tab: "sessions", Rows: pointers(list), Choice: choices(fld(f, "status", "Status", "select"), "", sessionStatuses)}
 	l.paged("/staff/sessions", f, page, total)
 	a.staffRender(w, r, http.StatusOK, "staff-sessions", "sessions", f, l)
 }
@@ -271,7 +271,7 @@ func (a *App) staffGroups(w http.ResponseWriter, r *http.Request, u *domain.User
 	for i := range list {
 		cards[i] = newGroupCard(u, &list[i], false)
 	}
-	l := &staffList{Tab: "groups", Rows: cards, Choice: choices(fld(f, "status", "Status", "select"), "", groupStatuses)}
+	l := &staffList{Tab: "groups", Rows: pointers(cards), Choice: choices(fld(f, "status", "Status", "select"), "", groupStatuses)}
 	l.paged("/staff/groups", f, page, total)
 	status := http.StatusOK
 	if f.Failed() {
@@ -340,7 +340,7 @@ func (a *App) staffOutbox(w http.ResponseWriter, r *http.Request, u *domain.User
 		a.fail(w, r, err)
 		return
 	}
-	l.Rows = list
+	l.Rows = pointers(list)
 	l.paged("/staff/outbox", f, page, total)
 	a.staffRender(w, r, http.StatusOK, "staff-outbox", "outbox", f, l)
 }
@@ -401,7 +401,16 @@ func (a *App) staffLog(w http.ResponseWriter, r *http.Request, u *domain.User) {
 			rows[i].Link = Prefix + "/staff/groups/" + itoa(int(e.TargetID))
 		}
 	}
-	l := &staffList{Tab: "log", Rows: rows}
+	l := &staffList{Tab: "log", Rows: pointers(rows)}
 	l.paged("/staff/log", &formState{Values: url.Values{}}, page, total)
 	a.staffRender(w, r, http.StatusOK, "staff-log", "log", nil, l)
+}
+
+// pointers is a list's elements by pointer, for the Rows of a staffList.
+func pointers[T any](list []T) []*T {
+	out := make([]*T, len(list))
+	for i := range list {
+		out[i] = &list[i]
+	}
+	return out
 }
