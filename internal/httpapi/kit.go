@@ -51,6 +51,23 @@ func (k Kit) Authed(h AuthedHandler) http.HandlerFunc {
 	}
 }
 
+// IDHandler is an AuthedHandler of a route whose {id} names a row.
+type IDHandler func(w http.ResponseWriter, r *http.Request, u *domain.User, id int64)
+
+// AuthedID is Authed for a route whose {id} names a row: the caller is
+// authenticated first, then a path id that is not a positive integer is
+// answered as notFound.
+func (k Kit) AuthedID(notFound error, h IDHandler) http.HandlerFunc {
+	return k.Authed(func(w http.ResponseWriter, r *http.Request, u *domain.User) {
+		id, ok := PathID(r, "id")
+		if !ok {
+			k.Fail(w, r, notFound)
+			return
+		}
+		h(w, r, u, id)
+	})
+}
+
 // Limit holds each client address to l (nil: no limit).
 func (k Kit) Limit(l *Limiter, h http.HandlerFunc) http.HandlerFunc { return Limit(l, k.Errors, h) }
 

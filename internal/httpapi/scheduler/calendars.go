@@ -192,11 +192,7 @@ func (s *Surface) createCalendar(w http.ResponseWriter, r *http.Request, u *doma
 }
 
 // GET /schedules/calendars/<id>/details/
-func (s *Surface) details(w http.ResponseWriter, r *http.Request, u *domain.User) {
-	id, ok := s.calendarID(w, r)
-	if !ok {
-		return
-	}
+func (s *Surface) details(w http.ResponseWriter, r *http.Request, u *domain.User, id int64) {
 	v, err := s.Meetings.Calendar(r.Context(), u, id)
 	if err != nil {
 		s.Fail(w, r, err)
@@ -219,11 +215,7 @@ func (s *Surface) accessFirst(w http.ResponseWriter, r *http.Request, u *domain.
 }
 
 // PUT (or PATCH) /schedules/calendars/<id>/details/
-func (s *Surface) updateCalendar(w http.ResponseWriter, r *http.Request, u *domain.User) {
-	id, ok := s.calendarID(w, r)
-	if !ok {
-		return
-	}
+func (s *Surface) updateCalendar(w http.ResponseWriter, r *http.Request, u *domain.User, id int64) {
 	// Someone else's calendar is 404, as on GET, whatever the body holds.
 	fail := s.accessFirst(w, r, u, id, s.Meetings.CheckEdit)
 	f, err := form.Object(r)
@@ -270,11 +262,7 @@ func (s *Surface) remind(w http.ResponseWriter, r *http.Request, u *domain.User)
 
 // GET /schedules/calendars/<id>/meetings/: the finalized meetings, owner
 // only (someone else's calendar is 404, as on details).
-func (s *Surface) meetings(w http.ResponseWriter, r *http.Request, u *domain.User) {
-	id, ok := s.calendarID(w, r)
-	if !ok {
-		return
-	}
+func (s *Surface) meetings(w http.ResponseWriter, r *http.Request, u *domain.User, id int64) {
 	c, list, err := s.Meetings.CalendarMeetings(r.Context(), u, id)
 	if err != nil {
 		s.Fail(w, r, err)
@@ -318,11 +306,7 @@ func availJSON(list []domain.WallSlot) []availOut {
 }
 
 // GET /schedules/calendars/<id>/confirm/: suggested schedules.
-func (s *Surface) proposal(w http.ResponseWriter, r *http.Request, u *domain.User) {
-	id, ok := s.calendarID(w, r)
-	if !ok {
-		return
-	}
+func (s *Surface) proposal(w http.ResponseWriter, r *http.Request, u *domain.User, id int64) {
 	p, err := s.Meetings.Propose(r.Context(), u, id)
 	if err != nil {
 		s.Fail(w, r, err)
@@ -386,11 +370,7 @@ func civilOf(w meetings.When) (meetings.Civil, bool) {
 }
 
 // POST /schedules/calendars/<id>/confirm/ {"finalized_schedule": [...]}
-func (s *Surface) finalize(w http.ResponseWriter, r *http.Request, u *domain.User) {
-	id, ok := s.calendarID(w, r)
-	if !ok {
-		return
-	}
+func (s *Surface) finalize(w http.ResponseWriter, r *http.Request, u *domain.User, id int64) {
 	// Someone else's calendar is 403 and a finalized one 404 whatever was sent.
 	fail := s.accessFirst(w, r, u, id, s.Meetings.CheckFinalize)
 	f, err := form.Object(r)

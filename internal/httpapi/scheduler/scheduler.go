@@ -76,12 +76,12 @@ func (s *Surface) Register(rt *httpapi.Router) {
 	h("DELETE", "/schedules/contacts", s.Authed(s.deleteContact))
 	h("GET", "/schedules/home", s.Authed(s.home))
 	h("POST", "/schedules/calendars/create", s.Authed(s.createCalendar))
-	h("GET", "/schedules/calendars/{id}/details", s.Authed(s.details))
-	h("PUT", "/schedules/calendars/{id}/details", s.Authed(s.updateCalendar))
-	h("PATCH", "/schedules/calendars/{id}/details", s.Authed(s.updateCalendar))
-	h("GET", "/schedules/calendars/{id}/meetings", s.Authed(s.meetings))
-	h("GET", "/schedules/calendars/{id}/confirm", s.Authed(s.proposal))
-	h("POST", "/schedules/calendars/{id}/confirm", s.Authed(s.finalize))
+	h("GET", "/schedules/calendars/{id}/details", s.AuthedID(errNotFound, s.details))
+	h("PUT", "/schedules/calendars/{id}/details", s.AuthedID(errNotFound, s.updateCalendar))
+	h("PATCH", "/schedules/calendars/{id}/details", s.AuthedID(errNotFound, s.updateCalendar))
+	h("GET", "/schedules/calendars/{id}/meetings", s.AuthedID(errNotFound, s.meetings))
+	h("GET", "/schedules/calendars/{id}/confirm", s.AuthedID(errNotFound, s.proposal))
+	h("POST", "/schedules/calendars/{id}/confirm", s.AuthedID(errNotFound, s.finalize))
 	// remind/<calendar>/<contact> and <calendar>/respond/<token> overlap as
 	// ServeMux patterns, so one pattern takes both and dispatches.
 	h("GET", "/schedules/calendars/{x}/{y}/{z}", s.threeSegments,

@@ -98,28 +98,22 @@ func (s *Surface) Register(rt *httpapi.Router) {
 	h("GET", "/api/sessions/my_sessions", s.Authed(s.mine))
 	h("GET", "/api/sessions/created_sessions", s.Authed(s.created))
 	h("GET", "/api/sessions/joined_sessions", s.Authed(s.joined))
-	h("GET", "/api/sessions/{id}", s.Authed(s.detail))
-	h("PUT", "/api/sessions/{id}", s.Authed(s.update))
-	h("PATCH", "/api/sessions/{id}", s.Authed(s.update))
-	h("DELETE", "/api/sessions/{id}", s.Authed(s.delete))
-	h("GET", "/api/sessions/{id}/participants", s.Authed(s.participants))
-	h("POST", "/api/sessions/{id}/join", s.Authed(s.join))
-	h("POST", "/api/sessions/{id}/leave", s.Authed(s.action(s.Groups.Leave, http.StatusOK, "Successfully left the session")))
-	h("POST", "/api/sessions/{id}/leave_waitlist", s.Authed(s.action(s.Groups.LeaveWaitlist, http.StatusOK, "Left the waitlist")))
-	h("POST", "/api/sessions/{id}/cancel", s.Authed(s.action(s.Groups.Cancel, http.StatusOK, "Session cancelled successfully")))
-	h("POST", "/api/sessions/{id}/start", s.Authed(s.action(s.Groups.Start, http.StatusOK, "Session started successfully")))
-	h("POST", "/api/sessions/{id}/complete", s.Authed(s.action(s.Groups.Complete, http.StatusOK, "Session completed successfully")))
+	h("GET", "/api/sessions/{id}", s.AuthedID(errSessionNotFound, s.detail))
+	h("PUT", "/api/sessions/{id}", s.AuthedID(errSessionNotFound, s.update))
+	h("PATCH", "/api/sessions/{id}", s.AuthedID(errSessionNotFound, s.update))
+	h("DELETE", "/api/sessions/{id}", s.AuthedID(errSessionNotFound, s.delete))
+	h("GET", "/api/sessions/{id}/participants", s.AuthedID(errSessionNotFound, s.participants))
+	h("POST", "/api/sessions/{id}/join", s.AuthedID(errSessionNotFound, s.join))
+	h("POST", "/api/sessions/{id}/leave", s.AuthedID(errSessionNotFound, s.action(s.Groups.Leave, http.StatusOK, "Successfully left the session")))
+	h("POST", "/api/sessions/{id}/leave_waitlist", s.AuthedID(errSessionNotFound, s.action(s.Groups.LeaveWaitlist, http.StatusOK, "Left the waitlist")))
+	h("POST", "/api/sessions/{id}/cancel", s.AuthedID(errSessionNotFound, s.action(s.Groups.Cancel, http.StatusOK, "Session cancelled successfully")))
+	h("POST", "/api/sessions/{id}/start", s.AuthedID(errSessionNotFound, s.action(s.Groups.Start, http.StatusOK, "Session started successfully")))
+	h("POST", "/api/sessions/{id}/complete", s.AuthedID(errSessionNotFound, s.action(s.Groups.Complete, http.StatusOK, "Session completed successfully")))
 	rt.NotFound("/api/", s.Errors)
 }
 
-// sessionID reads the path's id; a bad one is a session not found.
-func (s *Surface) sessionID(w http.ResponseWriter, r *http.Request) (int64, bool) {
-	id, ok := httpapi.PathID(r, "id")
-	if !ok {
-		s.Fail(w, r, errs.NotFound("not_found", ""))
-	}
-	return id, ok
-}
+// errSessionNotFound answers a path id that names no session.
+var errSessionNotFound = errs.NotFound("not_found", "")
 
 // --- shapes ---
 
@@ -317,11 +311,7 @@ func (s *Surface) joined(w http.ResponseWriter, r *http.Request, u *domain.User)
 	s.writePage(w, r, domain.GroupFilter{JoinedID: u.ID})
 }
 
-func (s *Surface) detail(w http.ResponseWriter, r *http.Request, u *domain.User) {
-	id, ok := s.sessionID(w, r)
-	if !ok {
-		return
-	}
+func (s *Surface) detail(w http.ResponseWriter, r *http.Request, u *domain.User, id int64) {
 	g, err := s.Groups.Get(r.Context(), id)
 	if err != nil {
 		s.Fail(w, r, err)
@@ -330,11 +320,7 @@ func (s *Surface) detail(w http.ResponseWriter, r *http.Request, u *domain.User)
 	s.writeDetail(w, r, http.StatusOK, g, u)
 }
 
-func (s *Surface) participants(w http.ResponseWriter, r *http.Request, _ *domain.User) {
-	id, ok := s.sessionID(w, r)
-	if !ok {
-		return
-	}
+func (s *Surface) participants(w http.ResponseWriter, r *http.Request, _ *domain.User, id int64) {
 	list, err := s.Groups.Participants(r.Context(), id)
 	if err != nil {
 		s.Fail(w, r, err)
@@ -375,11 +361,7 @@ func (s *Surface) create(w http.ResponseWriter, r *http.Request, u *domain.User)
 }
 
 // PUT (all fields) and PATCH (some) /api/sessions/<id>/ (creator only)
-func (s *Surface) update(w http.ResponseWriter, r *http.Request, u *domain.User) {
-	id, ok := s.sessionID(w, r)
-	if !ok {
-		return
-	}
+func (s *Surface) update(w http.ResponseWriter, r *http.Request, u *domain.User, id int64) {
 	in := s.readInput(r, r.Method == http.MethodPut)
 	if in.ReadErr != nil { // a body that cannot be read is 400 whoever sends it
 		s.Fail(w, r, in.ReadErr)
@@ -394,11 +376,7 @@ func (s *Surface) update(w http.ResponseWriter, r *http.Request, u *domain.User)
 }
 
 // DELETE /api/sessions/<id>/ (creator only)
-func (s *Surface) delete(w http.ResponseWriter, r *http.Request, u *domain.User) {
-	id, ok := s.sessionID(w, r)
-	if !ok {
-		return
-	}
+func (s *Surface) delete(w http.ResponseWriter, r *http.Request, u *domain.User, id int64) {
 	if err := s.Groups.Delete(r.Context(), u, id); err != nil {
 		s.Fail(w, r, err)
 		return
@@ -410,11 +388,7 @@ func (s *Surface) delete(w http.ResponseWriter, r *http.Request, u *domain.User)
 // join. With {"waitlist": true} a full session puts the caller on its
 // waitlist instead (202). The body was never read before, so one that is
 // not an object, or has no waitlist, joins as it always did.
-func (s *Surface) join(w http.ResponseWriter, r *http.Request, u *domain.User) {
-	id, ok := s.sessionID(w, r)
-	if !ok {
-		return
-	}
+func (s *Surface) join(w http.ResponseWriter, r *http.Request, u *domain.User, id int64) {
 	opt := groups.JoinOptions{}
 	if in, err := form.Read(r); err == nil {
 		if raw, ok := in.Get("waitlist"); ok {
@@ -440,12 +414,8 @@ func (s *Surface) join(w http.ResponseWriter, r *http.Request, u *domain.User) {
 
 // action serves leave, leave_waitlist, cancel, start and complete:
 // {"message": "...", "session": <detail>}.
-func (s *Surface) action(do func(ctx context.Context, u *domain.User, id int64) (*domain.GroupSession, error), status int, msg string) httpapi.AuthedHandler {
-	return func(w http.ResponseWriter, r *http.Request, u *domain.User) {
-		id, ok := s.sessionID(w, r)
-		if !ok {
-			return
-		}
+func (s *Surface) action(do func(ctx context.Context, u *domain.User, id int64) (*domain.GroupSession, error), status int, msg string) httpapi.IDHandler {
+	return func(w http.ResponseWriter, r *http.Request, u *domain.User, id int64) {
 		g, err := do(r.Context(), u, id)
 		if err != nil {
 			s.Fail(w, r, err)
