@@ -103,9 +103,8 @@ func seatWord(n int) string {
 // editable loads a session for its form: one the viewer may not manage is
 // not found; one that can no longer change goes back to its page, saying so.
 func (a *App) editable(w http.ResponseWriter, r *http.Request, u *domain.User) (*domain.GroupSession, bool) {
-	id, ok := httpapi.PathID(r, "id")
+	id, ok := a.pathOf(w, r)
 	if !ok {
-		a.notFound(w, r)
 		return nil, false
 	}
 	g, may, err := a.sessionOf(r.Context(), u, id)

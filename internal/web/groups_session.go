@@ -24,9 +24,8 @@ type groupView struct {
 }
 
 func (a *App) groupPage(w http.ResponseWriter, r *http.Request, u *domain.User) {
-	id, ok := httpapi.PathID(r, "id")
+	id, ok := a.pathOf(w, r)
 	if !ok {
-		a.notFound(w, r)
 		return
 	}
 	a.showGroup(w, r, u, id, http.StatusOK, nil)

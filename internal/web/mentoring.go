@@ -38,9 +38,8 @@ func notYours(err error) bool {
 // an id that is not one is the 404 page, a form that cannot be read is
 // answered; ok is false when the page has answered.
 func (a *App) postedTo(w http.ResponseWriter, r *http.Request) (int64, bool) {
-	id, ok := httpapi.PathID(r, "id")
+	id, ok := a.pathOf(w, r)
 	if !ok {
-		a.notFound(w, r)
 		return 0, false
 	}
 	return id, a.readForm(w, r, formBody)
@@ -199,9 +198,8 @@ func (a *App) mentorPage(w http.ResponseWriter, r *http.Request, u *domain.User)
 // showMentor renders a mentor's page, with the message of a refused
 // request when f has one.
 func (a *App) showMentor(w http.ResponseWriter, r *http.Request, u *domain.User, status int, f *formState) {
-	id, ok := httpapi.PathID(r, "id")
+	id, ok := a.pathOf(w, r)
 	if !ok {
-		a.notFound(w, r)
 		return
 	}
 	listing, err := a.Accounts.ListedMentor(r.Context(), id)

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/mentord/mentord/internal/domain"
+	"github.com/mentord/mentord/internal/httpapi"
 )
 
 // userPage is a page that needs to know who is asking.
@@ -145,4 +146,14 @@ func (a *App) only(may func(*domain.User) bool, h userPage) http.HandlerFunc {
 		}
 		h(w, r, u)
 	})
+}
+
+// pathOf is the {id} of a page's path; a path whose id is not a positive
+// integer is the 404 page (ok is false: the page has answered).
+func (a *App) pathOf(w http.ResponseWriter, r *http.Request) (int64, bool) {
+	id, ok := httpapi.PathID(r, "id")
+	if !ok {
+		a.notFound(w, r)
+	}
+	return id, ok
 }

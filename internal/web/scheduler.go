@@ -76,9 +76,8 @@ func (a *App) addContact(w http.ResponseWriter, r *http.Request, u *domain.User)
 }
 
 func (a *App) ownContact(w http.ResponseWriter, r *http.Request, u *domain.User) (*domain.Contact, bool) {
-	id, ok := httpapi.PathID(r, "id")
+	id, ok := a.pathOf(w, r)
 	if !ok {
-		a.notFound(w, r)
 		return nil, false
 	}
 	list, err := a.Meetings.Contacts(r.Context(), u)

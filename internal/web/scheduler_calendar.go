@@ -47,9 +47,8 @@ func prefWord(p int) string {
 }
 
 func (a *App) ownCalendar(w http.ResponseWriter, r *http.Request, u *domain.User) (*meetings.View, bool) {
-	id, ok := httpapi.PathID(r, "id")
+	id, ok := a.pathOf(w, r)
 	if !ok {
-		a.notFound(w, r)
 		return nil, false
 	}
 	v, err := a.Meetings.Calendar(r.Context(), u, id)

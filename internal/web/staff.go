@@ -66,16 +66,6 @@ func (a *App) staffDone(w http.ResponseWriter, r *http.Request, u *domain.User, 
 	a.redirect(w, r, next)
 }
 
-// pathOf is the {id} of a staff page's path; a path without one is not
-// found.
-func (a *App) pathOf(w http.ResponseWriter, r *http.Request) (int64, bool) {
-	id, ok := httpapi.PathID(r, "id")
-	if !ok {
-		a.notFound(w, r)
-	}
-	return id, ok
-}
-
 // Users.
 
 func (a *App) staffUsers(w http.ResponseWriter, r *http.Request, u *domain.User) {
