@@ -65,6 +65,7 @@ func (s *Surface) Register(rt *httpapi.Router) {
 	h := func(method, path string, fn http.HandlerFunc, opts ...httpapi.RouteOption) {
 		s.Handle(rt, method, path, fn, opts...)
 	}
+	calendar := func(fn httpapi.IDHandler) http.HandlerFunc { return s.AuthedID(errNotFound, fn) }
 	h("POST", "/accounts/signup", s.Limit(s.Limits.Signup, s.signup))
 	h("POST", "/accounts/login", s.Limit(s.Limits.Login, s.login))
 	h("POST", "/accounts/login/refresh", s.refresh)
@@ -76,12 +77,12 @@ func (s *Surface) Register(rt *httpapi.Router) {
 	h("DELETE", "/schedules/contacts", s.Authed(s.deleteContact))
 	h("GET", "/schedules/home", s.Authed(s.home))
 	h("POST", "/schedules/calendars/create", s.Authed(s.createCalendar))
-	h("GET", "/schedules/calendars/{id}/details", s.AuthedID(errNotFound, s.details))
-	h("PUT", "/schedules/calendars/{id}/details", s.AuthedID(errNotFound, s.updateCalendar))
-	h("PATCH", "/schedules/calendars/{id}/details", s.AuthedID(errNotFound, s.updateCalendar))
-	h("GET", "/schedules/calendars/{id}/meetings", s.AuthedID(errNotFound, s.meetings))
-	h("GET", "/schedules/calendars/{id}/confirm", s.AuthedID(errNotFound, s.proposal))
-	h("POST", "/schedules/calendars/{id}/confirm", s.AuthedID(errNotFound, s.finalize))
+	h("GET", "/schedules/calendars/{id}/details", calendar(s.details))
+	h("PUT", "/schedules/calendars/{id}/details", calendar(s.updateCalendar))
+	h("PATCH", "/schedules/calendars/{id}/details", calendar(s.updateCalendar))
+	h("GET", "/schedules/calendars/{id}/meetings", calendar(s.meetings))
+	h("GET", "/schedules/calendars/{id}/confirm", calendar(s.proposal))
+	h("POST", "/schedules/calendars/{id}/confirm", calendar(s.finalize))
 	// remind/<calendar>/<contact> and <calendar>/respond/<token> overlap as
 	// ServeMux patterns, so one pattern takes both and dispatches.
 	h("GET", "/schedules/calendars/{x}/{y}/{z}", s.threeSegments,

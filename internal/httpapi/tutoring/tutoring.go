@@ -91,6 +91,7 @@ func rename(v *errs.Invalid, names map[string]string) *errs.Invalid {
 // Register adds the tutoring routes.
 func (s *Surface) Register(rt *httpapi.Router) {
 	h := func(method, path string, fn http.HandlerFunc) { s.Handle(rt, method, path, fn) }
+	session := func(fn httpapi.IDHandler) http.HandlerFunc { return s.AuthedID(errSessionNotFound, fn) }
 	h("POST", "/api/auth/login", s.Limit(s.Limits.Login, s.login))
 	h("POST", "/api/auth/token/refresh", s.refresh)
 	h("GET", "/api/sessions", s.Authed(s.list))
@@ -98,17 +99,17 @@ func (s *Surface) Register(rt *httpapi.Router) {
 	h("GET", "/api/sessions/my_sessions", s.Authed(s.mine))
 	h("GET", "/api/sessions/created_sessions", s.Authed(s.created))
 	h("GET", "/api/sessions/joined_sessions", s.Authed(s.joined))
-	h("GET", "/api/sessions/{id}", s.AuthedID(errSessionNotFound, s.detail))
-	h("PUT", "/api/sessions/{id}", s.AuthedID(errSessionNotFound, s.update))
-	h("PATCH", "/api/sessions/{id}", s.AuthedID(errSessionNotFound, s.update))
-	h("DELETE", "/api/sessions/{id}", s.AuthedID(errSessionNotFound, s.delete))
-	h("GET", "/api/sessions/{id}/participants", s.AuthedID(errSessionNotFound, s.participants))
-	h("POST", "/api/sessions/{id}/join", s.AuthedID(errSessionNotFound, s.join))
-	h("POST", "/api/sessions/{id}/leave", s.AuthedID(errSessionNotFound, s.action(s.Groups.Leave, http.StatusOK, "Successfully left the session")))
-	h("POST", "/api/sessions/{id}/leave_waitlist", s.AuthedID(errSessionNotFound, s.action(s.Groups.LeaveWaitlist, http.StatusOK, "Left the waitlist")))
-	h("POST", "/api/sessions/{id}/cancel", s.AuthedID(errSessionNotFound, s.action(s.Groups.Cancel, http.StatusOK, "Session cancelled successfully")))
-	h("POST", "/api/sessions/{id}/start", s.AuthedID(errSessionNotFound, s.action(s.Groups.Start, http.StatusOK, "Session started successfully")))
-	h("POST", "/api/sessions/{id}/complete", s.AuthedID(errSessionNotFound, s.action(s.Groups.Complete, http.StatusOK, "Session completed successfully")))
+	h("GET", "/api/sessions/{id}", session(s.detail))
+	h("PUT", "/api/sessions/{id}", session(s.update))
+	h("PATCH", "/api/sessions/{id}", session(s.update))
+	h("DELETE", "/api/sessions/{id}", session(s.delete))
+	h("GET", "/api/sessions/{id}/participants", session(s.participants))
+	h("POST", "/api/sessions/{id}/join", session(s.join))
+	h("POST", "/api/sessions/{id}/leave", session(s.action(s.Groups.Leave, "Successfully left the session")))
+	h("POST", "/api/sessions/{id}/leave_waitlist", session(s.action(s.Groups.LeaveWaitlist, "Left the waitlist")))
+	h("POST", "/api/sessions/{id}/cancel", session(s.action(s.Groups.Cancel, "Session cancelled successfully")))
+	h("POST", "/api/sessions/{id}/start", session(s.action(s.Groups.Start, "Session started successfully")))
+	h("POST", "/api/sessions/{id}/complete", session(s.action(s.Groups.Complete, "Session completed successfully")))
 	rt.NotFound("/api/", s.Errors)
 }
 
@@ -412,15 +413,15 @@ func (s *Surface) join(w http.ResponseWriter, r *http.Request, u *domain.User, i
 	s.writeMessage(w, r, http.StatusCreated, "Successfully joined the session", res.Session, u)
 }
 
-// action serves leave, leave_waitlist, cancel, start and complete:
-// {"message": "...", "session": <detail>}.
-func (s *Surface) action(do func(ctx context.Context, u *domain.User, id int64) (*domain.GroupSession, error), status int, msg string) httpapi.IDHandler {
+// action serves leave, leave_waitlist, cancel, start and complete: 200
+// {"message": msg, "session": <detail>}.
+func (s *Surface) action(do func(ctx context.Context, u *domain.User, id int64) (*domain.GroupSession, error), msg string) httpapi.IDHandler {
 	return func(w http.ResponseWriter, r *http.Request, u *domain.User, id int64) {
 		g, err := do(r.Context(), u, id)
 		if err != nil {
 			s.Fail(w, r, err)
 			return
 		}
-		s.writeMessage(w, r, status, msg, g, u)
+		s.writeMessage(w, r, http.StatusOK, msg, g, u)
 	}
 }
