@@ -31,6 +31,10 @@ func TestAccountPages(t *testing.T) {
 		if b.res.Request.URL.Path != "/app/mentors" || !strings.Contains(body, "Welcome to mentord, Ann") || !strings.Contains(body, "Europe/Paris") {
 			t.Fatalf("sign-up: %d %s\n%s", status, b.res.Request.URL, body)
 		}
+		// An e-mail address taken is said in the app's words, not the API's
+		// lower-case "user with this email already exists.".
+		expectPost(t, newBrowser(t, s), "/app/signup", url.Values{"username": {"ann2"}, "email": {"ANN@example.org"}, "password": {apptest.Password},
+			"re_password": {apptest.Password}, "role": {"mentee"}, "timezone": {"UTC"}}, 400, `id="e-email">An account already uses this e-mail address.</p>`)
 		// The cookie: HttpOnly, SameSite=Lax, and only its hash is kept.
 		cookie := ""
 		for _, h := range b.res.Request.Response.Header.Values("Set-Cookie") {
