@@ -49,6 +49,10 @@ func message(m errs.Msg) string {
 	if m.Text != "" {
 		return m.Text
 	}
+	if m.Code == errs.CodeInvalidChoice && strings.TrimSpace(fmt.Sprint(m.Arg())) == "" {
+		// An empty field is not "a choice "" that is not one".
+		return words[errs.CodeRequired]
+	}
 	format, ok := words[m.Code]
 	if !ok {
 		return "This is not right; check it."
