@@ -111,3 +111,32 @@ func TestPasswordResetThroughTheEmailLink(t *testing.T) {
 		s.Post("/auth/token/login/").JSON(map[string]string{"username": "ann", "password": "An0ther-Secret!"}).Do().Expect(200)
 	})
 }
+
+// TestTextThatCannotBeKept: a NUL character or bytes that are not UTF-8, in
+// a link's query or a posted form, are refused with a page that says so;
+// PostgreSQL cannot take them, and the pages failed with a 500 there.
+func TestTextThatCannotBeKept(t *testing.T) {
+	eachEngine(t, apptest.Options{Now: mentoringNow, NoWorker: true}, func(t *testing.T, s *apptest.Server) {
+		s.Staff("sam")
+		s.Mentor("mona", "Go")
+		bea := s.Mentee("bea")
+		sam := logIn(t, s, "sam")
+		for _, path := range []string{"/app/mentors?q=%00", "/app/mentors?skill=a%00", "/app/groups?topic=%00", "/app/staff/users?q=%00",
+			"/app/staff/sessions?q=%00", "/app/staff/groups?q=%00", "/app/mentors?q=%ff"} {
+			expectPage(t, sam, path, 400, "Bad Request", "characters that are not text")
+		}
+		beaWeb := logIn(t, s, "bea")
+		for path, form := range map[string]url.Values{
+			"/app/profile":           {"first_name": {"B\x00ea"}, "email": {"bea@example.com"}, "timezone": {"UTC"}, "is_mentee": {"on"}},
+			"/app/meetings/contacts": {"first_name": {"Cat"}, "last_name": {"G\xffuest"}, "email": {"cat@guests.example"}},
+		} {
+			expectPost(t, beaWeb, path, form, 400, "characters that are not text")
+		}
+		expectPost(t, newBrowser(t, s), "/app/login", url.Values{"username": {"bea\x00"}, "password": {apptest.Password}}, 400, "characters that are not text")
+		// Nothing was changed.
+		p := s.Get("/myprofile/").Token(bea.Token).Do().Expect(200).Obj()
+		if p["first_name"] != "Bea" {
+			t.Errorf("first name %v after a refused form", p["first_name"])
+		}
+	})
+}
