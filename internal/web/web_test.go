@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -137,6 +138,39 @@ func TestTextThatCannotBeKept(t *testing.T) {
 		p := s.Get("/myprofile/").Token(bea.Token).Do().Expect(200).Obj()
 		if p["first_name"] != "Bea" {
 			t.Errorf("first name %v after a refused form", p["first_name"])
+		}
+	})
+}
+
+// TestFormPostedAfterSignInEnded: a button pressed on a page whose sign-in
+// has ended (logged out in another tab, or expired) leads, after logging
+// in, back to that page; the button's own address has no page (a 404).
+func TestFormPostedAfterSignInEnded(t *testing.T) {
+	eachEngine(t, apptest.Options{Now: groupsNow, NoWorker: true}, func(t *testing.T, s *apptest.Server) {
+		s.Mentor("ivy", "Maths")
+		s.Mentee("bea")
+		ivy := logIn(t, s, "ivy")
+		expectPost(t, ivy, "/app/groups", groupForm("Algebra drop-in", "Maths", "2030-01-16T18:00", "3"), 200)
+		page := ivy.res.Request.URL.Path
+
+		b := newBrowser(t, s)
+		req, _ := http.NewRequest("POST", s.URL+page+"/join", nil)
+		req.Header.Set("Origin", s.URL)
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+		req.Header.Set("Referer", s.URL+page)
+		b.do(req)
+		if got := b.res.Request.URL; got.Path != "/app/login" || got.Query().Get("next") != page {
+			t.Fatalf("a join posted signed out: at %s, want the login page back to %s", got, page)
+		}
+		status, body := b.post("/app/login", url.Values{"username": {"bea"}, "password": {apptest.Password}, "next": {page}})
+		if status != 200 || b.res.Request.URL.Path != page || !strings.Contains(body, "Join this session") {
+			t.Fatalf("after logging in: %d at %s", status, b.res.Request.URL)
+		}
+		// With no page to go back to (no Referer), the home page.
+		b = newBrowser(t, s)
+		b.post(page+"/join", nil)
+		if got := b.res.Request.URL; got.Path != "/app/login" || got.Query().Get("next") != "/app" {
+			t.Errorf("a join posted signed out without a Referer: at %s", got)
 		}
 	})
 }
