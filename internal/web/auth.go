@@ -3,11 +3,13 @@ package web
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/mentord/mentord/internal/accounts"
 	"github.com/mentord/mentord/internal/errs"
 	"github.com/mentord/mentord/internal/httpapi"
+	"github.com/mentord/mentord/internal/httpapi/form"
 )
 
 // formBody is the largest form the pages take, but for the photo upload.
@@ -26,6 +28,31 @@ func (a *App) readForm(w http.ResponseWriter, r *http.Request, limit int64) bool
 	if err != nil {
 		a.errorPage(w, r, http.StatusBadRequest, "The form could not be read. It may be too large; try again.")
 		return false
+	}
+	if !cleanValues(r.PostForm) {
+		a.errorPage(w, r, http.StatusBadRequest, uncleanText)
+		return false
+	}
+	return true
+}
+
+// uncleanText tells why a form or a link with a NUL character, or bytes
+// that are not UTF-8 text, is refused: the database cannot keep them (on
+// PostgreSQL the query failed, a 500), and a person never means them.
+const uncleanText = "The form or the link holds characters that are not text (such as a NUL character), so it was refused. Remove them and try again."
+
+// cleanValues reports whether every value (and name) in vs is text that
+// can be stored.
+func cleanValues(vs url.Values) bool {
+	for k, v := range vs {
+		if !form.CleanText(k) {
+			return false
+		}
+		for _, s := range v {
+			if !form.CleanText(s) {
+				return false
+			}
+		}
 	}
 	return true
 }

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -164,10 +163,7 @@ func (a *App) groupList(w http.ResponseWriter, r *http.Request, u *domain.User) 
 	default:
 		f.Errors["scope"] = append(f.Errors["scope"], "Choose one of the options.")
 	}
-	page, err := strconv.Atoi(qs.Get("page"))
-	if err != nil || page < 1 {
-		page = 1
-	}
+	page := pageNumber(r)
 	list, total, err := a.Groups.List(r.Context(), filter, groupsPerPage, (page-1)*groupsPerPage)
 	if err != nil {
 		a.fail(w, r, err)

@@ -132,10 +132,7 @@ type directoryView struct {
 func (a *App) mentorDirectory(w http.ResponseWriter, r *http.Request, u *domain.User) {
 	qs := r.URL.Query()
 	text, skill := strings.TrimSpace(qs.Get("q")), strings.TrimSpace(qs.Get("skill"))
-	page, err := strconv.Atoi(qs.Get("page"))
-	if err != nil || page < 1 {
-		page = 1
-	}
+	page := pageNumber(r)
 	skills, err := a.Accounts.SkillsInUse(r.Context())
 	if err != nil {
 		a.fail(w, r, err)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -99,6 +100,7 @@ func (a *App) saveMentorProfile(w http.ResponseWriter, r *http.Request, u *domai
 	case errs.KindOf(err) == errs.KindNotFound:
 		_, err = a.Accounts.CreateMentorProfile(r.Context(), u.ID, in)
 	}
+	skillWords(err)
 	if a.refused(w, r, f, err, func() { a.showMentorProfile(w, r, http.StatusBadRequest, f, exists) }) {
 		return
 	}
@@ -254,4 +256,25 @@ func (a *App) deleteAvailability(w http.ResponseWriter, r *http.Request, u *doma
 		return
 	}
 	a.redirect(w, r, "/availability?week="+week)
+}
+
+// skillWords rewords the check of one skill name: the API calls a skill
+// name too long (or holding a slash) an invalid choice, which on this page,
+// where any skill may be typed, would wrongly say there is a list to
+// choose from.
+func skillWords(err error) {
+	v, ok := errs.AsInvalid(err)
+	if !ok {
+		return
+	}
+	for i := range v.Fields {
+		if v.Fields[i].Field != "skills" {
+			continue
+		}
+		for j, m := range v.Fields[i].Msgs {
+			if m.Code == errs.CodeInvalidChoice && m.Text == "" {
+				v.Fields[i].Msgs[j].Text = fmt.Sprintf("A skill name is at most %d characters, without / or a line break (%q is not).", accounts.MaxSkillLength, fmt.Sprint(m.Arg()))
+			}
+		}
+	}
 }

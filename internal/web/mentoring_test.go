@@ -33,6 +33,13 @@ func TestMentoringPages(t *testing.T) {
 		expectPage(t, mona, "/app/mentor/profile", 200, "Your mentor profile",
 			`name="about_me"`, `name="skills"`, `name="team_number"`, "Career Help", `id="h-skills"`)
 		expectPost(t, mona, "/app/mentor/profile", url.Values{"about_me": {"I teach Go."}, "skills": {" , "}, "team_number": {"seven"}}, 400, `id="e-skills"`, `id="e-team_number"`, "I teach Go.")
+		// Any skill may be typed, so a bad one is not told as a choice missed.
+		long := strings.Repeat("s", 51)
+		body := expectPost(t, mona, "/app/mentor/profile", url.Values{"skills": {"Go, " + long}}, 400,
+			`id="e-skills">A skill name is at most 50 characters, without / or a line break (&#34;`+long+`&#34; is not).</p>`)
+		if strings.Contains(body, "Choose one of the options") {
+			t.Error("a skill name too long is told as a choice missed")
+		}
 		status, body := mona.post("/app/mentor/profile", url.Values{"about_me": {"I teach Go and SQL."}, "skills": {"go, sql, Career help,"}, "team_number": {"7"}})
 		if status != 200 || mona.res.Request.URL.Path != "/app/availability" || !strings.Contains(body, "Your mentor profile is saved") {
 			t.Fatalf("first save: %d at %s\n%s", status, mona.res.Request.URL, body)

@@ -80,6 +80,21 @@ func TestProfileJourney(t *testing.T) {
 			n["session_confirmed"] != true || n["session_canceled"] != true {
 			t.Fatalf("notification settings over the API: %v", n)
 		}
+
+		// A name with no place to break (or a long e-mail address) wraps on
+		// a phone instead of widening the page past the screen.
+		tab.Open(s.URL + "/app/profile")
+		tab.Fill("#f-last_name", strings.Repeat("W", 60))
+		tab.ClickButton("Save your details")
+		tab.WaitText("Your profile is saved.")
+		tab.SetViewport(390, 844)
+		for _, path := range []string{"/app/profile", "/app/sessions", "/app/groups"} {
+			tab.Open(s.URL + path)
+			wide, err := chromedp.Run(tab.Context(), chromedp.Evaluate[int](`document.documentElement.scrollWidth - document.documentElement.clientWidth`))
+			if err != nil || wide > 0 {
+				t.Errorf("%s on a phone: %d px wider than the screen (%v)", path, wide, err)
+			}
+		}
 	})
 }
 

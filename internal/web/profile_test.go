@@ -48,6 +48,9 @@ func TestProfilePage(t *testing.T) {
 		if strings.Contains(body, `id="e-first_name"`) {
 			t.Error("a good field is marked wrong")
 		}
+		// An emptied time zone is asked for, not told as the choice "".
+		expectPost(t, b, "/app/profile", url.Values{"first_name": {"Ann"}, "email": {"ann@example.com"}, "timezone": {" "}, "is_mentee": {"on"}}, 400,
+			`id="e-timezone">Please fill this in.</p>`)
 
 		// A good one is saved: the API shows it. The roles are both sent.
 		status, body = b.post("/app/profile", url.Values{"first_name": {"Ann"}, "last_name": {"Lee"}, "email": {"ann@example.org"},

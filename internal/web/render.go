@@ -181,6 +181,21 @@ func itoa(n int) string { return strconv.Itoa(n) }
 
 // pageLinks are the addresses of the pages before and after page, of
 // pages, "" where there is none; link(p) is page p's address. A page past
+// maxPage is the highest list page a link may ask for. A bigger number
+// would make the list's offset, (page-1) times the page size, overflow to a
+// negative OFFSET, which PostgreSQL refuses (a 500); past it the page is
+// just past the end of the list, as any page past the last is.
+const maxPage = 1 << 20
+
+// pageNumber is the list page asked for, from 1 to maxPage.
+func pageNumber(r *http.Request) int {
+	p, err := strconv.Atoi(r.URL.Query().Get("page"))
+	if err != nil || p < 1 {
+		return 1
+	}
+	return min(p, maxPage)
+}
+
 // the end goes back to the last page, or to the first when there is none.
 func pageLinks(page, pages int, link func(p int) string) (prev, next string) {
 	if page > 1 {

@@ -120,11 +120,24 @@ func (a *App) signedIn(h userPage) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		u := userOf(r)
 		if u == nil {
-			a.redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()))
+			a.redirect(w, r, "/login?next="+url.QueryEscape(comeBackTo(r)))
 			return
 		}
 		h(w, r, u)
 	}
+}
+
+// comeBackTo is where the login page sends someone back to: the page asked
+// for, or for a form posted after the sign-in ended (a button's address has
+// no page: it was a 404), the page the form was on.
+func comeBackTo(r *http.Request) string {
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		return r.URL.RequestURI()
+	}
+	if ref, err := url.Parse(r.Referer()); err == nil && ref.Host == r.Host && strings.HasPrefix(ref.Path, Prefix+"/") {
+		return ref.RequestURI()
+	}
+	return Prefix
 }
 
 // mentorOnly wraps a page for mentors; to anyone else it does not exist.

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -190,6 +191,7 @@ var gridPrefs = []string{"0|—", "1|Low", "2|Medium", "3|High"}
 type gridView struct {
 	Days []gridDay
 	Rows []gridRow
+	Kept []gridCell // times chosen on days outside the shown week, sent again as they are
 }
 
 type gridDay struct {
@@ -234,15 +236,57 @@ func weekGrid(f *formState, first time.Time) gridView {
 		}
 		g.Rows = append(g.Rows, row)
 	}
+	shown := map[string]bool{}
+	for _, d := range g.Days {
+		shown[d.Date] = true
+	}
+	for _, d := range gridDates(f.Values, first) {
+		date := d.Format(dateLayout)
+		if shown[date] {
+			continue
+		}
+		for m := gridFrom; m < gridUntil; m += gridStep {
+			if v := strings.TrimSpace(f.Val(cellName(date, m))); v != "" && v != "0" {
+				g.Kept = append(g.Kept, gridCell{Name: cellName(date, m), Pref: v})
+			}
+		}
+	}
 	return g
+}
+
+// gridDates are the days the grid's cells cover: the seven shown from
+// first, and any other day a posted cell names with a time chosen, so that
+// showing another week keeps what was chosen on this one.
+func gridDates(form url.Values, first time.Time) []time.Time {
+	seen := map[string]bool{}
+	var out []time.Time
+	add := func(d time.Time) {
+		if date := d.Format(dateLayout); !seen[date] {
+			seen[date] = true
+			out = append(out, d)
+		}
+	}
+	for i := range 7 {
+		add(first.AddDate(0, 0, i))
+	}
+	for name, vs := range form {
+		rest, ok := strings.CutPrefix(name, "cell-")
+		if !ok || len(rest) < len(dateLayout) || len(vs) == 0 || strings.TrimSpace(vs[0]) == "" || strings.TrimSpace(vs[0]) == "0" {
+			continue
+		}
+		if d, err := time.Parse(dateLayout, rest[:len(dateLayout)]); err == nil {
+			add(d)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Before(out[j]) })
+	return out
 }
 
 // gridSlots reads the grid into owner slots: neighbouring cells of one day
 // with the same preference make one slot.
 func gridSlots(r *http.Request, unread *errs.Invalid, first time.Time) []meetings.SlotInput {
 	out := []meetings.SlotInput{}
-	for i := range 7 {
-		d := first.AddDate(0, 0, i)
+	for _, d := range gridDates(r.PostForm, first) {
 		date := d.Format(dateLayout)
 		run, runStart := 0, 0
 		flush := func(end int) {

@@ -55,7 +55,17 @@ func TestSchedulerPages(t *testing.T) {
 		bad.Set("deadline", "2030-02-01T10:00")
 		bad.Set("timezone", "Mars/Olympus")
 		expectPost(t, b, "/app/meetings/new", bad, 400, `id="e-deadline">Deadline cannot be in the past.`, `id="e-timezone">`, `<option value="3" selected>High</option>`)
+		// Showing another week keeps the times chosen on this one, and they
+		// are made with the calendar whichever week is shown then.
+		week := calendarForm("Project interviews", map[string]string{"cell-2030-03-12-1300": "3"}, ann)
+		week.Set("first_day", "2030-03-19")
+		week.Set("show", "1")
+		body = expectPost(t, b, "/app/meetings/new", week, 200, "Tue 19 Mar", `<input type="hidden" name="cell-2030-03-12-1300" value="3">`, "You chose times on other days too")
+		if strings.Contains(body, `name="cell-2030-03-12-1330" value`) {
+			t.Error("a time not chosen is carried")
+		}
 		good := calendarForm("Project interviews", map[string]string{"cell-2030-03-12-1300": "3", "cell-2030-03-12-1330": "3", "cell-2030-03-13-1000": "1"}, ann, ben, cat)
+		good.Set("first_day", "2030-03-19")
 		expectPost(t, b, "/app/meetings/new", good, 200, "Your 3 invitees are e-mailed")
 		calPath := b.res.Request.URL.Path
 		expectPage(t, b, calPath, 200, "Project interviews", "Every time on this page is in America/Toronto", "Mon 4 Mar 2030, 19:00 EST",

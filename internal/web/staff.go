@@ -27,15 +27,6 @@ type staffList struct {
 	Choice      field // the list's select (a status, a state), if it has one
 }
 
-// pageNumber is the list page asked for, from 1.
-func pageNumber(r *http.Request) int {
-	p, err := strconv.Atoi(r.URL.Query().Get("page"))
-	if err != nil || p < 1 {
-		return 1
-	}
-	return p
-}
-
 // query is the form of a staff list as sent (a GET), for the fields named.
 func queryForm(r *http.Request, names ...string) *formState {
 	f := &formState{Values: url.Values{}, Errors: map[string][]string{}}

@@ -142,3 +142,32 @@ func TestStaffPages(t *testing.T) {
 		}
 	})
 }
+
+// TestListPagesFarPastTheEnd: a page number so big that its offset would
+// overflow is just a page past the end of its list, on every paged list,
+// not an error (PostgreSQL refused the negative OFFSET it became).
+func TestListPagesFarPastTheEnd(t *testing.T) {
+	eachEngine(t, apptest.Options{Now: mentoringNow, NoWorker: true}, func(t *testing.T, s *apptest.Server) {
+		s.Staff("sam")
+		mona, bea := s.Mentor("mona", "Go"), s.Mentee("bea")
+		bookSession(t, s, mona, bea)
+		expectPost(t, logIn(t, s, "mona"), "/app/groups", groupForm("Algebra drop-in", "Maths", "2030-01-16T18:00", "3"), 200)
+		sam := logIn(t, s, "sam")
+		expectPost(t, sam, "/app/staff/users/"+itoa64(bea.ID)+"/deactivate", nil, 200)
+		const huge = "368934881474191035" // times 25, or 20, or 10, it overflows int64
+		for _, p := range []struct{ path, title, want string }{
+			{"/app/mentors?page=" + huge, "Find a mentor", "There are fewer pages than that"},
+			{"/app/groups?page=" + huge, "Group sessions", "There are fewer pages than that"},
+			{"/app/staff/users?page=" + huge, "Staff: users", `rel="prev"`},
+			{"/app/staff/sessions?page=" + huge, "Staff: sessions", `rel="prev"`},
+			{"/app/staff/groups?page=" + huge, "Staff: group sessions", `rel="prev"`},
+			{"/app/staff/outbox?page=" + huge, "Staff: outbox", `rel="prev"`},
+			{"/app/staff/log?page=" + huge, "Staff: log", `rel="prev"`},
+		} {
+			body := expectPage(t, sam, p.path, 200, p.title, p.want)
+			if strings.Contains(body, "mona</a>") || strings.Contains(body, "Algebra drop-in</a>") {
+				t.Errorf("%s shows the first page's rows", p.path)
+			}
+		}
+	})
+}

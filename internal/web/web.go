@@ -114,6 +114,10 @@ func (a *App) Handler() http.Handler {
 			return
 		}
 		r = a.withUser(w, r)
+		if !cleanValues(r.URL.Query()) {
+			a.errorPage(w, r, http.StatusBadRequest, uncleanText)
+			return
+		}
 		inner.ServeHTTP(w, r)
 	})
 }

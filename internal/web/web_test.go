@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -31,6 +32,10 @@ func TestAccountPages(t *testing.T) {
 		if b.res.Request.URL.Path != "/app/mentors" || !strings.Contains(body, "Welcome to mentord, Ann") || !strings.Contains(body, "Europe/Paris") {
 			t.Fatalf("sign-up: %d %s\n%s", status, b.res.Request.URL, body)
 		}
+		// An e-mail address taken is said in the app's words, not the API's
+		// lower-case "user with this email already exists.".
+		expectPost(t, newBrowser(t, s), "/app/signup", url.Values{"username": {"ann2"}, "email": {"ANN@example.org"}, "password": {apptest.Password},
+			"re_password": {apptest.Password}, "role": {"mentee"}, "timezone": {"UTC"}}, 400, `id="e-email">An account already uses this e-mail address.</p>`)
 		// The cookie: HttpOnly, SameSite=Lax, and only its hash is kept.
 		cookie := ""
 		for _, h := range b.res.Request.Response.Header.Values("Set-Cookie") {
@@ -105,5 +110,67 @@ func TestPasswordResetThroughTheEmailLink(t *testing.T) {
 			t.Fatal("the link worked twice")
 		}
 		s.Post("/auth/token/login/").JSON(map[string]string{"username": "ann", "password": "An0ther-Secret!"}).Do().Expect(200)
+	})
+}
+
+// TestTextThatCannotBeKept: a NUL character or bytes that are not UTF-8, in
+// a link's query or a posted form, are refused with a page that says so;
+// PostgreSQL cannot take them, and the pages failed with a 500 there.
+func TestTextThatCannotBeKept(t *testing.T) {
+	eachEngine(t, apptest.Options{Now: mentoringNow, NoWorker: true}, func(t *testing.T, s *apptest.Server) {
+		s.Staff("sam")
+		s.Mentor("mona", "Go")
+		bea := s.Mentee("bea")
+		sam := logIn(t, s, "sam")
+		for _, path := range []string{"/app/mentors?q=%00", "/app/mentors?skill=a%00", "/app/groups?topic=%00", "/app/staff/users?q=%00",
+			"/app/staff/sessions?q=%00", "/app/staff/groups?q=%00", "/app/mentors?q=%ff"} {
+			expectPage(t, sam, path, 400, "Bad Request", "characters that are not text")
+		}
+		beaWeb := logIn(t, s, "bea")
+		for path, form := range map[string]url.Values{
+			"/app/profile":           {"first_name": {"B\x00ea"}, "email": {"bea@example.com"}, "timezone": {"UTC"}, "is_mentee": {"on"}},
+			"/app/meetings/contacts": {"first_name": {"Cat"}, "last_name": {"G\xffuest"}, "email": {"cat@guests.example"}},
+		} {
+			expectPost(t, beaWeb, path, form, 400, "characters that are not text")
+		}
+		expectPost(t, newBrowser(t, s), "/app/login", url.Values{"username": {"bea\x00"}, "password": {apptest.Password}}, 400, "characters that are not text")
+		// Nothing was changed.
+		p := s.Get("/myprofile/").Token(bea.Token).Do().Expect(200).Obj()
+		if p["first_name"] != "Bea" {
+			t.Errorf("first name %v after a refused form", p["first_name"])
+		}
+	})
+}
+
+// TestFormPostedAfterSignInEnded: a button pressed on a page whose sign-in
+// has ended (logged out in another tab, or expired) leads, after logging
+// in, back to that page; the button's own address has no page (a 404).
+func TestFormPostedAfterSignInEnded(t *testing.T) {
+	eachEngine(t, apptest.Options{Now: groupsNow, NoWorker: true}, func(t *testing.T, s *apptest.Server) {
+		s.Mentor("ivy", "Maths")
+		s.Mentee("bea")
+		ivy := logIn(t, s, "ivy")
+		expectPost(t, ivy, "/app/groups", groupForm("Algebra drop-in", "Maths", "2030-01-16T18:00", "3"), 200)
+		page := ivy.res.Request.URL.Path
+
+		b := newBrowser(t, s)
+		req, _ := http.NewRequest("POST", s.URL+page+"/join", nil)
+		req.Header.Set("Origin", s.URL)
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+		req.Header.Set("Referer", s.URL+page)
+		b.do(req)
+		if got := b.res.Request.URL; got.Path != "/app/login" || got.Query().Get("next") != page {
+			t.Fatalf("a join posted signed out: at %s, want the login page back to %s", got, page)
+		}
+		status, body := b.post("/app/login", url.Values{"username": {"bea"}, "password": {apptest.Password}, "next": {page}})
+		if status != 200 || b.res.Request.URL.Path != page || !strings.Contains(body, "Join this session") {
+			t.Fatalf("after logging in: %d at %s", status, b.res.Request.URL)
+		}
+		// With no page to go back to (no Referer), the home page.
+		b = newBrowser(t, s)
+		b.post(page+"/join", nil)
+		if got := b.res.Request.URL; got.Path != "/app/login" || got.Query().Get("next") != "/app" {
+			t.Errorf("a join posted signed out without a Referer: at %s", got)
+		}
 	})
 }

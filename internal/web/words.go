@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/mentord/mentord/internal/accounts"
 	"github.com/mentord/mentord/internal/errs"
 )
 
@@ -33,11 +34,24 @@ var words = map[string]string{
 	errs.CodeNotObject:      "The form was not understood.",
 }
 
+// texts reword the domain texts that keep an original API's wording, which
+// reads wrong on a page (the API must keep it, lower case and all).
+var texts = map[string]string{
+	accounts.MsgEmailTaken: "An account already uses this e-mail address.",
+}
+
 // message is a validation message in the web app's words: the domain's own
 // text when it has one, else the plain wording of its code.
 func message(m errs.Msg) string {
+	if t, ok := texts[m.Text]; ok {
+		return t
+	}
 	if m.Text != "" {
 		return m.Text
+	}
+	if m.Code == errs.CodeInvalidChoice && strings.TrimSpace(fmt.Sprint(m.Arg())) == "" {
+		// An empty field is not "a choice "" that is not one".
+		return words[errs.CodeRequired]
 	}
 	format, ok := words[m.Code]
 	if !ok {
