@@ -287,11 +287,32 @@ func checkDatabaseURL(v string) error {
 		return nil
 	case strings.HasPrefix(v, "postgres://"), strings.HasPrefix(v, "postgresql://"):
 		if _, err := url.Parse(v); err != nil {
-			return fmt.Errorf("DATABASE_URL: %v", err)
+			// url.Error repeats the whole URL, password and all; a start-up
+			// error ends up in logs, so name the URL without its password.
+			var uerr *url.Error
+			if errors.As(err, &uerr) {
+				err = uerr.Err
+			}
+			return fmt.Errorf("DATABASE_URL: %q is not a valid URL: %v", redactPassword(v), err)
 		}
 		return nil
 	}
 	return fmt.Errorf("DATABASE_URL: %q is not sqlite:PATH, sqlite::memory: or a postgres:// URL", v)
+}
+
+// redactPassword hides the password of a URL that may not parse: whatever
+// follows the first ":" of the part before the last "@".
+func redactPassword(v string) string {
+	scheme, rest, ok := strings.Cut(v, "://")
+	at := strings.LastIndex(rest, "@")
+	if !ok || at < 0 {
+		return v
+	}
+	user, _, hasPassword := strings.Cut(rest[:at], ":")
+	if !hasPassword {
+		return v
+	}
+	return scheme + "://" + user + ":xxxxx" + rest[at:]
 }
 
 // parseDays reads a Go duration, or a whole number of days ("30d").

@@ -93,3 +93,12 @@ func TestOutboxRetentionInDays(t *testing.T) {
 		}
 	}
 }
+
+// A start-up error is logged; it must not carry the database password.
+func TestBadDatabaseURLHidesItsPassword(t *testing.T) {
+	_, err := Load(env(map[string]string{"DEBUG": "1", "DATABASE_URL": "postgres://mentord:s3cret-pw@db.example:5432/x%zz"}), "")
+	if err == nil || !strings.Contains(err.Error(), "DATABASE_URL") || !strings.Contains(err.Error(), "mentord:xxxxx@db.example") ||
+		strings.Contains(err.Error(), "s3cret") {
+		t.Fatalf("error %v", err)
+	}
+}
