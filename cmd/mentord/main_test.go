@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -167,5 +168,25 @@ func TestServeDefaultsToSQLiteInTheWorkingDirectory(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "mentord.db")); err != nil {
 		t.Fatalf("mentord.db not created: %v", err)
+	}
+}
+
+// An address that cannot be listened on is reported naming the setting,
+// and with a non-zero exit.
+func TestServeListenErrorsNameTheSetting(t *testing.T) {
+	t.Chdir(t.TempDir())
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	vars := map[string]string{"DEBUG": "True", "DATABASE_URL": "sqlite::memory:", "MENTORD_ADDR": busy.Addr().String()}
+	var out, errOut syncBuffer
+	err = run(t.Context(), nil, envOf(vars), &out, &errOut)
+	if err == nil || !strings.Contains(err.Error(), "MENTORD_ADDR") || !strings.Contains(err.Error(), "in use") {
+		t.Errorf("port in use: %v", err)
+	}
+	if err := run(t.Context(), []string{"--addr", "8000"}, envOf(vars), &out, &errOut); err == nil || !strings.Contains(err.Error(), "--addr") {
+		t.Errorf("--addr 8000: %v", err)
 	}
 }

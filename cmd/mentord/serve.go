@@ -11,6 +11,8 @@ import (
 	"net/http/pprof"
 	"sync"
 	"time"
+
+	"github.com/mentord/mentord/internal/config"
 )
 
 // serve migrates, then serves the API and runs the delivery worker until ctx
@@ -23,6 +25,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	if *addr != "" {
+		if err := config.CheckAddr("--addr", *addr); err != nil {
+			return err
+		}
 		cfg.Addr = *addr
 	}
 	log := newLogger(cfg, stderr)
@@ -37,7 +42,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
-		return err
+		// Name the setting: "address already in use" alone does not say
+		// which of MENTORD_ADDR and --addr to change.
+		return fmt.Errorf("listening on %s (MENTORD_ADDR or --addr): %w", cfg.Addr, err)
 	}
 	srv := &http.Server{
 		Handler:           a.Handler(),

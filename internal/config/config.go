@@ -113,9 +113,12 @@ func Load(getenv func(string) string, dotenvPath string) (Config, error) {
 	if c.SecretKey == "" && !c.Debug {
 		return c, errors.New("SECRET_KEY is required (set it, or set DEBUG=True to use a generated development key)")
 	}
-	c.Addr = get("MENTORD_ADDR")
+	c.Addr = strings.TrimSpace(get("MENTORD_ADDR"))
 	if c.Addr == "" {
 		c.Addr = ":8000"
+	}
+	if err := CheckAddr("MENTORD_ADDR", c.Addr); err != nil {
+		return c, err
 	}
 	c.MediaRoot = get("MEDIA_ROOT")
 	if c.MediaRoot == "" {
@@ -210,8 +213,8 @@ func Load(getenv func(string) string, dotenvPath string) (Config, error) {
 
 	c.PprofAddr = strings.TrimSpace(get("MENTORD_PPROF_ADDR"))
 	if c.PprofAddr != "" {
-		if _, _, err := net.SplitHostPort(c.PprofAddr); err != nil {
-			return c, fmt.Errorf("MENTORD_PPROF_ADDR: %q is not host:port (such as 127.0.0.1:6060)", c.PprofAddr)
+		if err := CheckAddr("MENTORD_PPROF_ADDR", c.PprofAddr); err != nil {
+			return c, err
 		}
 	}
 
@@ -262,6 +265,22 @@ func Load(getenv func(string) string, dotenvPath string) (Config, error) {
 		e.FilePath = "emails"
 	}
 	return c, nil
+}
+
+// CheckAddr reports, naming the setting, a listen address that is not
+// [host]:port with a port number, before anything is opened on it.
+func CheckAddr(name, v string) error {
+	_, port, err := net.SplitHostPort(v)
+	if err == nil {
+		var n int
+		if n, err = strconv.Atoi(port); err == nil && (n < 0 || n > 65535) {
+			err = errors.New("bad port")
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %q is not host:port or :port (such as 127.0.0.1:8000 or :8000)", name, v)
+	}
+	return nil
 }
 
 // parseBool accepts the spellings django-environ accepts.

@@ -45,6 +45,7 @@ func TestMalformedValuesNameTheirVariable(t *testing.T) {
 		"PASSWORD_HASH_CONCURRENCY": "0",
 		"TRUSTED_PROXIES":           "10.0.0.0/8, proxy.local",
 		"MENTORD_PPROF_ADDR":        "6060",
+		"MENTORD_ADDR":              "8000",
 	} {
 		cases[name] = map[string]string{"DEBUG": "1", name: value}
 	}
@@ -52,6 +53,19 @@ func TestMalformedValuesNameTheirVariable(t *testing.T) {
 		_, err := Load(env(vars), "")
 		if err == nil || !strings.Contains(err.Error(), name) {
 			t.Errorf("%s: error %v does not name it", name, err)
+		}
+	}
+}
+
+func TestListenAddresses(t *testing.T) {
+	for _, bad := range []string{"8000", ":99999", "localhost:http", "127.0.0.1"} {
+		if err := CheckAddr("MENTORD_ADDR", bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+	for _, ok := range []string{":8000", "127.0.0.1:0", "[::1]:8000", "localhost:8000"} {
+		if err := CheckAddr("MENTORD_ADDR", ok); err != nil {
+			t.Errorf("%q: %v", ok, err)
 		}
 	}
 }
