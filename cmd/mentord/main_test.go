@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -188,5 +190,25 @@ func TestServeListenErrorsNameTheSetting(t *testing.T) {
 	}
 	if err := run(t.Context(), []string{"--addr", "8000"}, envOf(vars), &out, &errOut); err == nil || !strings.Contains(err.Error(), "--addr") {
 		t.Errorf("--addr 8000: %v", err)
+	}
+}
+
+// healthcheck finds the server where serve put it, MENTORD_ADDR in .env
+// included, and needs none of the other settings.
+func TestHealthcheckReadsTheDotEnvAddress(t *testing.T) {
+	ready := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/readyz" {
+			http.NotFound(w, r)
+			return
+		}
+		io.WriteString(w, `{"status":"ok"}`)
+	}))
+	defer ready.Close()
+	dir := t.TempDir()
+	t.Chdir(dir)
+	os.WriteFile(filepath.Join(dir, ".env"), []byte("MENTORD_ADDR="+ready.Listener.Addr().String()+"\n"), 0o600)
+	var out bytes.Buffer
+	if err := run(t.Context(), []string{"healthcheck"}, envOf(nil), &out, &out); err != nil || !strings.Contains(out.String(), "ok") {
+		t.Fatalf("healthcheck: %v %s", err, out.String())
 	}
 }

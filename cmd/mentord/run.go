@@ -67,8 +67,11 @@ func version() string {
 	return v
 }
 
+// dotenv is the .env file every command reads, in the working directory.
+const dotenv = ".env"
+
 func loadConfig(getenv func(string) string) (config.Config, error) {
-	return config.Load(getenv, ".env")
+	return config.Load(getenv, dotenv)
 }
 
 // newFlags is a command's flag set; its errors and -h go to stderr.

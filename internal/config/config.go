@@ -79,26 +79,12 @@ type Email struct {
 // it are taken from the .env file at dotenvPath when that file exists.
 // A malformed value is an error that names its variable.
 func Load(getenv func(string) string, dotenvPath string) (Config, error) {
-	file := map[string]string{}
-	if dotenvPath != "" {
-		m, err := godotenv.Read(dotenvPath)
-		switch {
-		case err == nil:
-			file = m
-		case errors.Is(err, os.ErrNotExist):
-		default:
-			return Config{}, fmt.Errorf("reading %s: %w", dotenvPath, err)
-		}
-	}
-	get := func(name string) string {
-		if v := getenv(name); v != "" {
-			return v
-		}
-		return file[name]
+	get, err := Lookup(getenv, dotenvPath)
+	if err != nil {
+		return Config{}, err
 	}
 
 	var c Config
-	var err error
 	if c.Debug, err = parseBool(get, "DEBUG", false); err != nil {
 		return c, err
 	}
@@ -281,6 +267,28 @@ func CheckAddr(name, v string) error {
 		return fmt.Errorf("%s: %q is not host:port or :port (such as 127.0.0.1:8000 or :8000)", name, v)
 	}
 	return nil
+}
+
+// Lookup is the raw value of a variable as Load sees it: from getenv, else
+// from the .env file at dotenvPath when that file exists.
+func Lookup(getenv func(string) string, dotenvPath string) (func(string) string, error) {
+	file := map[string]string{}
+	if dotenvPath != "" {
+		m, err := godotenv.Read(dotenvPath)
+		switch {
+		case err == nil:
+			file = m
+		case errors.Is(err, os.ErrNotExist):
+		default:
+			return nil, fmt.Errorf("reading %s: %w", dotenvPath, err)
+		}
+	}
+	return func(name string) string {
+		if v := getenv(name); v != "" {
+			return v
+		}
+		return file[name]
+	}, nil
 }
 
 // parseBool accepts the spellings django-environ accepts.
