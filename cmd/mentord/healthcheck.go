@@ -17,7 +17,7 @@ import (
 func healthcheck(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := newFlags("healthcheck", stderr)
 	target := fs.String("url", "", "readiness URL (default http://127.0.0.1:<port of MENTORD_ADDR>/readyz)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *target == "" {

@@ -212,3 +212,19 @@ func TestHealthcheckReadsTheDotEnvAddress(t *testing.T) {
 		t.Fatalf("healthcheck: %v %s", err, out.String())
 	}
 }
+
+// A stray argument is refused by every command, not silently dropped.
+func TestStrayArgumentsAreRefused(t *testing.T) {
+	t.Chdir(t.TempDir())
+	vars := envOf(map[string]string{"DEBUG": "True", "DATABASE_URL": "sqlite::memory:"})
+	for _, args := range [][]string{{"serve", "8080"}, {"--addr", "127.0.0.1:0", "extra"}, {"migrate", "now"},
+		{"createsuperuser", "admin"}, {"healthcheck", "http://localhost:8000"}, {"version", "--short"}} {
+		// Bounded: a serve that ignores the argument serves until then.
+		ctx, cancel := context.WithTimeout(t.Context(), 3*time.Second)
+		var out, errOut syncBuffer
+		if err := run(ctx, args, vars, &out, &errOut); err == nil {
+			t.Errorf("%q accepted: %s", args, out.String())
+		}
+		cancel()
+	}
+}

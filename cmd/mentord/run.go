@@ -37,12 +37,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case "serve":
 		return serve(ctx, args, getenv, stdout, stderr)
 	case "migrate":
-		return migrate(ctx, args, getenv, stdout)
+		return migrate(ctx, args, getenv, stdout, stderr)
 	case "createsuperuser":
 		return createSuperuser(ctx, args, getenv, stdout, stderr)
 	case "healthcheck":
 		return healthcheck(ctx, args, getenv, stdout, stderr)
 	case "version":
+		if err := parseFlags(newFlags("version", stderr), args); err != nil {
+			return err
+		}
 		fmt.Fprintln(stdout, "mentord", version())
 		return nil
 	case "help", "-h", "--help":
@@ -81,9 +84,22 @@ func newFlags(name string, stderr io.Writer) *flag.FlagSet {
 	return fs
 }
 
+// parseFlags parses a command's flags; no command takes other arguments,
+// and one left over is a mistake to report, not to ignore
+// ("mentord serve 8080").
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%s: unexpected argument %q (see mentord help)", fs.Name(), fs.Arg(0))
+	}
+	return nil
+}
+
 // configure parses a command's flags, then loads the configuration.
 func configure(fs *flag.FlagSet, args []string, getenv func(string) string) (config.Config, error) {
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return config.Config{}, err
 	}
 	return loadConfig(getenv)
