@@ -91,6 +91,15 @@ func TestMigrateAndCreateSuperuser(t *testing.T) {
 		if err := run(t.Context(), []string{"createsuperuser"}, envOf(vars), &out, &out); err == nil || !strings.Contains(err.Error(), "too short") {
 			t.Fatalf("weak password accepted: %v", err)
 		}
+		// The generic checks are worded, not left empty.
+		stdin = strings.NewReader("root4\nnot-an-address\nR00t-Passw0rd!\nR00t-Passw0rd!\n")
+		if err := run(t.Context(), []string{"createsuperuser"}, envOf(vars), &out, &out); err == nil || err.Error() != "email: Enter a valid email address." {
+			t.Fatalf("bad e-mail: %v", err)
+		}
+		stdin = strings.NewReader("\n\n\n\n")
+		if err := run(t.Context(), []string{"createsuperuser"}, envOf(vars), &out, &out); err == nil || !strings.Contains(err.Error(), "username: This field may not be blank.") {
+			t.Fatalf("blank answers: %v", err)
+		}
 
 		st := storetest.OpenURL(t, vars["DATABASE_URL"])
 		u, err := st.UserByUsername(t.Context(), "admin")
