@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/mail"
 	"net/netip"
 	"net/url"
 	"os"
@@ -239,11 +240,18 @@ func Load(getenv func(string) string, dotenvPath string) (Config, error) {
 	if e.UseTLS && e.UseSSL {
 		return c, errors.New("EMAIL_USE_TLS and EMAIL_USE_SSL are mutually exclusive")
 	}
-	e.From = get("DEFAULT_FROM_EMAIL")
-	if e.From == "" {
+	// Every message is built with this sender; one that is not an address
+	// fails each of them for good, so it is refused here, at start-up.
+	e.From = strings.TrimSpace(get("DEFAULT_FROM_EMAIL"))
+	if e.From != "" {
+		if _, err := mail.ParseAddress(e.From); err != nil {
+			return c, fmt.Errorf("DEFAULT_FROM_EMAIL: %q is not an e-mail address (such as mentors@example.org or \"Mentoring <mentors@example.org>\")", e.From)
+		}
+	} else if _, err := mail.ParseAddress(e.User); err == nil {
+		// A login that is an address is the sender; one that is not
+		// ("apikey", as some relays use) cannot be.
 		e.From = e.User
-	}
-	if e.From == "" {
+	} else {
 		e.From = "mentord@localhost"
 	}
 	e.FilePath = get("EMAIL_FILE_PATH")

@@ -46,6 +46,7 @@ func TestMalformedValuesNameTheirVariable(t *testing.T) {
 		"TRUSTED_PROXIES":           "10.0.0.0/8, proxy.local",
 		"MENTORD_PPROF_ADDR":        "6060",
 		"MENTORD_ADDR":              "8000",
+		"DEFAULT_FROM_EMAIL":        "Mentoring team",
 	} {
 		cases[name] = map[string]string{"DEBUG": "1", name: value}
 	}
@@ -114,5 +115,20 @@ func TestBadDatabaseURLHidesItsPassword(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "DATABASE_URL") || !strings.Contains(err.Error(), "mentord:xxxxx@db.example") ||
 		strings.Contains(err.Error(), "s3cret") {
 		t.Fatalf("error %v", err)
+	}
+}
+
+// The sender falls back to the SMTP login only when that is an address.
+func TestSenderAddress(t *testing.T) {
+	for vars, want := range map[[2]string]string{
+		{"", "me@example.com"}: "me@example.com",
+		{"", "apikey"}:         "mentord@localhost",
+		{"Mentoring <mentors@example.org>", "apikey"}: "Mentoring <mentors@example.org>",
+		{"", ""}: "mentord@localhost",
+	} {
+		c, err := Load(env(map[string]string{"DEBUG": "1", "DEFAULT_FROM_EMAIL": vars[0], "EMAIL_HOST_USER": vars[1]}), "")
+		if err != nil || c.Email.From != want {
+			t.Errorf("%q: From %q %v, want %q", vars, c.Email.From, err, want)
+		}
 	}
 }
