@@ -202,6 +202,29 @@ func TestServeListenErrorsNameTheSetting(t *testing.T) {
 	}
 }
 
+// In production without PUBLIC_URL, e-mailed links follow the request's
+// Host header; the operator is told at start-up.
+func TestServeWarnsWithoutPublicURL(t *testing.T) {
+	t.Chdir(t.TempDir())
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	vars := map[string]string{"SECRET_KEY": "k", "DATABASE_URL": "sqlite::memory:", "MENTORD_ADDR": busy.Addr().String()}
+	var out, errOut syncBuffer
+	run(t.Context(), nil, envOf(vars), &out, &errOut)
+	if !strings.Contains(errOut.String(), "PUBLIC_URL is not set") {
+		t.Errorf("no warning: %s", errOut.String())
+	}
+	vars["PUBLIC_URL"] = "https://mentors.example.org"
+	errOut = syncBuffer{}
+	run(t.Context(), nil, envOf(vars), &out, &errOut)
+	if strings.Contains(errOut.String(), "PUBLIC_URL") {
+		t.Errorf("warning with PUBLIC_URL set: %s", errOut.String())
+	}
+}
+
 // healthcheck finds the server where serve put it, MENTORD_ADDR in .env
 // included, and needs none of the other settings.
 func TestHealthcheckReadsTheDotEnvAddress(t *testing.T) {
