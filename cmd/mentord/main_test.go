@@ -182,18 +182,23 @@ func TestServeDefaultsToSQLiteInTheWorkingDirectory(t *testing.T) {
 	}
 }
 
-// An address that cannot be listened on is reported naming the setting,
-// and with a non-zero exit.
-func TestServeListenErrorsNameTheSetting(t *testing.T) {
-	t.Chdir(t.TempDir())
+// busyAddr is an address something already listens on, until the test ends.
+func busyAddr(t *testing.T) string {
 	busy, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer busy.Close()
-	vars := map[string]string{"DEBUG": "True", "DATABASE_URL": "sqlite::memory:", "MENTORD_ADDR": busy.Addr().String()}
+	t.Cleanup(func() { busy.Close() })
+	return busy.Addr().String()
+}
+
+// An address that cannot be listened on is reported naming the setting,
+// and with a non-zero exit.
+func TestServeListenErrorsNameTheSetting(t *testing.T) {
+	t.Chdir(t.TempDir())
+	vars := map[string]string{"DEBUG": "True", "DATABASE_URL": "sqlite::memory:", "MENTORD_ADDR": busyAddr(t)}
 	var out, errOut syncBuffer
-	err = run(t.Context(), nil, envOf(vars), &out, &errOut)
+	err := run(t.Context(), nil, envOf(vars), &out, &errOut)
 	if err == nil || !strings.Contains(err.Error(), "MENTORD_ADDR") || !strings.Contains(err.Error(), "in use") {
 		t.Errorf("port in use: %v", err)
 	}
@@ -206,12 +211,8 @@ func TestServeListenErrorsNameTheSetting(t *testing.T) {
 // Host header; the operator is told at start-up.
 func TestServeWarnsWithoutPublicURL(t *testing.T) {
 	t.Chdir(t.TempDir())
-	busy, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer busy.Close()
-	vars := map[string]string{"SECRET_KEY": "k", "DATABASE_URL": "sqlite::memory:", "MENTORD_ADDR": busy.Addr().String()}
+	// A busy address: serve logs its start-up warnings, then stops.
+	vars := map[string]string{"SECRET_KEY": "k", "DATABASE_URL": "sqlite::memory:", "MENTORD_ADDR": busyAddr(t)}
 	var out, errOut syncBuffer
 	run(t.Context(), nil, envOf(vars), &out, &errOut)
 	if !strings.Contains(errOut.String(), "PUBLIC_URL is not set") {
