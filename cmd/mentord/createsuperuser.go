@@ -12,6 +12,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/mentord/mentord/internal/errs"
+	"github.com/mentord/mentord/internal/httpapi/drf"
 )
 
 // createSuperuser makes a staff superuser, asking for what the flags and the
@@ -85,13 +86,15 @@ func createSuperuser(ctx context.Context, args []string, getenv func(string) str
 	if err != nil {
 		if v, ok := errs.AsInvalid(err); ok {
 			var msgs []string
+			// The generic checks carry a code, not a text: word them as
+			// the API does, or "email: " says nothing.
 			for _, f := range v.Fields {
 				for _, m := range f.Msgs {
-					msgs = append(msgs, f.Field+": "+m.Text)
+					msgs = append(msgs, f.Field+": "+drf.Word(m))
 				}
 			}
 			for _, m := range v.NonField {
-				msgs = append(msgs, m.Text)
+				msgs = append(msgs, drf.Word(m))
 			}
 			return errors.New(strings.Join(msgs, "; "))
 		}

@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/mentord/mentord/internal/config"
 )
 
 // healthcheck asks the local server's /readyz; container images have no
@@ -15,18 +17,25 @@ import (
 func healthcheck(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := newFlags("healthcheck", stderr)
 	target := fs.String("url", "", "readiness URL (default http://127.0.0.1:<port of MENTORD_ADDR>/readyz)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *target == "" {
-		addr := getenv("MENTORD_ADDR")
+		// The server's address as serve reads it (environment, then .env),
+		// without the rest of the configuration: a health check needs no
+		// SECRET_KEY.
+		get, err := config.Lookup(getenv, dotenv)
+		if err != nil {
+			return err
+		}
+		addr := strings.TrimSpace(get("MENTORD_ADDR"))
 		if addr == "" {
 			addr = ":8000"
 		}
-		host, port, err := net.SplitHostPort(addr)
-		if err != nil {
-			return fmt.Errorf("MENTORD_ADDR: %q is not host:port", addr)
+		if err := config.CheckAddr("MENTORD_ADDR", addr); err != nil {
+			return err
 		}
+		host, port, _ := net.SplitHostPort(addr)
 		if host == "" || host == "0.0.0.0" || host == "::" {
 			host = "127.0.0.1"
 		}

@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -88,6 +91,15 @@ func TestMigrateAndCreateSuperuser(t *testing.T) {
 		if err := run(t.Context(), []string{"createsuperuser"}, envOf(vars), &out, &out); err == nil || !strings.Contains(err.Error(), "too short") {
 			t.Fatalf("weak password accepted: %v", err)
 		}
+		// The generic checks are worded, not left empty.
+		stdin = strings.NewReader("root4\nnot-an-address\nR00t-Passw0rd!\nR00t-Passw0rd!\n")
+		if err := run(t.Context(), []string{"createsuperuser"}, envOf(vars), &out, &out); err == nil || err.Error() != "email: Enter a valid email address." {
+			t.Fatalf("bad e-mail: %v", err)
+		}
+		stdin = strings.NewReader("\n\n\n\n")
+		if err := run(t.Context(), []string{"createsuperuser"}, envOf(vars), &out, &out); err == nil || !strings.Contains(err.Error(), "username: This field may not be blank.") {
+			t.Fatalf("blank answers: %v", err)
+		}
 
 		st := storetest.OpenURL(t, vars["DATABASE_URL"])
 		u, err := st.UserByUsername(t.Context(), "admin")
@@ -167,5 +179,85 @@ func TestServeDefaultsToSQLiteInTheWorkingDirectory(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "mentord.db")); err != nil {
 		t.Fatalf("mentord.db not created: %v", err)
+	}
+}
+
+// busyAddr is an address something already listens on, until the test ends.
+func busyAddr(t *testing.T) string {
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { busy.Close() })
+	return busy.Addr().String()
+}
+
+// An address that cannot be listened on is reported naming the setting,
+// and with a non-zero exit.
+func TestServeListenErrorsNameTheSetting(t *testing.T) {
+	t.Chdir(t.TempDir())
+	vars := map[string]string{"DEBUG": "True", "DATABASE_URL": "sqlite::memory:", "MENTORD_ADDR": busyAddr(t)}
+	var out, errOut syncBuffer
+	err := run(t.Context(), nil, envOf(vars), &out, &errOut)
+	if err == nil || !strings.Contains(err.Error(), "MENTORD_ADDR") || !strings.Contains(err.Error(), "in use") {
+		t.Errorf("port in use: %v", err)
+	}
+	if err := run(t.Context(), []string{"--addr", "8000"}, envOf(vars), &out, &errOut); err == nil || !strings.Contains(err.Error(), "--addr") {
+		t.Errorf("--addr 8000: %v", err)
+	}
+}
+
+// In production without PUBLIC_URL, e-mailed links follow the request's
+// Host header; the operator is told at start-up.
+func TestServeWarnsWithoutPublicURL(t *testing.T) {
+	t.Chdir(t.TempDir())
+	// A busy address: serve logs its start-up warnings, then stops.
+	vars := map[string]string{"SECRET_KEY": "k", "DATABASE_URL": "sqlite::memory:", "MENTORD_ADDR": busyAddr(t)}
+	var out, errOut syncBuffer
+	run(t.Context(), nil, envOf(vars), &out, &errOut)
+	if !strings.Contains(errOut.String(), "PUBLIC_URL is not set") {
+		t.Errorf("no warning: %s", errOut.String())
+	}
+	vars["PUBLIC_URL"] = "https://mentors.example.org"
+	errOut = syncBuffer{}
+	run(t.Context(), nil, envOf(vars), &out, &errOut)
+	if strings.Contains(errOut.String(), "PUBLIC_URL") {
+		t.Errorf("warning with PUBLIC_URL set: %s", errOut.String())
+	}
+}
+
+// healthcheck finds the server where serve put it, MENTORD_ADDR in .env
+// included, and needs none of the other settings.
+func TestHealthcheckReadsTheDotEnvAddress(t *testing.T) {
+	ready := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/readyz" {
+			http.NotFound(w, r)
+			return
+		}
+		io.WriteString(w, `{"status":"ok"}`)
+	}))
+	defer ready.Close()
+	dir := t.TempDir()
+	t.Chdir(dir)
+	os.WriteFile(filepath.Join(dir, ".env"), []byte("MENTORD_ADDR="+ready.Listener.Addr().String()+"\n"), 0o600)
+	var out bytes.Buffer
+	if err := run(t.Context(), []string{"healthcheck"}, envOf(nil), &out, &out); err != nil || !strings.Contains(out.String(), "ok") {
+		t.Fatalf("healthcheck: %v %s", err, out.String())
+	}
+}
+
+// A stray argument is refused by every command, not silently dropped.
+func TestStrayArgumentsAreRefused(t *testing.T) {
+	t.Chdir(t.TempDir())
+	vars := envOf(map[string]string{"DEBUG": "True", "DATABASE_URL": "sqlite::memory:"})
+	for _, args := range [][]string{{"serve", "8080"}, {"--addr", "127.0.0.1:0", "extra"}, {"migrate", "now"},
+		{"createsuperuser", "admin"}, {"healthcheck", "http://localhost:8000"}, {"version", "--short"}} {
+		// Bounded: a serve that ignores the argument serves until then.
+		ctx, cancel := context.WithTimeout(t.Context(), 3*time.Second)
+		var out, errOut syncBuffer
+		if err := run(ctx, args, vars, &out, &errOut); err == nil {
+			t.Errorf("%q accepted: %s", args, out.String())
+		}
+		cancel()
 	}
 }

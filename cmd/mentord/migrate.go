@@ -7,11 +7,8 @@ import (
 )
 
 // migrate applies the pending migrations and names them.
-func migrate(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
-	if len(args) > 0 {
-		return fmt.Errorf("migrate takes no arguments")
-	}
-	cfg, err := loadConfig(getenv)
+func migrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, err := configure(newFlags("migrate", stderr), args, getenv)
 	if err != nil {
 		return err
 	}

@@ -37,12 +37,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case "serve":
 		return serve(ctx, args, getenv, stdout, stderr)
 	case "migrate":
-		return migrate(ctx, args, getenv, stdout)
+		return migrate(ctx, args, getenv, stdout, stderr)
 	case "createsuperuser":
 		return createSuperuser(ctx, args, getenv, stdout, stderr)
 	case "healthcheck":
 		return healthcheck(ctx, args, getenv, stdout, stderr)
 	case "version":
+		if err := parseFlags(newFlags("version", stderr), args); err != nil {
+			return err
+		}
 		fmt.Fprintln(stdout, "mentord", version())
 		return nil
 	case "help", "-h", "--help":
@@ -67,8 +70,11 @@ func version() string {
 	return v
 }
 
+// dotenv is the .env file every command reads, in the working directory.
+const dotenv = ".env"
+
 func loadConfig(getenv func(string) string) (config.Config, error) {
-	return config.Load(getenv, ".env")
+	return config.Load(getenv, dotenv)
 }
 
 // newFlags is a command's flag set; its errors and -h go to stderr.
@@ -78,9 +84,22 @@ func newFlags(name string, stderr io.Writer) *flag.FlagSet {
 	return fs
 }
 
+// parseFlags parses a command's flags; no command takes other arguments,
+// and one left over is a mistake to report, not to ignore
+// ("mentord serve 8080").
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%s: unexpected argument %q (see mentord help)", fs.Name(), fs.Arg(0))
+	}
+	return nil
+}
+
 // configure parses a command's flags, then loads the configuration.
 func configure(fs *flag.FlagSet, args []string, getenv func(string) string) (config.Config, error) {
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return config.Config{}, err
 	}
 	return loadConfig(getenv)

@@ -11,6 +11,8 @@ import (
 	"net/http/pprof"
 	"sync"
 	"time"
+
+	"github.com/mentord/mentord/internal/config"
 )
 
 // serve migrates, then serves the API and runs the delivery worker until ctx
@@ -23,9 +25,18 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	if *addr != "" {
+		if err := config.CheckAddr("--addr", *addr); err != nil {
+			return err
+		}
 		cfg.Addr = *addr
 	}
 	log := newLogger(cfg, stderr)
+	if cfg.PublicURL == "" && !cfg.Debug {
+		// Links in e-mails then take their host from the request, which a
+		// client chooses: a reset asked for with "Host: evil.example" mails
+		// the victim a link, token and all, to evil.example.
+		log.Warn("PUBLIC_URL is not set: links in e-mails (password reset, invitations) take their host from each request's Host header, which a client can forge; set PUBLIC_URL to the address people use")
+	}
 	a, applied, err := openApp(ctx, cfg, log, stdout)
 	if err != nil {
 		return err
@@ -37,7 +48,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
-		return err
+		// Name the setting: "address already in use" alone does not say
+		// which of MENTORD_ADDR and --addr to change.
+		return fmt.Errorf("listening on %s (MENTORD_ADDR or --addr): %w", cfg.Addr, err)
 	}
 	srv := &http.Server{
 		Handler:           a.Handler(),

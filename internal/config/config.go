@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/mail"
 	"net/netip"
 	"net/url"
 	"os"
@@ -79,26 +80,12 @@ type Email struct {
 // it are taken from the .env file at dotenvPath when that file exists.
 // A malformed value is an error that names its variable.
 func Load(getenv func(string) string, dotenvPath string) (Config, error) {
-	file := map[string]string{}
-	if dotenvPath != "" {
-		m, err := godotenv.Read(dotenvPath)
-		switch {
-		case err == nil:
-			file = m
-		case errors.Is(err, os.ErrNotExist):
-		default:
-			return Config{}, fmt.Errorf("reading %s: %w", dotenvPath, err)
-		}
-	}
-	get := func(name string) string {
-		if v := getenv(name); v != "" {
-			return v
-		}
-		return file[name]
+	get, err := Lookup(getenv, dotenvPath)
+	if err != nil {
+		return Config{}, err
 	}
 
 	var c Config
-	var err error
 	if c.Debug, err = parseBool(get, "DEBUG", false); err != nil {
 		return c, err
 	}
@@ -113,9 +100,12 @@ func Load(getenv func(string) string, dotenvPath string) (Config, error) {
 	if c.SecretKey == "" && !c.Debug {
 		return c, errors.New("SECRET_KEY is required (set it, or set DEBUG=True to use a generated development key)")
 	}
-	c.Addr = get("MENTORD_ADDR")
+	c.Addr = strings.TrimSpace(get("MENTORD_ADDR"))
 	if c.Addr == "" {
 		c.Addr = ":8000"
+	}
+	if err := CheckAddr("MENTORD_ADDR", c.Addr); err != nil {
+		return c, err
 	}
 	c.MediaRoot = get("MEDIA_ROOT")
 	if c.MediaRoot == "" {
@@ -210,8 +200,8 @@ func Load(getenv func(string) string, dotenvPath string) (Config, error) {
 
 	c.PprofAddr = strings.TrimSpace(get("MENTORD_PPROF_ADDR"))
 	if c.PprofAddr != "" {
-		if _, _, err := net.SplitHostPort(c.PprofAddr); err != nil {
-			return c, fmt.Errorf("MENTORD_PPROF_ADDR: %q is not host:port (such as 127.0.0.1:6060)", c.PprofAddr)
+		if err := CheckAddr("MENTORD_PPROF_ADDR", c.PprofAddr); err != nil {
+			return c, err
 		}
 	}
 
@@ -250,11 +240,18 @@ func Load(getenv func(string) string, dotenvPath string) (Config, error) {
 	if e.UseTLS && e.UseSSL {
 		return c, errors.New("EMAIL_USE_TLS and EMAIL_USE_SSL are mutually exclusive")
 	}
-	e.From = get("DEFAULT_FROM_EMAIL")
-	if e.From == "" {
+	// Every message is built with this sender; one that is not an address
+	// fails each of them for good, so it is refused here, at start-up.
+	e.From = strings.TrimSpace(get("DEFAULT_FROM_EMAIL"))
+	if e.From != "" {
+		if _, err := mail.ParseAddress(e.From); err != nil {
+			return c, fmt.Errorf("DEFAULT_FROM_EMAIL: %q is not an e-mail address (such as mentors@example.org or \"Mentoring <mentors@example.org>\")", e.From)
+		}
+	} else if _, err := mail.ParseAddress(e.User); err == nil {
+		// A login that is an address is the sender; one that is not
+		// ("apikey", as some relays use) cannot be.
 		e.From = e.User
-	}
-	if e.From == "" {
+	} else {
 		e.From = "mentord@localhost"
 	}
 	e.FilePath = get("EMAIL_FILE_PATH")
@@ -262,6 +259,44 @@ func Load(getenv func(string) string, dotenvPath string) (Config, error) {
 		e.FilePath = "emails"
 	}
 	return c, nil
+}
+
+// CheckAddr reports, naming the setting, a listen address that is not
+// [host]:port with a port number, before anything is opened on it.
+func CheckAddr(name, v string) error {
+	_, port, err := net.SplitHostPort(v)
+	if err == nil {
+		var n int
+		if n, err = strconv.Atoi(port); err == nil && (n < 0 || n > 65535) {
+			err = errors.New("bad port")
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %q is not host:port or :port (such as 127.0.0.1:8000 or :8000)", name, v)
+	}
+	return nil
+}
+
+// Lookup is the raw value of a variable as Load sees it: from getenv, else
+// from the .env file at dotenvPath when that file exists.
+func Lookup(getenv func(string) string, dotenvPath string) (func(string) string, error) {
+	file := map[string]string{}
+	if dotenvPath != "" {
+		m, err := godotenv.Read(dotenvPath)
+		switch {
+		case err == nil:
+			file = m
+		case errors.Is(err, os.ErrNotExist):
+		default:
+			return nil, fmt.Errorf("reading %s: %w", dotenvPath, err)
+		}
+	}
+	return func(name string) string {
+		if v := getenv(name); v != "" {
+			return v
+		}
+		return file[name]
+	}, nil
 }
 
 // parseBool accepts the spellings django-environ accepts.
@@ -287,11 +322,32 @@ func checkDatabaseURL(v string) error {
 		return nil
 	case strings.HasPrefix(v, "postgres://"), strings.HasPrefix(v, "postgresql://"):
 		if _, err := url.Parse(v); err != nil {
-			return fmt.Errorf("DATABASE_URL: %v", err)
+			// url.Error repeats the whole URL, password and all; a start-up
+			// error ends up in logs, so name the URL without its password.
+			var uerr *url.Error
+			if errors.As(err, &uerr) {
+				err = uerr.Err
+			}
+			return fmt.Errorf("DATABASE_URL: %q is not a valid URL: %v", redactPassword(v), err)
 		}
 		return nil
 	}
 	return fmt.Errorf("DATABASE_URL: %q is not sqlite:PATH, sqlite::memory: or a postgres:// URL", v)
+}
+
+// redactPassword hides the password of a URL that may not parse: whatever
+// follows the first ":" of the part before the last "@".
+func redactPassword(v string) string {
+	scheme, rest, ok := strings.Cut(v, "://")
+	at := strings.LastIndex(rest, "@")
+	if !ok || at < 0 {
+		return v
+	}
+	user, _, hasPassword := strings.Cut(rest[:at], ":")
+	if !hasPassword {
+		return v
+	}
+	return scheme + "://" + user + ":xxxxx" + rest[at:]
 }
 
 // parseDays reads a Go duration, or a whole number of days ("30d").

@@ -45,6 +45,8 @@ func TestMalformedValuesNameTheirVariable(t *testing.T) {
 		"PASSWORD_HASH_CONCURRENCY": "0",
 		"TRUSTED_PROXIES":           "10.0.0.0/8, proxy.local",
 		"MENTORD_PPROF_ADDR":        "6060",
+		"MENTORD_ADDR":              "8000",
+		"DEFAULT_FROM_EMAIL":        "Mentoring team",
 	} {
 		cases[name] = map[string]string{"DEBUG": "1", name: value}
 	}
@@ -52,6 +54,19 @@ func TestMalformedValuesNameTheirVariable(t *testing.T) {
 		_, err := Load(env(vars), "")
 		if err == nil || !strings.Contains(err.Error(), name) {
 			t.Errorf("%s: error %v does not name it", name, err)
+		}
+	}
+}
+
+func TestListenAddresses(t *testing.T) {
+	for _, bad := range []string{"8000", ":99999", "localhost:http", "127.0.0.1"} {
+		if err := CheckAddr("MENTORD_ADDR", bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+	for _, ok := range []string{":8000", "127.0.0.1:0", "[::1]:8000", "localhost:8000"} {
+		if err := CheckAddr("MENTORD_ADDR", ok); err != nil {
+			t.Errorf("%q: %v", ok, err)
 		}
 	}
 }
@@ -90,6 +105,30 @@ func TestOutboxRetentionInDays(t *testing.T) {
 		c, err := Load(env(map[string]string{"DEBUG": "1", "OUTBOX_RETENTION": v}), "")
 		if err != nil || c.OutboxRetention != want {
 			t.Errorf("%s: %v %v", v, c.OutboxRetention, err)
+		}
+	}
+}
+
+// A start-up error is logged; it must not carry the database password.
+func TestBadDatabaseURLHidesItsPassword(t *testing.T) {
+	_, err := Load(env(map[string]string{"DEBUG": "1", "DATABASE_URL": "postgres://mentord:s3cret-pw@db.example:5432/x%zz"}), "")
+	if err == nil || !strings.Contains(err.Error(), "DATABASE_URL") || !strings.Contains(err.Error(), "mentord:xxxxx@db.example") ||
+		strings.Contains(err.Error(), "s3cret") {
+		t.Fatalf("error %v", err)
+	}
+}
+
+// The sender falls back to the SMTP login only when that is an address.
+func TestSenderAddress(t *testing.T) {
+	for vars, want := range map[[2]string]string{
+		{"", "me@example.com"}: "me@example.com",
+		{"", "apikey"}:         "mentord@localhost",
+		{"Mentoring <mentors@example.org>", "apikey"}: "Mentoring <mentors@example.org>",
+		{"", ""}: "mentord@localhost",
+	} {
+		c, err := Load(env(map[string]string{"DEBUG": "1", "DEFAULT_FROM_EMAIL": vars[0], "EMAIL_HOST_USER": vars[1]}), "")
+		if err != nil || c.Email.From != want {
+			t.Errorf("%q: From %q %v, want %q", vars, c.Email.From, err, want)
 		}
 	}
 }

@@ -167,10 +167,7 @@ func (m Middleware) logRequests(next http.Handler) http.Handler {
 		ctx := context.WithValue(context.WithValue(context.WithValue(r.Context(), keyRequestID, id), keyLogInfo, li), keyClientIP, client)
 		w.Header().Set("X-Request-ID", id)
 		sw := &statusWriter{ResponseWriter: w}
-		path := r.URL.Path
-		if strings.HasPrefix(path, "/feed/") {
-			path = "/feed/…" // a calendar feed's URL is its secret
-		}
+		path := loggedPath(r.URL.Path)
 		inner := r.WithContext(ctx)
 		next.ServeHTTP(sw, inner)
 		if sw.status == 0 {
@@ -194,6 +191,31 @@ func (m Middleware) logRequests(next http.Handler) http.Handler {
 		}
 		m.Log.LogAttrs(r.Context(), level, "request", attrs...)
 	})
+}
+
+// loggedPath is a request's path as the access log keeps it: without the
+// secret that some URLs are, since a log is read by more people than the
+// e-mail that carried the link: a calendar feed's token, a password-reset
+// token (its user id stays), an invitation's response token.
+func loggedPath(p string) string {
+	segs := strings.Split(p, "/")
+	for i, s := range segs {
+		keep := -1 // segments kept; the rest is the secret
+		switch {
+		case s == "feed" && i == 1:
+			keep = i + 1
+		case s == "respond" && i == 2 && segs[1] == "app": // /app/respond/{calendar}/{token}
+			keep = i + 2
+		case s == "respond": // /schedules/calendars/{id}/respond/{token}
+			keep = i + 1
+		case s == "reset" && i > 0 && segs[i-1] == "password": // .../reset/{uid}/{token}
+			keep = i + 2
+		}
+		if keep > 0 && keep < len(segs) && strings.Join(segs[keep:], "") != "" {
+			return strings.Join(segs[:keep], "/") + "/…"
+		}
+	}
+	return p
 }
 
 // clientAddr is the address of the client: the peer, or, when the peer is

@@ -120,7 +120,19 @@ func (s *SMTPSender) Send(ctx context.Context, m *Message) error {
 	if err != nil {
 		return err
 	}
-	return c.DialAndSendWithContext(ctx, msg)
+	// go-mail heeds ctx while it dials, not in the conversation that
+	// follows, which only its own timeout ends: a server that accepts and
+	// then says nothing would hold a shutdown for that long. The
+	// conversation left behind ends with its timeout or the process; a
+	// message it still delivers is one more at-least-once send.
+	done := make(chan error, 1)
+	go func() { done <- c.DialAndSendWithContext(ctx, msg) }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // ConsoleSender writes each message, as sent, to W.

@@ -3,6 +3,9 @@ package store_test
 import (
 	"errors"
 	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -151,4 +154,24 @@ func TestUnreachableDatabaseIsUnavailable(t *testing.T) {
 			}
 		}
 	})
+}
+
+// An SQLite file that cannot be opened because of its directory says so;
+// the driver's own "unable to open database file" does not.
+func TestSQLiteOpenNamesTheDirectory(t *testing.T) {
+	dir := t.TempDir()
+	notDir := filepath.Join(dir, "file")
+	os.WriteFile(notDir, nil, 0o600)
+	for path, want := range map[string]string{
+		filepath.Join(dir, "missing", "mentord.db"): "does not exist",
+		filepath.Join(notDir, "mentord.db"):         "is not a directory",
+	} {
+		st, err := store.Open(t.Context(), "sqlite:"+path)
+		if err == nil {
+			st.Close()
+		}
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v", path, err)
+		}
+	}
 }

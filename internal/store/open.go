@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"time"
@@ -12,6 +14,31 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
 	_ "modernc.org/sqlite"             // registers the "sqlite" database/sql driver
 )
+
+// sqliteHint says why SQLite could not open path when the reason is its
+// directory: the driver's "unable to open database file" does not.
+func sqliteHint(path string) string {
+	dir := filepath.Dir(path)
+	if abs, err := filepath.Abs(dir); err == nil {
+		dir = abs // "." says little in a log
+	}
+	info, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return fmt.Sprintf(" (directory %s does not exist; DATABASE_URL names it)", dir)
+	case err == nil && !info.IsDir():
+		return fmt.Sprintf(" (%s is not a directory)", dir)
+	case err == nil:
+		// SQLite creates the database and its -wal and -shm files beside it.
+		f, err := os.CreateTemp(dir, ".mentord-check-*")
+		if err != nil {
+			return fmt.Sprintf(" (directory %s is not writable by this user; DATABASE_URL names it)", dir)
+		}
+		f.Close()
+		os.Remove(f.Name())
+	}
+	return ""
+}
 
 // Open connects to the database named by a DATABASE_URL value
 // (sqlite:PATH, sqlite::memory: or postgres://...). It does not migrate.
@@ -49,7 +76,7 @@ func Open(ctx context.Context, databaseURL string) (*Store, error) {
 			w.SetConnMaxLifetime(0)
 			if err := pingSwitchingToWAL(ctx, w); err != nil {
 				w.Close()
-				return nil, fmt.Errorf("opening %s: %w", path, err)
+				return nil, fmt.Errorf("opening %s: %w%s", path, err, sqliteHint(path))
 			}
 			r, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_query_only=1")
 			if err != nil {
