@@ -57,6 +57,7 @@ func startServer(ctx context.Context, bin, databaseURL, secret, dir string, prof
 		"PATH=" + os.Getenv("PATH"),
 		"DATABASE_URL=" + databaseURL,
 		"SECRET_KEY=" + secret,
+		"PUBLIC_URL=http://" + addr,
 		"MEDIA_ROOT=" + filepath.Join(dir, "media"),
 		"EMAIL_BACKEND=file",
 		"EMAIL_FILE_PATH=" + filepath.Join(dir, "emails"),

@@ -60,7 +60,8 @@ type process struct {
 func startServer(t *testing.T, bin string, env []string, addr string) *process {
 	t.Helper()
 	cmd := exec.Command(bin, "serve", "--addr", addr)
-	cmd.Env = append(os.Environ(), env...)
+	// Production settings (DEBUG off) need PUBLIC_URL; links name this server.
+	cmd.Env = append(append(os.Environ(), "PUBLIC_URL=http://"+addr), env...)
 	cmd.Dir = t.TempDir()
 	logs := &syncBuffer{}
 	cmd.Stdout, cmd.Stderr = logs, logs

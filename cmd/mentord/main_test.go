@@ -207,22 +207,25 @@ func TestServeListenErrorsNameTheSetting(t *testing.T) {
 	}
 }
 
-// In production without PUBLIC_URL, e-mailed links follow the request's
-// Host header; the operator is told at start-up.
-func TestServeWarnsWithoutPublicURL(t *testing.T) {
+// In production without PUBLIC_URL, e-mailed links would follow the
+// request's Host header, which a client forges: serve refuses to start.
+func TestServeRequiresPublicURLInProduction(t *testing.T) {
 	t.Chdir(t.TempDir())
-	// A busy address: serve logs its start-up warnings, then stops.
+	// A busy address: with PUBLIC_URL set, serve gets as far as listening.
 	vars := map[string]string{"SECRET_KEY": "k", "DATABASE_URL": "sqlite::memory:", "MENTORD_ADDR": busyAddr(t)}
 	var out, errOut syncBuffer
-	run(t.Context(), nil, envOf(vars), &out, &errOut)
-	if !strings.Contains(errOut.String(), "PUBLIC_URL is not set") {
-		t.Errorf("no warning: %s", errOut.String())
+	if err := run(t.Context(), nil, envOf(vars), &out, &errOut); err == nil || !strings.Contains(err.Error(), "PUBLIC_URL is required") {
+		t.Errorf("DEBUG off, no PUBLIC_URL: %v", err)
 	}
 	vars["PUBLIC_URL"] = "https://mentors.example.org"
-	errOut = syncBuffer{}
-	run(t.Context(), nil, envOf(vars), &out, &errOut)
-	if strings.Contains(errOut.String(), "PUBLIC_URL") {
-		t.Errorf("warning with PUBLIC_URL set: %s", errOut.String())
+	if err := run(t.Context(), nil, envOf(vars), &out, &errOut); err == nil || strings.Contains(err.Error(), "PUBLIC_URL") || !strings.Contains(err.Error(), "MENTORD_ADDR") {
+		t.Errorf("with PUBLIC_URL: %v", err)
+	}
+	// DEBUG (development) keeps the request's host.
+	delete(vars, "PUBLIC_URL")
+	vars["DEBUG"] = "True"
+	if err := run(t.Context(), nil, envOf(vars), &out, &errOut); err == nil || strings.Contains(err.Error(), "PUBLIC_URL") {
+		t.Errorf("DEBUG without PUBLIC_URL: %v", err)
 	}
 }
 

@@ -30,13 +30,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		}
 		cfg.Addr = *addr
 	}
-	log := newLogger(cfg, stderr)
 	if cfg.PublicURL == "" && !cfg.Debug {
-		// Links in e-mails then take their host from the request, which a
-		// client chooses: a reset asked for with "Host: evil.example" mails
-		// the victim a link, token and all, to evil.example.
-		log.Warn("PUBLIC_URL is not set: links in e-mails (password reset, invitations) take their host from each request's Host header, which a client can forge; set PUBLIC_URL to the address people use")
+		// Links in e-mails would take their host from the request, which a
+		// client chooses: a reset asked for with "Host: evil.example" would
+		// mail the victim a link, token and all, to evil.example.
+		return errors.New("PUBLIC_URL is required when DEBUG is off (the address people use, e.g. https://mentors.example.org): without it, links in e-mails (password reset, invitations) would take their host from each request's Host header, which a client can forge")
 	}
+	log := newLogger(cfg, stderr)
 	a, applied, err := openApp(ctx, cfg, log, stdout)
 	if err != nil {
 		return err
