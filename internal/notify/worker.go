@@ -184,15 +184,40 @@ func (w *Worker) pass(ctx context.Context, scan bool) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	// What was sent is recorded even when a shutdown cancels ctx midway:
+	// a delivery left unrecorded would be sent again after its lease.
+	record, cancel := recordContext(ctx)
+	defer cancel()
 	var c completions
+	processed := 0
 	for _, j := range jobs {
-		if c.since != (time.Time{}) && time.Since(c.since) > completeWithin {
-			w.complete(ctx, &c)
+		if ctx.Err() != nil {
+			// Shutting down: the jobs not started stay claimed and are
+			// taken again after their lease, never sent twice.
+			break
 		}
-		w.process(ctx, j, &c)
+		if c.since != (time.Time{}) && time.Since(c.since) > completeWithin {
+			w.complete(record, &c)
+		}
+		w.process(ctx, record, j, &c)
+		processed++
 	}
-	w.complete(ctx, &c)
-	return len(jobs), nil
+	w.complete(record, &c)
+	return processed, nil
+}
+
+// recordTimeout bounds how long a shutting-down worker may take to record
+// the outcome of what it has already sent.
+const recordTimeout = 5 * time.Second
+
+// recordContext is the context outcomes are recorded under: ctx's values,
+// but not its cancellation, until recordTimeout after ctx ends.
+func recordContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	record, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	stop := context.AfterFunc(ctx, func() {
+		time.AfterFunc(recordTimeout, cancel)
+	})
+	return record, func() { stop(); cancel() }
 }
 
 // completeWithin bounds how long a delivered job of a pass waits to be
@@ -228,13 +253,14 @@ func (w *Worker) complete(ctx context.Context, c *completions) {
 	*c = completions{}
 }
 
-func (w *Worker) process(ctx context.Context, j store.Job, c *completions) {
+// process sends j under ctx and records a failure or a retry under record.
+func (w *Worker) process(ctx, record context.Context, j store.Job, c *completions) {
 	w.mu.Lock()
 	h := w.handlers[j.Kind]
 	w.mu.Unlock()
 	log := w.log.With("job", j.ID, "kind", j.Kind, "attempt", j.Attempts)
 	if h == nil {
-		w.fail(ctx, j, log, fmt.Errorf("no handler for kind %q", j.Kind))
+		w.fail(record, j, log, fmt.Errorf("no handler for kind %q", j.Kind))
 		return
 	}
 	msg, err := h(ctx, j)
@@ -253,12 +279,12 @@ func (w *Worker) process(ctx context.Context, j store.Job, c *completions) {
 	if err != nil {
 		var perm permanentError
 		if errors.As(err, &perm) || w.clock.Now().Sub(j.CreatedAt) > w.GiveUpAfter {
-			w.fail(ctx, j, log, err)
+			w.fail(record, j, log, err)
 			return
 		}
 		next := w.clock.Now().Add(backoff(j.Attempts))
 		log.Warn("delivery failed; will retry", "err", err, "next", next)
-		if err := w.store.RetryJob(ctx, j.ID, w.id, next, err.Error()); err != nil {
+		if err := w.store.RetryJob(record, j.ID, w.id, next, err.Error()); err != nil {
 			log.Error("recording retry", "err", err)
 		}
 		return

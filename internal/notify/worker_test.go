@@ -77,14 +77,39 @@ func TestEmailSurvivesSMTPOutage(t *testing.T) {
 	})
 }
 
-// crashAfterSend sends, then stops the worker before it can record the
-// delivery, as a kill -9 between the two steps would.
-type crashAfterSend struct {
+// crashAfterSend sends, then ends the worker before it can record the
+// delivery, as a kill -9 between the two steps would: nothing of the
+// worker runs after the send (it unwinds to the test, which recovers).
+type crashAfterSend struct{ notify.Sender }
+
+type crashed struct{}
+
+func (c crashAfterSend) Send(ctx context.Context, m *notify.Message) error {
+	if err := c.Sender.Send(ctx, m); err != nil {
+		return err
+	}
+	panic(crashed{})
+}
+
+// runUntilCrash runs one pass of w, which crashAfterSend ends.
+func runUntilCrash(t *testing.T, w *notify.Worker) {
+	t.Helper()
+	defer func() {
+		if r := recover(); r != (crashed{}) {
+			t.Fatalf("the pass did not crash after sending: %v", r)
+		}
+	}()
+	w.RunOnce(t.Context())
+}
+
+// stopAfterSend sends, then cancels the worker's context, as a SIGTERM
+// during a pass does.
+type stopAfterSend struct {
 	notify.Sender
 	stop context.CancelFunc
 }
 
-func (c crashAfterSend) Send(ctx context.Context, m *notify.Message) error {
+func (c stopAfterSend) Send(ctx context.Context, m *notify.Message) error {
 	err := c.Sender.Send(ctx, m)
 	c.stop()
 	return err
@@ -108,10 +133,9 @@ func TestResendAfterCrashIsHarmless(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		crashCtx, crash := context.WithCancel(ctx)
-		first := notify.NewWorker(s, clk, crashAfterSend{files, crash}, outbox, slog.New(slog.DiscardHandler))
-		first.RunOnce(crashCtx)
-		if first.Sent() != 1 {
+		first := notify.NewWorker(s, clk, crashAfterSend{files}, outbox, slog.New(slog.DiscardHandler))
+		runUntilCrash(t, first)
+		if first.Sent() != 0 {
 			t.Fatalf("first worker sent %d", first.Sent())
 		}
 		clk.Advance(first.Lease + time.Second)
@@ -129,6 +153,45 @@ func TestResendAfterCrashIsHarmless(t *testing.T) {
 		}
 		if n, _ := second.RunOnce(ctx); n != 0 {
 			t.Fatalf("the job ran a third time")
+		}
+	})
+}
+
+// TestShutdownMidPassRecordsWhatWasSent: a shutdown (the worker's context
+// cancelled) during a pass records the message already sent, so it is not
+// sent again, and sends none of the pass's other messages; those are sent
+// once, after their lease.
+func TestShutdownMidPassRecordsWhatWasSent(t *testing.T) {
+	storetest.EachStore(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		clk := clock.NewFake(time.Date(2030, 1, 1, 9, 0, 0, 0, time.UTC))
+		dir := t.TempDir()
+		files := &notify.FileSender{Dir: dir, From: "mentord@example.com"}
+		outbox := notify.NewOutbox("test-secret")
+		for _, to := range []string{"ann@example.com", "bob@example.com", "cat@example.com"} {
+			err := s.Tx(ctx, func(q *store.Q) error {
+				_, err := outbox.Email(ctx, q, clk.Now(), notify.Message{To: []string{to}, Subject: "Hello", Text: "Body"}, notify.Options{})
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		shutdown, stop := context.WithCancel(ctx)
+		first := notify.NewWorker(s, clk, stopAfterSend{files, stop}, outbox, slog.New(slog.DiscardHandler))
+		if n, err := first.RunOnce(shutdown); err != nil || n != 1 || first.Sent() != 1 {
+			t.Fatalf("the pass stopped by a shutdown processed %d (sent %d), %v; want the one sent", n, first.Sent(), err)
+		}
+		clk.Advance(first.Lease + time.Second)
+		second := notify.NewWorker(s, clk, files, outbox, slog.New(slog.DiscardHandler))
+		if n, err := second.RunOnce(ctx); err != nil || n != 2 {
+			t.Fatalf("after the lease: %d processed, %v; want the two never sent", n, err)
+		}
+		if entries, _ := os.ReadDir(dir); len(entries) != 3 {
+			t.Fatalf("%d message files, want 3", len(entries))
+		}
+		if n, _ := second.RunOnce(ctx); n != 0 {
+			t.Fatalf("%d jobs ran again", n)
 		}
 	})
 }
