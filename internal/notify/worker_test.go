@@ -115,6 +115,26 @@ func (c stopAfterSend) Send(ctx context.Context, m *notify.Message) error {
 	return err
 }
 
+// fileOutbox is what the delivery tests start from: a fake clock, an
+// outbox, and a file backend writing into dir.
+func fileOutbox(t *testing.T) (clk *clock.Fake, dir string, files *notify.FileSender, outbox *notify.Outbox) {
+	dir = t.TempDir()
+	return clock.NewFake(time.Date(2030, 1, 1, 9, 0, 0, 0, time.UTC)), dir,
+		&notify.FileSender{Dir: dir, From: "mentord@example.com"}, notify.NewOutbox("test-secret")
+}
+
+// enqueue puts an e-mail to to, with subject, in the outbox of s.
+func enqueue(t *testing.T, s *store.Store, outbox *notify.Outbox, now time.Time, to, subject string) {
+	t.Helper()
+	err := s.Tx(t.Context(), func(q *store.Q) error {
+		_, err := outbox.Email(t.Context(), q, now, notify.Message{To: []string{to}, Subject: subject, Text: "Body"}, notify.Options{})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestResendAfterCrashIsHarmless: a message sent but not marked done (the
 // process died in between) is sent again once its lease runs out; the file
 // backend names it by its outbox id, so the second send replaces the
@@ -122,17 +142,8 @@ func (c stopAfterSend) Send(ctx context.Context, m *notify.Message) error {
 func TestResendAfterCrashIsHarmless(t *testing.T) {
 	storetest.EachStore(t, func(t *testing.T, s *store.Store) {
 		ctx := t.Context()
-		clk := clock.NewFake(time.Date(2030, 1, 1, 9, 0, 0, 0, time.UTC))
-		dir := t.TempDir()
-		files := &notify.FileSender{Dir: dir, From: "mentord@example.com"}
-		outbox := notify.NewOutbox("test-secret")
-		err := s.Tx(ctx, func(q *store.Q) error {
-			_, err := outbox.Email(ctx, q, clk.Now(), notify.Message{To: []string{"ann@example.com"}, Subject: "Once", Text: "Body"}, notify.Options{})
-			return err
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
+		clk, dir, files, outbox := fileOutbox(t)
+		enqueue(t, s, outbox, clk.Now(), "ann@example.com", "Once")
 		first := notify.NewWorker(s, clk, crashAfterSend{files}, outbox, slog.New(slog.DiscardHandler))
 		runUntilCrash(t, first)
 		if first.Sent() != 0 {
@@ -164,18 +175,9 @@ func TestResendAfterCrashIsHarmless(t *testing.T) {
 func TestShutdownMidPassRecordsWhatWasSent(t *testing.T) {
 	storetest.EachStore(t, func(t *testing.T, s *store.Store) {
 		ctx := t.Context()
-		clk := clock.NewFake(time.Date(2030, 1, 1, 9, 0, 0, 0, time.UTC))
-		dir := t.TempDir()
-		files := &notify.FileSender{Dir: dir, From: "mentord@example.com"}
-		outbox := notify.NewOutbox("test-secret")
+		clk, dir, files, outbox := fileOutbox(t)
 		for _, to := range []string{"ann@example.com", "bob@example.com", "cat@example.com"} {
-			err := s.Tx(ctx, func(q *store.Q) error {
-				_, err := outbox.Email(ctx, q, clk.Now(), notify.Message{To: []string{to}, Subject: "Hello", Text: "Body"}, notify.Options{})
-				return err
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
+			enqueue(t, s, outbox, clk.Now(), to, "Hello")
 		}
 		shutdown, stop := context.WithCancel(ctx)
 		first := notify.NewWorker(s, clk, stopAfterSend{files, stop}, outbox, slog.New(slog.DiscardHandler))
@@ -205,17 +207,8 @@ func TestDeliveredEmailsArePurged(t *testing.T) {
 		outbox := notify.NewOutbox("test-secret")
 		w := notify.NewWorker(s, clk, &notify.FileSender{Dir: t.TempDir(), From: "m@example.com"}, outbox, slog.New(slog.DiscardHandler))
 		w.Retention = 30 * 24 * time.Hour
-		enqueue := func(to string) {
-			err := s.Tx(ctx, func(q *store.Q) error {
-				_, err := outbox.Email(ctx, q, clk.Now(), notify.Message{To: []string{to}, Subject: "S", Text: "T"}, notify.Options{})
-				return err
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
-		}
-		enqueue("ann@example.com")
-		enqueue("not an address") // fails for good
+		enqueue(t, s, outbox, clk.Now(), "ann@example.com", "S")
+		enqueue(t, s, outbox, clk.Now(), "not an address", "S") // fails for good
 		if _, err := w.RunOnce(ctx); err != nil {
 			t.Fatal(err)
 		}
