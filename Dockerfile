@@ -7,7 +7,10 @@ RUN go mod download
 COPY . .
 # CGO off: the SQLite driver is pure Go, so the binary is static and runs on
 # an image without a C library. Time zones are embedded (time/tzdata).
-RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/mentord ./cmd/mentord \
+# VERSION is what `mentord version` prints (.git is not copied in):
+#   docker build --build-arg VERSION=$(git describe --always --dirty) -t mentord .
+ARG VERSION=unreleased
+RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w -X main.release=${VERSION}" -o /out/mentord ./cmd/mentord \
     && mkdir -p /out/data/media
 
 FROM gcr.io/distroless/static-debian12:nonroot

@@ -28,6 +28,9 @@ import (
 	"github.com/mentord/mentord/internal/store/storetest"
 )
 
+// testRelease is the version buildServer's binary is stamped with.
+const testRelease = "1.2.3-test"
+
 // buildServer compiles mentord once for the tests that run it as a process.
 var buildServer = sync.OnceValues(func() (string, error) {
 	dir, err := os.MkdirTemp("", "mentord-bin")
@@ -35,7 +38,7 @@ var buildServer = sync.OnceValues(func() (string, error) {
 		return "", err
 	}
 	bin := filepath.Join(dir, "mentord")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	out, err := exec.Command("go", "build", "-ldflags", "-X main.release="+testRelease, "-o", bin, ".").CombinedOutput()
 	if err != nil {
 		return "", fmt.Errorf("go build: %v\n%s", err, out)
 	}
@@ -458,5 +461,17 @@ func TestPostgresStopped(t *testing.T) {
 	}
 	if again, status := login(); status != 200 || again != token {
 		t.Fatalf("login after the restart: %d, same token %v", status, again == token)
+	}
+}
+
+// A release build prints the version it was stamped with.
+func TestVersionOfAReleaseBuild(t *testing.T) {
+	bin, err := buildServer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(bin, "version").CombinedOutput()
+	if err != nil || !strings.Contains(string(out), testRelease) {
+		t.Fatalf("mentord version: %v %q", err, out)
 	}
 }

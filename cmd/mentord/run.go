@@ -56,7 +56,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	return fmt.Errorf("unknown command %q", cmd)
 }
 
+// release is the version a release build names, set with
+// -ldflags "-X main.release=..." (the Dockerfile's VERSION): images and
+// builds without .git have no VCS revision to report.
+var release string
+
 func version() string {
+	if release != "" {
+		return release
+	}
 	info, ok := debug.ReadBuildInfo()
 	if !ok {
 		return "(unknown)"
