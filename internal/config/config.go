@@ -163,7 +163,7 @@ func Load(getenv func(string) string, dotenvPath string) (Config, error) {
 		{"RATE_LIMIT_RESET", &c.ResetPerMinute, 5}, {"RATE_LIMIT_RESPOND", &c.RespondPerMinute, 60},
 	} {
 		*lim.dst = lim.def
-		if v := get(lim.name); v != "" {
+		if v := strings.TrimSpace(get(lim.name)); v != "" {
 			n, err := strconv.Atoi(v)
 			if err != nil || n < 0 {
 				return c, fmt.Errorf("%s: %q is not a number of requests per minute", lim.name, v)
@@ -173,7 +173,7 @@ func Load(getenv func(string) string, dotenvPath string) (Config, error) {
 	}
 
 	c.OutboxLease = 2 * time.Minute
-	if v := get("OUTBOX_LEASE"); v != "" {
+	if v := strings.TrimSpace(get("OUTBOX_LEASE")); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil || d < 2*time.Second {
 			return c, fmt.Errorf("OUTBOX_LEASE: %q is not a duration of at least 2s (such as 90s or 2m)", v)
@@ -222,7 +222,7 @@ func Load(getenv func(string) string, dotenvPath string) (Config, error) {
 		return c, errors.New("EMAIL_HOST is required when EMAIL_BACKEND=smtp")
 	}
 	e.Port = 587
-	if v := get("EMAIL_PORT"); v != "" {
+	if v := strings.TrimSpace(get("EMAIL_PORT")); v != "" {
 		p, err := strconv.Atoi(v)
 		if err != nil || p < 1 || p > 65535 {
 			return c, fmt.Errorf("EMAIL_PORT: %q is not a port number", v)

@@ -132,3 +132,15 @@ func TestSenderAddress(t *testing.T) {
 		}
 	}
 }
+
+// Numbers and durations are read like every other setting: spaces around
+// them (a hand-edited .env, a quoted compose value) do not count.
+func TestNumbersAroundSpaces(t *testing.T) {
+	c, err := Load(env(map[string]string{"DEBUG": "1", "RATE_LIMIT_LOGIN": " 7", "OUTBOX_LEASE": "90s ", "EMAIL_PORT": " 2525 "}), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.LoginPerMinute != 7 || c.OutboxLease != 90*time.Second || c.Email.Port != 2525 {
+		t.Fatalf("login %d, lease %s, port %d", c.LoginPerMinute, c.OutboxLease, c.Email.Port)
+	}
+}
