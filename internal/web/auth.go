@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/mentord/mentord/internal/accounts"
+	"github.com/mentord/mentord/internal/domain"
 	"github.com/mentord/mentord/internal/errs"
 	"github.com/mentord/mentord/internal/httpapi"
 	"github.com/mentord/mentord/internal/httpapi/form"
@@ -72,15 +73,22 @@ func (a *App) home(w http.ResponseWriter, r *http.Request) {
 		a.redirect(w, r, "/signup")
 		return
 	}
-	upcoming, err := a.Mentoring.Upcoming(r.Context(), u)
+	list, err := a.Mentoring.Upcoming(r.Context(), u)
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	if len(upcoming) > 5 {
-		upcoming = upcoming[:5]
+	// "Your next sessions" are those still to be held: Upcoming also holds
+	// the cancelled and completed ones, and those of the last day that are
+	// over, which the sessions page shows with their status.
+	now := a.Clock.Now()
+	var next []domain.Session
+	for _, s := range list {
+		if s.Live() && s.End.After(now) && len(next) < 5 {
+			next = append(next, s)
+		}
 	}
-	a.render(w, r, http.StatusOK, "home", &view{Title: "Home", Nav: "home", Data: upcoming})
+	a.render(w, r, http.StatusOK, "home", &view{Title: "Home", Nav: "home", Data: next})
 }
 
 var roleChoices = []string{"mentee|I want to find a mentor", "mentor|I want to mentor others", "both|Both"}
