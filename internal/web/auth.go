@@ -154,7 +154,18 @@ func (a *App) login(w http.ResponseWriter, r *http.Request) {
 	f := newForm(r)
 	id, password := strings.TrimSpace(r.PostForm.Get("username")), r.PostForm.Get("password")
 	next := safeNext(r.PostForm.Get("next"))
-	if id != "" && !a.limited(w, r, a.Limits.LoginAccount, id) {
+	// A field left empty is asked for: no account matches it, but "do not
+	// match" would have the person look for a typing mistake.
+	for name, v := range map[string]string{"username": id, "password": password} {
+		if v == "" {
+			f.Errors[name] = append(f.Errors[name], words[errs.CodeRequired])
+		}
+	}
+	if len(f.Errors) > 0 {
+		a.render(w, r, http.StatusBadRequest, "login", &view{Title: "Log in", Nav: "login", Form: f, Data: next})
+		return
+	}
+	if !a.limited(w, r, a.Limits.LoginAccount, id) {
 		return
 	}
 	u, err := a.Accounts.Login(r.Context(), id, password, true)
