@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/mentord/mentord/internal/accounts"
+	"github.com/mentord/mentord/internal/domain"
 	"github.com/mentord/mentord/internal/errs"
 	"github.com/mentord/mentord/internal/httpapi"
 	"github.com/mentord/mentord/internal/httpapi/form"
@@ -72,15 +73,22 @@ func (a *App) home(w http.ResponseWriter, r *http.Request) {
 		a.redirect(w, r, "/signup")
 		return
 	}
-	upcoming, err := a.Mentoring.Upcoming(r.Context(), u)
+	list, err := a.Mentoring.Upcoming(r.Context(), u)
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	if len(upcoming) > 5 {
-		upcoming = upcoming[:5]
+	// "Your next sessions" are those still to be held: Upcoming also holds
+	// the cancelled and completed ones, and those of the last day that are
+	// over, which the sessions page shows with their status.
+	now := a.Clock.Now()
+	var next []domain.Session
+	for _, s := range list {
+		if s.Live() && s.End.After(now) && len(next) < 5 {
+			next = append(next, s)
+		}
 	}
-	a.render(w, r, http.StatusOK, "home", &view{Title: "Home", Nav: "home", Data: upcoming})
+	a.render(w, r, http.StatusOK, "home", &view{Title: "Home", Nav: "home", Data: next})
 }
 
 var roleChoices = []string{"mentee|I want to find a mentor", "mentor|I want to mentor others", "both|Both"}
@@ -146,7 +154,18 @@ func (a *App) login(w http.ResponseWriter, r *http.Request) {
 	f := newForm(r)
 	id, password := strings.TrimSpace(r.PostForm.Get("username")), r.PostForm.Get("password")
 	next := safeNext(r.PostForm.Get("next"))
-	if id != "" && !a.limited(w, r, a.Limits.LoginAccount, id) {
+	// A field left empty is asked for: no account matches it, but "do not
+	// match" would have the person look for a typing mistake.
+	for name, v := range map[string]string{"username": id, "password": password} {
+		if v == "" {
+			f.Errors[name] = append(f.Errors[name], words[errs.CodeRequired])
+		}
+	}
+	if len(f.Errors) > 0 {
+		a.render(w, r, http.StatusBadRequest, "login", &view{Title: "Log in", Nav: "login", Form: f, Data: next})
+		return
+	}
+	if !a.limited(w, r, a.Limits.LoginAccount, id) {
 		return
 	}
 	u, err := a.Accounts.Login(r.Context(), id, password, true)

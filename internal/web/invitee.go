@@ -215,6 +215,10 @@ func (a *App) readAnswer(r *http.Request, iv *meetings.InviteeView, f *formState
 			in = append(in, meetings.AnswerInput{Start: start, End: end, Pref: p})
 		}
 	}
+	saved := map[string]bool{}
+	for _, ans := range iv.Answers[iv.Invitation.ID] {
+		saved[ans.Day+" "+ans.StartClock+" "+ans.EndClock] = true
+	}
 	rows := min(atoiOr(r.PostForm.Get("custom_rows"), 0), maxCustomRows)
 	for n := 0; n <= rows; n++ {
 		date := strings.TrimSpace(r.PostForm.Get(customField(n, "date")))
@@ -253,6 +257,13 @@ func (a *App) readAnswer(r *http.Request, iv *meetings.InviteeView, f *formState
 				part = "pref"
 			}
 			f.Errors[customField(n, part)] = append(f.Errors[customField(n, part)], detail(err))
+			continue
+		}
+		// A time already over cannot be met. The scheduler API takes one
+		// (its spec has no such rule), so only this form refuses it, and
+		// not a time the answer already holds, which is sent back with it.
+		if !ans.Start.In(loc).After(a.Clock.Now()) && !saved[ans.Start.Date()+" "+ans.Start.Clock()+" "+ans.End.Clock()] {
+			f.Errors[customField(n, "start")] = append(f.Errors[customField(n, "start")], "That time is in the past; choose a later one.")
 			continue
 		}
 		in = append(in, ans)

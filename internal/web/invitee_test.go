@@ -127,3 +127,36 @@ func TestInviteePageRateLimited(t *testing.T) {
 		}
 	})
 }
+
+// TestInviteeCustomTimeInThePast: the answer page refuses a custom time
+// already over in the calendar's zone, but not one the answer holds when
+// it is sent again; the scheduler API, by its spec, still takes one.
+func TestInviteeCustomTimeInThePast(t *testing.T) {
+	eachEngine(t, apptest.Options{Now: inviteeT0}, func(t *testing.T, s *apptest.Server) {
+		tok := schedOwner(t, s, "olive")
+		id := torontoCalendar(t, s, tok, schedContact(t, s, tok, "Ann"), schedContact(t, s, tok, "Ben"))
+		links := invitationLinks(t, s, 2)
+		annLink := links["ann@guests.example"]
+		b := newBrowser(t, s)
+		_, body := b.get(annLink)
+		slots := slotNames(body)
+		custom := func(date, start, end string) url.Values {
+			return url.Values{slots[0]: {"3"}, slots[1]: {"0"}, "custom_rows": {"0"},
+				"custom-0-date": {date}, "custom-0-start": {start}, "custom-0-end": {end}, "custom-0-pref": {"2"}}
+		}
+		// 12:00 UTC on 1 March is 07:00 in Toronto.
+		for _, c := range [][3]string{{"2020-01-01", "10:00", "11:00"}, {"2030-03-01", "06:00", "06:30"}} {
+			expectPost(t, b, annLink, custom(c[0], c[1], c[2]), 400, `id="e-custom-0-start">That time is in the past; choose a later one.</p>`)
+		}
+		expectPost(t, b, annLink, custom("2030-03-01", "08:00", "09:00"), 200, "your answer is saved")
+		// Once that time is over, the answer can still be changed with it.
+		s.Clock.Advance(3 * time.Hour)
+		expectPost(t, b, annLink, url.Values{slots[0]: {"2"}, slots[1]: {"0"}, "custom_rows": {"0"},
+			"custom-0-date": {"2030-03-01"}, "custom-0-start": {"08:00"}, "custom-0-end": {"09:00"}, "custom-0-pref": {"2"}}, 200, "your answer is saved")
+
+		benLink := links["ben@guests.example"]
+		s.Post(fmt.Sprintf("/schedules/calendars/%d/respond/%s/", id, benLink[strings.LastIndex(benLink, "/")+1:])).JSON(map[string]any{
+			"availability": []any{map[string]any{"start_time": "2020/01/01 10:00:00", "end_time": "2020/01/01 11:00:00", "preference_level": 2}},
+		}).Do().Expect(200)
+	})
+}

@@ -225,15 +225,8 @@ func (a *App) addAvailability(w http.ResponseWriter, r *http.Request, u *domain.
 	}
 	first, last := added[0], added[len(added)-1]
 	a.flash(w, r, "Published "+first.Start.In(zone).Format("15:04")+"–"+last.End.In(zone).Format("15:04 MST")+
-		" on "+first.Start.In(zone).Format("Monday 2 January")+": "+halfHours(len(added))+" mentees can book.")
+		" on "+first.Start.In(zone).Format("Monday 2 January")+": "+counted(len(added), "half-hour")+" mentees can book.")
 	a.redirect(w, r, "/availability?week="+weekOf(first.Start, zone).Format(dateLayout))
-}
-
-func halfHours(n int) string {
-	if n == 1 {
-		return "one half-hour"
-	}
-	return itoa(n) + " half-hours"
 }
 
 func (a *App) deleteAvailability(w http.ResponseWriter, r *http.Request, u *domain.User) {

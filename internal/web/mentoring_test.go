@@ -190,6 +190,40 @@ func TestMentoringPages(t *testing.T) {
 	})
 }
 
+// TestHomeListsSessionsStillToBeHeld: "Your next sessions" on the home
+// page are the pending and confirmed ones that have not ended; a cancelled
+// one, or one that is over, is left to the sessions page.
+func TestHomeListsSessionsStillToBeHeld(t *testing.T) {
+	eachEngine(t, apptest.Options{Now: mentoringNow}, func(t *testing.T, s *apptest.Server) {
+		mona := s.Mentor("mona", "Go")
+		bea := s.Mentee("bea")
+		av := s.Post("/availability/").Token(mona.Token).JSON(map[string]string{"start_time": "2030-01-15T15:00:00Z", "end_time": "2030-01-15T19:00:00Z"}).Do().Expect(201).Obj()
+		request := func(start string, length int) string {
+			req := s.Post("/sessionrequest/").Token(bea.Token).JSON(map[string]any{"mentor_availability": av["pk"], "start_time": start, "session_length": length}).Do().Expect(201).Obj()
+			return itoa64(int64(req["pk"].(float64)))
+		}
+		cancelled := request("2030-01-15T15:00:00Z", 60)
+		s.Patch("/sessionrequest/" + cancelled + "/").Token(bea.Token).JSON(map[string]string{"status": "Canceled"}).Do().Expect(200)
+		request("2030-01-15T16:00:00Z", 30)
+		confirmed := request("2030-01-15T17:00:00Z", 60)
+		s.Patch("/sessionrequest/" + confirmed + "/").Token(mona.Token).JSON(map[string]string{"status": "Confirmed"}).Do().Expect(200)
+
+		beaWeb := logIn(t, s, "bea")
+		body := expectPage(t, beaWeb, "/app", 200, "Home", "Tue 15 Jan 2030, 16:00 UTC", `status-Pending">Pending`, "Tue 15 Jan 2030, 17:00 UTC", `status-Confirmed">Confirmed`)
+		if strings.Contains(body, "15:00 UTC") || strings.Contains(body, "Canceled") {
+			t.Errorf("the home page lists the cancelled session:\n%s", body)
+		}
+		// The sessions page still shows it, with its status.
+		expectPage(t, beaWeb, "/app/sessions", 200, "Sessions", `status-Canceled">Canceled`)
+
+		// Once they are over, nothing is planned, though the sessions page
+		// keeps them for a day.
+		s.Clock.Advance(10 * time.Hour)
+		expectPage(t, beaWeb, "/app", 200, "Home", "Nothing planned yet.")
+		expectPage(t, beaWeb, "/app/sessions", 200, "Sessions", "Tue 15 Jan 2030, 17:00 UTC")
+	})
+}
+
 // TestMentorDirectoryPaging: 20 mentors a page, and the links to the
 // pages around keep the search.
 func TestMentorDirectoryPaging(t *testing.T) {

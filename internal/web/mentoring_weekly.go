@@ -224,6 +224,13 @@ func (a *App) addException(w http.ResponseWriter, r *http.Request, u *domain.Use
 		f.Errors["exception_date"] = append(f.Errors["exception_date"], "Enter a date, like 2030-01-16.")
 	} else {
 		e.Date = scheduling.DateOf(d)
+		// A past day has no hours left to change; kept, it would only sit
+		// on the list. The API takes the list whole (a kept past exception
+		// must not fail a later save), so only this form refuses one.
+		// Dates as YYYY-MM-DD compare as text.
+		if e.Date.String() < scheduling.DateOf(a.Clock.Now().In(userZone(u))).String() {
+			f.Errors["exception_date"] = append(f.Errors["exception_date"], "That date is in the past; choose today or a later date.")
+		}
 	}
 	e.Off = r.PostForm.Get("exception_off") != ""
 	sp, ok := readSpan(f, r.PostForm, "exception_start", "exception_end")

@@ -59,3 +59,24 @@ func TestWeeklyHoursPage(t *testing.T) {
 		expectNotFound(t, status, body, "a mentee's weekly hours")
 	})
 }
+
+// TestWeeklyExceptionInThePast: the form refuses an exception for a day
+// that is over in the mentor's zone, and takes today's; the API, which
+// takes the list whole, still keeps one.
+func TestWeeklyExceptionInThePast(t *testing.T) {
+	eachEngine(t, apptest.Options{Now: mentoringNow, NoWorker: true}, func(t *testing.T, s *apptest.Server) {
+		mona := s.Mentor("mona", "Go")
+		// 09:00 UTC on 15 January is 23:00 on the 14th in Honolulu.
+		s.Patch("/myprofile/").Token(mona.Token).JSON(map[string]any{"timezone": "Pacific/Honolulu"}).Do().Expect(200)
+		monaWeb := logIn(t, s, "mona")
+		for _, date := range []string{"2020-01-01", "2030-01-13"} {
+			body := expectPost(t, monaWeb, "/app/mentor/weekly/exceptions", url.Values{"exception_date": {date}, "exception_off": {"on"}}, 400,
+				`id="e-exception_date">That date is in the past; choose today or a later date.</p>`)
+			if !strings.Contains(body, "None.") {
+				t.Errorf("the exception for %s is listed:\n%s", date, body)
+			}
+		}
+		expectPost(t, monaWeb, "/app/mentor/weekly/exceptions", url.Values{"exception_date": {"2030-01-14"}, "exception_off": {"on"}}, 200, "Monday 14 January 2030: Day off")
+		s.Put("/v2/weeklyhours/").Token(mona.Token).JSON(map[string]any{"exceptions": []any{map[string]any{"date": "2020-01-01", "off": true}}}).Do().Expect(200)
+	})
+}

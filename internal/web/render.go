@@ -179,6 +179,18 @@ func (a *App) takeFlash(w http.ResponseWriter, r *http.Request) string {
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
+// counted is n of a thing in words: "no meetings", "one meeting", "3
+// meetings" (noun is the singular; its plural adds an s).
+func counted(n int, noun string) string {
+	switch n {
+	case 0:
+		return "no " + noun + "s"
+	case 1:
+		return "one " + noun
+	}
+	return itoa(n) + " " + noun + "s"
+}
+
 // pageLinks are the addresses of the pages before and after page, of
 // pages, "" where there is none; link(p) is page p's address. A page past
 // maxPage is the highest list page a link may ask for. A bigger number
@@ -248,6 +260,7 @@ var funcs = template.FuncMap{
 	"fld":     fld,
 	"choices": choices,
 	"add":     func(a, b int) int { return a + b },
+	"counted": counted,
 	"join":    strings.Join,
 	"now":     time.Now,
 	"seq": func(n int) []int {

@@ -224,7 +224,16 @@ func (a *App) finalize(w http.ResponseWriter, r *http.Request, u *domain.User) {
 		}
 		return
 	}
-	a.flash(w, r, "The calendar is finalized with "+itoa(len(list))+" meeting(s). Everyone scheduled is e-mailed an invitation with a calendar file.")
+	msg := "The calendar is finalized with " + counted(len(list), "meeting") + "."
+	switch len(list) {
+	case 0:
+		msg += " No one is invited."
+	case 1:
+		msg += " The person scheduled is e-mailed an invitation with a calendar file."
+	default:
+		msg += " Everyone scheduled is e-mailed an invitation with a calendar file."
+	}
+	a.flash(w, r, msg)
 	a.redirect(w, r, calPath(id))
 }
 

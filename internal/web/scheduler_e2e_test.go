@@ -85,7 +85,7 @@ func TestMeetingOwnerJourney(t *testing.T) {
 		tab.WaitText("Suggested schedules for Project interviews", "score 15, 3 placed", "Cat Guest (score 4)")
 		j.check(tab, "meetings-suggestions")
 		tab.ClickButton("Finalize schedule 1")
-		tab.WaitText("The calendar is finalized with 3 meeting(s).", "Wednesday 13 March 2030, 10:00 to 10:30 EDT")
+		tab.WaitText("The calendar is finalized with 3 meetings. Everyone scheduled is e-mailed", "Wednesday 13 March 2030, 10:00 to 10:30 EDT")
 		if tab.Exists(`a[href$="/suggestions"]`) || tab.Exists(`form[action*="/remind/"]`) {
 			t.Fatal("the finalized calendar can still be changed")
 		}

@@ -91,7 +91,7 @@ func TestSchedulerPages(t *testing.T) {
 		expectPost(t, b, calPath+"/finalize", url.Values{"meeting": {"999|2030-03-12T17:00:00Z|2030-03-12T17:30:00Z"}}, 200, "That schedule cannot be kept")
 		expectPost(t, b, calPath+"/finalize", url.Values{"meeting": {"x"}}, 400, "could not be read")
 		status, body := b.post(calPath+"/finalize", url.Values{"meeting": {item}})
-		if status != 200 || !strings.Contains(body, "finalized with 1 meeting(s)") || !strings.Contains(body, "Tuesday 12 March 2030, 13:00 to 13:30 EDT") ||
+		if status != 200 || !strings.Contains(body, "finalized with one meeting. The person scheduled is e-mailed an invitation") || !strings.Contains(body, "Tuesday 12 March 2030, 13:00 to 13:30 EDT") ||
 			strings.Contains(body, "Send a reminder") || strings.Contains(body, "See the suggested schedules") {
 			t.Fatalf("finalize: %d\n%s", status, body)
 		}
@@ -101,7 +101,7 @@ func TestSchedulerPages(t *testing.T) {
 		if _, body := b.get(calPath + "/suggestions"); !strings.Contains(body, "This calendar is finalized") {
 			t.Fatal("suggestions after finalizing")
 		}
-		expectPage(t, b, "/app/meetings", 200, "Your meeting calendars", "Project interviews", "Finalized: 1 meeting(s)")
+		expectPage(t, b, "/app/meetings", 200, "Your meeting calendars", "Project interviews", "Finalized: one meeting")
 
 		// Another owner sees none of it.
 		o := signUpWeb(t, s, "oscar", "Oscar", "mentee", "UTC")
@@ -122,5 +122,20 @@ func TestSchedulerPages(t *testing.T) {
 		if status, _ := newBrowser(t, s).get("/app/meetings"); status != 200 {
 			t.Fatalf("signed out: %d", status)
 		}
+	})
+}
+
+// TestFinalizedWithNoMeetings: a calendar finalized with no one placed says
+// so in words, on its page and in the list, and invites no one.
+func TestFinalizedWithNoMeetings(t *testing.T) {
+	eachEngine(t, apptest.Options{Now: inviteeT0}, func(t *testing.T, s *apptest.Server) {
+		tok := schedOwner(t, s, "olive")
+		id := itoa64(int64(torontoCalendar(t, s, tok, schedContact(t, s, tok, "Ann"))))
+		b := logIn(t, s, "olive")
+		body := expectPost(t, b, "/app/meetings/calendars/"+id+"/finalize", url.Values{}, 200, "The calendar is finalized with no meetings. No one is invited.")
+		if strings.Contains(body, "meeting(s)") || strings.Contains(body, "e-mailed an invitation") {
+			t.Errorf("finalized with no meetings:\n%s", body)
+		}
+		expectPage(t, b, "/app/meetings", 200, "Your meeting calendars", "Finalized: no meetings")
 	})
 }

@@ -3,6 +3,7 @@ package web_test
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -81,6 +82,38 @@ func TestAccountPages(t *testing.T) {
 		// Pages that do not exist have their own page.
 		if status, body := b.get("/app/no/such/page"); status != 404 || title(body) != "Page not found · mentord" {
 			t.Fatalf("unknown page: %d %q", status, title(body))
+		}
+	})
+}
+
+// TestLogInAsksForEmptyFields: a log-in form sent with a field left empty
+// asks for that field, not says the credentials do not match; what was
+// typed in the other stays.
+func TestLogInAsksForEmptyFields(t *testing.T) {
+	eachEngine(t, apptest.Options{}, func(t *testing.T, s *apptest.Server) {
+		s.Mentee("bea")
+		b := newBrowser(t, s)
+		for _, c := range []struct {
+			form        url.Values
+			asked, kept []string
+		}{
+			{url.Values{"username": {""}, "password": {""}}, []string{"username", "password"}, nil},
+			{url.Values{"username": {"  "}, "password": {apptest.Password}}, []string{"username"}, nil},
+			{url.Values{"username": {"bea"}, "password": {""}, "next": {"/app/sessions"}}, []string{"password"}, []string{`value="bea"`, `value="/app/sessions"`}},
+		} {
+			var want []string
+			for _, name := range c.asked {
+				want = append(want, `id="e-`+name+`">Please fill this in.</p>`)
+			}
+			body := expectPost(t, b, "/app/login", c.form, 400, append(want, c.kept...)...)
+			if strings.Contains(body, "do not match") || title(body) != "Log in · mentord" {
+				t.Errorf("log in with %v: %q, says the credentials do not match:\n%s", c.form, title(body), body)
+			}
+			for _, name := range []string{"username", "password"} {
+				if !slices.Contains(c.asked, name) && strings.Contains(body, `id="e-`+name+`"`) {
+					t.Errorf("log in with %v: asks for the %s, which was filled in", c.form, name)
+				}
+			}
 		}
 	})
 }
