@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/mentord/mentord/internal/domain"
@@ -276,23 +277,20 @@ func (s *Service) mailFinalized(ctx context.Context, q *store.Q, owner *domain.U
 	if owner.Email == "" {
 		return nil
 	}
-	summary := fmt.Sprintf("Hello %s,\n\n\"%s\" is finalized with %d meeting(s):\n\n%s\n\nBest,\n%s Team\n",
-		ownerName, c.Name, len(list), joinLines(lines), s.SiteName)
+	var scheduled string
+	switch len(list) {
+	case 0:
+		scheduled = "no meetings."
+	case 1:
+		scheduled = "one meeting:\n\n" + lines[0]
+	default:
+		scheduled = fmt.Sprintf("%d meetings:\n\n%s", len(list), strings.Join(lines, "\n"))
+	}
+	summary := fmt.Sprintf("Hello %s,\n\n\"%s\" is finalized with %s\n\nBest,\n%s Team\n", ownerName, c.Name, scheduled, s.SiteName)
 	m := notify.Message{To: []string{owner.Email}, Subject: "Meetings scheduled: " + c.Name, Text: summary}
 	if len(events) > 0 {
 		m.Attachments = []notify.Attachment{notify.Invites(events...)}
 	}
 	_, err := s.outbox.Email(ctx, q, now, m, notify.Options{})
 	return err
-}
-
-func joinLines(lines []string) string {
-	if len(lines) == 0 {
-		return "(no meetings)"
-	}
-	out := lines[0]
-	for _, l := range lines[1:] {
-		out += "\n" + l
-	}
-	return out
 }

@@ -265,7 +265,8 @@ func TestSchedulerWalkThrough(t *testing.T) {
 		}
 		var summary bool
 		for _, m := range all {
-			if m.To[0] == "olive@example.com" && strings.HasPrefix(m.Subject, "Meetings scheduled") && strings.Count(string(m.Attachments[0].Data), "BEGIN:VEVENT") == 3 {
+			if m.To[0] == "olive@example.com" && strings.HasPrefix(m.Subject, "Meetings scheduled") && strings.Count(string(m.Attachments[0].Data), "BEGIN:VEVENT") == 3 &&
+				strings.Contains(m.Text, "is finalized with 3 meetings:") {
 				summary = true
 			}
 		}
