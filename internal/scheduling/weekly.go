@@ -83,8 +83,8 @@ func (d Date) String() string { return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.M
 // valid reports whether d names a real day (not February 30).
 func (d Date) valid() bool { return DateOf(d.midnightUTC()) == d }
 
-// before orders dates.
-func (d Date) before(o Date) bool { return d.midnightUTC().Before(o.midnightUTC()) }
+// Before reports whether d is an earlier day than o.
+func (d Date) Before(o Date) bool { return d.midnightUTC().Before(o.midnightUTC()) }
 
 // midnightUTC is d's wall-clock midnight written as a UTC time; wall times
 // are computed in UTC, where every day has 24 hours, and only then placed in
@@ -299,7 +299,7 @@ func Expand(rules []WeeklyRule, exceptions []DateException, loc *time.Location, 
 	// date, except where a clock goes back across midnight, which moves them
 	// by less than a day; one date either side of the range covers that.
 	last := DateOf(to.In(loc)).AddDays(1)
-	for d := DateOf(from.In(loc)).AddDays(-1); !last.before(d); d = d.AddDays(1) {
+	for d := DateOf(from.In(loc)).AddDays(-1); !last.Before(d); d = d.AddDays(1) {
 		var spans []ClockSpan
 		c := changes[d]
 		if c == nil || !c.off {

@@ -529,7 +529,7 @@ func reference(rules []WeeklyRule, exceptions []DateException, loc *time.Locatio
 	if !to.After(from) {
 		return nil
 	}
-	for d := DateOf(from.In(loc)).AddDays(-3); d.before(DateOf(to.In(loc)).AddDays(4)); d = d.AddDays(1) {
+	for d := DateOf(from.In(loc)).AddDays(-3); d.Before(DateOf(to.In(loc)).AddDays(4)); d = d.AddDays(1) {
 		var day []Interval
 		for _, s := range spansOn(rules, exceptions, d) {
 			if s.Start < 0 || s.End > EndOfDay || s.End <= s.Start || s.Start >= EndOfDay {

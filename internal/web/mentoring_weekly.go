@@ -227,8 +227,7 @@ func (a *App) addException(w http.ResponseWriter, r *http.Request, u *domain.Use
 		// A past day has no hours left to change; kept, it would only sit
 		// on the list. The API takes the list whole (a kept past exception
 		// must not fail a later save), so only this form refuses one.
-		// Dates as YYYY-MM-DD compare as text.
-		if e.Date.String() < scheduling.DateOf(a.Clock.Now().In(userZone(u))).String() {
+		if e.Date.Before(scheduling.DateOf(a.Clock.Now().In(userZone(u)))) {
 			f.Errors["exception_date"] = append(f.Errors["exception_date"], "That date is in the past; choose today or a later date.")
 		}
 	}

@@ -191,8 +191,6 @@ func counted(n int, noun string) string {
 	return itoa(n) + " " + noun + "s"
 }
 
-// pageLinks are the addresses of the pages before and after page, of
-// pages, "" where there is none; link(p) is page p's address. A page past
 // maxPage is the highest list page a link may ask for. A bigger number
 // would make the list's offset, (page-1) times the page size, overflow to a
 // negative OFFSET, which PostgreSQL refuses (a 500); past it the page is
@@ -208,6 +206,8 @@ func pageNumber(r *http.Request) int {
 	return min(p, maxPage)
 }
 
+// pageLinks are the addresses of the pages before and after page, of
+// pages, "" where there is none; link(p) is page p's address. A page past
 // the end goes back to the last page, or to the first when there is none.
 func pageLinks(page, pages int, link func(p int) string) (prev, next string) {
 	if page > 1 {
