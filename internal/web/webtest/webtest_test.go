@@ -90,6 +90,7 @@ func server(t *testing.T) *httptest.Server {
 <input id="q" name="q"><label for="empty"></label><select id="empty"></select>
 <label>Fine <input name="ok"></label><input type="hidden" name="h"><input aria-label="Search">
 <button>Delete</button><button>Delete</button><input id="off" disabled>
+<p style="color: #bbb; background: #fff">Pale text</p>
 </body></html>`)
 	})
 	srv := httptest.NewServer(mux)
@@ -175,12 +176,14 @@ func TestAccessibilityProblems(t *testing.T) {
 	tab.Open(server(t).URL + "/bad")
 	got := tab.AccessibilityProblems()
 	want := []string{
-		"<html> has no lang",
 		"the page has 2 h1 elements, not 1",
-		`<img src="/logo.png"> has no alt`,
-		`<input id="q" name="q"> has no label`,
-		`<select id="empty"> has no label`,
-		`<input id="off"> has no label`,
+		"color-contrast: Elements must meet minimum color contrast ratio thresholds: p",
+		"html-has-lang: <html> element must have a lang attribute: html",
+		"image-alt: Images must have alternative text: img",
+		"label: Form elements must have labels: #q, #off",
+		"landmark-one-main: Document should have one main landmark: html",
+		"region: All page content should be contained by landmarks: h1:nth-child(1), h1:nth-child(2), img, #q, #empty, label:nth-child(7), input[aria-label=\"Search\"], #off, p",
+		"select-name: Select element must have an accessible name: #empty",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("AccessibilityProblems() =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
