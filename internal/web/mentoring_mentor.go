@@ -193,12 +193,11 @@ func (a *App) addAvailability(w http.ResponseWriter, r *http.Request, u *domain.
 	}
 	// A time of day on that date, in the viewer's zone.
 	clock := func(field, text string) *time.Time {
-		c, err := time.Parse("15:04", text)
+		t, err := parseLocal(localLayout, day.Format(dateLayout)+"T"+text, zone)
 		if err != nil {
 			unread.Add(field, "invalid", "Enter a time of day, like 09:30.")
 			return nil
 		}
-		t := time.Date(day.Year(), day.Month(), day.Day(), c.Hour(), c.Minute(), 0, 0, zone)
 		return &t
 	}
 	start, end := clock("start", startText), clock("end", endText)
@@ -224,7 +223,7 @@ func (a *App) addAvailability(w http.ResponseWriter, r *http.Request, u *domain.
 		return
 	}
 	first, last := added[0], added[len(added)-1]
-	a.flash(w, r, "Published "+first.Start.In(zone).Format("15:04")+"–"+last.End.In(zone).Format("15:04 MST")+
+	a.flash(w, r, "Published "+clockSpan(first.Start, last.End, zone, "–")+
 		" on "+first.Start.In(zone).Format("Monday 2 January")+": "+counted(len(added), "half-hour")+" mentees can book.")
 	a.redirect(w, r, "/availability?week="+weekOf(first.Start, zone).Format(dateLayout))
 }

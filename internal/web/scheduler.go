@@ -377,7 +377,7 @@ func (a *App) createCalendar(w http.ResponseWriter, r *http.Request, u *domain.U
 	case raw == "":
 		unread.FieldArg("deadline", errs.CodeRequired, nil)
 	default:
-		if t, err := time.ParseInLocation(localLayout, raw, loc); err == nil {
+		if t, err := parseLocal(localLayout, raw, loc); err == nil {
 			in.Deadline = &t
 		} else {
 			unread.FieldArg("deadline", errs.CodeNotDateTime, nil)

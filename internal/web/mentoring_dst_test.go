@@ -1,0 +1,68 @@
+package web_test
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/mentord/mentord/internal/app/apptest"
+)
+
+// TestAvailabilityOnClockChangeDays: times typed on the availability page
+// are read in the mentor's zone as weekly hours read them. On the spring
+// night a New York clock skips 02:00-03:00, so 02:00-04:00 is the one hour
+// 03:00-04:00 EDT (it was read as 01:00 EST-04:00 EDT, an hour the mentor
+// never offered); on the autumn night 01:00-02:00 is two real hours, from
+// the first 01:00 (EDT) to 02:00 EST. A span across a change names the
+// zone at both ends (the page said "01:00–03:00 EDT" of a span starting at
+// 01:00 EST). Each goes to the week that holds it.
+func TestAvailabilityOnClockChangeDays(t *testing.T) {
+	eachEngine(t, apptest.Options{Now: mentoringNow}, func(t *testing.T, s *apptest.Server) {
+		mona := signUpWeb(t, s, "mona", "Mona", "mentor", "America/New_York")
+		mona.post("/app/mentor/profile", url.Values{"about_me": {"I teach Go."}, "skills": {"Go"}, "team_number": {"7"}})
+
+		status, body := mona.post("/app/availability", url.Values{"date": {"2030-03-10"}, "start": {"02:00"}, "end": {"04:00"}})
+		if status != 200 || mona.res.Request.URL.RawQuery != "week=2030-03-04" ||
+			!strings.Contains(body, "Published 03:00–04:00 EDT on Sunday 10 March: 2 half-hours") {
+			t.Fatalf("spring night: %d at %s\n%s", status, mona.res.Request.URL, body)
+		}
+		// Nothing was made before the gap, so 01:00-02:00 EST is still free.
+		status, body = mona.post("/app/availability", url.Values{"date": {"2030-03-10"}, "start": {"01:00"}, "end": {"02:00"}})
+		if status != 200 || !strings.Contains(body, "Published 01:00 EST–03:00 EDT on Sunday 10 March: 2 half-hours") {
+			t.Fatalf("the hour before the gap: %d\n%s", status, body)
+		}
+
+		status, body = mona.post("/app/availability", url.Values{"date": {"2030-11-03"}, "start": {"01:00"}, "end": {"02:00"}})
+		if status != 200 || mona.res.Request.URL.RawQuery != "week=2030-10-28" ||
+			!strings.Contains(body, "Published 01:00 EDT–02:00 EST on Sunday 3 November: 4 half-hours") {
+			t.Fatalf("autumn night: %d at %s\n%s", status, mona.res.Request.URL, body)
+		}
+		var tok struct {
+			AuthToken string `json:"auth_token"`
+		}
+		s.Post("/auth/token/login/").JSON(map[string]string{"username": "mona", "password": apptest.Password}).Do().Expect(200).Decode(&tok)
+		var list []struct {
+			Start string `json:"start_time"`
+			End   string `json:"end_time"`
+		}
+		s.Get("/availability/").Token(tok.AuthToken).Do().Expect(200).Decode(&list)
+		var spans [][2]string
+		for _, a := range list {
+			spans = append(spans, [2]string{a.Start, a.End})
+		}
+		want := [][2]string{
+			{"2030-03-10T06:00:00Z", "2030-03-10T06:30:00Z"}, {"2030-03-10T06:30:00Z", "2030-03-10T07:00:00Z"},
+			{"2030-03-10T07:00:00Z", "2030-03-10T07:30:00Z"}, {"2030-03-10T07:30:00Z", "2030-03-10T08:00:00Z"},
+			{"2030-11-03T05:00:00Z", "2030-11-03T05:30:00Z"}, {"2030-11-03T05:30:00Z", "2030-11-03T06:00:00Z"},
+			{"2030-11-03T06:00:00Z", "2030-11-03T06:30:00Z"}, {"2030-11-03T06:30:00Z", "2030-11-03T07:00:00Z"},
+		}
+		if len(spans) != len(want) {
+			t.Fatalf("availability:\n got %v\nwant %v", spans, want)
+		}
+		for i := range want {
+			if spans[i] != want[i] {
+				t.Fatalf("availability %d: got %v, want %v\n%v", i, spans[i], want[i], spans)
+			}
+		}
+	})
+}
