@@ -130,7 +130,9 @@ func (a *App) inviteeView(iv *meetings.InviteeView, f *formState, rows int) *inv
 }
 
 // clockRange is "13:00 to 15:00 EDT" in loc (see clockSpan).
-func clockRange(start, end time.Time, loc *time.Location) string { return clockSpan(start, end, loc, " to ") }
+func clockRange(start, end time.Time, loc *time.Location) string {
+	return clockSpan(start, end, loc, " to ")
+}
 
 func (a *App) showInvitee(w http.ResponseWriter, r *http.Request, status int, iv *meetings.InviteeView, f *formState, rows int) {
 	title := iv.Calendar.Name + " with " + displayName(iv.Owner)
