@@ -66,3 +66,19 @@ func TestAvailabilityOnClockChangeDays(t *testing.T) {
 		}
 	})
 }
+
+// TestGroupStartInTheSkippedHour: a group session set for 02:30 on the
+// night a New York clock skips 02:00-03:00 starts at 03:00 EDT, when the
+// clock first shows 02:30 or later; it was read as 01:30 EST, an hour
+// before the time the instructor typed.
+func TestGroupStartInTheSkippedHour(t *testing.T) {
+	eachEngine(t, apptest.Options{Now: groupsNow}, func(t *testing.T, s *apptest.Server) {
+		ivy := s.Mentor("ivy", "Maths")
+		s.Patch("/myprofile/").Token(ivy.Token).JSON(map[string]any{"timezone": "America/New_York"}).Do().Expect(200)
+		web := logIn(t, s, "ivy")
+		status, body := web.post("/app/groups", groupForm("Night owls", "Maths", "2030-03-10T02:30", "3"))
+		if status != 200 || !strings.Contains(body, "Sun 10 Mar 2030, 03:00 EDT") {
+			t.Fatalf("publish: %d at %s\n%s", status, web.res.Request.URL, body)
+		}
+	})
+}
