@@ -445,10 +445,24 @@ func TestDaylightSavingDays(t *testing.T) {
 		}
 		before := len(s.SMTP.Messages())
 		s.Post(fmt.Sprintf("/schedules/calendars/%d/confirm/", id)).Bearer(tok).JSON(map[string]any{"finalized_schedule": items}).Do().Expect(200)
-		utc := scheduledStarts(t, s.SMTP.Wait(before+5, 10*time.Second)[before:])
+		sent := s.SMTP.Wait(before+5, 10*time.Second)[before:]
+		utc := scheduledStarts(t, sent)
 		wantUTC := []string{"20300310T060000Z", "20300310T070000Z", "20301103T040000Z", "20301103T070000Z"}
 		if strings.Join(utc, " ") != strings.Join(wantUTC, " ") {
 			t.Fatalf("UTC instants\n got %v\nwant %v", utc, wantUTC)
+		}
+		// The meeting from 01:00 EST to 03:00 EDT names each end's zone: "01:00
+		// to 03:00 (EST)" would be an hour late at its end.
+		var texts []string
+		for _, m := range sent {
+			texts = append(texts, m.Text)
+		}
+		all := strings.Join(texts, "\n")
+		for _, want := range []string{"on 2030-03-10 from 01:00 (EST) to 03:00 (EDT).", "on 2030-03-10 from 03:00 to 04:00 (EDT).",
+			"on 2030-11-03 from 02:00 to 03:00 (EST).", "Sunday, March 10, 2030, 01:00 EST to 03:00 EDT", "Sunday, March 10, 2030, 03:00 to 04:00 EDT"} {
+			if !strings.Contains(all, want) {
+				t.Errorf("no %q in the e-mails:\n%s", want, all)
+			}
 		}
 	})
 }
