@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mentord/mentord/internal/app/apptest"
 )
@@ -80,5 +81,36 @@ func TestGroupStartInTheSkippedHour(t *testing.T) {
 		if status != 200 || !strings.Contains(body, "Sun 10 Mar 2030, 03:00 EDT") {
 			t.Fatalf("publish: %d at %s\n%s", status, web.res.Request.URL, body)
 		}
+	})
+}
+
+// TestAvailabilityWhereMidnightIsSkipped: in America/Santiago the clock
+// jumps from 24:00 on Saturday 4 September 2027 to 01:00 on Sunday. Saturday
+// 23:00 to "00:00" is the hour to Sunday 01:00 (-03); it was refused, the
+// midnight read as 23:00 on Saturday, and the week showed Saturday twice and
+// no Sunday, whose day was taken to start at Saturday 23:00.
+func TestAvailabilityWhereMidnightIsSkipped(t *testing.T) {
+	eachEngine(t, apptest.Options{Now: time.Date(2027, 9, 1, 12, 0, 0, 0, time.UTC)}, func(t *testing.T, s *apptest.Server) {
+		mona := signUpWeb(t, s, "mona", "Mona", "mentor", "America/Santiago")
+		mona.post("/app/mentor/profile", url.Values{"about_me": {"I teach Go."}, "skills": {"Go"}, "team_number": {"7"}})
+		status, body := mona.post("/app/availability", url.Values{"date": {"2027-09-04"}, "start": {"23:00"}, "end": {"00:00"}})
+		if status != 200 || mona.res.Request.URL.RawQuery != "week=2027-08-30" ||
+			!strings.Contains(body, "Published 23:00 -04–01:00 -03 on Saturday 4 September: 2 half-hours") {
+			t.Fatalf("Saturday's last hour: %d at %s\n%s", status, mona.res.Request.URL, body)
+		}
+		// Sunday's own times, from its first instant.
+		status, body = mona.post("/app/availability", url.Values{"date": {"2027-09-05"}, "start": {"00:00"}, "end": {"02:00"}})
+		if status != 200 || !strings.Contains(body, "Published 01:00–02:00 -03 on Sunday 5 September: 2 half-hours") {
+			t.Fatalf("Sunday's first hour: %d\n%s", status, body)
+		}
+		if strings.Count(body, "<h3>Sat 4 Sep</h3>") != 1 || strings.Count(body, "<h3>Sun 5 Sep</h3>") != 1 {
+			t.Fatalf("the week's days:\n%s", body)
+		}
+		sat, sun := body[strings.Index(body, "<h3>Sat 4 Sep</h3>"):strings.Index(body, "<h3>Sun 5 Sep</h3>")], body[strings.Index(body, "<h3>Sun 5 Sep</h3>"):]
+		if !strings.Contains(sat, "23:00–23:30") || !strings.Contains(sat, "23:30–01:00") || strings.Contains(sat, "01:00–01:30") ||
+			!strings.Contains(sun, "01:00–01:30") || !strings.Contains(sun, "01:30–02:00") || strings.Contains(sun, "23:00–23:30") {
+			t.Fatalf("Saturday:\n%s\nSunday:\n%s", sat, sun)
+		}
+		expectPage(t, mona, "/app/availability?week=2027-09-05", 200, "Your availability", "Week of Monday 30 August 2027", "?week=2027-09-06", "?week=2027-08-23")
 	})
 }
