@@ -114,3 +114,14 @@ func TestAvailabilityWhereMidnightIsSkipped(t *testing.T) {
 		expectPage(t, mona, "/app/availability?week=2027-09-05", 200, "Your availability", "Week of Monday 30 August 2027", "?week=2027-09-06", "?week=2027-08-23")
 	})
 }
+
+// TestNewCalendarTomorrowWhereMidnightIsSkipped: at 00:30 on Saturday 4
+// September 2027 in America/Santiago, a new calendar's first day is
+// tomorrow, Sunday 5, though that Sunday has no 00:30 (the form offered
+// today: the time a day on read as 23:30 on Saturday).
+func TestNewCalendarTomorrowWhereMidnightIsSkipped(t *testing.T) {
+	eachEngine(t, apptest.Options{Now: time.Date(2027, 9, 4, 4, 30, 0, 0, time.UTC)}, func(t *testing.T, s *apptest.Server) {
+		b := signUpWeb(t, s, "olive", "Olive", "mentee", "America/Santiago")
+		expectPage(t, b, "/app/meetings/new", 200, "New meeting calendar", `name="first_day" type="date" value="2027-09-05"`, "Sun 5 Sep")
+	})
+}
