@@ -125,3 +125,29 @@ func TestNewCalendarTomorrowWhereMidnightIsSkipped(t *testing.T) {
 		expectPage(t, b, "/app/meetings/new", 200, "New meeting calendar", `name="first_day" type="date" value="2027-09-05"`, "Sun 5 Sep")
 	})
 }
+
+// TestGroupFiltersWhereMidnightIsSkipped: the date filters of the group
+// list are whole days in the viewer's zone. In America/Santiago, Sunday 5
+// September 2027 starts at 01:00 (-03), so a session at 23:30 on Saturday
+// is Saturday's: listed up to the 4th, not from the 5th (the filter took
+// Sunday from Saturday 23:00).
+func TestGroupFiltersWhereMidnightIsSkipped(t *testing.T) {
+	eachEngine(t, apptest.Options{Now: time.Date(2027, 9, 1, 12, 0, 0, 0, time.UTC)}, func(t *testing.T, s *apptest.Server) {
+		ivy := s.Mentor("ivy", "Maths")
+		s.Patch("/myprofile/").Token(ivy.Token).JSON(map[string]any{"timezone": "America/Santiago"}).Do().Expect(200)
+		web := logIn(t, s, "ivy")
+		if status, body := web.post("/app/groups", groupForm("Late one", "Maths", "2027-09-04T23:30", "3")); status != 200 || !strings.Contains(body, "Sat 4 Sep 2027, 23:30 -04") {
+			t.Fatalf("publish: %d\n%s", status, body)
+		}
+		list := func(from, to string) string {
+			_, body := web.get("/app/groups?" + url.Values{"topic": {""}, "from": {from}, "to": {to}, "status": {""}, "scope": {""}}.Encode())
+			return body
+		}
+		if body := list("2027-09-05", ""); strings.Contains(body, "Late one") {
+			t.Errorf("from Sunday lists Saturday's session:\n%s", body)
+		}
+		if body := list("", "2027-09-04"); !strings.Contains(body, "Late one") {
+			t.Errorf("up to Saturday leaves out Saturday's session:\n%s", body)
+		}
+	})
+}
