@@ -19,25 +19,11 @@ import (
 // 01:00 EST). Each goes to the week that holds it.
 func TestAvailabilityOnClockChangeDays(t *testing.T) {
 	eachEngine(t, apptest.Options{Now: mentoringNow}, func(t *testing.T, s *apptest.Server) {
-		mona := signUpWeb(t, s, "mona", "Mona", "mentor", "America/New_York")
-		mona.post("/app/mentor/profile", url.Values{"about_me": {"I teach Go."}, "skills": {"Go"}, "team_number": {"7"}})
-
-		status, body := mona.post("/app/availability", url.Values{"date": {"2030-03-10"}, "start": {"02:00"}, "end": {"04:00"}})
-		if status != 200 || mona.res.Request.URL.RawQuery != "week=2030-03-04" ||
-			!strings.Contains(body, "Published 03:00–04:00 EDT on Sunday 10 March: 2 half-hours") {
-			t.Fatalf("spring night: %d at %s\n%s", status, mona.res.Request.URL, body)
-		}
+		mona := webMentor(t, s, "America/New_York")
+		publish(t, mona, "2030-03-10", "02:00", "04:00", "2030-03-04", "Published 03:00–04:00 EDT on Sunday 10 March: 2 half-hours")
 		// Nothing was made before the gap, so 01:00-02:00 EST is still free.
-		status, body = mona.post("/app/availability", url.Values{"date": {"2030-03-10"}, "start": {"01:00"}, "end": {"02:00"}})
-		if status != 200 || !strings.Contains(body, "Published 01:00 EST–03:00 EDT on Sunday 10 March: 2 half-hours") {
-			t.Fatalf("the hour before the gap: %d\n%s", status, body)
-		}
-
-		status, body = mona.post("/app/availability", url.Values{"date": {"2030-11-03"}, "start": {"01:00"}, "end": {"02:00"}})
-		if status != 200 || mona.res.Request.URL.RawQuery != "week=2030-10-28" ||
-			!strings.Contains(body, "Published 01:00 EDT–02:00 EST on Sunday 3 November: 4 half-hours") {
-			t.Fatalf("autumn night: %d at %s\n%s", status, mona.res.Request.URL, body)
-		}
+		publish(t, mona, "2030-03-10", "01:00", "02:00", "2030-03-04", "Published 01:00 EST–03:00 EDT on Sunday 10 March: 2 half-hours")
+		publish(t, mona, "2030-11-03", "01:00", "02:00", "2030-10-28", "Published 01:00 EDT–02:00 EST on Sunday 3 November: 4 half-hours")
 		var tok struct {
 			AuthToken string `json:"auth_token"`
 		}
@@ -91,18 +77,10 @@ func TestGroupStartInTheSkippedHour(t *testing.T) {
 // no Sunday, whose day was taken to start at Saturday 23:00.
 func TestAvailabilityWhereMidnightIsSkipped(t *testing.T) {
 	eachEngine(t, apptest.Options{Now: time.Date(2027, 9, 1, 12, 0, 0, 0, time.UTC)}, func(t *testing.T, s *apptest.Server) {
-		mona := signUpWeb(t, s, "mona", "Mona", "mentor", "America/Santiago")
-		mona.post("/app/mentor/profile", url.Values{"about_me": {"I teach Go."}, "skills": {"Go"}, "team_number": {"7"}})
-		status, body := mona.post("/app/availability", url.Values{"date": {"2027-09-04"}, "start": {"23:00"}, "end": {"00:00"}})
-		if status != 200 || mona.res.Request.URL.RawQuery != "week=2027-08-30" ||
-			!strings.Contains(body, "Published 23:00 -04–01:00 -03 on Saturday 4 September: 2 half-hours") {
-			t.Fatalf("Saturday's last hour: %d at %s\n%s", status, mona.res.Request.URL, body)
-		}
+		mona := webMentor(t, s, "America/Santiago")
+		publish(t, mona, "2027-09-04", "23:00", "00:00", "2027-08-30", "Published 23:00 -04–01:00 -03 on Saturday 4 September: 2 half-hours")
 		// Sunday's own times, from its first instant.
-		status, body = mona.post("/app/availability", url.Values{"date": {"2027-09-05"}, "start": {"00:00"}, "end": {"02:00"}})
-		if status != 200 || !strings.Contains(body, "Published 01:00–02:00 -03 on Sunday 5 September: 2 half-hours") {
-			t.Fatalf("Sunday's first hour: %d\n%s", status, body)
-		}
+		body := publish(t, mona, "2027-09-05", "00:00", "02:00", "2027-08-30", "Published 01:00–02:00 -03 on Sunday 5 September: 2 half-hours")
 		if strings.Count(body, "<h3>Sat 4 Sep</h3>") != 1 || strings.Count(body, "<h3>Sun 5 Sep</h3>") != 1 {
 			t.Fatalf("the week's days:\n%s", body)
 		}
@@ -150,4 +128,23 @@ func TestGroupFiltersWhereMidnightIsSkipped(t *testing.T) {
 			t.Errorf("up to Saturday leaves out Saturday's session:\n%s", body)
 		}
 	})
+}
+
+// webMentor is a mentor signed up in the web app in zone, with a profile.
+func webMentor(t *testing.T, s *apptest.Server, zone string) *browser {
+	t.Helper()
+	b := signUpWeb(t, s, "mona", "Mona", "mentor", zone)
+	b.post("/app/mentor/profile", url.Values{"about_me": {"I teach Go."}, "skills": {"Go"}, "team_number": {"7"}})
+	return b
+}
+
+// publish adds availability on the page and expects to land on week with
+// the flash want; it returns the page.
+func publish(t *testing.T, b *browser, date, start, end, week, want string) string {
+	t.Helper()
+	status, body := b.post("/app/availability", url.Values{"date": {date}, "start": {start}, "end": {end}})
+	if status != 200 || b.res.Request.URL.RawQuery != "week="+week || !strings.Contains(body, want) {
+		t.Fatalf("%s %s-%s: %d at %s, want %q\n%s", date, start, end, status, b.res.Request.URL, want, body)
+	}
+	return body
 }
