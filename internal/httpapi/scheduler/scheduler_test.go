@@ -523,3 +523,23 @@ func TestSlotsInTheSkippedHour(t *testing.T) {
 		}).Do().Expect(400)
 	})
 }
+
+// TestFinalizeNaiveTimesWithASpace: a naive date-time is wall-clock in the
+// calendar's zone however it is written; "2030-03-12 13:00" (a space, no
+// seconds) was read as 13:00 UTC, 09:00 in Toronto and outside the owner's
+// slot, while "2030-03-12T13:00" was read as 13:00 there.
+func TestFinalizeNaiveTimesWithASpace(t *testing.T) {
+	apptest.Each(t, apptest.Options{Now: t0}, func(t *testing.T, s *apptest.Server) {
+		tok := owner(t, s, "olive")
+		ann := contact(t, s, tok, "Ann")
+		id := int(s.Post("/schedules/calendars/create/").Bearer(tok).JSON(map[string]any{"name": "C", "description": "d", "deadline": "2030-03-05",
+			"invitees": []int{ann}, "timezone": "America/Toronto", "available_slots": []any{slot("2030-03-12", "13:00:00", "15:00:00", 3)}}).Do().Expect(201).Obj()["id"].(float64))
+		s.SMTP.Wait(1, 10*time.Second)
+		before := len(s.SMTP.Messages())
+		s.Post(fmt.Sprintf("/schedules/calendars/%d/confirm/", id)).Bearer(tok).JSON(map[string]any{"finalized_schedule": []any{
+			map[string]any{"contact_id": ann, "start_time": "2030-03-12 13:00", "end_time": "2030-03-12 14:00"}}}).Do().Expect(200)
+		if utc := scheduledStarts(t, s.SMTP.Wait(before+2, 10*time.Second)[before:]); strings.Join(utc, " ") != "20300312T170000Z" {
+			t.Fatalf("DTSTART %v, want 13:00 EDT", utc)
+		}
+	})
+}
