@@ -350,7 +350,7 @@ func readWhen(raw any) (meetings.When, bool) {
 	}
 	s = strings.TrimSpace(s)
 	// Naive forms, with T or a space, with or without seconds: each is
-	// wall-clock (timefmt.Parse would read one it is not listed here as UTC).
+	// wall-clock (one left out would fall to timefmt.Parse, read as UTC).
 	for _, layout := range []string{"2006/01/02 15:04:05", "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02T15:04", "2006-01-02 15:04"} {
 		if t, err := time.Parse(layout, s); err == nil {
 			c := meetings.Civil{Year: t.Year(), Month: t.Month(), Day: t.Day(), Hour: t.Hour(), Min: t.Minute(), Sec: t.Second()}
