@@ -24,11 +24,13 @@ type Civil struct {
 	Hour, Min, Sec int
 }
 
-// In is the instant the wall-clock time stands for in loc. Times that a
-// daylight-saving change skips move forward by the gap, as Go's time.Date
-// does.
+// In is the instant the wall-clock time stands for in loc, read as weekly
+// hours are (scheduling.Date.At): a time that a spring-forward change skips
+// is the end of the gap. (time.Date reads it an hour early, which put a slot
+// starting at 02:00 on such a night at 01:00.)
 func (c Civil) In(loc *time.Location) time.Time {
-	return time.Date(c.Year, c.Month, c.Day, c.Hour, c.Min, c.Sec, 0, loc).UTC()
+	d := scheduling.Date{Year: c.Year, Month: c.Month, Day: c.Day}
+	return d.At(time.Duration(c.Hour)*time.Hour+time.Duration(c.Min)*time.Minute+time.Duration(c.Sec)*time.Second, loc)
 }
 
 // Date is the YYYY-MM-DD part.

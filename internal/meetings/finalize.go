@@ -264,11 +264,13 @@ func (s *Service) mailFinalized(ctx context.Context, q *store.Q, owner *domain.U
 		}
 		events = append(events, ev)
 		st, en := m.Start.In(loc), m.End.In(loc)
-		lines = append(lines, fmt.Sprintf("- %s: %s, %s to %s", fullName(k.FirstName, k.LastName), st.Format("Monday, January 2, 2006"),
-			st.Format("15:04"), en.Format("15:04 MST")))
-		text := fmt.Sprintf("Hello %s,\n\nYou have a meeting scheduled with %s on %s from %s to %s (%s).\n\nMeeting: %s\n%s\n\nBest,\n%s Team\n",
-			fullName(k.FirstName, k.LastName), ownerName, st.Format("2006-01-02"), st.Format("15:04"), en.Format("15:04"), st.Format("MST"),
-			c.Name, c.Description, s.SiteName)
+		lines = append(lines, fmt.Sprintf("- %s: %s, %s", fullName(k.FirstName, k.LastName), st.Format("Monday, January 2, 2006"), clockSpan(st, en)))
+		span := st.Format("15:04") + " to " + en.Format("15:04") + " (" + st.Format("MST") + ")"
+		if st.Format("MST") != en.Format("MST") {
+			span = st.Format("15:04 (MST)") + " to " + en.Format("15:04 (MST)")
+		}
+		text := fmt.Sprintf("Hello %s,\n\nYou have a meeting scheduled with %s on %s from %s.\n\nMeeting: %s\n%s\n\nBest,\n%s Team\n",
+			fullName(k.FirstName, k.LastName), ownerName, st.Format("2006-01-02"), span, c.Name, c.Description, s.SiteName)
 		if _, err := s.outbox.Email(ctx, q, now, notify.Message{To: []string{k.Email}, Subject: "Meeting Scheduled", Text: text,
 			Attachments: []notify.Attachment{notify.Invite(ev)}}, notify.Options{}); err != nil {
 			return err
@@ -293,4 +295,14 @@ func (s *Service) mailFinalized(ctx context.Context, q *store.Q, owner *domain.U
 	}
 	_, err := s.outbox.Email(ctx, q, now, m, notify.Options{})
 	return err
+}
+
+// clockSpan is "13:00 to 14:00 EDT", or "01:00 EST to 03:00 EDT" for a
+// meeting across a clock change, whose ends have different zone names
+// (naming only the start's said 03:00 EST, an hour late).
+func clockSpan(start, end time.Time) string {
+	if start.Format("MST") != end.Format("MST") {
+		return start.Format("15:04 MST") + " to " + end.Format("15:04 MST")
+	}
+	return start.Format("15:04") + " to " + end.Format("15:04 MST")
 }

@@ -164,18 +164,19 @@ func plural(n int, unit string) string {
 	return fmt.Sprintf("%d %ss", n, unit)
 }
 
-// dayOf is the local day in loc holding t, as instants.
+// dayOf is the local day in loc holding t, as instants. A day starts at its
+// first instant (scheduling.Date.At), also where a clock change skips
+// midnight; time.Date would put that midnight an hour into the day before.
 func dayOf(t time.Time, loc *time.Location) (from, to time.Time) {
-	y, m, d := t.In(loc).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, loc), time.Date(y, m, d+1, 0, 0, 0, 0, loc)
+	d := scheduling.DateOf(t.In(loc))
+	return d.At(0, loc), d.AddDays(1).At(0, loc)
 }
 
 // weekOf is the local week (Monday to Sunday) in loc holding t.
 func weekOf(t time.Time, loc *time.Location) (from, to time.Time) {
-	lt := t.In(loc)
-	y, m, d := lt.Date()
-	d -= (int(lt.Weekday()) + 6) % 7
-	return time.Date(y, m, d, 0, 0, 0, 0, loc), time.Date(y, m, d+7, 0, 0, 0, 0, loc)
+	d := scheduling.DateOf(t.In(loc))
+	d = d.AddDays(-((int(d.Weekday()) + 6) % 7))
+	return d.At(0, loc), d.AddDays(7).At(0, loc)
 }
 
 // countWindow is the span of starts the limits of a session starting

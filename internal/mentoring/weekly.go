@@ -229,8 +229,7 @@ func (s *Service) ZoneChanged(ctx context.Context, q *store.Q, u *domain.User) e
 
 // weeklyHorizon is the local midnight WeeklyDays after today's.
 func weeklyHorizon(now time.Time, loc *time.Location) time.Time {
-	y, m, d := now.In(loc).Date()
-	return time.Date(y, m, d+WeeklyDays, 0, 0, 0, 0, loc)
+	return scheduling.DateOf(now.In(loc)).AddDays(WeeklyDays).At(0, loc)
 }
 
 // fillWeekly expands wh over [from, to) into weekly availabilities, leaving

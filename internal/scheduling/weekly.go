@@ -330,14 +330,26 @@ func Expand(rules []WeeklyRule, exceptions []DateException, loc *time.Location, 
 }
 
 // wallInstant is the first instant, in UTC, at which a clock in loc shows
-// wall time c of date d or later (see Expand). It walks the zone's periods
-// of constant offset from a day before: within one period the clock runs
-// steadily, so the first reading in it is max(period start, wall - offset).
+// wall time c of date d or later (see Expand).
 func wallInstant(d Date, c Clock, loc *time.Location) time.Time {
-	wall := d.midnightUTC().Add(time.Duration(c) * time.Minute)
+	return d.At(time.Duration(c)*time.Minute, loc)
+}
+
+// At is the first instant, in UTC, at which a clock in loc shows the wall
+// time clock (since midnight) of date d or later: Expand's reading of a wall
+// time, for every surface that turns one into an instant. A time that a
+// spring-forward change skips is the end of the gap (02:30 on a New York
+// spring night is 03:00 EDT), where time.Date would read it an hour early
+// (01:30 EST); a time repeated when clocks go back is its first occurrence.
+//
+// It walks the zone's periods of constant offset from a day before: within
+// one period the clock runs steadily, so the first reading in it is
+// max(period start, wall - offset).
+func (d Date) At(clock time.Duration, loc *time.Location) time.Time {
+	wall := d.midnightUTC().Add(clock)
 	// UTC offsets stay within ±16 hours, so no clock reads wall or later
 	// before wall-16h: the walk finds the first such reading of all time,
-	// which makes wallInstant monotonic in wall.
+	// which makes At monotonic in wall.
 	t := wall.Add(-27 * time.Hour).In(loc)
 	limit := wall.Add(27 * time.Hour)
 	for t.Before(limit) {
@@ -353,5 +365,5 @@ func wallInstant(d Date, c Clock, loc *time.Location) time.Time {
 		t = end
 	}
 	// Not reached with real zone data; Go's own reading is a fair answer.
-	return time.Date(d.Year, d.Month, d.Day, c.Hour(), c.Minute(), 0, 0, loc).UTC()
+	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, int(clock), loc).UTC()
 }

@@ -647,3 +647,29 @@ func FuzzExpand(f *testing.F) {
 }
 
 var fuzzBase = time.Date(2011, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// TestDateAt: At reads wall times to the second as wallInstant reads
+// minutes: a skipped time is the end of the gap, a repeated one its first
+// occurrence, and a skipped midnight the first instant of the day.
+func TestDateAt(t *testing.T) {
+	at := func(h, m, s int) time.Duration {
+		return time.Duration(h)*time.Hour + time.Duration(m)*time.Minute + time.Duration(s)*time.Second
+	}
+	for _, c := range []struct {
+		zone  string
+		d     Date
+		clock time.Duration
+		want  time.Time
+	}{
+		{"America/New_York", Date{2027, 3, 14}, at(2, 30, 15), time.Date(2027, 3, 14, 7, 0, 0, 0, time.UTC)},
+		{"America/New_York", Date{2027, 11, 7}, at(1, 30, 0), time.Date(2027, 11, 7, 5, 30, 0, 0, time.UTC)},
+		{"Australia/Lord_Howe", Date{2027, 10, 3}, at(2, 15, 0), time.Date(2027, 10, 2, 15, 30, 0, 0, time.UTC)},
+		{"Asia/Kathmandu", Date{2027, 1, 5}, at(10, 0, 30), time.Date(2027, 1, 5, 4, 15, 30, 0, time.UTC)},
+		{"America/Santiago", Date{2027, 9, 5}, 0, time.Date(2027, 9, 5, 4, 0, 0, 0, time.UTC)},
+		{"America/Santiago", Date{2027, 9, 4}, at(24, 0, 0), time.Date(2027, 9, 5, 4, 0, 0, 0, time.UTC)},
+	} {
+		if got := c.d.At(c.clock, zone(t, c.zone)); !got.Equal(c.want) || got.Location() != time.UTC {
+			t.Errorf("%s %v + %v: %v, want %v", c.zone, c.d, c.clock, got, c.want)
+		}
+	}
+}

@@ -32,8 +32,9 @@ func Parse(s string) (time.Time, error) {
 	if strings.HasSuffix(s, "z") {
 		s = s[:len(s)-1] + "Z"
 	}
-	// Offsets written +HHMM or +HH become +HH:MM.
-	if i := strings.LastIndexAny(s, "+-"); i > 16 {
+	// Offsets written +HHMM or +HH become +HH:MM; index 16 is where one
+	// follows a time without seconds (2030-01-15T10:00+0545).
+	if i := strings.LastIndexAny(s, "+-"); i >= 16 {
 		off := s[i+1:]
 		switch len(off) {
 		case 2:
@@ -47,6 +48,10 @@ func Parse(s string) (time.Time, error) {
 			// Years outside this range are typing mistakes for a scheduler,
 			// and would overflow the fixed-width time text of SQLite.
 			if y := t.UTC().Year(); y < 1900 || y > 9000 {
+				return time.Time{}, ErrFormat
+			}
+			// time.Parse takes +24:00; RFC 3339's offset hours end at 23.
+			if _, off := t.Zone(); off >= 24*3600 || off <= -24*3600 {
 				return time.Time{}, ErrFormat
 			}
 			return t.UTC(), nil

@@ -10,6 +10,7 @@ import (
 	"github.com/mentord/mentord/internal/domain"
 	"github.com/mentord/mentord/internal/errs"
 	"github.com/mentord/mentord/internal/groups"
+	"github.com/mentord/mentord/internal/scheduling"
 )
 
 // groupsPerPage is the length of a page of the list.
@@ -144,13 +145,14 @@ func (a *App) groupList(w http.ResponseWriter, r *http.Request, u *domain.User) 
 		if raw == "" {
 			continue
 		}
-		day, err := time.ParseInLocation(dateLayout, raw, zone)
+		date, err := time.Parse(dateLayout, raw)
 		if err != nil {
 			f.Errors[d.name] = append(f.Errors[d.name], "Enter a date, like 2030-01-16.")
 			continue
 		}
+		day := dayStart(scheduling.DateOf(date), zone)
 		if d.end { // to the end of that day, in the viewer's zone
-			day = day.AddDate(0, 0, 1).Add(-time.Microsecond)
+			day = dayStart(scheduling.DateOf(date).AddDays(1), zone).Add(-time.Microsecond)
 		}
 		*d.dst = &day
 	}

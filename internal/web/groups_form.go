@@ -56,7 +56,7 @@ func readGroupForm(r *http.Request, zone *time.Location, unchanged string) group
 		unread.FieldArg("date", errs.CodeRequired, nil)
 	case raw == unchanged:
 	default:
-		if t, err := time.ParseInLocation(localLayout, raw, zone); err == nil {
+		if t, err := parseLocal(localLayout, raw, zone); err == nil {
 			in.Start = &t
 		} else {
 			unread.FieldArg("date", errs.CodeNotDateTime, nil)

@@ -129,9 +129,9 @@ func (a *App) inviteeView(iv *meetings.InviteeView, f *formState, rows int) *inv
 	return v
 }
 
-// clockRange is "13:00 to 15:00 EDT" in loc.
+// clockRange is "13:00 to 15:00 EDT" in loc (see clockSpan).
 func clockRange(start, end time.Time, loc *time.Location) string {
-	return start.In(loc).Format("15:04") + " to " + end.In(loc).Format("15:04 MST")
+	return clockSpan(start, end, loc, " to ")
 }
 
 func (a *App) showInvitee(w http.ResponseWriter, r *http.Request, status int, iv *meetings.InviteeView, f *formState, rows int) {

@@ -15,6 +15,7 @@ import (
 	"github.com/mentord/mentord/internal/errs"
 	"github.com/mentord/mentord/internal/httpapi"
 	"github.com/mentord/mentord/internal/mentoring"
+	"github.com/mentord/mentord/internal/scheduling"
 )
 
 // failHidden is fail for something that may be someone else's: the
@@ -283,4 +284,26 @@ func sameDay(a, b time.Time) bool {
 	ay, am, ad := a.Date()
 	by, bm, bd := b.Date()
 	return ay == by && am == bm && ad == bd
+}
+
+// parseLocal reads text written as layout (a wall-clock date and time, no
+// zone) as a time in loc, the way weekly hours read wall times
+// (scheduling.Date.At): a time a spring-forward change skips is the end of
+// the gap. time.ParseInLocation reads it an hour early.
+func parseLocal(layout, text string, loc *time.Location) (time.Time, error) {
+	t, err := time.Parse(layout, text)
+	if err != nil {
+		return time.Time{}, err
+	}
+	return scheduling.DateOf(t).At(t.Sub(t.Truncate(24*time.Hour)), loc).In(loc), nil
+}
+
+// clockSpan is "13:00–15:00 EDT" in loc, or "01:00 EST–03:00 EDT" when the
+// clock changed between start and end, so that neither end is misnamed.
+func clockSpan(start, end time.Time, loc *time.Location, sep string) string {
+	s, e := start.In(loc), end.In(loc)
+	if s.Format("MST") != e.Format("MST") {
+		return s.Format("15:04 MST") + sep + e.Format("15:04 MST")
+	}
+	return s.Format("15:04") + sep + e.Format("15:04 MST")
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/mentord/mentord/internal/errs"
 	"github.com/mentord/mentord/internal/httpapi"
 	"github.com/mentord/mentord/internal/mentoring"
+	"github.com/mentord/mentord/internal/scheduling"
 )
 
 // The pages only mentors have: their mentor profile and their availability.
@@ -131,12 +132,16 @@ type availDay struct {
 
 const dateLayout = "2006-01-02"
 
-// weekOf is the Monday, at midnight in loc, of the week holding t.
+// weekOf is the Monday, at its first instant in loc, of the week holding t.
 func weekOf(t time.Time, loc *time.Location) time.Time {
-	y, m, d := t.In(loc).Date()
-	day := time.Date(y, m, d, 0, 0, 0, 0, loc)
-	return day.AddDate(0, 0, -((int(day.Weekday()) + 6) % 7))
+	d := scheduling.DateOf(t.In(loc))
+	return dayStart(d.AddDays(-((int(d.Weekday()) + 6) % 7)), loc)
 }
+
+// dayStart is the first instant of d in loc, in loc. Where a clock change
+// skips midnight (America/Santiago in September) that is 01:00, not
+// time.Date's reading, 23:00 of the day before.
+func dayStart(d scheduling.Date, loc *time.Location) time.Time { return d.At(0, loc).In(loc) }
 
 func (a *App) availabilityPage(w http.ResponseWriter, r *http.Request, u *domain.User) {
 	a.showAvailability(w, r, u, r.URL.Query().Get("week"), http.StatusOK, nil, "")
@@ -148,19 +153,20 @@ func (a *App) showAvailability(w http.ResponseWriter, r *http.Request, u *domain
 	zone := userZone(u)
 	now := a.Mentoring.Now()
 	monday := weekOf(now, zone)
-	if t, err := time.ParseInLocation(dateLayout, week, zone); err == nil {
-		monday = weekOf(t, zone)
+	if t, err := time.Parse(dateLayout, week); err == nil {
+		monday = weekOf(dayStart(scheduling.DateOf(t), zone), zone)
 	}
 	list, err := a.Mentoring.FutureAvailabilityOf(r.Context(), u.ID)
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	v := &availabilityView{Monday: monday, Week: monday.Format(dateLayout), DeleteError: deleteError,
-		PrevWeek: monday.AddDate(0, 0, -7).Format(dateLayout), NextWeek: monday.AddDate(0, 0, 7).Format(dateLayout)}
+	first := scheduling.DateOf(monday)
+	v := &availabilityView{Monday: monday, Week: first.String(), DeleteError: deleteError,
+		PrevWeek: first.AddDays(-7).String(), NextWeek: first.AddDays(7).String()}
 	for i := range 7 {
-		// AddDate, not 24 hours: a day of a clock change is 23 or 25 hours long.
-		day, next := monday.AddDate(0, 0, i), monday.AddDate(0, 0, i+1)
+		// Dates, not 24 hours: a day of a clock change is 23 or 25 hours long.
+		day, next := dayStart(first.AddDays(i), zone), dayStart(first.AddDays(i+1), zone)
 		d := availDay{Day: day}
 		for _, av := range list {
 			if !av.Start.Before(day) && av.Start.Before(next) {
@@ -187,21 +193,23 @@ func (a *App) addAvailability(w http.ResponseWriter, r *http.Request, u *domain.
 	zone := userZone(u)
 	date, startText, endText := r.PostForm.Get("date"), r.PostForm.Get("start"), r.PostForm.Get("end")
 	unread := &errs.Invalid{}
-	day, err := time.ParseInLocation(dateLayout, date, zone)
+	// The date alone: read at midnight in zone it could name the day before.
+	day, err := time.Parse(dateLayout, date)
 	if err != nil {
 		unread.Add("date", "invalid", "Enter a date, like 2030-01-16.")
 	}
 	// A time of day on that date, in the viewer's zone.
-	clock := func(field, text string) *time.Time {
-		c, err := time.Parse("15:04", text)
+	clock := func(field, text string) (*time.Time, bool) {
+		t, err := parseLocal(localLayout, day.Format(dateLayout)+"T"+text, zone)
 		if err != nil {
 			unread.Add(field, "invalid", "Enter a time of day, like 09:30.")
-			return nil
+			return nil, false
 		}
-		t := time.Date(day.Year(), day.Month(), day.Day(), c.Hour(), c.Minute(), 0, 0, zone)
-		return &t
+		c, _ := time.Parse("15:04", text)
+		return &t, c.Hour() == 0 && c.Minute() == 0
 	}
-	start, end := clock("start", startText), clock("end", endText)
+	start, _ := clock("start", startText)
+	end, midnight := clock("end", endText)
 	if !unread.Empty() {
 		// Nothing can be checked until the date and times can be read.
 		f.take(unread, nil)
@@ -209,8 +217,8 @@ func (a *App) addAvailability(w http.ResponseWriter, r *http.Request, u *domain.
 		return
 	}
 	// An end at 00:00 is the midnight that ends the day.
-	if end.Hour() == 0 && end.Minute() == 0 {
-		next := day.AddDate(0, 0, 1)
+	if midnight {
+		next := dayStart(scheduling.DateOf(day).AddDays(1), zone)
 		end = &next
 	}
 	in := mentoring.AvailabilityInput{Start: start, End: end}
@@ -224,7 +232,7 @@ func (a *App) addAvailability(w http.ResponseWriter, r *http.Request, u *domain.
 		return
 	}
 	first, last := added[0], added[len(added)-1]
-	a.flash(w, r, "Published "+first.Start.In(zone).Format("15:04")+"–"+last.End.In(zone).Format("15:04 MST")+
+	a.flash(w, r, "Published "+clockSpan(first.Start, last.End, zone, "–")+
 		" on "+first.Start.In(zone).Format("Monday 2 January")+": "+counted(len(added), "half-hour")+" mentees can book.")
 	a.redirect(w, r, "/availability?week="+weekOf(first.Start, zone).Format(dateLayout))
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/mentord/mentord/internal/errs"
 	"github.com/mentord/mentord/internal/httpapi"
 	"github.com/mentord/mentord/internal/meetings"
+	"github.com/mentord/mentord/internal/scheduling"
 )
 
 // The meeting scheduler for owners: contacts, calendars with the owner's
@@ -324,8 +325,10 @@ type calendarFormView struct {
 
 func (a *App) newCalendarPage(w http.ResponseWriter, r *http.Request, u *domain.User) {
 	zone := userZone(u)
-	tomorrow := a.Clock.Now().In(zone).AddDate(0, 0, 1)
-	first := time.Date(tomorrow.Year(), tomorrow.Month(), tomorrow.Day(), 0, 0, 0, 0, time.UTC)
+	// By date: AddDate on the time of day can land in a skipped hour, which
+	// time.Date reads as the day before.
+	tomorrow := scheduling.DateOf(a.Clock.Now().In(zone)).AddDays(1)
+	first := time.Date(tomorrow.Year, tomorrow.Month, tomorrow.Day, 0, 0, 0, 0, time.UTC)
 	f := &formState{Values: url.Values{"timezone": {zone.String()}, "meeting_length": {"30"}, "first_day": {first.Format(dateLayout)},
 		"deadline": {first.Add(-12 * time.Hour).Format(localLayout)}}, Errors: map[string][]string{}}
 	if q := r.URL.Query().Get("first_day"); q != "" {
@@ -377,7 +380,7 @@ func (a *App) createCalendar(w http.ResponseWriter, r *http.Request, u *domain.U
 	case raw == "":
 		unread.FieldArg("deadline", errs.CodeRequired, nil)
 	default:
-		if t, err := time.ParseInLocation(localLayout, raw, loc); err == nil {
+		if t, err := parseLocal(localLayout, raw, loc); err == nil {
 			in.Deadline = &t
 		} else {
 			unread.FieldArg("deadline", errs.CodeNotDateTime, nil)

@@ -176,3 +176,21 @@ func TestCancellationNotice(t *testing.T) {
 		s.Patch("/sessionrequest/2/").Token(me.Token).JSON(map[string]any{"status": "Canceled"}).Do().Expect(200)
 	})
 }
+
+// TestDayLimitWhereMidnightIsSkipped: in America/Santiago clocks jump from
+// 24:00 on Saturday 4 September 2027 to 01:00 on Sunday, so Saturday ends
+// at 04:00 UTC, not an hour earlier: a session at 23:00 on Saturday (-04)
+// is Saturday's, as one at 22:00 is, and leaves Sunday's place free. (The
+// day was taken as time.Date's midnight, which reads the skipped 00:00 as
+// 23:00 on Saturday.)
+func TestDayLimitWhereMidnightIsSkipped(t *testing.T) {
+	apptest.Each(t, apptest.Options{Now: time.Date(2027, 9, 1, 12, 0, 0, 0, time.UTC)}, func(t *testing.T, s *apptest.Server) {
+		m, me := mentorAndMentee(s, "2027-09-05T02:00:00Z", "2027-09-05T15:00:00Z") // Saturday 22:00 -04 to Sunday 12:00 -03
+		s.Patch("/myprofile/").Token(m.Token).JSON(map[string]any{"timezone": "America/Santiago"}).Do().Expect(200)
+		setRules(s, m, map[string]any{"max_sessions_per_day": 1})
+		ask(s, me, 1, "2027-09-05T03:00:00Z").Expect(201) // Saturday 23:00
+		ask(s, me, 1, "2027-09-05T13:00:00Z").Expect(201) // Sunday 10:00
+		full := `{"non_field_errors":["This mentor takes at most 1 sessions a day, and that day is full."]}`
+		ask(s, me, 1, "2027-09-05T02:00:00Z").ExpectBody(400, full) // Saturday 22:00
+	})
+}

@@ -349,7 +349,9 @@ func readWhen(raw any) (meetings.When, bool) {
 		return meetings.When{}, false
 	}
 	s = strings.TrimSpace(s)
-	for _, layout := range []string{"2006/01/02 15:04:05", "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02T15:04"} {
+	// Naive forms, with T or a space, with or without seconds: each is
+	// wall-clock (one left out would fall to timefmt.Parse, read as UTC).
+	for _, layout := range []string{"2006/01/02 15:04:05", "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02T15:04", "2006-01-02 15:04"} {
 		if t, err := time.Parse(layout, s); err == nil {
 			c := meetings.Civil{Year: t.Year(), Month: t.Month(), Day: t.Day(), Hour: t.Hour(), Min: t.Minute(), Sec: t.Second()}
 			return meetings.When{Civil: &c}, true

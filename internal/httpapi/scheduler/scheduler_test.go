@@ -445,10 +445,101 @@ func TestDaylightSavingDays(t *testing.T) {
 		}
 		before := len(s.SMTP.Messages())
 		s.Post(fmt.Sprintf("/schedules/calendars/%d/confirm/", id)).Bearer(tok).JSON(map[string]any{"finalized_schedule": items}).Do().Expect(200)
-		utc := scheduledStarts(t, s.SMTP.Wait(before+5, 10*time.Second)[before:])
+		sent := s.SMTP.Wait(before+5, 10*time.Second)[before:]
+		utc := scheduledStarts(t, sent)
 		wantUTC := []string{"20300310T060000Z", "20300310T070000Z", "20301103T040000Z", "20301103T070000Z"}
 		if strings.Join(utc, " ") != strings.Join(wantUTC, " ") {
 			t.Fatalf("UTC instants\n got %v\nwant %v", utc, wantUTC)
+		}
+		// The meeting from 01:00 EST to 03:00 EDT names each end's zone: "01:00
+		// to 03:00 (EST)" would be an hour late at its end.
+		var texts []string
+		for _, m := range sent {
+			texts = append(texts, m.Text)
+		}
+		all := strings.Join(texts, "\n")
+		for _, want := range []string{"on 2030-03-10 from 01:00 (EST) to 03:00 (EDT).", "on 2030-03-10 from 03:00 to 04:00 (EDT).",
+			"on 2030-11-03 from 02:00 to 03:00 (EST).", "Sunday, March 10, 2030, 01:00 EST to 03:00 EDT", "Sunday, March 10, 2030, 03:00 to 04:00 EDT"} {
+			if !strings.Contains(all, want) {
+				t.Errorf("no %q in the e-mails:\n%s", want, all)
+			}
+		}
+	})
+}
+
+// TestSlotsInTheSkippedHour: an owner slot that starts in the hour a
+// spring-forward change skips starts when the clock next shows a time at
+// or after its start (the end of the gap), as weekly hours read it, never an
+// hour early: 02:00-04:00 in New York on 10 March 2030 is 03:00-04:00 EDT,
+// so it offers one 60-minute meeting, not one at 01:00 EST that the owner
+// never offered. Lord Howe moves by half an hour: 02:00-03:00 there on 6
+// October 2030 is 02:30-03:00 (+11), one 30-minute meeting.
+func TestSlotsInTheSkippedHour(t *testing.T) {
+	apptest.Each(t, apptest.Options{Now: t0}, func(t *testing.T, s *apptest.Server) {
+		tok := owner(t, s, "olive")
+		cases := []struct {
+			zone, date, start, end string
+			length                 int
+			want                   []string // suggested starts, wall-clock
+			wantUTC                []string // DTSTART of the invitations
+		}{
+			{"America/New_York", "2030-03-10", "02:00:00", "04:00:00", 60, []string{"2030-03-10T03:00:00"}, []string{"20300310T070000Z"}},
+			{"Australia/Lord_Howe", "2030-10-06", "02:00:00", "03:00:00", 30, []string{"2030-10-06T02:30:00"}, []string{"20301005T153000Z"}},
+		}
+		for i, c := range cases {
+			ids := []int{contact(t, s, tok, fmt.Sprintf("Ann%c", 'a'+i)), contact(t, s, tok, fmt.Sprintf("Ben%c", 'a'+i))}
+			before := len(s.SMTP.Messages())
+			id := int(s.Post("/schedules/calendars/create/").Bearer(tok).JSON(map[string]any{
+				"name": "Gap", "description": "d", "deadline": "2030-03-05", "invitees": ids, "timezone": c.zone, "meeting_length": c.length,
+				"available_slots": []any{slot(c.date, c.start, c.end, 3)},
+			}).Do().Expect(201).Obj()["id"].(float64))
+			day := strings.ReplaceAll(c.date, "-", "/")
+			for _, l := range links(t, s.SMTP.Wait(before+2, 10*time.Second)[before:]) {
+				s.Post(strings.TrimPrefix(l, s.URL)).JSON(map[string]any{"availability": []any{
+					map[string]any{"start_time": day + " 00:00:00", "end_time": day + " 23:00:00", "preference_level": 2},
+				}}).Do().Expect(200)
+			}
+			p := s.Get(fmt.Sprintf("/schedules/calendars/%d/confirm/", id)).Bearer(tok).Do().Expect(200).Obj()
+			var starts []string
+			var items []map[string]any
+			for _, m := range p["suggested_schedules"].([]any)[0].([]any) {
+				mm := m.(map[string]any)
+				starts = append(starts, mm["start_time"].(string))
+				items = append(items, map[string]any{"contact_id": mm["id"], "start_time": mm["start_time"], "end_time": mm["end_time"]})
+			}
+			if strings.Join(starts, " ") != strings.Join(c.want, " ") {
+				t.Fatalf("%s: meetings of a slot starting in the gap:\n got %v\nwant %v", c.zone, starts, c.want)
+			}
+			before = len(s.SMTP.Messages())
+			s.Post(fmt.Sprintf("/schedules/calendars/%d/confirm/", id)).Bearer(tok).JSON(map[string]any{"finalized_schedule": items}).Do().Expect(200)
+			if utc := scheduledStarts(t, s.SMTP.Wait(before+len(items)+1, 10*time.Second)[before:]); strings.Join(utc, " ") != strings.Join(c.wantUTC, " ") {
+				t.Fatalf("%s: UTC instants\n got %v\nwant %v", c.zone, utc, c.wantUTC)
+			}
+		}
+		// A slot wholly inside the gap is no time at all: refused, not a meeting.
+		s.Post("/schedules/calendars/create/").Bearer(tok).JSON(map[string]any{
+			"name": "Gap", "description": "d", "deadline": "2030-03-05", "invitees": []int{}, "timezone": "America/New_York",
+			"available_slots": []any{slot("2030-03-10", "02:00:00", "02:30:00", 3)},
+		}).Do().Expect(400)
+	})
+}
+
+// TestFinalizeNaiveTimesWithASpace: a naive date-time is wall-clock in the
+// calendar's zone however it is written; "2030-03-12 13:00" (a space, no
+// seconds) was read as 13:00 UTC, 09:00 in Toronto and outside the owner's
+// slot, while "2030-03-12T13:00" was read as 13:00 there.
+func TestFinalizeNaiveTimesWithASpace(t *testing.T) {
+	apptest.Each(t, apptest.Options{Now: t0}, func(t *testing.T, s *apptest.Server) {
+		tok := owner(t, s, "olive")
+		ann := contact(t, s, tok, "Ann")
+		id := int(s.Post("/schedules/calendars/create/").Bearer(tok).JSON(map[string]any{"name": "C", "description": "d", "deadline": "2030-03-05",
+			"invitees": []int{ann}, "timezone": "America/Toronto", "available_slots": []any{slot("2030-03-12", "13:00:00", "15:00:00", 3)}}).Do().Expect(201).Obj()["id"].(float64))
+		s.SMTP.Wait(1, 10*time.Second)
+		before := len(s.SMTP.Messages())
+		s.Post(fmt.Sprintf("/schedules/calendars/%d/confirm/", id)).Bearer(tok).JSON(map[string]any{"finalized_schedule": []any{
+			map[string]any{"contact_id": ann, "start_time": "2030-03-12 13:00", "end_time": "2030-03-12 14:00"}}}).Do().Expect(200)
+		if utc := scheduledStarts(t, s.SMTP.Wait(before+2, 10*time.Second)[before:]); strings.Join(utc, " ") != "20300312T170000Z" {
+			t.Fatalf("DTSTART %v, want 13:00 EDT", utc)
 		}
 	})
 }
