@@ -107,10 +107,10 @@ type bookingCheck struct {
 // Booking rule messages; the limits name themselves.
 const (
 	msgTooSoon = "This mentor takes requests at least %s before the session starts."
-	msgBuffer  = "This mentor keeps %d minutes free between sessions; choose a time further from their other sessions."
-	msgPerDay  = "This mentor takes at most %d sessions a day, and that day is full."
-	msgPerWeek = "This mentor takes at most %d sessions a week, and that week is full."
-	msgCancel  = "Sessions with this mentor can be canceled up to %d hours before they start; ask your mentor to cancel."
+	msgBuffer  = "This mentor keeps %s free between sessions; choose a time further from their other sessions."
+	msgPerDay  = "This mentor takes at most %s a day, and that day is full."
+	msgPerWeek = "This mentor takes at most %s a week, and that week is full."
+	msgCancel  = "Sessions with this mentor can be canceled up to %s before they start; ask your mentor to cancel."
 	msgReason  = "Say why you cancel this late: the mentee is told."
 )
 
@@ -128,20 +128,20 @@ func (b *bookingCheck) rule(now time.Time, span scheduling.Interval) error {
 		wide := scheduling.Interval{Start: span.Start.Add(-buf), End: span.End.Add(buf)}
 		for _, m := range b.mentorBusy {
 			if m.Overlaps(wide) {
-				return errs.NonField("buffer", fmt.Sprintf(msgBuffer, r.BufferMinutes))
+				return errs.NonField("buffer", fmt.Sprintf(msgBuffer, plural(r.BufferMinutes, "minute")))
 			}
 		}
 	}
 	if r.MaxPerDay > 0 {
 		from, to := dayOf(span.Start, b.loc)
 		if countIn(b.starts, from, to) >= r.MaxPerDay {
-			return errs.NonField("day_limit", fmt.Sprintf(msgPerDay, r.MaxPerDay))
+			return errs.NonField("day_limit", fmt.Sprintf(msgPerDay, plural(r.MaxPerDay, "session")))
 		}
 	}
 	if r.MaxPerWeek > 0 {
 		from, to := weekOf(span.Start, b.loc)
 		if countIn(b.starts, from, to) >= r.MaxPerWeek {
-			return errs.NonField("week_limit", fmt.Sprintf(msgPerWeek, r.MaxPerWeek))
+			return errs.NonField("week_limit", fmt.Sprintf(msgPerWeek, plural(r.MaxPerWeek, "session")))
 		}
 	}
 	return nil
@@ -253,7 +253,7 @@ func (s *Service) CancelClosed(ctx context.Context, caller *domain.User, sess *d
 	if err != nil || !insideCancelNotice(s.clock.Now(), r, sess) {
 		return "", err
 	}
-	return fmt.Sprintf(msgCancel, r.CancelNoticeHours), nil
+	return fmt.Sprintf(msgCancel, plural(r.CancelNoticeHours, "hour")), nil
 }
 
 // cancelRule is the cancellation notice: inside it the mentee may not
@@ -263,7 +263,7 @@ func cancelRule(now time.Time, r *domain.BookingRules, caller *domain.User, sess
 		return nil
 	}
 	if caller.ID == sess.MenteeID {
-		return statusError(fmt.Sprintf(msgCancel, r.CancelNoticeHours))
+		return statusError(fmt.Sprintf(msgCancel, plural(r.CancelNoticeHours, "hour")))
 	}
 	if reason == "" {
 		return errs.Field("cancel_reason", "required", msgReason)

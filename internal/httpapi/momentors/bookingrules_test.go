@@ -169,8 +169,12 @@ func TestCancellationNotice(t *testing.T) {
 		if !strings.Contains(mail.Text, "The reason given: I am ill.") {
 			t.Fatalf("mentee's e-mail: %q", mail.Text)
 		}
-		// The notice holds for pending requests too.
+		// The notice holds for pending requests too, and one hour is "1 hour".
 		s.Patch("/sessionrequest/2/").Token(me.Token).JSON(map[string]any{"status": "Canceled"}).Do().Expect(400)
+		setRules(s, m, map[string]any{"cancel_notice_hours": 1})
+		s.Clock.Set(time.Date(2030, 1, 17, 9, 45, 0, 0, time.UTC))
+		s.Patch("/sessionrequest/2/").Token(me.Token).JSON(map[string]any{"status": "Canceled"}).Do().
+			ExpectBody(400, `{"status":["Sessions with this mentor can be canceled up to 1 hour before they start; ask your mentor to cancel."]}`)
 		// Switched off, the old rule is back.
 		setRules(s, m, map[string]any{"cancel_notice_hours": 0})
 		s.Patch("/sessionrequest/2/").Token(me.Token).JSON(map[string]any{"status": "Canceled"}).Do().Expect(200)
@@ -190,7 +194,7 @@ func TestDayLimitWhereMidnightIsSkipped(t *testing.T) {
 		setRules(s, m, map[string]any{"max_sessions_per_day": 1})
 		ask(s, me, 1, "2027-09-05T03:00:00Z").Expect(201) // Saturday 23:00
 		ask(s, me, 1, "2027-09-05T13:00:00Z").Expect(201) // Sunday 10:00
-		full := `{"non_field_errors":["This mentor takes at most 1 sessions a day, and that day is full."]}`
+		full := `{"non_field_errors":["This mentor takes at most 1 session a day, and that day is full."]}`
 		ask(s, me, 1, "2027-09-05T02:00:00Z").ExpectBody(400, full) // Saturday 22:00
 	})
 }
