@@ -22,10 +22,12 @@ import (
 var weekOrder = []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday, time.Saturday, time.Sunday}
 
 type weeklyView struct {
-	Days        []weeklyDay
-	Exceptions  []weeklyException
-	FilledUntil time.Time
-	HoursError  string // the domain's words about the hours as a whole
+	Days       []weeklyDay
+	Exceptions []weeklyException
+	// PublishedThrough is the last day whose hours are availability: the
+	// horizon is the start of the day after it (zero: none).
+	PublishedThrough time.Time
+	HoursError       string // the domain's words about the hours as a whole
 }
 
 type weeklyDay struct {
@@ -77,7 +79,10 @@ func (a *App) postedWeekly(w http.ResponseWriter, r *http.Request, u *domain.Use
 }
 
 func (a *App) showWeekly(w http.ResponseWriter, r *http.Request, status int, f *formState, wh *mentoring.WeeklyHours) {
-	v := &weeklyView{FilledUntil: wh.FilledUntil, HoursError: f.Err("hours")}
+	v := &weeklyView{HoursError: f.Err("hours")}
+	if !wh.FilledUntil.IsZero() {
+		v.PublishedThrough = wh.FilledUntil.Add(-time.Nanosecond)
+	}
 	perDay := map[time.Weekday]int{}
 	for _, h := range wh.Hours {
 		perDay[h.Weekday]++

@@ -31,7 +31,7 @@ func TestWeeklyHoursPage(t *testing.T) {
 		status, body = monaWeb.post("/app/mentor/weekly", url.Values{"tue_1_start": {"17:00"}, "tue_1_end": {"19:00"}, "sat_1_start": {"10:00"}, "sat_1_end": {"00:00"}})
 		if status != 200 || monaWeb.res.Request.URL.Path != "/app/mentor/weekly" || !strings.Contains(body, "Your weekly hours are saved") ||
 			!strings.Contains(body, `name="tue_1_start" type="time" value="17:00"`) || !strings.Contains(body, `name="sat_1_end" type="time" value="00:00"`) ||
-			!strings.Contains(body, "Published until Tuesday 12 February 2030") {
+			!strings.Contains(body, "Published through Monday 11 February 2030") {
 			t.Fatalf("save hours: %d\n%s", status, body)
 		}
 		s.Get("/v2/weeklyhours/").Token(mona.Token).Do().ExpectBody(200, `{"mentor":1,"timezone":"Europe/Berlin",
