@@ -276,9 +276,18 @@ func (s *Surface) list(w http.ResponseWriter, r *http.Request, _ *domain.User) {
 	for _, d := range []struct {
 		name string
 		dst  **time.Time
-	}{{"date_from", &f.From}, {"date_to", &f.To}} {
+		end  bool
+	}{{"date_from", &f.From, false}, {"date_to", &f.To, true}} {
 		if raw := q.Get(d.name); raw != "" {
 			t, err := timefmt.Parse(raw)
+			if day, derr := time.Parse(time.DateOnly, raw); err != nil && derr == nil {
+				// A plain date, which the spec's "this date (ISO format)"
+				// allows and the original accepted: the whole UTC day.
+				t, err = day, nil
+				if d.end {
+					t = day.AddDate(0, 0, 1).Add(-time.Microsecond)
+				}
+			}
 			if err != nil {
 				v.Add(d.name, "invalid", "Enter a valid date/time.")
 				continue

@@ -269,6 +269,15 @@ func TestPaginationAndFilters(t *testing.T) {
 		if c := get("?date_from=" + at(20*time.Hour) + "&date_to=" + at(22*time.Hour))["count"]; c != 3.0 {
 			t.Fatalf("date range: %v", c)
 		}
+		// Plain dates are whole UTC days, both ends included: S24 to S11
+		// start on 10 January (10:00 to 23:00), S10 to S00 on the 11th
+		// (00:00 to 10:00).
+		if c := get("?date_from=2030-01-11&date_to=2030-01-11")["count"]; c != 11.0 {
+			t.Fatalf("11 January: %v", c)
+		}
+		if c := get("?date_to=2030-01-10")["count"]; c != 14.0 {
+			t.Fatalf("up to 10 January: %v", c)
+		}
 		for q, want := range map[string]string{
 			"?status=later":                 `{"status":["Select a valid choice. later is not one of the available choices."]}`,
 			"?date_from=yesterday":          `{"date_from":["Enter a valid date/time."]}`,
