@@ -23,8 +23,9 @@ import (
 
 func TestMain(m *testing.M) { webtest.Main(m) }
 
-// page wraps body in a document that passes the accessibility check, with
-// a style that makes phone and desktop layouts tell apart by colour.
+// page wraps body in a document, as its main landmark, that passes the
+// accessibility check, with a style that makes phone and desktop layouts
+// tell apart by colour.
 func page(title, body string) string {
 	return `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -34,7 +35,7 @@ body { font-family: sans-serif; margin: 0; padding: 1rem; background: rgb(255, 2
 @media (max-width: 600px) { body { background: rgb(255, 240, 200); } }
 label { display: block; margin-top: .5rem; }
 .tall { height: 1500px; border-left: 4px solid #88a; }
-</style></head><body>` + body + `</body></html>`
+</style></head><body><main>` + body + `</main></body></html>`
 }
 
 // server is the little app the tests drive: a form that posts to a slow
