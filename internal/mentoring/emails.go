@@ -199,8 +199,15 @@ func (s *Service) emailRescheduled(ctx context.Context, q *store.Q, before, afte
 		return msg + "\n"
 	}
 	var atts []notify.Attachment
-	if before.Status == domain.StatusConfirmed {
-		atts = []notify.Attachment{s.invite(after, p, after.Status != domain.StatusConfirmed, now)}
+	switch {
+	case before.Status == domain.StatusConfirmed && after.Status == domain.StatusConfirmed:
+		atts = []notify.Attachment{s.invite(after, p, false, now)}
+	case before.Status == domain.StatusConfirmed:
+		// The cancellation is of the event as calendars hold it: the old
+		// time, under the new SEQUENCE.
+		old := *before
+		old.ICSSequence = after.ICSSequence
+		atts = []notify.Attachment{s.invite(&old, p, true, now)}
 	}
 	if otherOn {
 		if err := s.send(ctx, q, other, notify.Message{Subject: "Mentor Session Rescheduled", Text: text(other), Attachments: atts}); err != nil {

@@ -208,3 +208,36 @@ func TestLateReminders(t *testing.T) {
 		}
 	})
 }
+
+// TestReconfirmedSessionSupersedesItsCancellation: a confirmed session
+// that the mentee moves goes back to Pending and its event is cancelled
+// (at the old time, which is what calendars hold); the mentor's new
+// confirmation must carry a higher SEQUENCE than that cancellation, or
+// calendars ignore it and the session stays cancelled there.
+func TestReconfirmedSessionSupersedesItsCancellation(t *testing.T) {
+	apptest.EachAt(t, morning, func(t *testing.T, s *apptest.Server) {
+		m, me := mentorAndMentee(s, "2030-01-15T15:00:00Z", "2030-01-15T18:00:00Z")
+		s.Post("/sessionrequest/").Token(me.Token).JSON(map[string]any{"mentor_availability": 1, "start_time": "2030-01-15T15:00:00Z"}).Do().Expect(201)
+		s.Patch("/sessionrequest/1/").Token(m.Token).JSON(map[string]string{"status": "Confirmed"}).Do().Expect(200)
+		s.Deliver()
+		base := len(s.SMTP.Messages())
+		s.Patch("/sessionrequest/1/").Token(me.Token).JSON(map[string]string{"start_time": "2030-01-15T16:00:00Z"}).Do().Expect(200)
+		s.Patch("/sessionrequest/1/").Token(m.Token).JSON(map[string]string{"status": "Confirmed"}).Do().Expect(200)
+		s.Deliver()
+		var got []string
+		for _, mail := range s.SMTP.Messages()[base:] {
+			ics := mail.Calendar(t)
+			got = append(got, fmt.Sprintf("%s %s %s seq %s at %s", mail.To[0], mail.Subject, smtptest.CalendarField(ics, "METHOD"),
+				smtptest.CalendarField(ics, "SEQUENCE"), smtptest.CalendarField(ics, "DTSTART")))
+		}
+		want := []string{
+			"mentor1@example.com Mentor Session Rescheduled CANCEL seq 1 at 20300115T150000Z",
+			"mentee1@example.com Mentor Session Rescheduled CANCEL seq 1 at 20300115T150000Z",
+			"mentee1@example.com Mentor Session Confirmed REQUEST seq 2 at 20300115T160000Z",
+			"mentor1@example.com Mentor Session Confirmed REQUEST seq 2 at 20300115T160000Z",
+		}
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Fatalf("invitations:\n got %s\nwant %s", strings.Join(got, "\n     "), strings.Join(want, "\n     "))
+		}
+	})
+}
