@@ -452,3 +452,54 @@ func TestDaylightSavingDays(t *testing.T) {
 		}
 	})
 }
+
+// TestNoDeadlineReminderOnTheHeelsOfTheInvitation: the automatic reminder
+// comes 24 hours before the deadline to those invited before then; one
+// invited later (a calendar made, or an invitee added, within the last 24
+// hours) has just had the invitation, and gets no reminder seconds after
+// it, as a session confirmed after its 60-minute mark gets no 60-minute
+// reminder.
+func TestNoDeadlineReminderOnTheHeelsOfTheInvitation(t *testing.T) {
+	apptest.EachAt(t, t0, func(t *testing.T, s *apptest.Server) {
+		tok := owner(t, s, "olive")
+		ann, ben := contact(t, s, tok, "Ann"), contact(t, s, tok, "Ben")
+		// Made at t0 with a deadline 8 hours on.
+		late := int(s.Post("/schedules/calendars/create/").Bearer(tok).JSON(map[string]any{
+			"name": "Soon", "description": "d", "deadline": "2030-03-01T20:00:00Z", "invitees": []int{ann},
+			"available_slots": []any{slot("2030-03-12", "13:00:00", "15:00:00", 3)}}).Do().Expect(201).Obj()["id"].(float64))
+		// Made at t0 with a deadline two days on; Ben is added 6 hours before it.
+		early := int(s.Post("/schedules/calendars/create/").Bearer(tok).JSON(map[string]any{
+			"name": "Later", "description": "d", "deadline": "2030-03-03T12:00:00Z", "invitees": []int{ann},
+			"available_slots": []any{slot("2030-03-13", "13:00:00", "15:00:00", 3)}}).Do().Expect(201).Obj()["id"].(float64))
+		var got []string
+		collect := func() {
+			s.Deliver()
+			for _, m := range s.SMTP.Messages()[len(got):] {
+				got = append(got, s.Clock.Now().Format("01-02 15:04")+" "+m.To[0]+" "+m.Subject)
+			}
+		}
+		collect()
+		for _, at := range []time.Time{t0.Add(time.Minute), t0.Add(time.Hour), time.Date(2030, 3, 2, 12, 0, 0, 0, time.UTC),
+			time.Date(2030, 3, 3, 6, 0, 0, 0, time.UTC)} {
+			s.Clock.Set(at)
+			if at.Day() == 3 {
+				var fresh struct{ Access string }
+				s.Post("/accounts/login/").JSON(map[string]string{"username": "olive", "password": apptest.Password}).Do().Expect(200).Decode(&fresh)
+				tok = fresh.Access
+				s.Put(fmt.Sprintf("/schedules/calendars/%d/details/", early)).Bearer(tok).JSON(map[string]any{"add_invitees": []int{ben}}).Do().Expect(200)
+			}
+			collect()
+			s.Clock.Set(at.Add(time.Minute))
+			collect()
+		}
+		want := []string{
+			"03-01 12:00 ann@guests.example Meeting invitation",
+			"03-01 12:00 ann@guests.example Meeting invitation",
+			"03-02 12:00 ann@guests.example Meeting Reminder",
+			"03-03 06:00 ben@guests.example Meeting invitation",
+		}
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Fatalf("calendars %d and %d mailed:\n got %s\nwant %s", late, early, strings.Join(got, "\n     "), strings.Join(want, "\n     "))
+		}
+	})
+}
