@@ -115,16 +115,26 @@ func (s *Service) ScanReminders(ctx context.Context) (int, error) {
 	}
 	due := make([]notify.Due, len(sessions))
 	for i, g := range sessions {
-		// A seat's reminders are possible from when it was taken.
+		// Reminders of this start are possible from when it was set (the
+		// session made or moved: its creator has just seen it), and a
+		// seat's from when it was taken, as a 1:1 session's from its
+		// confirmation at its time.
 		people := []int64{g.CreatorID}
-		since := map[int64]time.Time{}
+		since := map[int64]time.Time{g.CreatorID: g.TimedAt}
 		for _, p := range parts[g.ID] {
 			people = append(people, p.UserID)
-			since[p.UserID] = p.JoinedAt
+			since[p.UserID] = later(p.JoinedAt, g.TimedAt)
 		}
 		due[i] = notify.Due{Subject: g.ID, At: g.Start, People: people, Since: since}
 	}
 	return reminder.Scan(ctx, s.store, s.outbox, now, due, notify.SessionPayload)
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }
 
 // RenderReminder turns a reminder job into its message when it still holds:
