@@ -503,3 +503,56 @@ func TestNoDeadlineReminderOnTheHeelsOfTheInvitation(t *testing.T) {
 		}
 	})
 }
+
+// TestDeletingAContactCancelsTheirMeeting: deleting a contact removes
+// their finalized meeting with them; the contact, whose calendar holds the
+// event from the "Meeting Scheduled" invitation, gets its cancellation
+// (same UID, higher SEQUENCE, METHOD:CANCEL). A meeting already over, or a
+// contact with none, sends nothing.
+func TestDeletingAContactCancelsTheirMeeting(t *testing.T) {
+	apptest.EachAt(t, t0, func(t *testing.T, s *apptest.Server) {
+		tok := owner(t, s, "olive")
+		ann, ben, cal := contact(t, s, tok, "Ann"), contact(t, s, tok, "Ben"), contact(t, s, tok, "Cal")
+		id := calendar(t, s, tok, ann, ben)
+		s.Post(fmt.Sprintf("/schedules/calendars/%d/confirm/", id)).Bearer(tok).JSON(map[string]any{"finalized_schedule": []any{
+			map[string]any{"contact_id": ann, "start_time": "2030/03/12 13:00:00", "end_time": "2030/03/12 14:00:00"},
+			map[string]any{"contact_id": ben, "start_time": "2030/03/12 14:00:00", "end_time": "2030/03/12 15:00:00"},
+		}}).Do().Expect(200)
+		s.Deliver()
+		var scheduled smtptest.Mail
+		for _, m := range s.SMTP.To("ann@guests.example") {
+			if m.Subject == "Meeting Scheduled" {
+				scheduled = m
+			}
+		}
+		invite := scheduled.Calendar(t)
+		base := len(s.SMTP.Messages())
+		del := func(k int) {
+			s.Delete("/schedules/contacts/").Bearer(tok).JSON(map[string]any{"contact_id": k}).Do().Expect(204)
+			s.Deliver()
+		}
+		del(ann)
+		del(cal)
+		got := s.SMTP.Messages()[base:]
+		if len(got) != 1 || got[0].To[0] != "ann@guests.example" || got[0].Subject != "Meeting Cancelled" ||
+			!strings.Contains(got[0].Text, "Your meeting with Olive Owner on 2030-03-12 from 13:00 to 14:00 (UTC) is cancelled.") {
+			t.Fatalf("after deleting Ann and Cal: %+v", got)
+		}
+		ics := got[0].Calendar(t)
+		for field, want := range map[string]string{"METHOD": "CANCEL", "STATUS": "CANCELLED", "SEQUENCE": "1",
+			"UID": smtptest.CalendarField(invite, "UID"), "DTSTART": smtptest.CalendarField(invite, "DTSTART")} {
+			if v := smtptest.CalendarField(ics, field); v != want || smtptest.CalendarField(invite, "SEQUENCE") != "0" {
+				t.Fatalf("%s %q, want %q:\n%s", field, v, want, ics)
+			}
+		}
+		// Once Ben's meeting is over, deleting him tells him nothing.
+		s.Clock.Set(time.Date(2030, 3, 12, 16, 0, 0, 0, time.UTC))
+		var fresh struct{ Access string }
+		s.Post("/accounts/login/").JSON(map[string]string{"username": "olive", "password": apptest.Password}).Do().Expect(200).Decode(&fresh)
+		tok = fresh.Access
+		del(ben)
+		if n := len(s.SMTP.Messages()) - base; n != 1 {
+			t.Fatalf("%d mails after deleting Ben", n-1)
+		}
+	})
+}
