@@ -556,3 +556,50 @@ func TestDeletingAContactCancelsTheirMeeting(t *testing.T) {
 		}
 	})
 }
+
+// TestNamesInMeetingMails: names and titles with quotes, an apostrophe, a
+// comma, markup and a line break come out whole in every part: the
+// subject on one line, the HTML escaped, and the .ics with each name as
+// one quoted parameter (the library had written O\'Brien, and a line
+// break in a name had ended the ATTENDEE line) and no bare CR in a value.
+func TestNamesInMeetingMails(t *testing.T) {
+	apptest.EachAt(t, t0, func(t *testing.T, s *apptest.Server) {
+		tok := owner(t, s, "olive")
+		k := int(s.Post("/schedules/contacts/").Bearer(tok).JSON(map[string]string{"first_Name": `Zoë "Z" <b>`, "last_Name": "O'Brien,\r\nJr.",
+			"email": "zoe@guests.example"}).Do().Expect(201).Obj()["id"].(float64))
+		id := int(s.Post("/schedules/calendars/create/").Bearer(tok).JSON(map[string]any{"name": "Plan & <i>review</i>\r\nround 2",
+			"description": "d", "deadline": "2030-03-05", "invitees": []int{k},
+			"available_slots": []any{slot("2030-03-12", "13:00:00", "15:00:00", 3)}}).Do().Expect(201).Obj()["id"].(float64))
+		s.Post(fmt.Sprintf("/schedules/calendars/%d/confirm/", id)).Bearer(tok).JSON(map[string]any{"finalized_schedule": []any{
+			map[string]any{"contact_id": k, "start_time": "2030/03/12 13:00:00", "end_time": "2030/03/12 14:00:00"}}}).Do().Expect(200)
+		s.Deliver()
+		mails := s.SMTP.Messages()
+		if len(mails) != 3 {
+			t.Fatalf("%d mails", len(mails))
+		}
+		if inv := mails[0]; !strings.Contains(inv.HTML, "Dear Zoë &#34;Z&#34; &lt;b&gt; O&#39;Brien,") ||
+			!strings.Contains(inv.HTML, "Plan &amp; &lt;i&gt;review&lt;/i&gt;") || !strings.Contains(inv.Text, `Dear Zoë "Z" <b> O'Brien,`) {
+			t.Fatalf("invitation:\n%s\n%s", inv.Text, inv.HTML)
+		}
+		if sum := mails[2]; sum.Subject != "Meetings scheduled: Plan & <i>review</i>  round 2" {
+			t.Fatalf("owner's subject %q", sum.Subject)
+		}
+		for _, m := range mails[1:] {
+			raw := m.Calendar(t)
+			if strings.Contains(strings.ReplaceAll(raw, "\n", ""), "\r") {
+				t.Fatalf("bare CR in\n%q", raw)
+			}
+			ics := strings.ReplaceAll(raw, "\n ", "") // unfolded
+			if a := smtptest.CalendarField(ics, "ATTENDEE"); !strings.HasPrefix(a, `CN="Zoë ^'Z^' <b> O'Brien,  Jr.";`) ||
+				!strings.HasSuffix(a, ":mailto:zoe@guests.example") {
+				t.Fatalf("ATTENDEE %q in\n%s", a, ics)
+			}
+			if o := smtptest.CalendarField(ics, "ORGANIZER"); o != `CN=Olive Owner:mailto:olive@example.com` {
+				t.Fatalf("ORGANIZER %q", o)
+			}
+			if sm := smtptest.CalendarField(ics, "SUMMARY"); sm != `Plan & <i>review</i>\nround 2: Olive Owner and Zoë "Z" <b> O'Brien\,\nJr.` {
+				t.Fatalf("SUMMARY %q", sm)
+			}
+		}
+	})
+}
