@@ -88,6 +88,30 @@ func (s *Service) tellParticipants(ctx context.Context, q *store.Q, g *domain.Gr
 	return nil
 }
 
+// Leaving tells those holding a seat in, or waiting for, each session u
+// created that has not started that it will not happen, as a cancellation
+// would: u's account is being deleted, and the sessions with it. It runs
+// in the deleting transaction, before the delete.
+func (s *Service) Leaving(ctx context.Context, q *store.Q, u *domain.User) error {
+	list, err := q.GroupSessionsOf(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	for i := range list {
+		g := &list[i]
+		if g.Status != domain.GroupUpcoming || !s.clock.Now().Before(g.Start) {
+			continue
+		}
+		if err := s.tellParticipants(ctx, q, g, kindCancelled, nil); err != nil {
+			return err
+		}
+		if err := s.tellWaiters(ctx, q, g); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // KindReminder is the outbox job of a group-session reminder.
 const KindReminder = "group_reminder"
 

@@ -172,6 +172,29 @@ func (s *Service) emailCanceled(ctx context.Context, q *store.Q, sess *domain.Se
 	return s.send(ctx, q, to, m)
 }
 
+// Leaving tells the other participant of each of u's sessions still
+// ahead that it is off, as a cancellation by u would (the calendar event
+// of a confirmed one cancelled too): u's account is being deleted, and the
+// sessions with it. It runs in the deleting transaction, before the delete.
+func (s *Service) Leaving(ctx context.Context, q *store.Q, u *domain.User) error {
+	now := s.clock.Now()
+	list, err := q.ListSessions(ctx, store.SessionFilter{UserID: u.ID, StartAtLeast: &now})
+	if err != nil {
+		return err
+	}
+	for i := range list {
+		sess := &list[i]
+		if !sess.Live() || !now.Before(sess.Start) {
+			continue
+		}
+		sess.ICSSequence++ // the cancellation outdates the invitation
+		if err := s.emailCanceled(ctx, q, sess, sess.Status, u.ID, ""); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // emailRescheduled tells the other participant about a new time. A session
 // that stays confirmed sends both participants an updated invitation; one
 // that goes back to Pending (moved by the mentee) cancels the old event.

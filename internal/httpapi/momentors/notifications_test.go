@@ -241,3 +241,47 @@ func TestReconfirmedSessionSupersedesItsCancellation(t *testing.T) {
 		}
 	})
 }
+
+// TestDeletedAccountCancelsItsSessions: an account deleted with sessions
+// still ahead takes them along; the other participant of each is told as
+// by a cancellation, with the calendar event of a confirmed one cancelled
+// (a higher SEQUENCE than its invitation), and those holding a seat in a
+// group session the user created hear it will not happen. Sessions over
+// already tell nobody.
+func TestDeletedAccountCancelsItsSessions(t *testing.T) {
+	apptest.EachAt(t, morning, func(t *testing.T, s *apptest.Server) {
+		m, me := mentorAndMentee(s, "2030-01-15T08:00:00Z", "2030-01-15T18:00:00Z")
+		// Session 1 is past (made before the clock moved), 2 confirmed, 3 pending.
+		s.Clock.Set(morning.Add(-2 * time.Hour))
+		s.Post("/sessionrequest/").Token(me.Token).JSON(map[string]any{"mentor_availability": 1, "start_time": "2030-01-15T08:00:00Z"}).Do().Expect(201)
+		s.Patch("/sessionrequest/1/").Token(m.Token).JSON(map[string]string{"status": "Confirmed"}).Do().Expect(200)
+		s.Clock.Set(morning)
+		s.Post("/sessionrequest/").Token(me.Token).JSON(map[string]any{"mentor_availability": 1, "start_time": "2030-01-15T15:00:00Z"}).Do().Expect(201)
+		s.Patch("/sessionrequest/2/").Token(m.Token).JSON(map[string]string{"status": "Confirmed"}).Do().Expect(200)
+		s.Post("/sessionrequest/").Token(me.Token).JSON(map[string]any{"mentor_availability": 1, "start_time": "2030-01-15T16:00:00Z"}).Do().Expect(201)
+		amy := s.Mentee("amy")
+		s.Post("/api/sessions/").Token(m.Token).JSON(map[string]any{"title": "Office hours", "description": "d", "date": "2030-01-16T10:00:00Z", "max_participants": 5}).Do().Expect(201)
+		s.Post("/api/sessions/1/join/").Token(amy.Token).Do().Expect(201)
+		s.Deliver()
+		base := len(s.SMTP.Messages())
+		s.Delete("/auth/users/me/").Token(m.Token).JSON(map[string]string{"current_password": apptest.Password}).Do().Expect(204)
+		s.Deliver()
+		var got []string
+		for _, mail := range s.SMTP.Messages()[base:] {
+			line := mail.To[0] + " " + mail.Subject
+			for _, a := range mail.Attachments {
+				ics := mail.Calendar(t)
+				line += fmt.Sprintf(" %s %s seq %s %s", a.Name, smtptest.CalendarField(ics, "METHOD"), smtptest.CalendarField(ics, "SEQUENCE"), smtptest.CalendarField(ics, "UID"))
+			}
+			got = append(got, line)
+		}
+		want := []string{
+			"mentee1@example.com Mentor1 Mentor has canceled your session cancel.ics CANCEL seq 1 session-2@mentord",
+			"mentee1@example.com Mentor1 Mentor has canceled your session",
+			"amy@example.com Session cancelled: Office hours",
+		}
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Fatalf("mails:\n got %s\nwant %s", strings.Join(got, "\n     "), strings.Join(want, "\n     "))
+		}
+	})
+}
