@@ -138,12 +138,12 @@ func New(ctx context.Context, cfg config.Config, st *store.Store, opt Options) (
 	a.Worker.AddScanner(a.Mentoring.FillWeeklyHours)
 	a.Groups = groups.New(st, opt.Clock, a.Outbox)
 	a.Accounts.SeatsFreed = a.Groups.SeatsFreed
-	a.Accounts.Leaving = append(a.Accounts.Leaving, a.Mentoring.Leaving, a.Groups.Leaving)
 	a.Accounts.ZoneChanged = a.Mentoring.ZoneChanged
 	a.Worker.Register(groups.KindReminder, a.Groups.RenderReminder)
 	a.Worker.AddScanner(a.Groups.ScanReminders)
 	a.Meetings = meetings.New(st, opt.Clock, a.Outbox, secret)
 	a.Worker.Register(meetings.KindDeadlineReminder, a.Meetings.RenderDeadlineReminder)
+	a.Accounts.Leaving = append(a.Accounts.Leaving, a.Mentoring.Leaving, a.Groups.Leaving, a.Meetings.Leaving)
 	a.Worker.AddScanner(a.Meetings.ScanDeadlineReminders)
 
 	a.Feeds = calfeed.New(st, opt.Clock, secret)

@@ -191,6 +191,22 @@ func (s *Service) DeleteContact(ctx context.Context, owner *domain.User, id int6
 	return err
 }
 
+// Leaving tells the contacts of u of their meetings still ahead that they
+// are cancelled: u's account is being deleted, and the contacts and
+// meetings with it. It runs in the deleting transaction, before the delete.
+func (s *Service) Leaving(ctx context.Context, q *store.Q, u *domain.User) error {
+	contacts, err := q.ContactsOf(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	for i := range contacts {
+		if err := s.mailMeetingsCancelled(ctx, q, u, &contacts[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // --- tokens ---
 
 // token derives an invitation's token from its stored seed: 256 bits that

@@ -246,8 +246,8 @@ func TestReconfirmedSessionSupersedesItsCancellation(t *testing.T) {
 // still ahead takes them along; the other participant of each is told as
 // by a cancellation, with the calendar event of a confirmed one cancelled
 // (a higher SEQUENCE than its invitation), and those holding a seat in a
-// group session the user created hear it will not happen. Sessions over
-// already tell nobody.
+// group session the user created hear it will not happen, as do the
+// contacts of their finalized meetings. Sessions over already tell nobody.
 func TestDeletedAccountCancelsItsSessions(t *testing.T) {
 	apptest.EachAt(t, morning, func(t *testing.T, s *apptest.Server) {
 		m, me := mentorAndMentee(s, "2030-01-15T08:00:00Z", "2030-01-15T18:00:00Z")
@@ -262,6 +262,12 @@ func TestDeletedAccountCancelsItsSessions(t *testing.T) {
 		amy := s.Mentee("amy")
 		s.Post("/api/sessions/").Token(m.Token).JSON(map[string]any{"title": "Office hours", "description": "d", "date": "2030-01-16T10:00:00Z", "max_participants": 5}).Do().Expect(201)
 		s.Post("/api/sessions/1/join/").Token(amy.Token).Do().Expect(201)
+		// And a finalized meeting with a contact.
+		s.Post("/schedules/contacts/").Token(m.Token).JSON(map[string]string{"first_Name": "Cal", "last_Name": "Guest", "email": "cal@guests.example"}).Do().Expect(201)
+		s.Post("/schedules/calendars/create/").Token(m.Token).JSON(map[string]any{"name": "Chat", "description": "d", "deadline": "2030-01-16", "invitees": []int{1},
+			"available_slots": []any{map[string]any{"date": "2030-01-17", "start_time": "13:00:00", "end_time": "14:00:00", "preference_level": 3}}}).Do().Expect(201)
+		s.Post("/schedules/calendars/1/confirm/").Token(m.Token).JSON(map[string]any{"finalized_schedule": []any{
+			map[string]any{"contact_id": 1, "start_time": "2030/01/17 13:00:00", "end_time": "2030/01/17 14:00:00"}}}).Do().Expect(200)
 		s.Deliver()
 		base := len(s.SMTP.Messages())
 		s.Delete("/auth/users/me/").Token(m.Token).JSON(map[string]string{"current_password": apptest.Password}).Do().Expect(204)
@@ -279,6 +285,7 @@ func TestDeletedAccountCancelsItsSessions(t *testing.T) {
 			"mentee1@example.com Mentor1 Mentor has canceled your session cancel.ics CANCEL seq 1 session-2@mentord",
 			"mentee1@example.com Mentor1 Mentor has canceled your session",
 			"amy@example.com Session cancelled: Office hours",
+			"cal@guests.example Meeting Cancelled cancel.ics CANCEL seq 1 meeting-1@mentord",
 		}
 		if strings.Join(got, "\n") != strings.Join(want, "\n") {
 			t.Fatalf("mails:\n got %s\nwant %s", strings.Join(got, "\n     "), strings.Join(want, "\n     "))
