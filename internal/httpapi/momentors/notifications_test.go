@@ -113,10 +113,7 @@ func TestEmailsSurviveSMTPOutageAndRestart(t *testing.T) {
 
 func TestRemindersFollowTheSession(t *testing.T) {
 	apptest.EachAt(t, morning, func(t *testing.T, s *apptest.Server) {
-		m, me := mentorAndMentee(s, "2030-01-15T15:00:00Z", "2030-01-15T18:00:00Z")
-		s.Post("/sessionrequest/").Token(me.Token).JSON(map[string]any{"mentor_availability": 1, "start_time": "2030-01-15T16:00:00Z"}).Do().Expect(201)
-		s.Patch("/sessionrequest/1/").Token(m.Token).JSON(map[string]string{"status": "Confirmed"}).Do().Expect(200)
-		s.Deliver()
+		m, _ := confirmedSession(s, "2030-01-15T16:00:00Z")
 		base := len(s.SMTP.Messages())
 		reminders := func() []string {
 			var out []string
@@ -216,29 +213,17 @@ func TestLateReminders(t *testing.T) {
 // calendars ignore it and the session stays cancelled there.
 func TestReconfirmedSessionSupersedesItsCancellation(t *testing.T) {
 	apptest.EachAt(t, morning, func(t *testing.T, s *apptest.Server) {
-		m, me := mentorAndMentee(s, "2030-01-15T15:00:00Z", "2030-01-15T18:00:00Z")
-		s.Post("/sessionrequest/").Token(me.Token).JSON(map[string]any{"mentor_availability": 1, "start_time": "2030-01-15T15:00:00Z"}).Do().Expect(201)
-		s.Patch("/sessionrequest/1/").Token(m.Token).JSON(map[string]string{"status": "Confirmed"}).Do().Expect(200)
-		s.Deliver()
+		m, me := confirmedSession(s, "2030-01-15T15:00:00Z")
 		base := len(s.SMTP.Messages())
 		s.Patch("/sessionrequest/1/").Token(me.Token).JSON(map[string]string{"start_time": "2030-01-15T16:00:00Z"}).Do().Expect(200)
 		s.Patch("/sessionrequest/1/").Token(m.Token).JSON(map[string]string{"status": "Confirmed"}).Do().Expect(200)
 		s.Deliver()
-		var got []string
-		for _, mail := range s.SMTP.Messages()[base:] {
-			ics := mail.Calendar(t)
-			got = append(got, fmt.Sprintf("%s %s %s seq %s at %s", mail.To[0], mail.Subject, smtptest.CalendarField(ics, "METHOD"),
-				smtptest.CalendarField(ics, "SEQUENCE"), smtptest.CalendarField(ics, "DTSTART")))
-		}
-		want := []string{
-			"mentor1@example.com Mentor Session Rescheduled CANCEL seq 1 at 20300115T150000Z",
-			"mentee1@example.com Mentor Session Rescheduled CANCEL seq 1 at 20300115T150000Z",
-			"mentee1@example.com Mentor Session Confirmed REQUEST seq 2 at 20300115T160000Z",
-			"mentor1@example.com Mentor Session Confirmed REQUEST seq 2 at 20300115T160000Z",
-		}
-		if strings.Join(got, "\n") != strings.Join(want, "\n") {
-			t.Fatalf("invitations:\n got %s\nwant %s", strings.Join(got, "\n     "), strings.Join(want, "\n     "))
-		}
+		apptest.ExpectLines(t, "invitations", mailLines(t, s.SMTP.Messages()[base:]), []string{
+			"mentor1@example.com Mentor Session Rescheduled: cancel.ics CANCEL seq 1 session-1@mentord at 20300115T150000Z",
+			"mentee1@example.com Mentor Session Rescheduled: cancel.ics CANCEL seq 1 session-1@mentord at 20300115T150000Z",
+			"mentee1@example.com Mentor Session Confirmed: invite.ics REQUEST seq 2 session-1@mentord at 20300115T160000Z",
+			"mentor1@example.com Mentor Session Confirmed: invite.ics REQUEST seq 2 session-1@mentord at 20300115T160000Z",
+		})
 	})
 }
 
@@ -272,23 +257,27 @@ func TestDeletedAccountCancelsItsSessions(t *testing.T) {
 		base := len(s.SMTP.Messages())
 		s.Delete("/auth/users/me/").Token(m.Token).JSON(map[string]string{"current_password": apptest.Password}).Do().Expect(204)
 		s.Deliver()
-		var got []string
-		for _, mail := range s.SMTP.Messages()[base:] {
-			line := mail.To[0] + " " + mail.Subject
-			for _, a := range mail.Attachments {
-				ics := mail.Calendar(t)
-				line += fmt.Sprintf(" %s %s seq %s %s", a.Name, smtptest.CalendarField(ics, "METHOD"), smtptest.CalendarField(ics, "SEQUENCE"), smtptest.CalendarField(ics, "UID"))
-			}
-			got = append(got, line)
-		}
-		want := []string{
-			"mentee1@example.com Mentor1 Mentor has canceled your session cancel.ics CANCEL seq 1 session-2@mentord",
+		apptest.ExpectLines(t, "mails", mailLines(t, s.SMTP.Messages()[base:]), []string{
+			"mentee1@example.com Mentor1 Mentor has canceled your session: cancel.ics CANCEL seq 1 session-2@mentord at 20300115T150000Z",
 			"mentee1@example.com Mentor1 Mentor has canceled your session",
 			"amy@example.com Session cancelled: Office hours",
-			"cal@guests.example Meeting Cancelled cancel.ics CANCEL seq 1 meeting-1@mentord",
-		}
-		if strings.Join(got, "\n") != strings.Join(want, "\n") {
-			t.Fatalf("mails:\n got %s\nwant %s", strings.Join(got, "\n     "), strings.Join(want, "\n     "))
-		}
+			"cal@guests.example Meeting Cancelled: cancel.ics CANCEL seq 1 meeting-1@mentord at 20300117T130000Z",
+		})
 	})
+}
+
+// mailLines is each mail as "to subject", with its .ics (name, METHOD,
+// SEQUENCE, UID, DTSTART) when it has one.
+func mailLines(t *testing.T, mails []smtptest.Mail) []string {
+	var out []string
+	for _, mail := range mails {
+		line := mail.To[0] + " " + mail.Subject
+		for _, a := range mail.Attachments {
+			ics := mail.Calendar(t)
+			line += fmt.Sprintf(": %s %s seq %s %s at %s", a.Name, smtptest.CalendarField(ics, "METHOD"), smtptest.CalendarField(ics, "SEQUENCE"),
+				smtptest.CalendarField(ics, "UID"), smtptest.CalendarField(ics, "DTSTART"))
+		}
+		out = append(out, line)
+	}
+	return out
 }
