@@ -187,7 +187,7 @@ func (s *Service) RenderReminder(ctx context.Context, job store.Job) (*notify.Me
 	left := notify.MinutesLeft(now, g.Start)
 	return &notify.Message{
 		To:      []string{u.Email},
-		Subject: fmt.Sprintf("%s starts in %d minutes", g.Title, left), // the time really left, not the lead's
-		Text:    fmt.Sprintf("\"%s\" with %s starts at %s, in %d minutes.\n", g.Title, g.Creator.FullName(), localTime(g.Start, u), left),
+		Subject: fmt.Sprintf("%s starts in %s", g.Title, notify.InMinutes(left, "minute")), // the time really left, not the lead's
+		Text:    fmt.Sprintf("\"%s\" with %s starts at %s, in %s.\n", g.Title, g.Creator.FullName(), localTime(g.Start, u), notify.InMinutes(left, "minute")),
 	}, nil
 }

@@ -300,9 +300,9 @@ func (s *Service) RenderReminder(ctx context.Context, job store.Job) (*notify.Me
 	left := notify.MinutesLeft(now, sess.Start)
 	return &notify.Message{
 		To:      []string{to.Email},
-		Subject: fmt.Sprintf("Mentor Session in %d Minutes", left), // the time really left, not the lead's
-		Text: fmt.Sprintf("Your %d-minute session with %s and %s at %s is coming up in %d minutes.\n\nHere is the link to your session: %s\n",
-			sess.Length, firstName(p.mentee), firstName(p.mentor), t, left, deref(sess.MeetingLink)),
+		Subject: "Mentor Session in " + notify.InMinutes(left, "Minute"), // the time really left, not the lead's
+		Text: fmt.Sprintf("Your %d-minute session with %s and %s at %s is coming up in %s.\n\nHere is the link to your session: %s\n",
+			sess.Length, firstName(p.mentee), firstName(p.mentor), t, notify.InMinutes(left, "minute"), deref(sess.MeetingLink)),
 	}, nil
 }
 

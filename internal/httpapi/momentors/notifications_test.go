@@ -281,3 +281,33 @@ func mailLines(t *testing.T, mails []smtptest.Mail) []string {
 	}
 	return out
 }
+
+// TestReminderInTheLastMinute: a worker back from an outage less than a
+// minute before the start sends the reminder still due, saying "1 Minute"
+// (it said "1 Minutes", or "0 Minutes" with 10 seconds left), for a 1:1 and
+// a group session alike.
+func TestReminderInTheLastMinute(t *testing.T) {
+	apptest.EachAt(t, morning, func(t *testing.T, s *apptest.Server) {
+		m, me := confirmedSession(s, "2030-01-15T16:00:00Z")
+		s.Post("/sessionrequest/").Token(me.Token).JSON(map[string]any{"mentor_availability": 1, "start_time": "2030-01-15T17:00:00Z"}).Do().Expect(201)
+		s.Patch("/sessionrequest/2/").Token(m.Token).JSON(map[string]string{"status": "Confirmed"}).Do().Expect(200)
+		s.Post("/api/sessions/").Token(m.Token).JSON(map[string]any{"title": "Office hours", "description": "d", "date": "2030-01-15T18:00:00Z", "max_participants": 5}).Do().Expect(201)
+		s.Deliver()
+		base := len(s.SMTP.Messages())
+		for _, at := range []time.Duration{15*time.Hour + 59*time.Minute + 10*time.Second, 16*time.Hour + 59*time.Minute + 40*time.Second,
+			17*time.Hour + 59*time.Minute + 50*time.Second} {
+			s.Clock.Set(time.Date(2030, 1, 15, 0, 0, 0, 0, time.UTC).Add(at))
+			s.Deliver()
+		}
+		var got []string
+		for _, mail := range s.SMTP.Messages()[base:] {
+			got = append(got, mail.To[0]+" "+mail.Subject+" | "+strings.SplitN(mail.Text, "\n", 2)[0])
+		}
+		line := func(to, at string) string {
+			return to + " Mentor Session in 1 Minute | Your 30-minute session with Mentee1 and Mentor1 at " + at + " UTC is coming up in 1 minute."
+		}
+		apptest.ExpectLines(t, "last-minute reminders", got, []string{line(m.Email, "4:00 PM"), line(me.Email, "4:00 PM"),
+			line(m.Email, "5:00 PM"), line(me.Email, "5:00 PM"),
+			m.Email + " Office hours starts in 1 minute | \"Office hours\" with Mentor1 Mentor starts at 6:00 PM UTC on Tuesday, January 15, in 1 minute."})
+	})
+}
