@@ -36,6 +36,10 @@ type Service struct {
 	// user, after the delete, with the group sessions where they held a
 	// seat: the group rules give those seats to the first waiting.
 	SeatsFreed func(ctx context.Context, q *store.Q, sessionIDs []int64) error
+	// Leaving, when set, is called inside the transaction that deletes a
+	// user, before the delete: the session rules tell the others of the
+	// user's sessions still ahead, which go with the account.
+	Leaving []func(ctx context.Context, q *store.Q, u *domain.User) error
 	// ZoneChanged, when set, is called inside the transaction that changes
 	// a user's time zone, after the change: the mentoring rules re-expand
 	// weekly hours, which are wall-clock times of that zone.

@@ -289,6 +289,11 @@ func (s *Service) DeleteAccount(ctx context.Context, userID int64) error {
 		if err != nil {
 			return err
 		}
+		for _, leaving := range s.Leaving {
+			if err := leaving(ctx, q, u); err != nil {
+				return err
+			}
+		}
 		if err := q.DeleteUser(ctx, userID); err != nil {
 			return err
 		}
@@ -304,7 +309,7 @@ func (s *Service) DeleteAccount(ctx context.Context, userID int64) error {
 		s.media.Remove(*photo)
 	}
 	if err == nil {
-		s.outbox.Kick() // the e-mails of seats given to those waiting
+		s.outbox.Kick() // the e-mails of cancelled sessions, of seats given to those waiting
 	}
 	return err
 }

@@ -143,6 +143,7 @@ func New(ctx context.Context, cfg config.Config, st *store.Store, opt Options) (
 	a.Worker.AddScanner(a.Groups.ScanReminders)
 	a.Meetings = meetings.New(st, opt.Clock, a.Outbox, secret)
 	a.Worker.Register(meetings.KindDeadlineReminder, a.Meetings.RenderDeadlineReminder)
+	a.Accounts.Leaving = append(a.Accounts.Leaving, a.Mentoring.Leaving, a.Groups.Leaving, a.Meetings.Leaving)
 	a.Worker.AddScanner(a.Meetings.ScanDeadlineReminders)
 
 	a.Feeds = calfeed.New(st, opt.Clock, secret)

@@ -23,7 +23,10 @@ type GroupSession struct {
 	Status      string
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
-	Creator     User
+	// TimedAt is when Start was last set (created or moved): reminders of
+	// that start are possible from then on.
+	TimedAt time.Time
+	Creator User
 }
 
 // Participant holds a seat in a group session.

@@ -88,6 +88,30 @@ func (s *Service) tellParticipants(ctx context.Context, q *store.Q, g *domain.Gr
 	return nil
 }
 
+// Leaving tells those holding a seat in, or waiting for, each session u
+// created that has not started that it will not happen, as a cancellation
+// would: u's account is being deleted, and the sessions with it. It runs
+// in the deleting transaction, before the delete.
+func (s *Service) Leaving(ctx context.Context, q *store.Q, u *domain.User) error {
+	list, err := q.GroupSessionsOf(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	for i := range list {
+		g := &list[i]
+		if g.Status != domain.GroupUpcoming || !s.clock.Now().Before(g.Start) {
+			continue
+		}
+		if err := s.tellParticipants(ctx, q, g, kindCancelled, nil); err != nil {
+			return err
+		}
+		if err := s.tellWaiters(ctx, q, g); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // KindReminder is the outbox job of a group-session reminder.
 const KindReminder = "group_reminder"
 
@@ -115,16 +139,26 @@ func (s *Service) ScanReminders(ctx context.Context) (int, error) {
 	}
 	due := make([]notify.Due, len(sessions))
 	for i, g := range sessions {
-		// A seat's reminders are possible from when it was taken.
+		// Reminders of this start are possible from when it was set (the
+		// session made or moved: its creator has just seen it), and a
+		// seat's from when it was taken, as a 1:1 session's from its
+		// confirmation at its time.
 		people := []int64{g.CreatorID}
-		since := map[int64]time.Time{}
+		since := map[int64]time.Time{g.CreatorID: g.TimedAt}
 		for _, p := range parts[g.ID] {
 			people = append(people, p.UserID)
-			since[p.UserID] = p.JoinedAt
+			since[p.UserID] = later(p.JoinedAt, g.TimedAt)
 		}
 		due[i] = notify.Due{Subject: g.ID, At: g.Start, People: people, Since: since}
 	}
 	return reminder.Scan(ctx, s.store, s.outbox, now, due, notify.SessionPayload)
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }
 
 // RenderReminder turns a reminder job into its message when it still holds:
@@ -153,7 +187,7 @@ func (s *Service) RenderReminder(ctx context.Context, job store.Job) (*notify.Me
 	left := notify.MinutesLeft(now, g.Start)
 	return &notify.Message{
 		To:      []string{u.Email},
-		Subject: fmt.Sprintf("%s starts in %d minutes", g.Title, left), // the time really left, not the lead's
-		Text:    fmt.Sprintf("\"%s\" with %s starts at %s, in %d minutes.\n", g.Title, g.Creator.FullName(), localTime(g.Start, u), left),
+		Subject: fmt.Sprintf("%s starts in %s", g.Title, notify.InMinutes(left, "minute")), // the time really left, not the lead's
+		Text:    fmt.Sprintf("\"%s\" with %s starts at %s, in %s.\n", g.Title, g.Creator.FullName(), localTime(g.Start, u), notify.InMinutes(left, "minute")),
 	}, nil
 }

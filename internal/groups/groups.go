@@ -319,6 +319,9 @@ func (s *Service) Update(ctx context.Context, caller *domain.User, id int64, in 
 			return err
 		}
 		g.UpdatedAt = s.clock.Now()
+		if !before.Start.Equal(g.Start) {
+			g.TimedAt = g.UpdatedAt
+		}
 		ok, err := q.UpdateGroupSession(ctx, g)
 		if err != nil {
 			return err

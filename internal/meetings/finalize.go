@@ -247,30 +247,17 @@ func spanOf(sl domain.WallSlot) scheduling.Interval {
 func (s *Service) mailFinalized(ctx context.Context, q *store.Q, owner *domain.User, c *domain.Calendar, list []domain.Meeting) error {
 	now := s.clock.Now()
 	loc := s.location(c.Timezone)
-	ownerName := fullName(owner.FirstName, owner.LastName)
-	if ownerName == "" {
-		ownerName = owner.Username
-	}
+	ownerName := s.ownerName(owner)
 	var events []notify.Event
 	var lines []string
 	for _, m := range list {
 		k := m.Contact
-		ev := notify.Event{
-			UID: fmt.Sprintf("meeting-%d@%s", m.ID, s.SiteName), Start: m.Start, End: m.End, Stamp: now,
-			Summary:     fmt.Sprintf("%s: %s and %s", c.Name, ownerName, fullName(k.FirstName, k.LastName)),
-			Description: c.Description,
-			Organizer:   notify.Person{Name: ownerName, Email: owner.Email},
-			Attendees:   []notify.Person{{Name: fullName(k.FirstName, k.LastName), Email: k.Email}},
-		}
+		ev := s.meetingEvent(owner, c, &m, now)
 		events = append(events, ev)
 		st, en := m.Start.In(loc), m.End.In(loc)
 		lines = append(lines, fmt.Sprintf("- %s: %s, %s", fullName(k.FirstName, k.LastName), st.Format("Monday, January 2, 2006"), clockSpan(st, en)))
-		span := st.Format("15:04") + " to " + en.Format("15:04") + " (" + st.Format("MST") + ")"
-		if st.Format("MST") != en.Format("MST") {
-			span = st.Format("15:04 (MST)") + " to " + en.Format("15:04 (MST)")
-		}
 		text := fmt.Sprintf("Hello %s,\n\nYou have a meeting scheduled with %s on %s from %s.\n\nMeeting: %s\n%s\n\nBest,\n%s Team\n",
-			fullName(k.FirstName, k.LastName), ownerName, st.Format("2006-01-02"), span, c.Name, c.Description, s.SiteName)
+			fullName(k.FirstName, k.LastName), ownerName, st.Format("2006-01-02"), mailSpan(st, en), c.Name, c.Description, s.SiteName)
 		if _, err := s.outbox.Email(ctx, q, now, notify.Message{To: []string{k.Email}, Subject: "Meeting Scheduled", Text: text,
 			Attachments: []notify.Attachment{notify.Invite(ev)}}, notify.Options{}); err != nil {
 			return err
@@ -297,6 +284,15 @@ func (s *Service) mailFinalized(ctx context.Context, q *store.Q, owner *domain.U
 	return err
 }
 
+// mailSpan is a meeting's times as its invitee's e-mails give them: "13:00
+// to 14:00 (EDT)", or "01:00 (EST) to 03:00 (EDT)" across a clock change.
+func mailSpan(start, end time.Time) string {
+	if start.Format("MST") != end.Format("MST") {
+		return start.Format("15:04 (MST)") + " to " + end.Format("15:04 (MST)")
+	}
+	return start.Format("15:04") + " to " + end.Format("15:04") + " (" + start.Format("MST") + ")"
+}
+
 // clockSpan is "13:00 to 14:00 EDT", or "01:00 EST to 03:00 EDT" for a
 // meeting across a clock change, whose ends have different zone names
 // (naming only the start's said 03:00 EST, an hour late).
@@ -305,4 +301,48 @@ func clockSpan(start, end time.Time) string {
 		return start.Format("15:04 MST") + " to " + end.Format("15:04 MST")
 	}
 	return start.Format("15:04") + " to " + end.Format("15:04 MST")
+}
+
+// meetingEvent is the calendar event of a meeting, as its invitation
+// carries it and as its cancellation names it.
+func (s *Service) meetingEvent(owner *domain.User, c *domain.Calendar, m *domain.Meeting, now time.Time) notify.Event {
+	k := m.Contact
+	return notify.Event{
+		UID: fmt.Sprintf("meeting-%d@%s", m.ID, s.SiteName), Start: m.Start, End: m.End, Stamp: now,
+		Summary:     fmt.Sprintf("%s: %s and %s", c.Name, s.ownerName(owner), fullName(k.FirstName, k.LastName)),
+		Description: c.Description,
+		Organizer:   notify.Person{Name: s.ownerName(owner), Email: owner.Email},
+		Attendees:   []notify.Person{{Name: fullName(k.FirstName, k.LastName), Email: k.Email}},
+	}
+}
+
+// mailMeetingsCancelled tells a contact that their meetings still ahead
+// are off (the contact is being deleted, and the meetings with it), with
+// a cancellation of each calendar event their invitation carried.
+func (s *Service) mailMeetingsCancelled(ctx context.Context, q *store.Q, owner *domain.User, k *domain.Contact) error {
+	list, err := q.MeetingsOfContact(ctx, k.ID)
+	if err != nil {
+		return err
+	}
+	now := s.clock.Now()
+	for _, m := range list {
+		if !now.Before(m.Start) {
+			continue
+		}
+		c, err := q.CalendarByID(ctx, m.CalendarID, false)
+		if err != nil {
+			return err
+		}
+		ev := s.meetingEvent(owner, c, &m, now)
+		ev.Cancel, ev.Sequence = true, 1
+		loc := s.location(c.Timezone)
+		st, en := m.Start.In(loc), m.End.In(loc)
+		text := fmt.Sprintf("Hello %s,\n\nYour meeting with %s on %s from %s is cancelled.\n\nMeeting: %s\n\nBest,\n%s Team\n",
+			fullName(k.FirstName, k.LastName), s.ownerName(owner), st.Format("2006-01-02"), mailSpan(st, en), c.Name, s.SiteName)
+		if _, err := s.outbox.Email(ctx, q, now, notify.Message{To: []string{k.Email}, Subject: "Meeting Cancelled", Text: text,
+			Attachments: []notify.Attachment{notify.Invite(ev)}}, notify.Options{}); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -209,7 +209,10 @@ func (s *Service) ScanDeadlineReminders(ctx context.Context) (int, error) {
 		}
 		for _, inv := range invs {
 			if !inv.Responded {
-				due = append(due, notify.Due{Subject: inv.ID, At: c.Deadline})
+				// The reminder is possible from the invitation on: one sent
+				// within 24 hours of the deadline already carries it, and
+				// a reminder on its heels would only repeat it.
+				due = append(due, notify.Due{Subject: inv.ID, At: c.Deadline, Since: map[int64]time.Time{0: inv.CreatedAt}})
 			}
 		}
 	}

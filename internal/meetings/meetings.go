@@ -172,14 +172,39 @@ func (s *Service) UpdateContact(ctx context.Context, owner *domain.User, id int6
 }
 
 // DeleteContact removes one of the owner's contacts, with their invitations
-// and meetings.
+// and meetings; the contact is told of the meetings still ahead that this
+// cancels.
 func (s *Service) DeleteContact(ctx context.Context, owner *domain.User, id int64) error {
-	return s.store.Tx(ctx, func(q *store.Q) error {
-		if _, err := ownContact(ctx, q, owner, id); err != nil {
+	err := s.store.Tx(ctx, func(q *store.Q) error {
+		k, err := ownContact(ctx, q, owner, id)
+		if err != nil {
+			return err
+		}
+		if err := s.mailMeetingsCancelled(ctx, q, owner, k); err != nil {
 			return err
 		}
 		return q.DeleteContact(ctx, id)
 	})
+	if err == nil {
+		s.outbox.Kick()
+	}
+	return err
+}
+
+// Leaving tells the contacts of u of their meetings still ahead that they
+// are cancelled: u's account is being deleted, and the contacts and
+// meetings with it. It runs in the deleting transaction, before the delete.
+func (s *Service) Leaving(ctx context.Context, q *store.Q, u *domain.User) error {
+	contacts, err := q.ContactsOf(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	for i := range contacts {
+		if err := s.mailMeetingsCancelled(ctx, q, u, &contacts[i]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // --- tokens ---

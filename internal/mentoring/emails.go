@@ -172,6 +172,29 @@ func (s *Service) emailCanceled(ctx context.Context, q *store.Q, sess *domain.Se
 	return s.send(ctx, q, to, m)
 }
 
+// Leaving tells the other participant of each of u's sessions still
+// ahead that it is off, as a cancellation by u would (the calendar event
+// of a confirmed one cancelled too): u's account is being deleted, and the
+// sessions with it. It runs in the deleting transaction, before the delete.
+func (s *Service) Leaving(ctx context.Context, q *store.Q, u *domain.User) error {
+	now := s.clock.Now()
+	list, err := q.ListSessions(ctx, store.SessionFilter{UserID: u.ID, StartAtLeast: &now})
+	if err != nil {
+		return err
+	}
+	for i := range list {
+		sess := &list[i]
+		if !sess.Live() || !now.Before(sess.Start) {
+			continue
+		}
+		sess.ICSSequence++ // the cancellation outdates the invitation
+		if err := s.emailCanceled(ctx, q, sess, sess.Status, u.ID, ""); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // emailRescheduled tells the other participant about a new time. A session
 // that stays confirmed sends both participants an updated invitation; one
 // that goes back to Pending (moved by the mentee) cancels the old event.
@@ -199,8 +222,15 @@ func (s *Service) emailRescheduled(ctx context.Context, q *store.Q, before, afte
 		return msg + "\n"
 	}
 	var atts []notify.Attachment
-	if before.Status == domain.StatusConfirmed {
-		atts = []notify.Attachment{s.invite(after, p, after.Status != domain.StatusConfirmed, now)}
+	switch {
+	case before.Status == domain.StatusConfirmed && after.Status == domain.StatusConfirmed:
+		atts = []notify.Attachment{s.invite(after, p, false, now)}
+	case before.Status == domain.StatusConfirmed:
+		// The cancellation is of the event as calendars hold it: the old
+		// time, under the new SEQUENCE.
+		old := *before
+		old.ICSSequence = after.ICSSequence
+		atts = []notify.Attachment{s.invite(&old, p, true, now)}
 	}
 	if otherOn {
 		if err := s.send(ctx, q, other, notify.Message{Subject: "Mentor Session Rescheduled", Text: text(other), Attachments: atts}); err != nil {
@@ -270,9 +300,9 @@ func (s *Service) RenderReminder(ctx context.Context, job store.Job) (*notify.Me
 	left := notify.MinutesLeft(now, sess.Start)
 	return &notify.Message{
 		To:      []string{to.Email},
-		Subject: fmt.Sprintf("Mentor Session in %d Minutes", left), // the time really left, not the lead's
-		Text: fmt.Sprintf("Your %d-minute session with %s and %s at %s is coming up in %d minutes.\n\nHere is the link to your session: %s\n",
-			sess.Length, firstName(p.mentee), firstName(p.mentor), t, left, deref(sess.MeetingLink)),
+		Subject: "Mentor Session in " + notify.InMinutes(left, "Minute"), // the time really left, not the lead's
+		Text: fmt.Sprintf("Your %d-minute session with %s and %s at %s is coming up in %s.\n\nHere is the link to your session: %s\n",
+			sess.Length, firstName(p.mentee), firstName(p.mentor), t, notify.InMinutes(left, "minute"), deref(sess.MeetingLink)),
 	}, nil
 }
 

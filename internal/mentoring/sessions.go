@@ -329,7 +329,11 @@ func (s *Service) transition(ctx context.Context, q *store.Q, caller *domain.Use
 		l := s.newMeetingLink()
 		link = &l
 	}
-	bump := to == domain.StatusCanceled
+	// A cancellation outdates the event; so does a confirmation of a session
+	// whose event already changed (the mentee moved it, which cancelled the
+	// event at its SEQUENCE): calendars ignore an invitation no newer than
+	// the cancellation they hold.
+	bump := to == domain.StatusCanceled || (to == domain.StatusConfirmed && sess.ICSSequence > 0)
 	ok, err := q.SetSessionStatus(ctx, sess.ID, from, to, link, bump, now)
 	after, err := reread(ctx, q, sess.ID, ok, err)
 	if err != nil {

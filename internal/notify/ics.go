@@ -3,6 +3,7 @@ package notify
 import (
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	ics "github.com/arran4/golang-ical"
 )
@@ -53,24 +54,24 @@ func Invites(events ...Event) Attachment {
 	return Attachment{
 		Name:        name,
 		ContentType: "text/calendar; charset=UTF-8; method=" + string(method),
-		Data:        []byte(cal.Serialize(ics.WithNewLineWindows)),
+		Data:        []byte(quoteNames(cal.Serialize(ics.WithNewLineWindows))),
 	}
 }
 
 func addEvent(cal *ics.Calendar, ev Event) {
-	e := cal.AddEvent(ev.UID)
+	e := cal.AddEvent(textValue(ev.UID))
 	e.SetSequence(ev.Sequence)
 	e.SetDtStampTime(ev.Stamp.UTC())
 	e.SetStartAt(ev.Start.UTC())
 	e.SetEndAt(ev.End.UTC())
-	e.SetSummary(ev.Summary)
-	if ev.Description != "" {
-		e.SetDescription(ev.Description)
+	e.SetSummary(textValue(ev.Summary))
+	if s := textValue(ev.Description); s != "" {
+		e.SetDescription(s)
 	}
-	if ev.Location != "" {
-		e.SetLocation(ev.Location)
+	if s := textValue(ev.Location); s != "" {
+		e.SetLocation(s)
 		if strings.HasPrefix(ev.Location, "http") {
-			e.SetURL(ev.Location)
+			e.SetURL(uriValue(ev.Location))
 		}
 	}
 	if ev.Cancel {
@@ -78,9 +79,83 @@ func addEvent(cal *ics.Calendar, ev Event) {
 	} else {
 		e.SetStatus(ics.ObjectStatusConfirmed)
 	}
-	e.SetOrganizer("mailto:"+ev.Organizer.Email, ics.WithCN(ev.Organizer.Name))
+	e.SetOrganizer("mailto:"+uriValue(ev.Organizer.Email), ics.WithCN(nameParam(ev.Organizer.Name)))
 	for _, a := range ev.Attendees {
-		e.AddAttendee("mailto:"+a.Email, ics.WithCN(a.Name), ics.CalendarUserTypeIndividual,
+		e.AddAttendee("mailto:"+uriValue(a.Email), ics.WithCN(nameParam(a.Name)), ics.CalendarUserTypeIndividual,
 			ics.ParticipationRoleReqParticipant, ics.ParticipationStatusNeedsAction, ics.WithRSVP(true))
 	}
+}
+
+// nameParam makes a person's name fit a parameter value: no control
+// characters (a line break would end the content line), and the
+// characters a quoted value cannot hold written as RFC 6868 says (a double
+// quote as ^', a caret as ^^).
+func nameParam(name string) string {
+	return strings.NewReplacer("^", "^^", `"`, "^'").Replace(oneLine(name))
+}
+
+// quoteNames rewrites the CN parameters of the serialized calendar text:
+// the library writes each of , " ; : \ ' behind a backslash, which RFC
+// 5545 does not know in a parameter (clients show "O\'Brien"), so each
+// value is written as it is instead, in double quotes when it holds a
+// comma, a semicolon or a colon, and the lines are folded again.
+func quoteNames(text string) string {
+	lines := strings.Split(strings.ReplaceAll(text, "\r\n ", ""), "\r\n")
+	for i, l := range lines {
+		if strings.HasPrefix(l, "ORGANIZER;") || strings.HasPrefix(l, "ATTENDEE;") {
+			lines[i] = quoteCN(l)
+		}
+	}
+	var b strings.Builder
+	for i, l := range lines {
+		if i > 0 {
+			b.WriteString("\r\n")
+		}
+		fold(&b, l)
+	}
+	return b.String()
+}
+
+// quoteCN writes the CN parameter of one unfolded content line quoted.
+func quoteCN(line string) string {
+	at := strings.Index(line, ";CN=")
+	if at < 0 {
+		return line
+	}
+	rest := line[at+len(";CN="):]
+	var v strings.Builder
+	i := 0
+	for ; i < len(rest); i++ {
+		c := rest[i]
+		if c == '\\' && i+1 < len(rest) {
+			i++
+			v.WriteByte(rest[i])
+			continue
+		}
+		if c == ';' || c == ':' {
+			break
+		}
+		v.WriteByte(c)
+	}
+	if !strings.ContainsAny(v.String(), ",;:") {
+		return line[:at] + ";CN=" + v.String() + rest[i:]
+	}
+	return line[:at] + `;CN="` + v.String() + `"` + rest[i:]
+}
+
+// fold writes a content line folded at 75 octets (RFC 5545 3.1), never
+// inside a UTF-8 sequence.
+func fold(b *strings.Builder, line string) {
+	limit := 75
+	for len(line) > limit {
+		cut := limit
+		for cut > 0 && !utf8.RuneStart(line[cut]) {
+			cut--
+		}
+		b.WriteString(line[:cut])
+		b.WriteString("\r\n ")
+		line = line[cut:]
+		limit = 74 // the leading space counts
+	}
+	b.WriteString(line)
 }

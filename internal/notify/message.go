@@ -70,7 +70,7 @@ func build(from string, m *Message) (*mail.Msg, error) {
 	if err := msg.To(m.To...); err != nil {
 		return nil, fmt.Errorf("recipients %v: %w", m.To, err)
 	}
-	msg.Subject(m.Subject)
+	msg.Subject(oneLine(m.Subject))
 	msg.SetDate()
 	if m.MessageID != "" {
 		msg.SetMessageIDWithValue(m.MessageID)
@@ -87,6 +87,18 @@ func build(from string, m *Message) (*mail.Msg, error) {
 		}
 	}
 	return msg, nil
+}
+
+// oneLine is a subject on one line: a name or title that holds a line
+// break (or another control character) would otherwise break the subject
+// in two where a client shows it.
+func oneLine(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, s)
 }
 
 // SMTPSender sends through an SMTP server.

@@ -248,9 +248,21 @@ func wants(ctx context.Context, q *store.Q, person int64, l Lead) (bool, error) 
 	return l.Switch(n), nil
 }
 
-// MinutesLeft is how many whole minutes (rounded) remain until at, for a
-// reminder's text to say how long is really left.
-func MinutesLeft(now, at time.Time) int { return int(at.Sub(now).Round(time.Minute) / time.Minute) }
+// MinutesLeft is how many whole minutes (rounded, and at least one: the
+// time is still ahead) remain until at, for a reminder's text to say how
+// long is really left.
+func MinutesLeft(now, at time.Time) int {
+	return max(1, int(at.Sub(now).Round(time.Minute)/time.Minute))
+}
+
+// InMinutes words n minutes with unit, the singular or plural word as
+// written ("Minute" or "minute"): "1 minute", "15 minutes".
+func InMinutes(n int, unit string) string {
+	if n == 1 {
+		return "1 " + unit
+	}
+	return strconv.Itoa(n) + " " + unit + "s"
+}
 
 // Decode reads a job's payload into v; a payload that cannot be read never
 // will be, so the error is permanent.

@@ -9,7 +9,7 @@ import (
 )
 
 const groupColumns = `g.id, g.creator_id, g.title, g.description, g.field, g.start_time, g.capacity, g.taken, g.status,
-	g.created_at, g.updated_at, `
+	g.created_at, g.updated_at, COALESCE(g.timed_at, g.created_at), `
 
 func (q *Q) groups(ctx context.Context, where, order string, limit, offset int, args ...any) ([]domain.GroupSession, error) {
 	query := "SELECT " + groupColumns + userCols("c") + " FROM group_sessions g JOIN users c ON c.id = g.creator_id WHERE " + where + " ORDER BY " + order
@@ -22,14 +22,17 @@ func (q *Q) groups(ctx context.Context, where, order string, limit, offset int, 
 
 func groupDest(g *domain.GroupSession) []any {
 	return append([]any{&g.ID, &g.CreatorID, &g.Title, &g.Description, &g.Field, scanTime(&g.Start), &g.Capacity, &g.Taken,
-		&g.Status, scanTime(&g.CreatedAt), scanTime(&g.UpdatedAt)}, userDest(&g.Creator)...)
+		&g.Status, scanTime(&g.CreatedAt), scanTime(&g.UpdatedAt), scanTime(&g.TimedAt)}, userDest(&g.Creator)...)
 }
 
 // CreateGroupSession inserts a group session and sets its id.
 func (q *Q) CreateGroupSession(ctx context.Context, g *domain.GroupSession) error {
-	return q.row(ctx, `INSERT INTO group_sessions (creator_id, title, description, field, start_time, capacity, taken, status, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?) RETURNING id`,
-		g.CreatorID, g.Title, g.Description, g.Field, g.Start, g.Capacity, g.Status, g.CreatedAt, g.UpdatedAt).Scan(&g.ID)
+	if g.TimedAt.IsZero() {
+		g.TimedAt = g.CreatedAt
+	}
+	return q.row(ctx, `INSERT INTO group_sessions (creator_id, title, description, field, start_time, capacity, taken, status, created_at, updated_at, timed_at)
+		VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?) RETURNING id`,
+		g.CreatorID, g.Title, g.Description, g.Field, g.Start, g.Capacity, g.Status, g.CreatedAt, g.UpdatedAt, g.TimedAt).Scan(&g.ID)
 }
 
 // GroupSessionByID returns a group session with its creator.
@@ -41,9 +44,9 @@ func (q *Q) GroupSessionByID(ctx context.Context, id int64) (*domain.GroupSessio
 // capacity still holds the seats taken (compare-and-swap); it reports whether
 // it wrote.
 func (q *Q) UpdateGroupSession(ctx context.Context, g *domain.GroupSession) (bool, error) {
-	n, err := q.affected(ctx, `UPDATE group_sessions SET title = ?, description = ?, field = ?, start_time = ?, capacity = ?, updated_at = ?
-		WHERE id = ? AND taken <= ? AND status = ?`,
-		g.Title, g.Description, g.Field, g.Start, g.Capacity, g.UpdatedAt, g.ID, g.Capacity, g.Status)
+	n, err := q.affected(ctx, `UPDATE group_sessions SET title = ?, description = ?, field = ?, start_time = ?, capacity = ?, updated_at = ?,
+		timed_at = ? WHERE id = ? AND taken <= ? AND status = ?`,
+		g.Title, g.Description, g.Field, g.Start, g.Capacity, g.UpdatedAt, g.TimedAt, g.ID, g.Capacity, g.Status)
 	return n == 1, err
 }
 

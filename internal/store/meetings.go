@@ -224,6 +224,12 @@ func (q *Q) MeetingsOf(ctx context.Context, calendarIDs ...int64) ([]domain.Meet
 		anys(calendarIDs...)...)
 }
 
+// MeetingsOfContact lists a contact's meetings (by start).
+func (q *Q) MeetingsOfContact(ctx context.Context, contactID int64) ([]domain.Meeting, error) {
+	return list(ctx, q, meetingDest, "SELECT m.id, m.calendar_id, m.contact_id, m.start_time, m.end_time, m.created_at, "+contactColumns+
+		" FROM meetings m JOIN contacts k ON k.id = m.contact_id WHERE m.contact_id = ? ORDER BY m.start_time, m.id", contactID)
+}
+
 func meetingDest(m *domain.Meeting) []any {
 	return append([]any{&m.ID, &m.CalendarID, &m.ContactID, scanTime(&m.Start), scanTime(&m.End), scanTime(&m.CreatedAt)}, contactDest(&m.Contact)...)
 }

@@ -595,3 +595,12 @@ func (s *Server) SendBadBodies(u User, method, path string, fields []string, val
 		}
 	}
 }
+
+// ExpectLines fails the test unless got is want, line for line, showing
+// both as what.
+func ExpectLines(t testing.TB, what string, got, want []string) {
+	t.Helper()
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("%s:\n got %s\nwant %s", what, strings.Join(got, "\n     "), strings.Join(want, "\n     "))
+	}
+}

@@ -113,10 +113,7 @@ func TestEmailsSurviveSMTPOutageAndRestart(t *testing.T) {
 
 func TestRemindersFollowTheSession(t *testing.T) {
 	apptest.EachAt(t, morning, func(t *testing.T, s *apptest.Server) {
-		m, me := mentorAndMentee(s, "2030-01-15T15:00:00Z", "2030-01-15T18:00:00Z")
-		s.Post("/sessionrequest/").Token(me.Token).JSON(map[string]any{"mentor_availability": 1, "start_time": "2030-01-15T16:00:00Z"}).Do().Expect(201)
-		s.Patch("/sessionrequest/1/").Token(m.Token).JSON(map[string]string{"status": "Confirmed"}).Do().Expect(200)
-		s.Deliver()
+		m, _ := confirmedSession(s, "2030-01-15T16:00:00Z")
 		base := len(s.SMTP.Messages())
 		reminders := func() []string {
 			var out []string
@@ -206,5 +203,111 @@ func TestLateReminders(t *testing.T) {
 		if strings.Join(got, "|") != strings.Join(want, "|") {
 			t.Fatalf("after an outage:\n got %v\nwant %v", got, want)
 		}
+	})
+}
+
+// TestReconfirmedSessionSupersedesItsCancellation: a confirmed session
+// that the mentee moves goes back to Pending and its event is cancelled
+// (at the old time, which is what calendars hold); the mentor's new
+// confirmation must carry a higher SEQUENCE than that cancellation, or
+// calendars ignore it and the session stays cancelled there.
+func TestReconfirmedSessionSupersedesItsCancellation(t *testing.T) {
+	apptest.EachAt(t, morning, func(t *testing.T, s *apptest.Server) {
+		m, me := confirmedSession(s, "2030-01-15T15:00:00Z")
+		base := len(s.SMTP.Messages())
+		s.Patch("/sessionrequest/1/").Token(me.Token).JSON(map[string]string{"start_time": "2030-01-15T16:00:00Z"}).Do().Expect(200)
+		s.Patch("/sessionrequest/1/").Token(m.Token).JSON(map[string]string{"status": "Confirmed"}).Do().Expect(200)
+		s.Deliver()
+		apptest.ExpectLines(t, "invitations", mailLines(t, s.SMTP.Messages()[base:]), []string{
+			"mentor1@example.com Mentor Session Rescheduled: cancel.ics CANCEL seq 1 session-1@mentord at 20300115T150000Z",
+			"mentee1@example.com Mentor Session Rescheduled: cancel.ics CANCEL seq 1 session-1@mentord at 20300115T150000Z",
+			"mentee1@example.com Mentor Session Confirmed: invite.ics REQUEST seq 2 session-1@mentord at 20300115T160000Z",
+			"mentor1@example.com Mentor Session Confirmed: invite.ics REQUEST seq 2 session-1@mentord at 20300115T160000Z",
+		})
+	})
+}
+
+// TestDeletedAccountCancelsItsSessions: an account deleted with sessions
+// still ahead takes them along; the other participant of each is told as
+// by a cancellation, with the calendar event of a confirmed one cancelled
+// (a higher SEQUENCE than its invitation), and those holding a seat in a
+// group session the user created hear it will not happen, as do the
+// contacts of their finalized meetings. Sessions over already tell nobody.
+func TestDeletedAccountCancelsItsSessions(t *testing.T) {
+	apptest.EachAt(t, morning, func(t *testing.T, s *apptest.Server) {
+		m, me := mentorAndMentee(s, "2030-01-15T08:00:00Z", "2030-01-15T18:00:00Z")
+		// Session 1 is past (made before the clock moved), 2 confirmed, 3 pending.
+		s.Clock.Set(morning.Add(-2 * time.Hour))
+		s.Post("/sessionrequest/").Token(me.Token).JSON(map[string]any{"mentor_availability": 1, "start_time": "2030-01-15T08:00:00Z"}).Do().Expect(201)
+		s.Patch("/sessionrequest/1/").Token(m.Token).JSON(map[string]string{"status": "Confirmed"}).Do().Expect(200)
+		s.Clock.Set(morning)
+		s.Post("/sessionrequest/").Token(me.Token).JSON(map[string]any{"mentor_availability": 1, "start_time": "2030-01-15T15:00:00Z"}).Do().Expect(201)
+		s.Patch("/sessionrequest/2/").Token(m.Token).JSON(map[string]string{"status": "Confirmed"}).Do().Expect(200)
+		s.Post("/sessionrequest/").Token(me.Token).JSON(map[string]any{"mentor_availability": 1, "start_time": "2030-01-15T16:00:00Z"}).Do().Expect(201)
+		amy := s.Mentee("amy")
+		s.Post("/api/sessions/").Token(m.Token).JSON(map[string]any{"title": "Office hours", "description": "d", "date": "2030-01-16T10:00:00Z", "max_participants": 5}).Do().Expect(201)
+		s.Post("/api/sessions/1/join/").Token(amy.Token).Do().Expect(201)
+		// And a finalized meeting with a contact.
+		s.Post("/schedules/contacts/").Token(m.Token).JSON(map[string]string{"first_Name": "Cal", "last_Name": "Guest", "email": "cal@guests.example"}).Do().Expect(201)
+		s.Post("/schedules/calendars/create/").Token(m.Token).JSON(map[string]any{"name": "Chat", "description": "d", "deadline": "2030-01-16", "invitees": []int{1},
+			"available_slots": []any{map[string]any{"date": "2030-01-17", "start_time": "13:00:00", "end_time": "14:00:00", "preference_level": 3}}}).Do().Expect(201)
+		s.Post("/schedules/calendars/1/confirm/").Token(m.Token).JSON(map[string]any{"finalized_schedule": []any{
+			map[string]any{"contact_id": 1, "start_time": "2030/01/17 13:00:00", "end_time": "2030/01/17 14:00:00"}}}).Do().Expect(200)
+		s.Deliver()
+		base := len(s.SMTP.Messages())
+		s.Delete("/auth/users/me/").Token(m.Token).JSON(map[string]string{"current_password": apptest.Password}).Do().Expect(204)
+		s.Deliver()
+		apptest.ExpectLines(t, "mails", mailLines(t, s.SMTP.Messages()[base:]), []string{
+			"mentee1@example.com Mentor1 Mentor has canceled your session: cancel.ics CANCEL seq 1 session-2@mentord at 20300115T150000Z",
+			"mentee1@example.com Mentor1 Mentor has canceled your session",
+			"amy@example.com Session cancelled: Office hours",
+			"cal@guests.example Meeting Cancelled: cancel.ics CANCEL seq 1 meeting-1@mentord at 20300117T130000Z",
+		})
+	})
+}
+
+// mailLines is each mail as "to subject", with its .ics (name, METHOD,
+// SEQUENCE, UID, DTSTART) when it has one.
+func mailLines(t *testing.T, mails []smtptest.Mail) []string {
+	var out []string
+	for _, mail := range mails {
+		line := mail.To[0] + " " + mail.Subject
+		for _, a := range mail.Attachments {
+			ics := mail.Calendar(t)
+			line += fmt.Sprintf(": %s %s seq %s %s at %s", a.Name, smtptest.CalendarField(ics, "METHOD"), smtptest.CalendarField(ics, "SEQUENCE"),
+				smtptest.CalendarField(ics, "UID"), smtptest.CalendarField(ics, "DTSTART"))
+		}
+		out = append(out, line)
+	}
+	return out
+}
+
+// TestReminderInTheLastMinute: a worker back from an outage less than a
+// minute before the start sends the reminder still due, saying "1 Minute"
+// (it said "1 Minutes", or "0 Minutes" with 10 seconds left), for a 1:1 and
+// a group session alike.
+func TestReminderInTheLastMinute(t *testing.T) {
+	apptest.EachAt(t, morning, func(t *testing.T, s *apptest.Server) {
+		m, me := confirmedSession(s, "2030-01-15T16:00:00Z")
+		s.Post("/sessionrequest/").Token(me.Token).JSON(map[string]any{"mentor_availability": 1, "start_time": "2030-01-15T17:00:00Z"}).Do().Expect(201)
+		s.Patch("/sessionrequest/2/").Token(m.Token).JSON(map[string]string{"status": "Confirmed"}).Do().Expect(200)
+		s.Post("/api/sessions/").Token(m.Token).JSON(map[string]any{"title": "Office hours", "description": "d", "date": "2030-01-15T18:00:00Z", "max_participants": 5}).Do().Expect(201)
+		s.Deliver()
+		base := len(s.SMTP.Messages())
+		for _, at := range []time.Duration{15*time.Hour + 59*time.Minute + 10*time.Second, 16*time.Hour + 59*time.Minute + 40*time.Second,
+			17*time.Hour + 59*time.Minute + 50*time.Second} {
+			s.Clock.Set(time.Date(2030, 1, 15, 0, 0, 0, 0, time.UTC).Add(at))
+			s.Deliver()
+		}
+		var got []string
+		for _, mail := range s.SMTP.Messages()[base:] {
+			got = append(got, mail.To[0]+" "+mail.Subject+" | "+strings.SplitN(mail.Text, "\n", 2)[0])
+		}
+		line := func(to, at string) string {
+			return to + " Mentor Session in 1 Minute | Your 30-minute session with Mentee1 and Mentor1 at " + at + " UTC is coming up in 1 minute."
+		}
+		apptest.ExpectLines(t, "last-minute reminders", got, []string{line(m.Email, "4:00 PM"), line(me.Email, "4:00 PM"),
+			line(m.Email, "5:00 PM"), line(me.Email, "5:00 PM"),
+			m.Email + " Office hours starts in 1 minute | \"Office hours\" with Mentor1 Mentor starts at 6:00 PM UTC on Tuesday, January 15, in 1 minute."})
 	})
 }

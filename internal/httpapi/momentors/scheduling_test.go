@@ -25,6 +25,17 @@ func mentorAndMentee(s *apptest.Server, start, end string) (m, me apptest.User) 
 	return m, me
 }
 
+// confirmedSession is mentorAndMentee with availability from 15:00 to
+// 18:00 on 2030-01-15 and session 1 at start, confirmed, its e-mails
+// delivered.
+func confirmedSession(s *apptest.Server, start string) (m, me apptest.User) {
+	m, me = mentorAndMentee(s, "2030-01-15T15:00:00Z", "2030-01-15T18:00:00Z")
+	s.Post("/sessionrequest/").Token(me.Token).JSON(map[string]any{"mentor_availability": 1, "start_time": start}).Do().Expect(201)
+	s.Patch("/sessionrequest/1/").Token(m.Token).JSON(map[string]string{"status": "Confirmed"}).Do().Expect(200)
+	s.Deliver()
+	return m, me
+}
+
 const v2 = "application/json; version=v2"
 
 func TestAvailabilityV1AndV2(t *testing.T) {

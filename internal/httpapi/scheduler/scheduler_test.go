@@ -543,3 +543,152 @@ func TestFinalizeNaiveTimesWithASpace(t *testing.T) {
 		}
 	})
 }
+
+// TestNoDeadlineReminderOnTheHeelsOfTheInvitation: the automatic reminder
+// comes 24 hours before the deadline to those invited before then; one
+// invited later (a calendar made, or an invitee added, within the last 24
+// hours) has just had the invitation, and gets no reminder seconds after
+// it, as a session confirmed after its 60-minute mark gets no 60-minute
+// reminder.
+func TestNoDeadlineReminderOnTheHeelsOfTheInvitation(t *testing.T) {
+	apptest.EachAt(t, t0, func(t *testing.T, s *apptest.Server) {
+		tok := owner(t, s, "olive")
+		ann, ben := contact(t, s, tok, "Ann"), contact(t, s, tok, "Ben")
+		// Made at t0 with a deadline 8 hours on.
+		late := int(s.Post("/schedules/calendars/create/").Bearer(tok).JSON(map[string]any{
+			"name": "Soon", "description": "d", "deadline": "2030-03-01T20:00:00Z", "invitees": []int{ann},
+			"available_slots": []any{slot("2030-03-12", "13:00:00", "15:00:00", 3)}}).Do().Expect(201).Obj()["id"].(float64))
+		// Made at t0 with a deadline two days on; Ben is added 6 hours before it.
+		early := int(s.Post("/schedules/calendars/create/").Bearer(tok).JSON(map[string]any{
+			"name": "Later", "description": "d", "deadline": "2030-03-03T12:00:00Z", "invitees": []int{ann},
+			"available_slots": []any{slot("2030-03-13", "13:00:00", "15:00:00", 3)}}).Do().Expect(201).Obj()["id"].(float64))
+		var got []string
+		collect := func() {
+			s.Deliver()
+			for _, m := range s.SMTP.Messages()[len(got):] {
+				got = append(got, s.Clock.Now().Format("01-02 15:04")+" "+m.To[0]+" "+m.Subject)
+			}
+		}
+		collect()
+		for _, at := range []time.Time{t0.Add(time.Minute), t0.Add(time.Hour), time.Date(2030, 3, 2, 12, 0, 0, 0, time.UTC),
+			time.Date(2030, 3, 3, 6, 0, 0, 0, time.UTC)} {
+			s.Clock.Set(at)
+			if at.Day() == 3 {
+				var fresh struct{ Access string }
+				s.Post("/accounts/login/").JSON(map[string]string{"username": "olive", "password": apptest.Password}).Do().Expect(200).Decode(&fresh)
+				tok = fresh.Access
+				s.Put(fmt.Sprintf("/schedules/calendars/%d/details/", early)).Bearer(tok).JSON(map[string]any{"add_invitees": []int{ben}}).Do().Expect(200)
+			}
+			collect()
+			s.Clock.Set(at.Add(time.Minute))
+			collect()
+		}
+		want := []string{
+			"03-01 12:00 ann@guests.example Meeting invitation",
+			"03-01 12:00 ann@guests.example Meeting invitation",
+			"03-02 12:00 ann@guests.example Meeting Reminder",
+			"03-03 06:00 ben@guests.example Meeting invitation",
+		}
+		apptest.ExpectLines(t, fmt.Sprintf("calendars %d and %d mailed", late, early), got, want)
+	})
+}
+
+// TestDeletingAContactCancelsTheirMeeting: deleting a contact removes
+// their finalized meeting with them; the contact, whose calendar holds the
+// event from the "Meeting Scheduled" invitation, gets its cancellation
+// (same UID, higher SEQUENCE, METHOD:CANCEL). A meeting already over, or a
+// contact with none, sends nothing.
+func TestDeletingAContactCancelsTheirMeeting(t *testing.T) {
+	apptest.EachAt(t, t0, func(t *testing.T, s *apptest.Server) {
+		tok := owner(t, s, "olive")
+		ann, ben, cal := contact(t, s, tok, "Ann"), contact(t, s, tok, "Ben"), contact(t, s, tok, "Cal")
+		id := calendar(t, s, tok, ann, ben)
+		s.Post(fmt.Sprintf("/schedules/calendars/%d/confirm/", id)).Bearer(tok).JSON(map[string]any{"finalized_schedule": []any{
+			map[string]any{"contact_id": ann, "start_time": "2030/03/12 13:00:00", "end_time": "2030/03/12 14:00:00"},
+			map[string]any{"contact_id": ben, "start_time": "2030/03/12 14:00:00", "end_time": "2030/03/12 15:00:00"},
+		}}).Do().Expect(200)
+		s.Deliver()
+		var scheduled smtptest.Mail
+		for _, m := range s.SMTP.To("ann@guests.example") {
+			if m.Subject == "Meeting Scheduled" {
+				scheduled = m
+			}
+		}
+		invite := scheduled.Calendar(t)
+		base := len(s.SMTP.Messages())
+		del := func(k int) {
+			s.Delete("/schedules/contacts/").Bearer(tok).JSON(map[string]any{"contact_id": k}).Do().Expect(204)
+			s.Deliver()
+		}
+		del(ann)
+		del(cal)
+		got := s.SMTP.Messages()[base:]
+		if len(got) != 1 || got[0].To[0] != "ann@guests.example" || got[0].Subject != "Meeting Cancelled" ||
+			!strings.Contains(got[0].Text, "Your meeting with Olive Owner on 2030-03-12 from 13:00 to 14:00 (UTC) is cancelled.") {
+			t.Fatalf("after deleting Ann and Cal: %+v", got)
+		}
+		ics := got[0].Calendar(t)
+		for field, want := range map[string]string{"METHOD": "CANCEL", "STATUS": "CANCELLED", "SEQUENCE": "1",
+			"UID": smtptest.CalendarField(invite, "UID"), "DTSTART": smtptest.CalendarField(invite, "DTSTART")} {
+			if v := smtptest.CalendarField(ics, field); v != want || smtptest.CalendarField(invite, "SEQUENCE") != "0" {
+				t.Fatalf("%s %q, want %q:\n%s", field, v, want, ics)
+			}
+		}
+		// Once Ben's meeting is over, deleting him tells him nothing.
+		s.Clock.Set(time.Date(2030, 3, 12, 16, 0, 0, 0, time.UTC))
+		var fresh struct{ Access string }
+		s.Post("/accounts/login/").JSON(map[string]string{"username": "olive", "password": apptest.Password}).Do().Expect(200).Decode(&fresh)
+		tok = fresh.Access
+		del(ben)
+		if n := len(s.SMTP.Messages()) - base; n != 1 {
+			t.Fatalf("%d mails after deleting Ben", n-1)
+		}
+	})
+}
+
+// TestNamesInMeetingMails: names and titles with quotes, an apostrophe, a
+// comma, markup and a line break come out whole in every part: the
+// subject on one line, the HTML escaped, and the .ics with each name as
+// one quoted parameter (the library had written O\'Brien, and a line
+// break in a name had ended the ATTENDEE line) and no bare CR in a value.
+func TestNamesInMeetingMails(t *testing.T) {
+	apptest.EachAt(t, t0, func(t *testing.T, s *apptest.Server) {
+		tok := owner(t, s, "olive")
+		k := int(s.Post("/schedules/contacts/").Bearer(tok).JSON(map[string]string{"first_Name": `Zoë "Z" <b>`, "last_Name": "O'Brien,\r\nJr.",
+			"email": "zoe@guests.example"}).Do().Expect(201).Obj()["id"].(float64))
+		id := int(s.Post("/schedules/calendars/create/").Bearer(tok).JSON(map[string]any{"name": "Plan & <i>review</i>\r\nround 2",
+			"description": "d", "deadline": "2030-03-05", "invitees": []int{k},
+			"available_slots": []any{slot("2030-03-12", "13:00:00", "15:00:00", 3)}}).Do().Expect(201).Obj()["id"].(float64))
+		s.Post(fmt.Sprintf("/schedules/calendars/%d/confirm/", id)).Bearer(tok).JSON(map[string]any{"finalized_schedule": []any{
+			map[string]any{"contact_id": k, "start_time": "2030/03/12 13:00:00", "end_time": "2030/03/12 14:00:00"}}}).Do().Expect(200)
+		s.Deliver()
+		mails := s.SMTP.Messages()
+		if len(mails) != 3 {
+			t.Fatalf("%d mails", len(mails))
+		}
+		if inv := mails[0]; !strings.Contains(inv.HTML, "Dear Zoë &#34;Z&#34; &lt;b&gt; O&#39;Brien,") ||
+			!strings.Contains(inv.HTML, "Plan &amp; &lt;i&gt;review&lt;/i&gt;") || !strings.Contains(inv.Text, `Dear Zoë "Z" <b> O'Brien,`) {
+			t.Fatalf("invitation:\n%s\n%s", inv.Text, inv.HTML)
+		}
+		if sum := mails[2]; sum.Subject != "Meetings scheduled: Plan & <i>review</i>  round 2" {
+			t.Fatalf("owner's subject %q", sum.Subject)
+		}
+		for _, m := range mails[1:] {
+			raw := m.Calendar(t)
+			if strings.Contains(strings.ReplaceAll(raw, "\n", ""), "\r") {
+				t.Fatalf("bare CR in\n%q", raw)
+			}
+			ics := strings.ReplaceAll(raw, "\n ", "") // unfolded
+			if a := smtptest.CalendarField(ics, "ATTENDEE"); !strings.HasPrefix(a, `CN="Zoë ^'Z^' <b> O'Brien,  Jr.";`) ||
+				!strings.HasSuffix(a, ":mailto:zoe@guests.example") {
+				t.Fatalf("ATTENDEE %q in\n%s", a, ics)
+			}
+			if o := smtptest.CalendarField(ics, "ORGANIZER"); o != `CN=Olive Owner:mailto:olive@example.com` {
+				t.Fatalf("ORGANIZER %q", o)
+			}
+			if sm := smtptest.CalendarField(ics, "SUMMARY"); sm != `Plan & <i>review</i>\nround 2: Olive Owner and Zoë "Z" <b> O'Brien\,\nJr.` {
+				t.Fatalf("SUMMARY %q", sm)
+			}
+		}
+	})
+}

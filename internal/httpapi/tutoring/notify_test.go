@@ -73,3 +73,41 @@ func TestGroupEmailsAndReminders(t *testing.T) {
 		}
 	})
 }
+
+// TestGroupRemindersFromWhenTheTimeWasSet: as a 1:1 session confirmed
+// after its 60-minute mark gets only the 15-minute reminder, a group
+// session made, or moved, within the hour gets no "60-minute" reminder on
+// the heels of that change: not to its creator, who has just set the time,
+// nor to those who held a seat before it moved (they have the
+// "rescheduled" e-mail).
+func TestGroupRemindersFromWhenTheTimeWasSet(t *testing.T) {
+	apptest.EachAt(t, t0, func(t *testing.T, s *apptest.Server) {
+		inst, amy := s.Mentor("inst"), s.Mentee("amy")
+		s.Post("/api/sessions/").Token(inst.Token).JSON(session("Later", 5*time.Hour, 5)).Do().Expect(201)
+		s.Post("/api/sessions/1/join/").Token(amy.Token).Do().Expect(201)
+		s.Deliver()
+		base := len(s.SMTP.Messages())
+		var got []string
+		step := func(to time.Duration) {
+			for s.Clock.Now().Before(t0.Add(to)) {
+				s.Clock.Advance(time.Minute)
+				s.Deliver()
+				for _, m := range s.SMTP.Messages()[base:] {
+					got = append(got, s.Clock.Now().Format("15:04")+" "+strings.SplitN(m.To[0], "@", 2)[0]+": "+m.Subject)
+				}
+				base = len(s.SMTP.Messages())
+			}
+		}
+		step(3 * time.Hour)
+		// At 12:00 the instructor makes a session for 12:30 and moves
+		// "Later" to 12:40.
+		s.Post("/api/sessions/").Token(inst.Token).JSON(session("Soon", 3*time.Hour+30*time.Minute, 5)).Do().Expect(201)
+		s.Patch("/api/sessions/1/").Token(inst.Token).JSON(map[string]any{"date": at(3*time.Hour + 40*time.Minute)}).Do().Expect(200)
+		step(3*time.Hour + 40*time.Minute)
+		want := []string{"12:01 amy: Session rescheduled: Later", "12:15 inst: Soon starts in 15 minutes",
+			"12:25 amy: Later starts in 15 minutes", "12:25 inst: Later starts in 15 minutes"}
+		if strings.Join(slices.Sorted(slices.Values(got)), "|") != strings.Join(slices.Sorted(slices.Values(want)), "|") {
+			t.Fatalf("mails:\n got %v\nwant %v", got, want)
+		}
+	})
+}
