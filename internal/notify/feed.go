@@ -125,3 +125,19 @@ func uriValue(s string) string {
 		return r
 	}, s)
 }
+
+// paramValue makes a name fit a parameter (an attendee's CN): line breaks
+// and control characters become spaces, and so do the characters that end
+// a parameter or its value (" ; : ,) and the backslash, which the library
+// escapes with a backslash where RFC 5545 has no escapes, so a parser would
+// end the name there and take the rest, "mailto:" and all, for the address.
+func paramValue(s string) string {
+	s = strings.Map(func(r rune) rune {
+		switch {
+		case r < 0x20 || r == 0x7f, strings.ContainsRune("\";:,\\", r):
+			return ' '
+		}
+		return r
+	}, s)
+	return strings.Join(strings.Fields(s), " ")
+}

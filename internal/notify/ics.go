@@ -63,14 +63,16 @@ func addEvent(cal *ics.Calendar, ev Event) {
 	e.SetDtStampTime(ev.Stamp.UTC())
 	e.SetStartAt(ev.Start.UTC())
 	e.SetEndAt(ev.End.UTC())
-	e.SetSummary(ev.Summary)
-	if ev.Description != "" {
-		e.SetDescription(ev.Description)
+	// Names, titles and links are people's text: kept to their lines, so
+	// none can add a property (another attendee, a URL) to the invitation.
+	e.SetSummary(textValue(ev.Summary))
+	if s := textValue(ev.Description); s != "" {
+		e.SetDescription(s)
 	}
-	if ev.Location != "" {
-		e.SetLocation(ev.Location)
+	if s := textValue(ev.Location); s != "" {
+		e.SetLocation(s)
 		if strings.HasPrefix(ev.Location, "http") {
-			e.SetURL(ev.Location)
+			e.SetURL(uriValue(ev.Location))
 		}
 	}
 	if ev.Cancel {
@@ -78,9 +80,9 @@ func addEvent(cal *ics.Calendar, ev Event) {
 	} else {
 		e.SetStatus(ics.ObjectStatusConfirmed)
 	}
-	e.SetOrganizer("mailto:"+ev.Organizer.Email, ics.WithCN(ev.Organizer.Name))
+	e.SetOrganizer("mailto:"+ev.Organizer.Email, ics.WithCN(paramValue(ev.Organizer.Name)))
 	for _, a := range ev.Attendees {
-		e.AddAttendee("mailto:"+a.Email, ics.WithCN(a.Name), ics.CalendarUserTypeIndividual,
+		e.AddAttendee("mailto:"+a.Email, ics.WithCN(paramValue(a.Name)), ics.CalendarUserTypeIndividual,
 			ics.ParticipationRoleReqParticipant, ics.ParticipationStatusNeedsAction, ics.WithRSVP(true))
 	}
 }
