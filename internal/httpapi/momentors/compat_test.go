@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/netip"
 	"strings"
 	"testing"
 	"time"
@@ -265,6 +266,27 @@ func TestClassSignsUpFromOneNetwork(t *testing.T) {
 		}
 		if refused == 0 {
 			t.Fatal("70 sign-ups in a moment from one address were all let through")
+		}
+	})
+}
+
+// TestLoginLimitPerAccountIgnoresSpaces: the per-account login limit counts
+// an account name however it is padded (the login trims it), so clients
+// at many addresses cannot guess one password more often by adding spaces.
+func TestLoginLimitPerAccountIgnoresSpaces(t *testing.T) {
+	apptest.Each(t, apptest.Options{NoWorker: true, Config: func(c *config.Config) {
+		c.LoginPerMinute = 2
+		c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}
+	}}, func(t *testing.T, s *apptest.Server) {
+		s.SignUp("ann")
+		var got []int
+		for i, name := range []string{"ann", " ann", "ann ", "\tann", " ann "} {
+			got = append(got, s.Post("/auth/token/login/").Header("X-Forwarded-For", fmt.Sprintf("203.0.113.%d", i+1)).
+				JSON(map[string]string{"username": name, "password": "wrong-password"}).Do().Status)
+		}
+		// SignUp has logged in once: one more try, then the account waits.
+		if want := []int{400, 429, 429, 429, 429}; fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("wrong passwords for ann, padded, from five addresses: %v, want %v", got, want)
 		}
 	})
 }
