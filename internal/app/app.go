@@ -169,7 +169,9 @@ func New(ctx context.Context, cfg config.Config, st *store.Store, opt Options) (
 	// Photos belong to the Momentors profiles, and a missing one is its 404.
 	a.mediaErrors = mom.Errors
 	rt.HandleRaw("GET /media/{path...}", http.HandlerFunc(a.serveMedia))
-	quota.New(a.Accounts, a.Groups, limits, opt.Log).Register(rt)
+	qs := quota.New(a.Accounts, a.Groups, limits, opt.Log)
+	qs.PublicURL = cfg.PublicURL
+	qs.Register(rt)
 	tutoring.New(a.Accounts, a.Groups, cfg.PublicURL, limits, opt.Log).Register(rt)
 	sched := scheduler.New(a.Accounts, a.Meetings, cfg.PublicURL, limits, opt.Log)
 	sched.Links = links
