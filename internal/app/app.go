@@ -262,5 +262,9 @@ func (a *App) serveMedia(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Cache-Control", "public, max-age=86400")
+	// A photo shown in a page needs no policy of its own; a file opened
+	// directly that a browser would run (an SVG or HTML page left by an
+	// imported deployment) runs no script and is sandboxed off the origin.
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; sandbox")
 	http.ServeContent(w, r, st.Name(), st.ModTime(), f)
 }
