@@ -4,6 +4,8 @@ package web_test
 // and the like.
 
 import (
+	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -67,6 +69,37 @@ func TestSessionCalendarTextStaysInItsLine(t *testing.T) {
 		for _, m := range s.SMTP.Wait(2, mailWait) {
 			for _, a := range m.Attachments {
 				icsLines(t, "the .ics of "+m.Subject, string(a.Data), "ATTENDEE:", "X-EVIL")
+			}
+		}
+	})
+}
+
+// TestLogInComesBackOnlyToTheApp: after logging in, next= sends the browser
+// back to a page of the app only: not another site, and not a path that
+// leaves the app once cleaned or once a browser drops its tabs and line
+// breaks.
+func TestLogInComesBackOnlyToTheApp(t *testing.T) {
+	eachEngine(t, apptest.Options{NoWorker: true}, func(t *testing.T, s *apptest.Server) {
+		s.SignUp("ann")
+		for _, next := range []string{"//evil.example", "/\\evil.example", "https://evil.example/app/", "/app/\\/evil.example",
+			"/app/../auth/users/me/", "/app/../../evil", "/app/..", "/app/../\t/evil.example", "/app/\n/x", "/app/\r\nSet-Cookie: x=1"} {
+			b := newBrowser(t, s)
+			if _, body := b.get("/app/login?next=" + url.QueryEscape(next)); !strings.Contains(body, `name="next" value="/app"`) {
+				t.Errorf("the login page keeps next %q", next)
+			}
+			b.c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+			status, _ := b.post("/app/login", url.Values{"username": {"ann"}, "password": {apptest.Password}, "next": {next}})
+			if loc := b.res.Header.Get("Location"); status != 303 || loc != "/app" {
+				t.Errorf("logging in with next %q: %d to %q, want /app", next, status, loc)
+			}
+		}
+		// The app's own pages, with their queries, are kept.
+		for _, next := range []string{"/app/sessions", "/app/mentors?skill=go&page=2", "/app/groups/../sessions"} {
+			b := newBrowser(t, s)
+			b.c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+			b.post("/app/login", url.Values{"username": {"ann"}, "password": {apptest.Password}, "next": {next}})
+			if loc := b.res.Header.Get("Location"); !strings.HasPrefix(loc, "/app/") {
+				t.Errorf("logging in with next %q: to %q", next, loc)
 			}
 		}
 	})
