@@ -104,3 +104,29 @@ func TestLogInComesBackOnlyToTheApp(t *testing.T) {
 		}
 	})
 }
+
+// TestLoggedOutCookieIsDead: logging out ends the session on the server, so
+// a copy of the cookie taken before (another tab, a thief) no longer signs
+// anyone in.
+func TestLoggedOutCookieIsDead(t *testing.T) {
+	eachEngine(t, apptest.Options{NoWorker: true}, func(t *testing.T, s *apptest.Server) {
+		s.SignUp("ann")
+		b := logIn(t, s, "ann")
+		u, _ := url.Parse(s.URL + "/app")
+		var copied *http.Cookie
+		for _, c := range b.c.Jar.Cookies(u) {
+			if c.Name == "mentord_session" {
+				copied = c
+			}
+		}
+		if copied == nil {
+			t.Fatal("no session cookie")
+		}
+		expectPost(t, b, "/app/logout", nil, 200, "You are logged out")
+		thief := newBrowser(t, s)
+		thief.c.Jar.SetCookies(u, []*http.Cookie{{Name: copied.Name, Value: copied.Value, Path: "/app"}})
+		if _, body := thief.get("/app/profile"); title(body) != "Log in · mentord" {
+			t.Fatalf("the cookie from before logging out still opens %q", title(body))
+		}
+	})
+}
