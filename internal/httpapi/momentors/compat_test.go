@@ -290,3 +290,25 @@ func TestLoginLimitPerAccountIgnoresSpaces(t *testing.T) {
 		}
 	})
 }
+
+// TestPasswordGuessesWithATokenAreCounted: set_password and deleting one's
+// account check the current password, so they take from the account's login
+// count, as the web app's password form does: a token alone does not buy
+// unthrottled guesses at the password.
+func TestPasswordGuessesWithATokenAreCounted(t *testing.T) {
+	apptest.Each(t, apptest.Options{NoWorker: true, Config: func(c *config.Config) { c.LoginPerMinute = 3 }}, func(t *testing.T, s *apptest.Server) {
+		ann := s.SignUp("ann") // one log-in
+		guess := map[string]string{"current_password": "wrong-password", "new_password": "An0ther-Secret!", "re_new_password": "An0ther-Secret!"}
+		s.Post("/auth/users/set_password/").Token(ann.Token).JSON(guess).Do().Expect(400)
+		s.Delete("/auth/users/me/").Token(ann.Token).JSON(map[string]string{"current_password": "wrong-password"}).Do().Expect(400)
+		res := s.Post("/auth/users/set_password/").Token(ann.Token).JSON(guess).Do().Expect(429)
+		if res.Header.Get("Retry-After") == "" || !strings.Contains(string(res.Body), "Request was throttled.") {
+			t.Fatalf("429: %v %s", res.Header, res.Body)
+		}
+		s.Delete("/auth/users/me/").Token(ann.Token).JSON(map[string]string{"current_password": apptest.Password}).Do().Expect(429)
+		s.Post("/auth/token/login/").JSON(map[string]string{"username": "ann", "password": apptest.Password}).Do().Expect(429)
+		// Another account's count is its own.
+		bob := s.SignUp("bob")
+		s.Post("/auth/users/set_password/").Token(bob.Token).JSON(guess).Do().Expect(400)
+	})
+}
