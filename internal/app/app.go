@@ -170,7 +170,9 @@ func New(ctx context.Context, cfg config.Config, st *store.Store, opt Options) (
 	// Photos belong to the Momentors profiles, and a missing one is its 404.
 	a.mediaErrors = mom.Errors
 	rt.HandleRaw("GET /media/{path...}", http.HandlerFunc(a.serveMedia))
-	quota.New(a.Accounts, a.Groups, limits, opt.Log).Register(rt)
+	qs := quota.New(a.Accounts, a.Groups, limits, opt.Log)
+	qs.PublicURL = cfg.PublicURL
+	qs.Register(rt)
 	tutoring.New(a.Accounts, a.Groups, cfg.PublicURL, limits, opt.Log).Register(rt)
 	sched := scheduler.New(a.Accounts, a.Meetings, cfg.PublicURL, limits, opt.Log)
 	sched.Links = links
@@ -261,5 +263,9 @@ func (a *App) serveMedia(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Cache-Control", "public, max-age=86400")
+	// A photo shown in a page needs no policy of its own; a file opened
+	// directly that a browser would run (an SVG or HTML page left by an
+	// imported deployment) runs no script and is sandboxed off the origin.
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; sandbox")
 	http.ServeContent(w, r, st.Name(), st.ModTime(), f)
 }

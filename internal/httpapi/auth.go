@@ -12,6 +12,14 @@ import (
 // CookieName is the cookie that may carry a credential (a token key or a JWT).
 const CookieName = "auth"
 
+// SecureCookie reports whether a cookie set in answer to r must say Secure:
+// when the site is served over HTTPS, which r.TLS alone misses behind a
+// proxy that ends TLS (PUBLIC_URL or X-Forwarded-Proto says so then; a
+// client forging the header only makes its own cookie stricter).
+func SecureCookie(r *http.Request, publicURL string) bool {
+	return r.TLS != nil || strings.HasPrefix(publicURL, "https://") || r.Header.Get("X-Forwarded-Proto") == "https"
+}
+
 // Authenticator resolves credentials to users.
 type Authenticator interface {
 	AuthenticateToken(ctx context.Context, key string) (*domain.User, error)

@@ -58,13 +58,14 @@ func NewLimiter(name string, perMinute int, shared SharedBuckets, log *slog.Logg
 		buckets: map[string]*bucket{}}
 }
 
-// Allow takes one request for key (case-insensitive); when refused it says
-// how long to wait.
+// Allow takes one request for key (case-insensitive, and without the spaces
+// around it, which a login trims: " ann" is ann's count); when refused it
+// says how long to wait.
 func (l *Limiter) Allow(ctx context.Context, key string) (bool, time.Duration) {
 	if l == nil {
 		return true, 0
 	}
-	key = strings.ToLower(key)
+	key = strings.ToLower(strings.TrimSpace(key))
 	now := time.Now()
 	if l.shared != nil {
 		ok, wait, err := l.shared.TakeToken(ctx, l.name+":"+key, now, l.every, l.burst)

@@ -64,6 +64,8 @@ func addEvent(cal *ics.Calendar, ev Event) {
 	e.SetDtStampTime(ev.Stamp.UTC())
 	e.SetStartAt(ev.Start.UTC())
 	e.SetEndAt(ev.End.UTC())
+	// Names, titles and links are people's text: kept to their lines, so
+	// none can add a property (another attendee, a URL) to the invitation.
 	e.SetSummary(textValue(ev.Summary))
 	if s := textValue(ev.Description); s != "" {
 		e.SetDescription(s)

@@ -4,7 +4,9 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"path"
 	"strings"
+	"unicode"
 
 	"github.com/mentord/mentord/internal/accounts"
 	"github.com/mentord/mentord/internal/domain"
@@ -140,8 +142,13 @@ func (a *App) loginPage(w http.ResponseWriter, r *http.Request) {
 }
 
 // safeNext is where to go after logging in: a page of this app, or home.
+// The path is judged as the redirect will send it, cleaned ("/app/../x" is
+// not the app's), and holds no control character: a browser drops tabs and
+// line breaks from an address, so what it opens is not what was checked.
 func safeNext(next string) string {
-	if strings.HasPrefix(next, Prefix+"/") && !strings.HasPrefix(next, "//") && !strings.Contains(next, "\\") {
+	p, _, _ := strings.Cut(next, "?")
+	if strings.HasPrefix(next, Prefix+"/") && !strings.Contains(next, "\\") && strings.IndexFunc(next, unicode.IsControl) < 0 &&
+		strings.HasPrefix(path.Clean(p)+"/", Prefix+"/") {
 		return next
 	}
 	return Prefix

@@ -149,9 +149,7 @@ func userOf(r *http.Request) *domain.User {
 }
 
 // secure reports whether cookies must say Secure: behind HTTPS.
-func (a *App) secure(r *http.Request) bool {
-	return r.TLS != nil || strings.HasPrefix(a.PublicURL, "https://") || r.Header.Get("X-Forwarded-Proto") == "https"
-}
+func (a *App) secure(r *http.Request) bool { return httpapi.SecureCookie(r, a.PublicURL) }
 
 // signIn starts a web session for u and sets its cookie.
 func (a *App) signIn(w http.ResponseWriter, r *http.Request, u *domain.User) error {

@@ -106,6 +106,9 @@ func (s *Surface) userDetail(w http.ResponseWriter, r *http.Request, caller, tar
 		if caller.IsStaff && caller.ID != target.ID {
 			err = s.Accounts.DeleteAccount(r.Context(), target.ID)
 		} else {
+			if !s.Limits.LoginAccount.Check(w, r, s.Errors, target.Username) {
+				return
+			}
 			err = s.Accounts.DeleteAccountWithPassword(r.Context(), target, f.Raw("current_password", false))
 		}
 		if err != nil {
@@ -118,6 +121,12 @@ func (s *Surface) userDetail(w http.ResponseWriter, r *http.Request, caller, tar
 
 // POST /auth/users/set_password/
 func (s *Surface) setPassword(w http.ResponseWriter, r *http.Request, u *domain.User) {
+	// Counted with the log-ins to this account, as the web app's form is:
+	// whoever holds a token could otherwise guess the password unthrottled
+	// and take the account.
+	if !s.Limits.LoginAccount.Check(w, r, s.Errors, u.Username) {
+		return
+	}
 	f, ok := s.Object(w, r)
 	if !ok {
 		return

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/netip"
 	"strings"
 	"testing"
 	"time"
@@ -266,5 +267,48 @@ func TestClassSignsUpFromOneNetwork(t *testing.T) {
 		if refused == 0 {
 			t.Fatal("70 sign-ups in a moment from one address were all let through")
 		}
+	})
+}
+
+// TestLoginLimitPerAccountIgnoresSpaces: the per-account login limit counts
+// an account name however it is padded (the login trims it), so clients
+// at many addresses cannot guess one password more often by adding spaces.
+func TestLoginLimitPerAccountIgnoresSpaces(t *testing.T) {
+	apptest.Each(t, apptest.Options{NoWorker: true, Config: func(c *config.Config) {
+		c.LoginPerMinute = 2
+		c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}
+	}}, func(t *testing.T, s *apptest.Server) {
+		s.SignUp("ann")
+		var got []int
+		for i, name := range []string{"ann", " ann", "ann ", "\tann", " ann "} {
+			got = append(got, s.Post("/auth/token/login/").Header("X-Forwarded-For", fmt.Sprintf("203.0.113.%d", i+1)).
+				JSON(map[string]string{"username": name, "password": "wrong-password"}).Do().Status)
+		}
+		// SignUp has logged in once: one more try, then the account waits.
+		if want := []int{400, 429, 429, 429, 429}; fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("wrong passwords for ann, padded, from five addresses: %v, want %v", got, want)
+		}
+	})
+}
+
+// TestPasswordGuessesWithATokenAreCounted: set_password and deleting one's
+// account check the current password, so they take from the account's login
+// count, as the web app's password form does: a token alone does not buy
+// unthrottled guesses at the password.
+func TestPasswordGuessesWithATokenAreCounted(t *testing.T) {
+	apptest.Each(t, apptest.Options{NoWorker: true, Config: func(c *config.Config) { c.LoginPerMinute = 3 }}, func(t *testing.T, s *apptest.Server) {
+		ann := s.SignUp("ann") // one log-in
+		guess := map[string]string{"current_password": "wrong-password", "new_password": "An0ther-Secret!", "re_new_password": "An0ther-Secret!"}
+		s.Post("/auth/users/set_password/").Token(ann.Token).JSON(guess).Do().Expect(400)
+		s.Delete("/auth/users/me/").Token(ann.Token).JSON(map[string]string{"current_password": "wrong-password"}).Do().Expect(400)
+		res := s.Post("/auth/users/set_password/").Token(ann.Token).JSON(guess).Do().Expect(429)
+		if res.Header.Get("Retry-After") == "" || !strings.Contains(string(res.Body), "Request was throttled.") {
+			t.Fatalf("429: %v %s", res.Header, res.Body)
+		}
+		s.Delete("/auth/users/me/").Token(ann.Token).JSON(map[string]string{"current_password": apptest.Password}).Do().Expect(429)
+		s.Post("/auth/token/login/").JSON(map[string]string{"username": "ann", "password": apptest.Password}).Do().Expect(429)
+		// Another account's count is its own.
+		bob := s.SignUp("bob")
+		s.Post("/auth/users/set_password/").Token(bob.Token).JSON(guess).Do().Expect(400)
 	})
 }

@@ -2,11 +2,14 @@ package quota_test
 
 import (
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/mentord/mentord/internal/app/apptest"
+	"github.com/mentord/mentord/internal/config"
+	"github.com/mentord/mentord/internal/store"
 )
 
 // TestDocumentedAnswers sends the answers docs/openapi.yaml documents for
@@ -120,4 +123,25 @@ func TestWhoMayManage(t *testing.T) {
 		s.Delete("/session/api/deleteSession/1").Bearer(staff).Do().
 			ExpectBody(200, `{"success":true,"message":"successfully delete mentor session"}`)
 	})
+}
+
+// TestAuthCookieSecureBehindHTTPS: behind a proxy that ends TLS (PUBLIC_URL
+// says https) the auth cookie, set and cleared, is Secure, as the web app's
+// is; over plain HTTP it cannot be.
+func TestAuthCookieSecureBehindHTTPS(t *testing.T) {
+	for _, tc := range []struct {
+		publicURL string
+		secure    bool
+	}{{"https://mentors.example.org", true}, {"", false}} {
+		s := apptest.Start(t, store.SQLite, apptest.Options{NoWorker: true, Config: func(c *config.Config) { c.PublicURL = tc.publicURL }})
+		u := s.SignUp("john")
+		login := s.Post("/user/login").JSON(map[string]string{"email": u.Email, "password": apptest.Password}).Do().Expect(200)
+		c := login.Cookie("auth")
+		if c == nil || c.Secure != tc.secure || !c.HttpOnly || c.SameSite != http.SameSiteLaxMode {
+			t.Fatalf("PUBLIC_URL %q: the auth cookie %+v, want Secure %v", tc.publicURL, c, tc.secure)
+		}
+		if out := s.Post("/user/logout").Cookie("auth", c.Value).Do().Expect(200).Cookie("auth"); out == nil || out.Secure != tc.secure {
+			t.Fatalf("PUBLIC_URL %q: the cleared cookie %+v, want Secure %v", tc.publicURL, out, tc.secure)
+		}
+	}
 }

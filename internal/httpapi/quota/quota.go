@@ -27,6 +27,9 @@ type Surface struct {
 	httpapi.Kit
 	Accounts *accounts.Service
 	Groups   *groups.Service
+	// PublicURL, when https, makes the auth cookie Secure behind a proxy
+	// that ends TLS.
+	PublicURL string
 }
 
 // New returns the quota surface.
@@ -466,7 +469,7 @@ func (s *Surface) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.SetCookie(w, &http.Cookie{Name: httpapi.CookieName, Value: key, Path: "/", MaxAge: 7 * 24 * 3600,
-		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: httpapi.SecureCookie(r, s.PublicURL)})
 	role := "student"
 	if u.IsMentor {
 		role = "mentor"
@@ -483,6 +486,6 @@ func (s *Surface) logout(w http.ResponseWriter, r *http.Request, u *domain.User)
 		return
 	}
 	http.SetCookie(w, &http.Cookie{Name: httpapi.CookieName, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
-		SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+		SameSite: http.SameSiteLaxMode, Secure: httpapi.SecureCookie(r, s.PublicURL)})
 	httpapi.WriteJSON(w, http.StatusOK, envelope{Success: true, Message: "successfully logout user"})
 }
