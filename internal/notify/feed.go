@@ -65,25 +65,11 @@ func Feed(name string, events []FeedEvent, now time.Time) []byte {
 }
 
 func addFeedEvent(cal *ics.Calendar, ev FeedEvent, now time.Time) {
-	e := cal.AddEvent(textValue(ev.UID))
-	e.SetSequence(ev.Sequence)
-	e.SetDtStampTime(now.UTC())
-	e.SetStartAt(ev.Start.UTC())
-	e.SetEndAt(ev.End.UTC())
-	e.SetSummary(textValue(ev.Summary))
-	if s := textValue(ev.Description); s != "" {
-		e.SetDescription(s)
-	}
-	if s := textValue(ev.Location); s != "" {
-		e.SetLocation(s)
-	}
-	url := uriValue(ev.URL)
+	url := ev.URL
 	if url == "" && (strings.HasPrefix(ev.Location, "https://") || strings.HasPrefix(ev.Location, "http://")) {
-		url = uriValue(ev.Location)
+		url = ev.Location
 	}
-	if url != "" {
-		e.SetURL(url)
-	}
+	e := eventText(cal, ev.UID, ev.Sequence, now, ev.Start, ev.End, ev.Summary, ev.Description, ev.Location, url)
 	switch ev.Status {
 	case StatusTentative:
 		e.SetStatus(ics.ObjectStatusTentative)

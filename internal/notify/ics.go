@@ -59,23 +59,11 @@ func Invites(events ...Event) Attachment {
 }
 
 func addEvent(cal *ics.Calendar, ev Event) {
-	e := cal.AddEvent(textValue(ev.UID))
-	e.SetSequence(ev.Sequence)
-	e.SetDtStampTime(ev.Stamp.UTC())
-	e.SetStartAt(ev.Start.UTC())
-	e.SetEndAt(ev.End.UTC())
-	// Names, titles and links are people's text: kept to their lines, so
-	// none can add a property (another attendee, a URL) to the invitation.
-	e.SetSummary(textValue(ev.Summary))
-	if s := textValue(ev.Description); s != "" {
-		e.SetDescription(s)
+	url := ""
+	if strings.HasPrefix(ev.Location, "http") {
+		url = ev.Location
 	}
-	if s := textValue(ev.Location); s != "" {
-		e.SetLocation(s)
-		if strings.HasPrefix(ev.Location, "http") {
-			e.SetURL(uriValue(ev.Location))
-		}
-	}
+	e := eventText(cal, ev.UID, ev.Sequence, ev.Stamp, ev.Start, ev.End, ev.Summary, ev.Description, ev.Location, url)
 	if ev.Cancel {
 		e.SetStatus(ics.ObjectStatusCancelled)
 	} else {
@@ -86,6 +74,28 @@ func addEvent(cal *ics.Calendar, ev Event) {
 		e.AddAttendee("mailto:"+uriValue(a.Email), ics.WithCN(nameParam(a.Name)), ics.CalendarUserTypeIndividual,
 			ics.ParticipationRoleReqParticipant, ics.ParticipationStatusNeedsAction, ics.WithRSVP(true))
 	}
+}
+
+// eventText adds an event with its times and people's text to cal, for
+// invitations and feeds alike. The text is kept to its lines, so none can
+// add a property (another attendee, a URL) to the event.
+func eventText(cal *ics.Calendar, uid string, sequence int, stamp, start, end time.Time, summary, description, location, url string) *ics.VEvent {
+	e := cal.AddEvent(textValue(uid))
+	e.SetSequence(sequence)
+	e.SetDtStampTime(stamp.UTC())
+	e.SetStartAt(start.UTC())
+	e.SetEndAt(end.UTC())
+	e.SetSummary(textValue(summary))
+	if s := textValue(description); s != "" {
+		e.SetDescription(s)
+	}
+	if s := textValue(location); s != "" {
+		e.SetLocation(s)
+	}
+	if u := uriValue(url); u != "" {
+		e.SetURL(u)
+	}
+	return e
 }
 
 // nameParam makes a person's name fit a parameter value: no control
