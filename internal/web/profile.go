@@ -167,9 +167,9 @@ func (a *App) changePassword(w http.ResponseWriter, r *http.Request, u *domain.U
 // notificationSwitches are the settings' form fields with their labels, in
 // the page's order.
 var notificationSwitches = []struct{ Name, Label string }{
-	{"session_requested", "When someone asks for a session with me"},
-	{"session_confirmed", "When a session of mine is confirmed"},
-	{"session_canceled", "When a session of mine is canceled"},
+	{"session_requested", "When a mentee asks for a session with me, or moves one"},
+	{"session_confirmed", "When a session of mine is confirmed or moved, or a seat in a full group session becomes mine"},
+	{"session_canceled", "When a session of mine, or a group session I joined or wait for, is canceled"},
 	{"sixty_minute_alert", "60 minutes before a session starts, as a reminder"},
 	{"fifteen_minute_alert", "15 minutes before a session starts, as a reminder"},
 }

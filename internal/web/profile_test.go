@@ -158,6 +158,10 @@ func TestNotificationSettingsPage(t *testing.T) {
 				t.Errorf("no checked box %s", n)
 			}
 		}
+		// Each switch names every e-mail it governs: a move, a seat from the
+		// waitlist and a group session's cancellation included.
+		mustContain(t, "the switches", body, "or moves one", "confirmed or moved, or a seat in a full group session becomes mine",
+			"a group session I joined or wait for, is canceled")
 		// Only the ticked boxes are sent; the others are switched off.
 		status, body = b.post("/app/profile/notifications", url.Values{"session_confirmed": {"on"}, "fifteen_minute_alert": {"on"}})
 		if status != 200 || !strings.Contains(body, "Your notification settings are saved") || strings.Count(body, " checked>") != 2 {
