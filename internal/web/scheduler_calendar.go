@@ -17,14 +17,17 @@ import (
 // schedules side by side; finalizing one of them.
 
 type calendarView struct {
-	Cal      domain.Calendar
-	Zone     *time.Location
-	Status   string
-	Open     bool // not finalized
-	Slots    []domain.WallSlot
-	Invitees []inviteeRow
-	Answered int
-	Meetings []domain.Meeting
+	Cal    domain.Calendar
+	Zone   *time.Location
+	Status string
+	Open   bool // not finalized
+	// CanRemind: open and its deadline ahead; after the deadline the
+	// reminder's link leads to a page that takes no answer.
+	CanRemind bool
+	Slots     []domain.WallSlot
+	Invitees  []inviteeRow
+	Answered  int
+	Meetings  []domain.Meeting
 }
 
 type inviteeRow struct {
@@ -67,7 +70,8 @@ func (a *App) calendarPage(w http.ResponseWriter, r *http.Request, u *domain.Use
 		return
 	}
 	c := mv.Calendar
-	v := &calendarView{Cal: c, Zone: mv.Location, Status: a.calendarStatus(&c), Open: !c.Finalized, Slots: mv.OwnerSlots}
+	v := &calendarView{Cal: c, Zone: mv.Location, Status: a.calendarStatus(&c), Open: !c.Finalized, Slots: mv.OwnerSlots,
+		CanRemind: !c.Finalized && c.Deadline.After(a.Clock.Now())}
 	for _, inv := range mv.Invitations {
 		v.Invitees = append(v.Invitees, inviteeRow{Contact: inv.Contact, Name: contactName(inv.Contact), Responded: inv.Responded, Answers: mv.Answers[inv.ID]})
 		if inv.Responded {

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mentord/mentord/internal/app/apptest"
 )
@@ -82,6 +83,13 @@ func TestSchedulerPages(t *testing.T) {
 		expectPost(t, b, calPath+"/remind/"+ben, nil, 200, "Reminder email successfully sent to Ben Guest")
 		if _, body = b.post(calPath+"/remind/"+ann, nil); !strings.Contains(body, "Ann Guest has already responded") {
 			t.Fatalf("remind one who answered:\n%s", body)
+		}
+
+		// Past the deadline the answer page takes no answer, so no reminder
+		// is offered.
+		s.Clock.Set(time.Date(2030, 3, 5, 1, 0, 0, 0, time.UTC))
+		if body := expectPage(t, b, calPath, 200, "Project interviews", "Deadline passed", "See the suggested schedules"); strings.Contains(body, "Send a reminder") {
+			t.Fatal("a reminder is offered after the deadline")
 		}
 
 		// Suggestions, and finalizing the best.
