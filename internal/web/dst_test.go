@@ -24,6 +24,10 @@ func TestAvailabilityOnClockChangeDays(t *testing.T) {
 		// Nothing was made before the gap, so 01:00-02:00 EST is still free.
 		publish(t, mona, "2030-03-10", "01:00", "02:00", "2030-03-04", "Published 01:00 EST–03:00 EDT on Sunday 10 March: 2 half-hours")
 		publish(t, mona, "2030-11-03", "01:00", "02:00", "2030-10-28", "Published 01:00 EDT–02:00 EST on Sunday 3 November: 4 half-hours")
+		// The week names its clock change; a week without one, its zone.
+		expectPage(t, mona, "/app/availability?week=2030-03-04", 200, "Your availability", "America/New_York (EST, then EDT from Sunday 10 March)")
+		expectPage(t, mona, "/app/availability?week=2030-03-11", 200, "Your availability", "America/New_York (EDT).")
+		expectPage(t, mona, "/app/availability?week=2030-10-28", 200, "Your availability", "America/New_York (EDT, then EST from Sunday 3 November)")
 		var tok struct {
 			AuthToken string `json:"auth_token"`
 		}

@@ -251,6 +251,15 @@ var funcs = template.FuncMap{
 	"clock": func(t time.Time, loc *time.Location) string { return t.In(loc).Format("15:04") },
 	// zoneName is the zone's abbreviation at t: "CET".
 	"zoneName": func(t time.Time, loc *time.Location) string { return t.In(loc).Format("MST") },
+	// weekZone is the zone's abbreviation over the week from monday, with
+	// a clock change in it named: "EST, then EDT from Sunday 10 March".
+	"weekZone": func(monday time.Time, loc *time.Location) string {
+		start := monday.In(loc)
+		if _, change := start.ZoneBounds(); !change.IsZero() && change.Before(start.AddDate(0, 0, 7)) {
+			return start.Format("MST") + ", then " + change.In(loc).Format("MST from Monday 2 January")
+		}
+		return start.Format("MST")
+	},
 	// isoLocal is the value of a datetime-local input.
 	"isoLocal": func(t time.Time, loc *time.Location) string { return t.In(loc).Format("2006-01-02T15:04") },
 	// rowIn is a table row's data with the viewer's zone, for a row
