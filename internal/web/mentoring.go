@@ -176,6 +176,7 @@ type mentorView struct {
 	// Refusal says why the viewer cannot request sessions here (the
 	// domain's words), and no buttons are shown; "" when they can.
 	Refusal string
+	From    time.Time // the open times listed are from From until Until
 	Until   time.Time
 }
 
@@ -205,13 +206,14 @@ func (a *App) showMentor(w http.ResponseWriter, r *http.Request, u *domain.User,
 		a.failHidden(w, r, err)
 		return
 	}
-	until := a.Mentoring.Now().Add(openDays * 24 * time.Hour)
+	from := a.Mentoring.Now()
+	until := from.Add(openDays * 24 * time.Hour)
 	starts, err := a.Mentoring.OpenStarts(r.Context(), u, id, until)
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	v := &mentorView{Mentor: newMentorCard(listing), Until: until}
+	v := &mentorView{Mentor: newMentorCard(listing), From: from, Until: until}
 	if err := a.Mentoring.MayRequest(u, id); err != nil {
 		v.Refusal = detail(err)
 	}

@@ -118,7 +118,7 @@ func (a *App) saveMentorProfile(w http.ResponseWriter, r *http.Request, u *domai
 // the viewer's zone, with the form that adds a span.
 type availabilityView struct {
 	Week, PrevWeek, NextWeek string // Mondays, as ?week= takes them
-	Monday                   time.Time
+	Monday, NextMonday       time.Time
 	Days                     []availDay
 	DefaultDate              string
 	// DeleteError is why a span could not be deleted (the domain's words).
@@ -162,7 +162,7 @@ func (a *App) showAvailability(w http.ResponseWriter, r *http.Request, u *domain
 		return
 	}
 	first := scheduling.DateOf(monday)
-	v := &availabilityView{Monday: monday, Week: first.String(), DeleteError: deleteError,
+	v := &availabilityView{Monday: monday, NextMonday: dayStart(first.AddDays(7), zone), Week: first.String(), DeleteError: deleteError,
 		PrevWeek: first.AddDays(-7).String(), NextWeek: first.AddDays(7).String()}
 	for i := range 7 {
 		// Dates, not 24 hours: a day of a clock change is 23 or 25 hours long.

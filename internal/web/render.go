@@ -251,11 +251,13 @@ var funcs = template.FuncMap{
 	"clock": func(t time.Time, loc *time.Location) string { return t.In(loc).Format("15:04") },
 	// zoneName is the zone's abbreviation at t: "CET".
 	"zoneName": func(t time.Time, loc *time.Location) string { return t.In(loc).Format("MST") },
-	// weekZone is the zone's abbreviation over the week from monday, with
-	// a clock change in it named: "EST, then EDT from Sunday 10 March".
-	"weekZone": func(monday time.Time, loc *time.Location) string {
-		start := monday.In(loc)
-		if _, change := start.ZoneBounds(); !change.IsZero() && change.Before(start.AddDate(0, 0, 7)) {
+	// zoneOver is the zone's abbreviation from from until to, with the
+	// first clock change between them named: "EST, then EDT from Sunday 10
+	// March". The availability page passes a week, a mentor's page the
+	// days it lists.
+	"zoneOver": func(from, to time.Time, loc *time.Location) string {
+		start := from.In(loc)
+		if _, change := start.ZoneBounds(); !change.IsZero() && change.Before(to) {
 			return start.Format("MST") + ", then " + change.In(loc).Format("MST from Monday 2 January")
 		}
 		return start.Format("MST")
