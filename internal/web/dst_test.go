@@ -28,11 +28,6 @@ func TestAvailabilityOnClockChangeDays(t *testing.T) {
 		expectPage(t, mona, "/app/availability?week=2030-03-04", 200, "Your availability", "America/New_York (EST, then EDT from Sunday 10 March)")
 		expectPage(t, mona, "/app/availability?week=2030-03-11", 200, "Your availability", "America/New_York (EDT).")
 		expectPage(t, mona, "/app/availability?week=2030-10-28", 200, "Your availability", "America/New_York (EDT, then EST from Sunday 3 November)")
-		// A mentee in New York a week before the change: the open times
-		// run past it, and the page says so.
-		s.Clock.Set(time.Date(2030, 3, 3, 12, 0, 0, 0, time.UTC))
-		bea := signUpWeb(t, s, "bea", "Bea", "mentee", "America/New_York")
-		expectPage(t, bea, "/app/mentors/1", 200, "Mona Example", "Times are in America/New_York (EST, then EDT from Sunday 10 March), until")
 		var tok struct {
 			AuthToken string `json:"auth_token"`
 		}
@@ -60,6 +55,15 @@ func TestAvailabilityOnClockChangeDays(t *testing.T) {
 				t.Fatalf("availability %d: got %v, want %v\n%v", i, spans[i], want[i], spans)
 			}
 		}
+		// A mentee in New York a week before the change: the open times
+		// run past it, and the page says so.
+		s.Clock.Set(time.Date(2030, 3, 3, 12, 0, 0, 0, time.UTC))
+		bea := signUpWeb(t, s, "bea", "Bea", "mentee", "America/New_York")
+		expectPage(t, bea, "/app/mentors/1", 200, "Mona Example", "Times are in America/New_York (EST, then EDT from Sunday 10 March), until")
+		// The footer names the zone as the app's clock finds it.
+		s.Clock.Set(time.Date(2030, 7, 1, 12, 0, 0, 0, time.UTC))
+		webLogin(t, bea, "bea", apptest.Password) // months on, the sign-in has ended
+		expectPage(t, bea, "/app/sessions", 200, "Sessions", "Times are shown in America/New_York (EDT)")
 	})
 }
 

@@ -21,6 +21,7 @@ type view struct {
 	Title string
 	User  *domain.User // nil when nobody is signed in
 	Zone  *time.Location
+	Now   time.Time // the app's clock, for what the layout says of the zone
 	Flash string
 	Form  *formState
 	Data  any // the page's own
@@ -140,7 +141,7 @@ func (a *App) render(w http.ResponseWriter, r *http.Request, status int, name st
 	if v.User == nil {
 		v.User = userOf(r)
 	}
-	v.Zone = time.UTC
+	v.Zone, v.Now = time.UTC, a.Clock.Now()
 	if v.User != nil {
 		if loc, err := time.LoadLocation(v.User.Timezone); err == nil {
 			v.Zone = loc
@@ -273,7 +274,6 @@ var funcs = template.FuncMap{
 	"add":     func(a, b int) int { return a + b },
 	"counted": counted,
 	"join":    strings.Join,
-	"now":     time.Now,
 	"seq": func(n int) []int {
 		out := make([]int, n)
 		for i := range out {
