@@ -213,6 +213,23 @@ type SessionFilter struct {
 
 // ListSessions lists sessions in one query.
 func (q *Q) ListSessions(ctx context.Context, f SessionFilter) ([]domain.Session, error) {
+	c, order := f.conds()
+	return q.sessions(ctx, c.where(), order, c.args...)
+}
+
+// ListSessionsPage is one page of ListSessions and how many there are in
+// all: two queries, whatever the number of sessions.
+func (q *Q) ListSessionsPage(ctx context.Context, f SessionFilter, limit, offset int) ([]domain.Session, int, error) {
+	c, order := f.conds()
+	var total int
+	if err := q.row(ctx, "SELECT COUNT(*) FROM sessions s WHERE "+c.where(), c.args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	out, err := q.sessions(ctx, c.where(), order+" LIMIT ? OFFSET ?", append(c.args, limit, offset)...)
+	return out, total, err
+}
+
+func (f SessionFilter) conds() (conds, string) {
 	var c conds
 	if f.UserID != 0 {
 		c.add("(s.mentor_id = ? OR s.mentee_id = ?)", f.UserID, f.UserID)
@@ -227,7 +244,7 @@ func (q *Q) ListSessions(ctx context.Context, f SessionFilter) ([]domain.Session
 	if f.NewestFirst {
 		order = "s.start_time DESC, s.id DESC"
 	}
-	return q.sessions(ctx, c.where(), order, c.args...)
+	return c, order
 }
 
 // ConfirmedStartingIn lists Confirmed sessions starting in (from, to].
