@@ -9,6 +9,7 @@ import (
 
 	"github.com/mentord/mentord/internal/app/apptest"
 	"github.com/mentord/mentord/internal/domain"
+	"github.com/mentord/mentord/internal/notify"
 	"github.com/mentord/mentord/internal/store"
 )
 
@@ -22,6 +23,60 @@ type school struct {
 	mentee  int64 // the viewer whose sessions grow
 	mentors int   // how many have been made
 	groups  int
+	// mona is a mentor whose pages grow: her availability, a big group
+	// (a seat per mentor), a full one (a waiter per mentor), and a
+	// calendar (each mentor an invitee who answered).
+	mona                int64
+	big, full, calendar int64
+	staff               *domain.User
+}
+
+// setUp makes mona's two groups and her calendar.
+func (sc *school) setUp(mona, staff int64) {
+	sc.t.Helper()
+	ctx := sc.t.Context()
+	now := sc.s.Clock.Now()
+	sc.mona = mona
+	err := sc.s.Store.Tx(ctx, func(q *store.Q) error {
+		var err error
+		if sc.staff, err = q.UserByID(ctx, staff); err != nil {
+			return err
+		}
+		for _, g := range []struct {
+			id       *int64
+			capacity int
+		}{{&sc.big, 1000}, {&sc.full, 1}} {
+			gs := &domain.GroupSession{CreatorID: mona, Title: fmt.Sprintf("Mona's %d seats", g.capacity), Description: "Seeded.",
+				Start: now.Add(72 * time.Hour), Capacity: g.capacity, Status: domain.GroupUpcoming, CreatedAt: now, UpdatedAt: now}
+			if err := q.CreateGroupSession(ctx, gs); err != nil {
+				return err
+			}
+			*g.id = gs.ID
+		}
+		if err := q.AddParticipant(ctx, &domain.Participant{SessionID: sc.full, UserID: sc.mentee, Role: "student", JoinedAt: now}); err != nil {
+			return err
+		}
+		if _, err := q.TakeSeat(ctx, sc.full, now); err != nil {
+			return err
+		}
+		c := &domain.Calendar{OwnerID: mona, Name: "Mentor interviews", Deadline: now.Add(30 * 24 * time.Hour), MeetingLength: 30,
+			Timezone: "UTC", LinkBase: sc.s.URL, CreatedAt: now, UpdatedAt: now}
+		if err := q.CreateCalendar(ctx, c); err != nil {
+			return err
+		}
+		sc.calendar = c.ID
+		return q.AddOwnerSlot(ctx, c.ID, wallSlot(now.Add(7*24*time.Hour)))
+	})
+	if err != nil {
+		sc.t.Fatal(err)
+	}
+}
+
+// wallSlot is a slot of eight hours from at (UTC), preference 1.
+func wallSlot(at time.Time) *domain.WallSlot {
+	end := at.Add(8 * time.Hour)
+	return &domain.WallSlot{Day: at.Format(time.DateOnly), StartClock: at.Format(time.TimeOnly), EndClock: end.Format(time.TimeOnly),
+		Preference: 1, Start: at, End: end}
 }
 
 // grow adds n mentors, each with one upcoming and one past session with
@@ -45,8 +100,11 @@ func (sc *school) grow(n int) {
 				return err
 			}
 			made = append(made, u.ID)
+			if err := sc.growMona(q, u, i); err != nil {
+				return err
+			}
 			// Each session at an hour of its own, so none overlaps.
-			for _, at := range []time.Time{now.Add(time.Duration(2+i) * time.Hour), now.Add(-time.Duration(48+i) * time.Hour)} {
+			for _, at := range []time.Time{now.Add(time.Duration(48+i) * time.Hour), now.Add(-time.Duration(48+i) * time.Hour)} {
 				status := domain.StatusConfirmed
 				if at.Before(now) {
 					status = domain.StatusCompleted
@@ -84,14 +142,60 @@ func (sc *school) grow(n int) {
 	}
 }
 
+// growMona gives mona what mentor u (the i-th) adds to her pages, and
+// the staff pages an e-mail and a logged action.
+func (sc *school) growMona(q *store.Q, u *domain.User, i int) error {
+	ctx := sc.t.Context()
+	now := sc.s.Clock.Now()
+	// This week (from tomorrow) and weeks later.
+	var chunks []*domain.Availability
+	for _, at := range []time.Time{now.Add(15*time.Hour + time.Duration(i)*30*time.Minute), now.Add(time.Duration(14+i)*24*time.Hour + 2*time.Hour)} {
+		chunks = append(chunks, &domain.Availability{MentorID: sc.mona, Start: at, End: at.Add(30 * time.Minute), CreatedAt: now})
+	}
+	if err := q.CreateAvailabilities(ctx, chunks); err != nil {
+		return err
+	}
+	if err := q.AddParticipant(ctx, &domain.Participant{SessionID: sc.big, UserID: u.ID, Role: "student", JoinedAt: now}); err != nil {
+		return err
+	}
+	if _, err := q.TakeSeat(ctx, sc.big, now); err != nil {
+		return err
+	}
+	if err := q.AddWaiter(ctx, &domain.Waiter{SessionID: sc.full, UserID: u.ID, Role: "student", AddedAt: now}); err != nil {
+		return err
+	}
+	k := &domain.Contact{OwnerID: sc.mona, FirstName: u.FirstName, LastName: u.LastName, Email: u.Email, CreatedAt: now, UpdatedAt: now}
+	if err := q.CreateContact(ctx, k); err != nil {
+		return err
+	}
+	inv := &domain.Invitation{CalendarID: sc.calendar, ContactID: k.ID, TokenHash: fmt.Sprintf("scale-hash-%d", i), TokenSeed: "seed", CreatedAt: now}
+	if err := q.CreateInvitation(ctx, inv); err != nil {
+		return err
+	}
+	if _, err := q.MarkResponded(ctx, inv.ID, now); err != nil {
+		return err
+	}
+	if err := q.AddInviteeSlot(ctx, inv.ID, wallSlot(now.Add(7*24*time.Hour+time.Duration(i%16)*30*time.Minute))); err != nil {
+		return err
+	}
+	if _, err := sc.s.App.Outbox.Email(ctx, q, now, notify.Message{To: []string{u.Email}, Subject: "Seeded e-mail", Text: "Hello."}, notify.Options{}); err != nil {
+		return err
+	}
+	return q.RecordStaffAction(ctx, domain.NewStaffAction(sc.staff, domain.StaffSendReset, "user", u.ID, u.Username, "", now))
+}
+
 // TestWebListQueriesDoNotGrowWithRows counts the SQL statements behind
 // each web page that lists things, as the person it is for, with few rows
 // and with many: a page that grows has an N+1.
 func TestWebListQueriesDoNotGrowWithRows(t *testing.T) {
 	eachEngine(t, apptest.Options{Now: mentoringNow, NoWorker: true}, func(t *testing.T, s *apptest.Server) {
 		bea := s.Mentee("bea")
-		s.Staff("root")
+		mona := s.Mentor("mona")
+		root := s.Staff("root")
 		sc := &school{t: t, s: s, mentee: bea.ID}
+		sc.setUp(mona.ID, root.ID)
+		group := func(id int64) string { return "/app/groups/" + strconv.FormatInt(id, 10) }
+		cal := "/app/meetings/calendars/" + strconv.FormatInt(sc.calendar, 10)
 		pages := []struct{ who, path string }{
 			{"bea", "/app"},
 			{"bea", "/app/mentors"},
@@ -99,32 +203,54 @@ func TestWebListQueriesDoNotGrowWithRows(t *testing.T) {
 			{"bea", "/app/sessions/archive"},
 			{"bea", "/app/groups"},
 			{"bea", "/app/groups?status=&scope=joined"},
+			{"bea", group(sc.full)},
+			{"mona", "/app/availability"},
+			{"mona", "/app/sessions"},
+			{"mona", group(sc.big)},
+			{"mona", group(sc.full)},
+			{"mona", "/app/meetings"},
+			{"mona", "/app/meetings/contacts"},
+			{"mona", cal},
+			{"mona", cal + "/suggestions"},
 			{"root", "/app/staff/users"},
 			{"root", "/app/staff/sessions"},
 			{"root", "/app/staff/groups"},
 			{"root", "/app/staff/outbox"},
 			{"root", "/app/staff/log"},
 		}
-		browsers := map[string]*browser{"bea": logIn(t, s, "bea"), "root": logIn(t, s, "root")}
+		browsers := map[string]*browser{"bea": logIn(t, s, "bea"), "mona": logIn(t, s, "mona"), "root": logIn(t, s, "root")}
+		// A page's count is the fewer of two loads: the first after a
+		// write may refill a cache (the signed-in user's, a table's).
 		count := func(who, path string) (int64, string) {
 			t.Helper()
-			before := s.Store.QueryCount()
-			status, body := browsers[who].get(path)
-			if status != 200 {
-				t.Fatalf("GET %s as %s: %d\n%s", path, who, status, body)
+			var fewest int64 = -1
+			var body string
+			for range 2 {
+				before := s.Store.QueryCount()
+				var status int
+				status, body = browsers[who].get(path)
+				if status != 200 {
+					t.Fatalf("GET %s as %s: %d\n%s", path, who, status, body)
+				}
+				n := s.Store.QueryCount() - before
+				if fewest < 0 || n < fewest {
+					fewest = n
+				}
 			}
-			return s.Store.QueryCount() - before, body
+			return fewest, body
 		}
 		sc.grow(3)
 		small := map[string]int64{}
 		for _, p := range pages {
-			small[p.path], _ = count(p.who, p.path)
+			small[p.who+" "+p.path], _ = count(p.who, p.path)
 		}
 		sc.grow(60)
 		for _, p := range pages {
-			if q, _ := count(p.who, p.path); q != small[p.path] {
-				t.Errorf("%s as %s: %d queries with 3 mentors, %d with 63", p.path, p.who, small[p.path], q)
+			q, body := count(p.who, p.path)
+			if q != small[p.who+" "+p.path] {
+				t.Errorf("%s as %s: %d queries with 3 mentors, %d with 63", p.path, p.who, small[p.who+" "+p.path], q)
 			}
+			t.Logf("%s as %s: %d queries, %d bytes", p.path, p.who, q, len(body))
 		}
 		// The archive is paged: 63 past sessions are never one page.
 		if _, body := count("bea", "/app/sessions/archive"); strings.Count(body, `class="card session`) > 20 || !strings.Contains(body, `rel="next"`) {
