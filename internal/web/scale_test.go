@@ -2,6 +2,8 @@ package web_test
 
 import (
 	"fmt"
+	"io"
+	"net/http"
 	"strconv"
 	"strings"
 	"testing"
@@ -18,7 +20,7 @@ import (
 // past), and group sessions with seats, so that a page's query count can
 // be compared with few rows and with many.
 type school struct {
-	t       *testing.T
+	t       testing.TB
 	s       *apptest.Server
 	mentee  int64 // the viewer whose sessions grow
 	mentors int   // how many have been made
@@ -255,6 +257,170 @@ func TestWebListQueriesDoNotGrowWithRows(t *testing.T) {
 		// The archive is paged: 63 past sessions are never one page.
 		if _, body := count("bea", "/app/sessions/archive"); strings.Count(body, `class="card session`) > 20 || !strings.Contains(body, `rel="next"`) {
 			t.Errorf("the archive shows %d sessions on one page, or no next page", strings.Count(body, `class="card session`))
+		}
+	})
+}
+
+// bulk adds the rest of a school to sc (after sc.grow(200)): mentees up
+// to 2,000 users, 1:1 sessions up to 20,000, four weeks of mona's working
+// hours in 30-minute chunks, and 300 full group sessions of 30 seats with
+// ten waiting each.
+func (sc *school) bulk(mentees, sessions, groups int) {
+	sc.t.Helper()
+	ctx := sc.t.Context()
+	now := sc.s.Clock.Now()
+	var menteeIDs, mentorIDs []int64
+	err := sc.s.Store.Tx(ctx, func(q *store.Q) error {
+		for i := range mentees {
+			u := &domain.User{Username: fmt.Sprintf("pupil%d", i), Email: fmt.Sprintf("pupil%d@example.com", i), FirstName: "Pupil",
+				LastName: strconv.Itoa(i), Timezone: "UTC", IsActive: true, IsMentee: true, DateJoined: now}
+			if err := q.CreateUser(ctx, u); err != nil {
+				return err
+			}
+			menteeIDs = append(menteeIDs, u.ID)
+		}
+		for i := range sc.mentors {
+			u, err := q.UserByUsername(ctx, fmt.Sprintf("scale%d", i))
+			if err != nil {
+				return err
+			}
+			mentorIDs = append(mentorIDs, u.ID)
+		}
+		var chunks []*domain.Availability
+		for d := range 28 {
+			for h := range 16 {
+				at := now.Truncate(24*time.Hour).Add(time.Duration(d+1)*24*time.Hour + 8*time.Hour + time.Duration(h)*30*time.Minute)
+				chunks = append(chunks, &domain.Availability{MentorID: sc.mona, Start: at, End: at.Add(30 * time.Minute), CreatedAt: now})
+			}
+		}
+		return q.CreateAvailabilities(ctx, chunks)
+	})
+	if err != nil {
+		sc.t.Fatal(err)
+	}
+	// Sessions k of mentor i, each at a half hour no other session has.
+	for from := 0; from < sessions; from += 2000 {
+		err := sc.s.Store.Tx(ctx, func(q *store.Q) error {
+			for n := from; n < min(from+2000, sessions); n++ {
+				i, k := n%len(mentorIDs), n/len(mentorIDs)
+				start := now.Add(-time.Duration(k*len(mentorIDs)+i+1000) * 30 * time.Minute)
+				status := domain.StatusCompleted
+				if k%10 == 0 { // a tenth upcoming
+					start = now.Add(time.Duration(k*len(mentorIDs)+i+1000) * 30 * time.Minute)
+					status = domain.StatusConfirmed
+				}
+				if err := q.CreateSession(ctx, &domain.Session{MentorID: mentorIDs[i], MenteeID: menteeIDs[(i*13+k*7)%len(menteeIDs)], Start: start,
+					End: start.Add(30 * time.Minute), Length: 30, Status: status, CreatedAt: now, ModifiedAt: now}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			sc.t.Fatal(err)
+		}
+	}
+	err = sc.s.Store.Tx(ctx, func(q *store.Q) error {
+		for g := range groups {
+			gs := &domain.GroupSession{CreatorID: mentorIDs[g%len(mentorIDs)], Title: fmt.Sprintf("Full group %d", g), Description: "Seeded.",
+				Start: now.Add(time.Duration(24+g) * time.Hour), Capacity: 30, Status: domain.GroupUpcoming, CreatedAt: now, UpdatedAt: now}
+			if err := q.CreateGroupSession(ctx, gs); err != nil {
+				return err
+			}
+			for k := range 40 {
+				who := menteeIDs[(g*40+k)%len(menteeIDs)]
+				if k >= 30 {
+					if err := q.AddWaiter(ctx, &domain.Waiter{SessionID: gs.ID, UserID: who, Role: "student", AddedAt: now}); err != nil {
+						return err
+					}
+					continue
+				}
+				if err := q.AddParticipant(ctx, &domain.Participant{SessionID: gs.ID, UserID: who, Role: "student", JoinedAt: now}); err != nil {
+					return err
+				}
+				if _, err := q.TakeSeat(ctx, gs.ID, now); err != nil {
+					return err
+				}
+			}
+		}
+		return q.Analyze(ctx)
+	})
+	if err != nil {
+		sc.t.Fatal(err)
+	}
+}
+
+// BenchmarkWebPages renders each list page of the web app, as the person
+// it is for, over a school's worth of data: 2,000 users (200 mentors),
+// 20,400 1:1 sessions, 502 group sessions (300 of them full with ten
+// waiting), mona's four weeks of 30-minute availability, her group of 200
+// seats and 200 waiting, her calendar of 200 invitees who answered, 200
+// e-mails in the outbox and 200 staff actions. bea, a mentee, has a
+// session with every mentor, 200 upcoming and 200 past.
+//
+//	go test ./internal/web -run '^$' -bench WebPages -benchmem
+//
+// with MENTORD_TEST_POSTGRES_URL set for the PostgreSQL run.
+func BenchmarkWebPages(b *testing.B) {
+	apptest.Each(b, webApp(apptest.Options{Now: mentoringNow, NoWorker: true}), func(b *testing.B, s *apptest.Server) {
+		ctx := b.Context()
+		users := map[string]string{} // username -> web session cookie
+		bea, mona, root := s.Mentee("bea"), s.Mentor("mona"), s.Staff("root")
+		sc := &school{t: b, s: s, mentee: bea.ID}
+		sc.setUp(mona.ID, root.ID)
+		sc.grow(200)
+		sc.bulk(1797, 20000, 300)
+		for _, who := range []apptest.User{bea, mona, root} {
+			u, err := s.App.Accounts.User(ctx, who.ID)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if users[who.Username], err = s.App.Accounts.StartWebSession(ctx, u); err != nil {
+				b.Fatal(err)
+			}
+		}
+		group := func(id int64) string { return "/app/groups/" + strconv.FormatInt(id, 10) }
+		cal := "/app/meetings/calendars/" + strconv.FormatInt(sc.calendar, 10)
+		for _, p := range []struct{ name, who, path string }{
+			{"home", "bea", "/app"},
+			{"mentors", "bea", "/app/mentors"},
+			{"sessions", "bea", "/app/sessions"},
+			{"archive", "bea", "/app/sessions/archive"},
+			{"archive-page5", "bea", "/app/sessions/archive?page=5"},
+			{"groups", "bea", "/app/groups"},
+			{"group-full", "bea", group(sc.full)},
+			{"availability", "mona", "/app/availability"},
+			{"availability-week3", "mona", "/app/availability?week=" + mentoringNow.Add(14*24*time.Hour).Format(time.DateOnly)},
+			{"group-200-seats", "mona", group(sc.big)},
+			{"group-200-waiting", "mona", group(sc.full)},
+			{"meetings", "mona", "/app/meetings"},
+			{"contacts", "mona", "/app/meetings/contacts"},
+			{"calendar-200", "mona", cal},
+			{"suggestions-200", "mona", cal + "/suggestions"},
+			{"staff-users", "root", "/app/staff/users"},
+			{"staff-users-page40", "root", "/app/staff/users?page=40"},
+			{"staff-sessions", "root", "/app/staff/sessions"},
+			{"staff-groups", "root", "/app/staff/groups"},
+			{"staff-outbox", "root", "/app/staff/outbox"},
+			{"staff-log", "root", "/app/staff/log"},
+		} {
+			b.Run(p.name, func(b *testing.B) {
+				for b.Loop() {
+					req, _ := http.NewRequest("GET", s.URL+p.path, nil)
+					req.Header.Set("Accept", "text/html")
+					req.AddCookie(&http.Cookie{Name: "mentord_session", Value: users[p.who]})
+					res, err := http.DefaultClient.Do(req)
+					if err != nil {
+						b.Fatal(err)
+					}
+					n, _ := io.Copy(io.Discard, res.Body)
+					res.Body.Close()
+					if res.StatusCode != 200 {
+						b.Fatalf("GET %s: %d", p.path, res.StatusCode)
+					}
+					b.SetBytes(n)
+				}
+			})
 		}
 	})
 }
