@@ -86,6 +86,13 @@ func (q *Q) AvailabilityOf(ctx context.Context, mentorID int64, from time.Time) 
 	return q.availabilities(ctx, "a.mentor_id = ? AND a.end_time >= ?", mentorID, from)
 }
 
+// AvailabilityOfBetween is AvailabilityOf limited to the availabilities
+// starting in [start, end): one week of a mentor's page, however many
+// weeks ahead they published.
+func (q *Q) AvailabilityOfBetween(ctx context.Context, mentorID int64, from, start, end time.Time) ([]domain.Availability, error) {
+	return q.availabilities(ctx, "a.mentor_id = ? AND a.end_time >= ? AND a.start_time >= ? AND a.start_time < ?", mentorID, from, start, end)
+}
+
 // AvailabilityOfListedMentors lists, in one query, the availabilities ending
 // at or after from of every active user flagged as mentor.
 func (q *Q) AvailabilityOfListedMentors(ctx context.Context, from time.Time) ([]domain.Availability, error) {
@@ -102,6 +109,12 @@ func (q *Q) DeleteAvailability(ctx context.Context, id int64) error {
 // LiveSpansOf lists the mentor's live sessions ending after from.
 func (q *Q) LiveSpansOf(ctx context.Context, mentorID int64, from time.Time) ([]domain.SessionSpan, error) {
 	return q.liveSpans(ctx, "mentor_id = ? AND end_time > ?", mentorID, from)
+}
+
+// LiveSpansOfBetween is LiveSpansOf limited to the sessions that start
+// before end and end after start.
+func (q *Q) LiveSpansOfBetween(ctx context.Context, mentorID int64, from, start, end time.Time) ([]domain.SessionSpan, error) {
+	return q.liveSpans(ctx, "mentor_id = ? AND end_time > ? AND end_time > ? AND start_time < ?", mentorID, from, start, end)
 }
 
 // LiveSpansOfListedMentors lists, in one query, the live sessions ending
