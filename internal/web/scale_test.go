@@ -290,7 +290,7 @@ func (sc *school) bulk(mentees, sessions, groups int) {
 		// From the sixth day, 16:00 to midnight: clear of what grow gave her.
 		for d := range 28 {
 			for h := range 16 {
-				at := now.Truncate(24*time.Hour).Add(time.Duration(d+6)*24*time.Hour + 16*time.Hour + time.Duration(h)*30*time.Minute)
+				at := now.Truncate(24 * time.Hour).Add(time.Duration(d+6)*24*time.Hour + 16*time.Hour + time.Duration(h)*30*time.Minute)
 				chunks = append(chunks, &domain.Availability{MentorID: sc.mona, Start: at, End: at.Add(30 * time.Minute), CreatedAt: now})
 			}
 		}
