@@ -202,6 +202,30 @@ func (s *Service) FutureAvailabilityOfMentors(ctx context.Context) (map[int64][]
 	return out, nil
 }
 
+// FutureAvailabilityBetween is FutureAvailabilityOf limited to what starts
+// in [start, end): a page showing one week reads that week only.
+func (s *Service) FutureAvailabilityBetween(ctx context.Context, mentorID int64, start, end time.Time) ([]domain.Availability, error) {
+	now := s.clock.Now()
+	list, err := s.store.AvailabilityOfBetween(ctx, mentorID, now, start, end)
+	if err != nil || len(list) == 0 {
+		return list, err
+	}
+	// The sessions that could overlap them: an availability starting in
+	// the window may end after it.
+	last := end
+	for _, a := range list {
+		if a.End.After(last) {
+			last = a.End
+		}
+	}
+	spans, err := s.store.LiveSpansOfBetween(ctx, mentorID, now, start, last)
+	if err != nil {
+		return nil, err
+	}
+	withStatus(list, spans)
+	return list, nil
+}
+
 // FutureAvailabilityOf returns one mentor's availability that has not ended.
 func (s *Service) FutureAvailabilityOf(ctx context.Context, mentorID int64) ([]domain.Availability, error) {
 	now := s.clock.Now()

@@ -241,19 +241,36 @@ func insideCancelNotice(now time.Time, r *domain.BookingRules, sess *domain.Sess
 	return r.CancelNoticeHours != 0 && now.After(sess.Start.Add(-time.Duration(r.CancelNoticeHours)*time.Hour))
 }
 
-// CancelClosed is, for the mentee of a session inside its mentor's
-// cancellation notice, the refusal a cancel would get (so that a page
-// says it instead of offering the button); "" for anyone else or outside
-// the notice.
-func (s *Service) CancelClosed(ctx context.Context, caller *domain.User, sess *domain.Session) (string, error) {
-	if caller.ID != sess.MenteeID {
-		return "", nil
+// CancelClosed is, by session id, for each of the sessions whose mentee
+// is the caller and that is inside its mentor's cancellation notice, the
+// refusal a cancel would get (so that a page says it instead of offering
+// the button); the other sessions are not in it. The mentors' rules are
+// read in one query, however many sessions the page lists.
+func (s *Service) CancelClosed(ctx context.Context, caller *domain.User, list []domain.Session) (map[int64]string, error) {
+	var mentors []int64
+	seen := map[int64]bool{}
+	for i := range list {
+		if m := list[i].MentorID; list[i].MenteeID == caller.ID && !seen[m] {
+			seen[m] = true
+			mentors = append(mentors, m)
+		}
 	}
-	r, err := s.BookingRulesOf(ctx, sess.MentorID)
-	if err != nil || !insideCancelNotice(s.clock.Now(), r, sess) {
-		return "", err
+	out := map[int64]string{}
+	if len(mentors) == 0 {
+		return out, nil
 	}
-	return fmt.Sprintf(msgCancel, plural(r.CancelNoticeHours, "hour")), nil
+	rules, err := s.store.BookingRulesOfMentors(ctx, mentors...)
+	if err != nil {
+		return nil, err
+	}
+	now := s.clock.Now()
+	for i := range list {
+		sess := &list[i]
+		if r := rules[sess.MentorID]; sess.MenteeID == caller.ID && insideCancelNotice(now, r, sess) {
+			out[sess.ID] = fmt.Sprintf(msgCancel, plural(r.CancelNoticeHours, "hour"))
+		}
+	}
+	return out, nil
 }
 
 // cancelRule is the cancellation notice: inside it the mentee may not

@@ -423,6 +423,13 @@ func (s *Service) Archived(ctx context.Context, caller *domain.User) ([]domain.S
 	return s.store.ListSessions(ctx, store.SessionFilter{UserID: caller.ID, StartBefore: &before, NewestFirst: true})
 }
 
+// ArchivedPage is one page of Archived, newest first, and how many the
+// caller has in all (a mentor's archive grows without end).
+func (s *Service) ArchivedPage(ctx context.Context, caller *domain.User, limit, offset int) ([]domain.Session, int, error) {
+	before := s.clock.Now().Add(-ArchiveAfter)
+	return s.store.ListSessionsPage(ctx, store.SessionFilter{UserID: caller.ID, StartBefore: &before, NewestFirst: true}, limit, offset)
+}
+
 // AllFor lists every session of the caller, or every session for staff.
 func (s *Service) AllFor(ctx context.Context, caller *domain.User) ([]domain.Session, error) {
 	f := store.SessionFilter{UserID: caller.ID}

@@ -8,17 +8,41 @@ import (
 	"github.com/mentord/mentord/internal/domain"
 )
 
+func bookingRulesDest(r *domain.BookingRules) []any {
+	return []any{&r.MentorID, &r.MinNoticeMinutes, &r.BufferMinutes, &r.MaxPerDay, &r.MaxPerWeek, &r.CancelNoticeHours, scanTime(&r.UpdatedAt)}
+}
+
+const bookingRulesSelect = `SELECT mentor_id, min_notice_minutes, buffer_minutes, max_per_day, max_per_week, cancel_notice_hours, updated_at
+	FROM booking_rules WHERE mentor_id `
+
 // BookingRulesOf returns a mentor's booking rules; a mentor who never set
 // any has all of them off.
 func (q *Q) BookingRulesOf(ctx context.Context, mentorID int64) (*domain.BookingRules, error) {
-	r, err := get(ctx, q, func(r *domain.BookingRules) []any {
-		return []any{&r.MentorID, &r.MinNoticeMinutes, &r.BufferMinutes, &r.MaxPerDay, &r.MaxPerWeek, &r.CancelNoticeHours, scanTime(&r.UpdatedAt)}
-	}, `SELECT mentor_id, min_notice_minutes, buffer_minutes, max_per_day, max_per_week, cancel_notice_hours, updated_at
-		FROM booking_rules WHERE mentor_id = ?`, mentorID)
+	r, err := get(ctx, q, bookingRulesDest, bookingRulesSelect+"= ?", mentorID)
 	if errors.Is(err, ErrNotFound) {
 		return &domain.BookingRules{MentorID: mentorID}, nil
 	}
 	return r, err
+}
+
+// BookingRulesOfMentors returns the booking rules of each of the mentors,
+// in one query (a page of sessions asks for many mentors' at once); a
+// mentor who never set any has all of them off.
+func (q *Q) BookingRulesOfMentors(ctx context.Context, mentorIDs ...int64) (map[int64]*domain.BookingRules, error) {
+	out := make(map[int64]*domain.BookingRules, len(mentorIDs))
+	if len(mentorIDs) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(mentorIDs))
+	for i, id := range mentorIDs {
+		args[i] = id
+		out[id] = &domain.BookingRules{MentorID: id}
+	}
+	rules, err := list(ctx, q, bookingRulesDest, bookingRulesSelect+"IN ("+placeholders(len(args))+")", args...)
+	for i := range rules {
+		out[rules[i].MentorID] = &rules[i]
+	}
+	return out, err
 }
 
 // SaveBookingRules stores a mentor's booking rules.

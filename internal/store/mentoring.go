@@ -86,6 +86,13 @@ func (q *Q) AvailabilityOf(ctx context.Context, mentorID int64, from time.Time) 
 	return q.availabilities(ctx, "a.mentor_id = ? AND a.end_time >= ?", mentorID, from)
 }
 
+// AvailabilityOfBetween is AvailabilityOf limited to the availabilities
+// starting in [start, end): one week of a mentor's page, however many
+// weeks ahead they published.
+func (q *Q) AvailabilityOfBetween(ctx context.Context, mentorID int64, from, start, end time.Time) ([]domain.Availability, error) {
+	return q.availabilities(ctx, "a.mentor_id = ? AND a.end_time >= ? AND a.start_time >= ? AND a.start_time < ?", mentorID, from, start, end)
+}
+
 // AvailabilityOfListedMentors lists, in one query, the availabilities ending
 // at or after from of every active user flagged as mentor.
 func (q *Q) AvailabilityOfListedMentors(ctx context.Context, from time.Time) ([]domain.Availability, error) {
@@ -102,6 +109,12 @@ func (q *Q) DeleteAvailability(ctx context.Context, id int64) error {
 // LiveSpansOf lists the mentor's live sessions ending after from.
 func (q *Q) LiveSpansOf(ctx context.Context, mentorID int64, from time.Time) ([]domain.SessionSpan, error) {
 	return q.liveSpans(ctx, "mentor_id = ? AND end_time > ?", mentorID, from)
+}
+
+// LiveSpansOfBetween is LiveSpansOf limited to the sessions that start
+// before end and end after start.
+func (q *Q) LiveSpansOfBetween(ctx context.Context, mentorID int64, from, start, end time.Time) ([]domain.SessionSpan, error) {
+	return q.liveSpans(ctx, "mentor_id = ? AND end_time > ? AND end_time > ? AND start_time < ?", mentorID, from, start, end)
 }
 
 // LiveSpansOfListedMentors lists, in one query, the live sessions ending
@@ -213,6 +226,23 @@ type SessionFilter struct {
 
 // ListSessions lists sessions in one query.
 func (q *Q) ListSessions(ctx context.Context, f SessionFilter) ([]domain.Session, error) {
+	c, order := f.conds()
+	return q.sessions(ctx, c.where(), order, c.args...)
+}
+
+// ListSessionsPage is one page of ListSessions and how many there are in
+// all: two queries, whatever the number of sessions.
+func (q *Q) ListSessionsPage(ctx context.Context, f SessionFilter, limit, offset int) ([]domain.Session, int, error) {
+	c, order := f.conds()
+	var total int
+	if err := q.row(ctx, "SELECT COUNT(*) FROM sessions s WHERE "+c.where(), c.args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	out, err := q.sessions(ctx, c.where(), order+" LIMIT ? OFFSET ?", append(c.args, limit, offset)...)
+	return out, total, err
+}
+
+func (f SessionFilter) conds() (conds, string) {
 	var c conds
 	if f.UserID != 0 {
 		c.add("(s.mentor_id = ? OR s.mentee_id = ?)", f.UserID, f.UserID)
@@ -227,7 +257,7 @@ func (q *Q) ListSessions(ctx context.Context, f SessionFilter) ([]domain.Session
 	if f.NewestFirst {
 		order = "s.start_time DESC, s.id DESC"
 	}
-	return q.sessions(ctx, c.where(), order, c.args...)
+	return c, order
 }
 
 // ConfirmedStartingIn lists Confirmed sessions starting in (from, to].

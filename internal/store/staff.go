@@ -96,8 +96,14 @@ func (q *Q) SearchSessions(ctx context.Context, f SessionSearch, limit, offset i
 		c.add(`(lower(mr.username) LIKE ? ESCAPE '\' OR lower(mr.first_name || ' ' || mr.last_name) LIKE ? ESCAPE '\'
 			OR lower(me.username) LIKE ? ESCAPE '\' OR lower(me.first_name || ' ' || me.last_name) LIKE ? ESCAPE '\')`, like, like, like, like)
 	}
+	// Only a search by name needs the people to count: every session has
+	// both (foreign keys), so the count of the others is the table's.
+	from := sessionFrom
+	if strings.TrimSpace(f.Text) == "" {
+		from = " FROM sessions s"
+	}
 	var total int
-	if err := q.row(ctx, "SELECT COUNT(*)"+sessionFrom+" WHERE "+c.where(), c.args...).Scan(&total); err != nil {
+	if err := q.row(ctx, "SELECT COUNT(*)"+from+" WHERE "+c.where(), c.args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
 	out, err := q.sessions(ctx, c.where(), "s.start_time DESC, s.id DESC LIMIT ? OFFSET ?", append(c.args, limit, offset)...)

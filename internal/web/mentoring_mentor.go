@@ -156,12 +156,12 @@ func (a *App) showAvailability(w http.ResponseWriter, r *http.Request, u *domain
 	if t, err := time.Parse(dateLayout, week); err == nil {
 		monday = weekOf(dayStart(scheduling.DateOf(t), zone), zone)
 	}
-	list, err := a.Mentoring.FutureAvailabilityOf(r.Context(), u.ID)
+	first := scheduling.DateOf(monday)
+	list, err := a.Mentoring.FutureAvailabilityBetween(r.Context(), u.ID, dayStart(first, zone), dayStart(first.AddDays(7), zone))
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	first := scheduling.DateOf(monday)
 	v := &availabilityView{Monday: monday, NextMonday: dayStart(first.AddDays(7), zone), Week: first.String(), DeleteError: deleteError,
 		PrevWeek: first.AddDays(-7).String(), NextWeek: first.AddDays(7).String()}
 	for i := range 7 {

@@ -42,9 +42,32 @@ type sessionsView struct {
 	Awaiting []sessionItem
 	Sessions []sessionItem
 	Back     string // where the forms come back to
+	// The archive's page, of Pages, of Total sessions, and the links to
+	// the pages around.
+	Page, Pages, Total int
+	Prev, Next         string
 }
 
-func (a *App) sessionItem(ctx context.Context, u *domain.User, s domain.Session, back string) (sessionItem, error) {
+// archivePerPage is the length of a page of the archive.
+const archivePerPage = 20
+
+// sessionItems are the sessions of a page as u sees them; the mentors'
+// cancellation notices are read once for the whole list.
+func (a *App) sessionItems(ctx context.Context, u *domain.User, list []domain.Session, back string) ([]sessionItem, error) {
+	closed, err := a.Mentoring.CancelClosed(ctx, u, list)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]sessionItem, len(list))
+	for i, s := range list {
+		out[i] = a.sessionItem(u, s, back, closed[s.ID])
+	}
+	return out, nil
+}
+
+// sessionItem is s as u sees it; closed is why u may no longer cancel it
+// ("" when they may).
+func (a *App) sessionItem(u *domain.User, s domain.Session, back, closed string) sessionItem {
 	it := sessionItem{Session: s, AsMentor: s.MentorID == u.ID, Zone: userZone(u), Back: back}
 	if s.MeetingLink != nil {
 		it.Link = *s.MeetingLink
@@ -56,10 +79,6 @@ func (a *App) sessionItem(ctx context.Context, u *domain.User, s domain.Session,
 			it.Awaiting = true
 			it.Actions = append(it.Actions, sessionAction{Status: to, Label: "Confirm"})
 		case domain.StatusCanceled:
-			closed, err := a.Mentoring.CancelClosed(ctx, u, &s)
-			if err != nil {
-				return it, err
-			}
 			if closed != "" {
 				it.CancelClosed = closed
 				continue
@@ -69,7 +88,7 @@ func (a *App) sessionItem(ctx context.Context, u *domain.User, s domain.Session,
 			it.Actions = append(it.Actions, sessionAction{Status: to, Label: "Mark as completed"})
 		}
 	}
-	return it, nil
+	return it
 }
 
 // otherPerson names the session's other participant, as u sees them.
@@ -100,12 +119,12 @@ func (a *App) showSessions(w http.ResponseWriter, r *http.Request, u *domain.Use
 		return
 	}
 	v := &sessionsView{Mode: "upcoming", Back: "/sessions"}
-	for _, s := range list {
-		it, err := a.sessionItem(r.Context(), u, s, v.Back)
-		if err != nil {
-			a.fail(w, r, err)
-			return
-		}
+	items, err := a.sessionItems(r.Context(), u, list, v.Back)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	for _, it := range items {
 		if it.Awaiting {
 			v.Awaiting = append(v.Awaiting, it)
 		} else {
@@ -115,21 +134,20 @@ func (a *App) showSessions(w http.ResponseWriter, r *http.Request, u *domain.Use
 	a.render(w, r, status, "mentoring-sessions", &view{Title: "Sessions", Nav: "sessions", Form: f, Data: v})
 }
 
+// archivePage is the past sessions, a page at a time, newest first.
 func (a *App) archivePage(w http.ResponseWriter, r *http.Request, u *domain.User) {
-	list, err := a.Mentoring.Archived(r.Context(), u)
+	page := pageNumber(r)
+	list, total, err := a.Mentoring.ArchivedPage(r.Context(), u, archivePerPage, (page-1)*archivePerPage)
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	v := &sessionsView{Mode: "archive", Back: "/sessions/archive"}
-	for _, s := range list {
-		it, err := a.sessionItem(r.Context(), u, s, v.Back)
-		if err != nil {
-			a.fail(w, r, err)
-			return
-		}
-		v.Sessions = append(v.Sessions, it)
+	v := &sessionsView{Mode: "archive", Back: "/sessions/archive", Page: page, Total: total, Pages: (total + archivePerPage - 1) / archivePerPage}
+	if v.Sessions, err = a.sessionItems(r.Context(), u, list, v.Back); err != nil {
+		a.fail(w, r, err)
+		return
 	}
+	v.Prev, v.Next = pageLinks(page, v.Pages, func(p int) string { return pageAddr(Prefix+"/sessions/archive", nil, p) })
 	a.render(w, r, http.StatusOK, "mentoring-sessions", &view{Title: "Past sessions", Nav: "sessions", Data: v})
 }
 
@@ -153,12 +171,12 @@ func (a *App) sessionFile(w http.ResponseWriter, r *http.Request, u *domain.User
 		return
 	}
 	back := "/sessions/" + raw
-	it, err := a.sessionItem(r.Context(), u, *s, back)
+	items, err := a.sessionItems(r.Context(), u, []domain.Session{*s}, back)
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	v := &sessionsView{Mode: "one", Back: back, Sessions: []sessionItem{it}}
+	v := &sessionsView{Mode: "one", Back: back, Sessions: items}
 	title := "Session with " + v.Sessions[0].Other
 	a.render(w, r, http.StatusOK, "mentoring-sessions", &view{Title: title, Nav: "sessions", Data: v})
 }
