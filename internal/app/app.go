@@ -191,7 +191,7 @@ func New(ctx context.Context, cfg config.Config, st *store.Store, opt Options) (
 
 	a.routes = rt.Routes()
 	a.handler = httpapi.Middleware{Log: opt.Log, CORSOrigins: cfg.CORSAllowedOrigins, Observe: a.Metrics.Observe,
-		TrustedProxies: cfg.TrustedProxies, Errors: rt.RendererFor}.Wrap(links.Attach(rt.Handler()))
+		TrustedProxies: cfg.TrustedProxies, Errors: rt.RendererFor, Links: links}.Wrap(rt.Handler())
 	return a, nil
 }
 

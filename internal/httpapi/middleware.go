@@ -96,6 +96,8 @@ type Middleware struct {
 	// Errors, when set, names the surface that answers a request's errors
 	// (Router.RendererFor), so that a panic is a 500 in its format.
 	Errors func(r *http.Request) Renderer
+	// Links give each request's context the pages its e-mails link to.
+	Links Links
 }
 
 // errPanic is what a panicking handler's request is answered with.
@@ -167,6 +169,7 @@ func (m Middleware) logRequests(next http.Handler) http.Handler {
 		li := &logInfo{}
 		client := clientAddr(r, m.TrustedProxies)
 		ctx := context.WithValue(context.WithValue(context.WithValue(r.Context(), keyRequestID, id), keyLogInfo, li), keyClientIP, client)
+		ctx = notify.WithPages(ctx, m.Links.Pages(r))
 		w.Header().Set("X-Request-ID", id)
 		sw := &statusWriter{ResponseWriter: w}
 		path := loggedPath(r.URL.Path)
@@ -339,13 +342,6 @@ func (l Links) Pages(r *http.Request) notify.Pages {
 	}
 	app := l.App(r)
 	return notify.Pages{Session: app + "/sessions/{id}", Group: app + "/groups/{id}"}
-}
-
-// Attach gives every request's context the pages its e-mails link to.
-func (l Links) Attach(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		next.ServeHTTP(w, r.WithContext(notify.WithPages(r.Context(), l.Pages(r))))
-	})
 }
 
 // PasswordReset is the reset link's pattern ({uid}, {token}).
