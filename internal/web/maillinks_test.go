@@ -30,7 +30,7 @@ func expectPageLine(t *testing.T, s *apptest.Server, what string, mail smtptest.
 
 // followSignedOut follows an e-mailed link with no web session: the login
 // page, then, once logged in, the page itself.
-func followSignedOut(t *testing.T, s *apptest.Server, username, link, titleWant string) {
+func followSignedOut(t *testing.T, s *apptest.Server, username, link, titleWant string) *browser {
 	t.Helper()
 	path := strings.TrimPrefix(link, s.URL)
 	b := newBrowser(t, s)
@@ -43,6 +43,7 @@ func followSignedOut(t *testing.T, s *apptest.Server, username, link, titleWant 
 	if status != 200 || b.res.Request.URL.Path != path || !strings.Contains(title(body), titleWant) {
 		t.Fatalf("after logging in from %s: %d at %s, %q", path, status, b.res.Request.URL, title(body))
 	}
+	return b
 }
 
 // TestSessionMailLinks: every e-mail about a 1:1 session names the
@@ -63,6 +64,16 @@ func TestSessionMailLinks(t *testing.T) {
 			expectPageLine(t, s, "the confirmation", mailTo(s, to, func(subject, _ string) bool { return subject == "Mentor Session Confirmed" }), page)
 		}
 		followSignedOut(t, s, "mona", s.URL+page, "Session")
+
+		// A request still pending: its link is where the mentor confirms it.
+		cleo := s.Mentee("cleo")
+		req := s.Post("/sessionrequest/").Token(cleo.Token).JSON(map[string]any{"mentor_availability": 4,
+			"start_time": "2030-01-15T16:30:00Z", "session_length": 30}).Do().Expect(201).Obj()
+		pending := "/app/sessions/" + itoa64(int64(req["pk"].(float64)))
+		s.Deliver()
+		expectPageLine(t, s, "the second request", mailTo(s, mona.Email, func(subject, _ string) bool { return subject == "Cleo Mentee has requested your help" }), pending)
+		b := followSignedOut(t, s, "mona", s.URL+pending, "Session with Cleo")
+		expectPage(t, b, pending, 200, "Session with Cleo Mentee", `action="`+pending+`/status"`, `value="Confirmed"`)
 
 		// The reminder, rendered by the worker.
 		s.Clock.Advance(5*time.Hour + 2*time.Minute) // 58 minutes before 15:00
