@@ -132,14 +132,17 @@ func New(ctx context.Context, cfg config.Config, st *store.Store, opt Options) (
 		a.Accounts.SetHashesAtOnce(cfg.HashesAtOnce)
 	}
 	a.Worker.AddSweep(a.Accounts.PurgeWebSessions)
+	links := httpapi.Links{PublicURL: cfg.PublicURL, FrontendURL: cfg.FrontendURL}
+	// Reminders are rendered with no request: their links need PUBLIC_URL.
+	pages := links.Pages(nil)
 	a.Mentoring = mentoring.New(st, opt.Clock, a.Outbox)
-	a.Worker.Register(mentoring.KindReminder, a.Mentoring.RenderReminder)
+	a.Worker.Register(mentoring.KindReminder, pages.Handler(a.Mentoring.RenderReminder))
 	a.Worker.AddScanner(a.Mentoring.ScanReminders)
 	a.Worker.AddScanner(a.Mentoring.FillWeeklyHours)
 	a.Groups = groups.New(st, opt.Clock, a.Outbox)
 	a.Accounts.SeatsFreed = a.Groups.SeatsFreed
 	a.Accounts.ZoneChanged = a.Mentoring.ZoneChanged
-	a.Worker.Register(groups.KindReminder, a.Groups.RenderReminder)
+	a.Worker.Register(groups.KindReminder, pages.Handler(a.Groups.RenderReminder))
 	a.Worker.AddScanner(a.Groups.ScanReminders)
 	a.Meetings = meetings.New(st, opt.Clock, a.Outbox, secret)
 	a.Worker.Register(meetings.KindDeadlineReminder, a.Meetings.RenderDeadlineReminder)
@@ -162,7 +165,6 @@ func New(ctx context.Context, cfg config.Config, st *store.Store, opt Options) (
 		shared = st
 	}
 	limits := httpapi.NewLimits(cfg.LoginPerMinute, cfg.SignupPerMinute, cfg.ResetPerMinute, cfg.RespondPerMinute, shared, opt.Log)
-	links := httpapi.Links{PublicURL: cfg.PublicURL, FrontendURL: cfg.FrontendURL}
 	mom := momentors.New(a.Accounts, a.Mentoring, cfg.PublicURL, limits, opt.Log)
 	mom.Links = links
 	mom.Feeds = a.Feeds
@@ -189,7 +191,7 @@ func New(ctx context.Context, cfg config.Config, st *store.Store, opt Options) (
 
 	a.routes = rt.Routes()
 	a.handler = httpapi.Middleware{Log: opt.Log, CORSOrigins: cfg.CORSAllowedOrigins, Observe: a.Metrics.Observe,
-		TrustedProxies: cfg.TrustedProxies, Errors: rt.RendererFor}.Wrap(rt.Handler())
+		TrustedProxies: cfg.TrustedProxies, Errors: rt.RendererFor, Links: links}.Wrap(rt.Handler())
 	return a, nil
 }
 

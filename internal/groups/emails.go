@@ -43,10 +43,25 @@ func wants(ctx context.Context, q *store.Q, u *domain.User, flag func(*domain.No
 	return flag(n), nil
 }
 
+// flag is the switch a notice is sent under: a cancellation (or deletion)
+// uses session_canceled, a new time session_confirmed.
+func (what notice) flag(n *domain.NotificationSettings) bool {
+	if what == kindCancelled {
+		return n.SessionCanceled
+	}
+	return n.SessionConfirmed
+}
+
 // tellParticipants e-mails everyone holding a seat, inside the transaction
-// that makes the change, each according to their own switch: a cancellation
-// (or deletion) uses session_canceled, a new time session_confirmed.
-func (s *Service) tellParticipants(ctx context.Context, q *store.Q, g *domain.GroupSession, what notice, oldStart *time.Time) error {
+// that makes the change, each according to their own switch (notice.flag).
+// When by, who made the change, is not the session's creator (staff acting
+// for them), the creator is told too: it is their session.
+func (s *Service) tellParticipants(ctx context.Context, q *store.Q, g *domain.GroupSession, by *domain.User, what notice, oldStart *time.Time) error {
+	if by.ID != g.CreatorID {
+		if err := s.tellCreator(ctx, q, g, by, what, oldStart); err != nil {
+			return err
+		}
+	}
 	parts, err := q.ParticipantsOf(ctx, g.ID)
 	if err != nil {
 		return err
@@ -54,11 +69,7 @@ func (s *Service) tellParticipants(ctx context.Context, q *store.Q, g *domain.Gr
 	now := s.clock.Now()
 	for _, p := range parts[g.ID] {
 		u := &p.User
-		flag := func(n *domain.NotificationSettings) bool { return n.SessionConfirmed }
-		if what == kindCancelled {
-			flag = func(n *domain.NotificationSettings) bool { return n.SessionCanceled }
-		}
-		ok, err := wants(ctx, q, u, flag)
+		ok, err := wants(ctx, q, u, what.flag)
 		if err != nil {
 			return err
 		}
@@ -80,6 +91,7 @@ func (s *Service) tellParticipants(ctx context.Context, q *store.Q, g *domain.Gr
 					g.Creator.FullName(), g.Title, localTime(*oldStart, u), localTime(g.Start, u)),
 			}
 		}
+		m.Text += notify.GroupLine(ctx, g.ID)
 		m.To = []string{u.Email}
 		if _, err := s.outbox.Email(ctx, q, now, m, notify.Options{}); err != nil {
 			return err
@@ -88,11 +100,35 @@ func (s *Service) tellParticipants(ctx context.Context, q *store.Q, g *domain.Gr
 	return nil
 }
 
+// tellCreator e-mails the creator of g that by, someone else, cancelled or
+// moved it, under the same switch as the seat holders' notice.
+func (s *Service) tellCreator(ctx context.Context, q *store.Q, g *domain.GroupSession, by *domain.User, what notice, oldStart *time.Time) error {
+	u := &g.Creator
+	if ok, err := wants(ctx, q, u, what.flag); err != nil || !ok {
+		return err
+	}
+	m := notify.Message{To: []string{u.Email}}
+	switch what {
+	case kindCancelled:
+		m.Subject = fmt.Sprintf("Session cancelled: %s", g.Title)
+		m.Text = fmt.Sprintf("%s, of the staff, has cancelled your session \"%s\", which was to start at %s. Those holding a seat have been told.\n",
+			by.FullName(), g.Title, localTime(g.Start, u))
+	case kindMoved:
+		m.Subject = fmt.Sprintf("Session rescheduled: %s", g.Title)
+		m.Text = fmt.Sprintf("%s, of the staff, has moved your session \"%s\" from %s to %s. Those holding a seat have been told.\n",
+			by.FullName(), g.Title, localTime(*oldStart, u), localTime(g.Start, u))
+	}
+	m.Text += notify.GroupLine(ctx, g.ID)
+	_, err := s.outbox.Email(ctx, q, s.clock.Now(), m, notify.Options{})
+	return err
+}
+
 // Leaving tells those holding a seat in, or waiting for, each session u
 // created that has not started that it will not happen, as a cancellation
 // would: u's account is being deleted, and the sessions with it. It runs
 // in the deleting transaction, before the delete.
 func (s *Service) Leaving(ctx context.Context, q *store.Q, u *domain.User) error {
+	ctx = notify.NoPages(ctx) // the sessions go, and their pages with them
 	list, err := q.GroupSessionsOf(ctx, u.ID)
 	if err != nil {
 		return err
@@ -102,7 +138,7 @@ func (s *Service) Leaving(ctx context.Context, q *store.Q, u *domain.User) error
 		if g.Status != domain.GroupUpcoming || !s.clock.Now().Before(g.Start) {
 			continue
 		}
-		if err := s.tellParticipants(ctx, q, g, kindCancelled, nil); err != nil {
+		if err := s.tellParticipants(ctx, q, g, u, kindCancelled, nil); err != nil {
 			return err
 		}
 		if err := s.tellWaiters(ctx, q, g); err != nil {
@@ -188,6 +224,7 @@ func (s *Service) RenderReminder(ctx context.Context, job store.Job) (*notify.Me
 	return &notify.Message{
 		To:      []string{u.Email},
 		Subject: fmt.Sprintf("%s starts in %s", g.Title, notify.InMinutes(left, "minute")), // the time really left, not the lead's
-		Text:    fmt.Sprintf("\"%s\" with %s starts at %s, in %s.\n", g.Title, g.Creator.FullName(), localTime(g.Start, u), notify.InMinutes(left, "minute")),
+		Text: fmt.Sprintf("\"%s\" with %s starts at %s, in %s.\n", g.Title, g.Creator.FullName(), localTime(g.Start, u), notify.InMinutes(left, "minute")) +
+			notify.GroupLine(ctx, g.ID),
 	}, nil
 }

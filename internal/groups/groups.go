@@ -338,7 +338,7 @@ func (s *Service) Update(ctx context.Context, caller *domain.User, id int64, in 
 		}
 		out = g
 		if !before.Start.Equal(g.Start) {
-			if err := s.tellParticipants(ctx, q, g, kindMoved, &before.Start); err != nil {
+			if err := s.tellParticipants(ctx, q, g, caller, kindMoved, &before.Start); err != nil {
 				return err
 			}
 		}
@@ -359,9 +359,10 @@ func (s *Service) Update(ctx context.Context, caller *domain.User, id int64, in 
 // Delete removes a session that is not ongoing or completed; only its
 // creator may. Those who held seats are told it will not happen.
 func (s *Service) Delete(ctx context.Context, caller *domain.User, id int64) error {
+	ctx = notify.NoPages(ctx) // the session goes, and its page with it
 	err := s.manage(ctx, caller, id, actDelete, nil, func(q *store.Q, g *domain.GroupSession) error {
 		if g.Status != domain.GroupCancelled {
-			if err := s.tellParticipants(ctx, q, g, kindCancelled, nil); err != nil {
+			if err := s.tellParticipants(ctx, q, g, caller, kindCancelled, nil); err != nil {
 				return err
 			}
 			if err := s.tellWaiters(ctx, q, g); err != nil {
@@ -460,7 +461,7 @@ func (s *Service) transitionThen(ctx context.Context, caller *domain.User, id in
 			return err
 		}
 		if a.to == domain.GroupCancelled {
-			if err := s.tellParticipants(ctx, q, out, kindCancelled, nil); err != nil {
+			if err := s.tellParticipants(ctx, q, out, caller, kindCancelled, nil); err != nil {
 				return err
 			}
 			if err := s.tellWaiters(ctx, q, out); err != nil {

@@ -216,7 +216,7 @@ func (s *Service) tellSeated(ctx context.Context, q *store.Q, g *domain.GroupSes
 		Subject: fmt.Sprintf("You have a seat: %s", g.Title),
 		Text: fmt.Sprintf("A seat freed up in \"%s\" with %s at %s, and it is yours: you were first on the waitlist. "+
 			"If you cannot come after all, give the seat back so that the next person gets it.\n",
-			g.Title, g.Creator.FullName(), localTime(g.Start, u)),
+			g.Title, g.Creator.FullName(), localTime(g.Start, u)) + notify.GroupLine(ctx, g.ID),
 	}
 	_, err := s.outbox.Email(ctx, q, s.clock.Now(), m, notify.Options{})
 	return err
@@ -240,7 +240,7 @@ func (s *Service) tellWaiters(ctx context.Context, q *store.Q, g *domain.GroupSe
 			To:      []string{u.Email},
 			Subject: fmt.Sprintf("Session cancelled: %s", g.Title),
 			Text: fmt.Sprintf("%s has cancelled \"%s\", which was to start at %s. You were on its waitlist; nothing else is needed from you.\n",
-				g.Creator.FullName(), g.Title, localTime(g.Start, u)),
+				g.Creator.FullName(), g.Title, localTime(g.Start, u)) + notify.GroupLine(ctx, g.ID),
 		}
 		if _, err := s.outbox.Email(ctx, q, s.clock.Now(), m, notify.Options{}); err != nil {
 			return err

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/rs/cors"
+
+	"github.com/mentord/mentord/internal/notify"
 )
 
 type ctxKey int
@@ -94,6 +96,8 @@ type Middleware struct {
 	// Errors, when set, names the surface that answers a request's errors
 	// (Router.RendererFor), so that a panic is a 500 in its format.
 	Errors func(r *http.Request) Renderer
+	// Links give each request's context the pages its e-mails link to.
+	Links Links
 }
 
 // errPanic is what a panicking handler's request is answered with.
@@ -165,6 +169,7 @@ func (m Middleware) logRequests(next http.Handler) http.Handler {
 		li := &logInfo{}
 		client := clientAddr(r, m.TrustedProxies)
 		ctx := context.WithValue(context.WithValue(context.WithValue(r.Context(), keyRequestID, id), keyLogInfo, li), keyClientIP, client)
+		ctx = notify.WithPages(ctx, m.Links.Pages(r))
 		w.Header().Set("X-Request-ID", id)
 		sw := &statusWriter{ResponseWriter: w}
 		path := loggedPath(r.URL.Path)
@@ -323,12 +328,28 @@ type Links struct {
 	FrontendURL string
 }
 
+// App is the address of mentord's own web app, whatever FRONTEND_URL says.
+func (l Links) App(r *http.Request) string { return BaseURL(r, l.PublicURL) + "/app" }
+
+// Pages are the pages session e-mails link to: the session's page in the
+// web app. An external client's routes for a session are not known (its
+// original names none), so with FRONTEND_URL set they link nothing, as
+// they do for a worker without PUBLIC_URL (r nil: no request to take the
+// host from).
+func (l Links) Pages(r *http.Request) notify.Pages {
+	if l.FrontendURL != "" || (r == nil && l.PublicURL == "") {
+		return notify.Pages{}
+	}
+	app := l.App(r)
+	return notify.Pages{Session: app + "/sessions/{id}", Group: app + "/groups/{id}"}
+}
+
 // PasswordReset is the reset link's pattern ({uid}, {token}).
 func (l Links) PasswordReset(r *http.Request) string {
 	if l.FrontendURL != "" {
 		return l.FrontendURL + "/password/reset/confirm/{uid}/{token}"
 	}
-	return BaseURL(r, l.PublicURL) + "/app/password/reset/{uid}/{token}"
+	return l.App(r) + "/password/reset/{uid}/{token}"
 }
 
 // Invitation is an invitation's response link pattern ({calendar}, {token}).
@@ -336,5 +357,5 @@ func (l Links) Invitation(r *http.Request) string {
 	if l.FrontendURL != "" {
 		return l.FrontendURL + "/schedules/calendars/{calendar}/respond/{token}/"
 	}
-	return BaseURL(r, l.PublicURL) + "/app/respond/{calendar}/{token}"
+	return l.App(r) + "/respond/{calendar}/{token}"
 }

@@ -92,7 +92,8 @@ func (s *Service) emailRequested(ctx context.Context, q *store.Q, sess *domain.S
 	return s.send(ctx, q, p.mentor, notify.Message{
 		Subject: fmt.Sprintf("%s has requested your help", p.mentee.FullName()),
 		Text: fmt.Sprintf("%s from Team %d has requested a %d-min mentoring session with you at %s on %s.\n\n"+
-			"Confirm or cancel it on your sessions page.\n", p.mentee.FullName(), p.team, sess.Length, t, d),
+			"Confirm or cancel it on your sessions page.\n", p.mentee.FullName(), p.team, sess.Length, t, d) +
+			notify.SessionLine(ctx, sess.ID),
 	})
 }
 
@@ -115,7 +116,8 @@ func (s *Service) emailConfirmed(ctx context.Context, q *store.Q, sess *domain.S
 		err := s.send(ctx, q, to.user, notify.Message{
 			Subject: "Mentor Session Confirmed",
 			Text: fmt.Sprintf("A session with %s and %s has been confirmed for a %d-minute mentoring session at %s on %s. "+
-				"Here is the link to your session: %s\n", firstName(p.mentee), firstName(p.mentor), sess.Length, t, d, deref(sess.MeetingLink)),
+				"Here is the link to your session: %s\n", firstName(p.mentee), firstName(p.mentor), sess.Length, t, d, deref(sess.MeetingLink)) +
+				notify.SessionLine(ctx, sess.ID),
 			Attachments: []notify.Attachment{invite},
 		})
 		if err != nil {
@@ -166,6 +168,7 @@ func (s *Service) emailCanceled(ctx context.Context, q *store.Q, sess *domain.Se
 	if reason != "" {
 		m.Text += "\nThe reason given: " + reason + "\n"
 	}
+	m.Text += notify.SessionLine(ctx, sess.ID)
 	if from == domain.StatusConfirmed {
 		m.Attachments = []notify.Attachment{s.invite(sess, p, true, s.clock.Now())}
 	}
@@ -177,6 +180,7 @@ func (s *Service) emailCanceled(ctx context.Context, q *store.Q, sess *domain.Se
 // of a confirmed one cancelled too): u's account is being deleted, and the
 // sessions with it. It runs in the deleting transaction, before the delete.
 func (s *Service) Leaving(ctx context.Context, q *store.Q, u *domain.User) error {
+	ctx = notify.NoPages(ctx) // the sessions go, and their pages with them
 	now := s.clock.Now()
 	list, err := q.ListSessions(ctx, store.SessionFilter{UserID: u.ID, StartAtLeast: &now})
 	if err != nil {
@@ -219,7 +223,7 @@ func (s *Service) emailRescheduled(ctx context.Context, q *store.Q, before, afte
 		if after.Status == domain.StatusPending && before.Status == domain.StatusConfirmed {
 			msg += " The mentor needs to confirm the new time."
 		}
-		return msg + "\n"
+		return msg + "\n" + notify.SessionLine(ctx, after.ID)
 	}
 	var atts []notify.Attachment
 	switch {
@@ -302,7 +306,8 @@ func (s *Service) RenderReminder(ctx context.Context, job store.Job) (*notify.Me
 		To:      []string{to.Email},
 		Subject: "Mentor Session in " + notify.InMinutes(left, "Minute"), // the time really left, not the lead's
 		Text: fmt.Sprintf("Your %d-minute session with %s and %s at %s is coming up in %s.\n\nHere is the link to your session: %s\n",
-			sess.Length, firstName(p.mentee), firstName(p.mentor), t, notify.InMinutes(left, "minute"), deref(sess.MeetingLink)),
+			sess.Length, firstName(p.mentee), firstName(p.mentor), t, notify.InMinutes(left, "minute"), deref(sess.MeetingLink)) +
+			notify.SessionLine(ctx, sess.ID),
 	}, nil
 }
 

@@ -72,7 +72,7 @@ func (s *Surface) serveFeed(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// The events link to mentord's own pages, which this server serves.
-	base := httpapi.BaseURL(r, s.PublicURL) + "/app"
+	base := s.Links.App(r)
 	data, err := s.Feeds.Render(r.Context(), token, calfeed.Links{Session: base + "/sessions/{id}", Group: base + "/groups/{id}", Meeting: base + "/meetings/calendars/{id}"})
 	if err != nil {
 		s.Fail(w, r, err)
