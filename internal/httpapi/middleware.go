@@ -341,7 +341,7 @@ func (l Links) Pages(r *http.Request) notify.Pages {
 		return notify.Pages{}
 	}
 	app := l.App(r)
-	return notify.Pages{Session: app + "/sessions/{id}", Group: app + "/groups/{id}"}
+	return notify.Pages{Session: app + "/sessions/{id}", Group: app + "/groups/{id}", Sessions: app + "/sessions"}
 }
 
 // PasswordReset is the reset link's pattern ({uid}, {token}).

@@ -93,7 +93,7 @@ func (s *Service) emailRequested(ctx context.Context, q *store.Q, sess *domain.S
 		Subject: fmt.Sprintf("%s has requested your help", p.mentee.FullName()),
 		Text: fmt.Sprintf("%s from Team %d has requested a %d-min mentoring session with you at %s on %s.\n\n"+
 			"Confirm or cancel it on your sessions page.\n", p.mentee.FullName(), p.team, sess.Length, t, d) +
-			notify.SessionLine(ctx, sess.ID),
+			notify.RequestLine(ctx),
 	})
 }
 

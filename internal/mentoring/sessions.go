@@ -177,11 +177,7 @@ func (s *Service) RequestSession(ctx context.Context, caller *domain.User, in Re
 		if err := s.checkSlot(ctx, q, sess.MentorID, sess.MenteeID, a.ID, span, 0, sess.MentorID, sess.MenteeID); err != nil {
 			return err
 		}
-		insert := q.CreateSessionAtCommit
-		if p.mentorSettings.SessionRequested {
-			insert = q.CreateSession // the e-mail names the session's page: its id is needed before the commit
-		}
-		if err := insert(ctx, sess); err != nil {
+		if err := q.CreateSessionAtCommit(ctx, sess); err != nil {
 			return err
 		}
 		return s.emailRequested(ctx, q, sess, p)

@@ -18,8 +18,9 @@ import (
 // domain calls of every surface; the HTTP stack sets them once per request
 // and the worker once for the reminders it renders.
 type Pages struct {
-	Session string // a 1:1 session
-	Group   string // a group session
+	Session  string // a 1:1 session
+	Group    string // a group session
+	Sessions string // one's 1:1 sessions, requests waiting for an answer first (no {id})
 }
 
 type pagesKey struct{}
@@ -53,6 +54,17 @@ func pageLine(pattern string, id int64) string {
 // SessionLine is the line an e-mail about 1:1 session id ends with, naming
 // its page, or "" when there is none to name.
 func SessionLine(ctx context.Context, id int64) string { return pageLine(pagesOf(ctx).Session, id) }
+
+// RequestLine is the line the mentor's e-mail about a new request ends
+// with: their sessions page, where requests wait for an answer. It names
+// no session, so the request is inserted with its commit (one round trip
+// on PostgreSQL) and its id is not needed while the e-mail is written.
+func RequestLine(ctx context.Context) string {
+	if p := pagesOf(ctx).Sessions; p != "" {
+		return "\nYour sessions: " + p + "\n"
+	}
+	return ""
+}
 
 // GroupLine is SessionLine for group session id.
 func GroupLine(ctx context.Context, id int64) string { return pageLine(pagesOf(ctx).Group, id) }

@@ -22,8 +22,14 @@ func withPublicURL(o apptest.Options) apptest.Options {
 // expectPageLine checks that mail ends with the line naming page.
 func expectPageLine(t *testing.T, s *apptest.Server, what string, mail smtptest.Mail, page string) {
 	t.Helper()
+	expectLinkLine(t, s, what, mail, "Session page: ", page)
+}
+
+// expectLinkLine checks that mail ends with the line label and page.
+func expectLinkLine(t *testing.T, s *apptest.Server, what string, mail smtptest.Mail, label, page string) {
+	t.Helper()
 	text := strings.TrimRight(strings.ReplaceAll(mail.Text, "\r\n", "\n"), "\n")
-	if want := "\n\nSession page: " + s.URL + page; !strings.HasSuffix(text, want) {
+	if want := "\n\n" + label + s.URL + page; !strings.HasSuffix(text, want) {
 		t.Errorf("%s (%q) does not end with %q:\n%s", what, mail.Subject, want, mail.Text)
 	}
 }
@@ -59,7 +65,7 @@ func TestSessionMailLinks(t *testing.T) {
 		if !strings.Contains(requested.Text, "Confirm or cancel it on your sessions page.") {
 			t.Errorf("the request mail lost its sentence:\n%s", requested.Text)
 		}
-		expectPageLine(t, s, "the request mail", requested, page)
+		expectLinkLine(t, s, "the request mail", requested, "Your sessions: ", "/app/sessions")
 		for _, to := range []string{mona.Email, bea.Email} {
 			expectPageLine(t, s, "the confirmation", mailTo(s, to, func(subject, _ string) bool { return subject == "Mentor Session Confirmed" }), page)
 		}
@@ -71,9 +77,10 @@ func TestSessionMailLinks(t *testing.T) {
 			"start_time": "2030-01-15T16:30:00Z", "session_length": 30}).Do().Expect(201).Obj()
 		pending := "/app/sessions/" + itoa64(int64(req["pk"].(float64)))
 		s.Deliver()
-		expectPageLine(t, s, "the second request", mailTo(s, mona.Email, func(subject, _ string) bool { return subject == "Cleo Mentee has requested your help" }), pending)
-		b := followSignedOut(t, s, "mona", s.URL+pending, "Session with Cleo")
-		expectPage(t, b, pending, 200, "Session with Cleo Mentee", `action="`+pending+`/status"`, `value="Confirmed"`)
+		expectLinkLine(t, s, "the second request", mailTo(s, mona.Email, func(subject, _ string) bool { return subject == "Cleo Mentee has requested your help" }),
+			"Your sessions: ", "/app/sessions")
+		b := followSignedOut(t, s, "mona", s.URL+"/app/sessions", "Sessions")
+		expectPage(t, b, "/app/sessions", 200, "Sessions", "Waiting for your answer", "Cleo Mentee", `action="`+pending+`/status"`, `value="Confirmed"`)
 
 		// The reminder, rendered by the worker.
 		s.Clock.Advance(5*time.Hour + 2*time.Minute) // 58 minutes before 15:00
