@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -55,10 +56,7 @@ func (sc *school) setUp(mona, staff int64) {
 			}
 			*g.id = gs.ID
 		}
-		if err := q.AddParticipant(ctx, &domain.Participant{SessionID: sc.full, UserID: sc.mentee, Role: "student", JoinedAt: now}); err != nil {
-			return err
-		}
-		if _, err := q.TakeSeat(ctx, sc.full, now); err != nil {
+		if err := seat(ctx, q, sc.full, sc.mentee, now); err != nil {
 			return err
 		}
 		c := &domain.Calendar{OwnerID: mona, Name: "Mentor interviews", Deadline: now.Add(30 * 24 * time.Hour), MeetingLength: 30,
@@ -157,10 +155,7 @@ func (sc *school) growMona(q *store.Q, u *domain.User, i int) error {
 	if err := q.CreateAvailabilities(ctx, chunks); err != nil {
 		return err
 	}
-	if err := q.AddParticipant(ctx, &domain.Participant{SessionID: sc.big, UserID: u.ID, Role: "student", JoinedAt: now}); err != nil {
-		return err
-	}
-	if _, err := q.TakeSeat(ctx, sc.big, now); err != nil {
+	if err := seat(ctx, q, sc.big, u.ID, now); err != nil {
 		return err
 	}
 	if err := q.AddWaiter(ctx, &domain.Waiter{SessionID: sc.full, UserID: u.ID, Role: "student", AddedAt: now}); err != nil {
@@ -424,4 +419,13 @@ func BenchmarkWebPages(b *testing.B) {
 			})
 		}
 	})
+}
+
+// seat gives user a seat in group session id, as a join does.
+func seat(ctx context.Context, q *store.Q, id, user int64, now time.Time) error {
+	if err := q.AddParticipant(ctx, &domain.Participant{SessionID: id, UserID: user, Role: "student", JoinedAt: now}); err != nil {
+		return err
+	}
+	_, err := q.TakeSeat(ctx, id, now)
+	return err
 }
