@@ -376,7 +376,9 @@ func TestLoginLimitPerAccountNotPerName(t *testing.T) {
 			t.Fatalf("four log-ins as an unknown name: %v, want %v", got, want)
 		}
 		refused := try("momentors", "Nobody@example.com", "wrong-password")
-		digits := func(b []byte) string { return strings.Map(func(r rune) rune { return map[bool]rune{true: '#', false: r}[r >= '0' && r <= '9'] }, string(b)) }
+		digits := func(b []byte) string {
+			return strings.Map(func(r rune) rune { return map[bool]rune{true: '#', false: r}[r >= '0' && r <= '9'] }, string(b))
+		}
 		if refused.Status != 429 || refusedAnn.Status != 429 || digits(refused.Body) != digits(refusedAnn.Body) ||
 			(refused.Header.Get("Retry-After") == "") != (refusedAnn.Header.Get("Retry-After") == "") {
 			t.Fatalf("an unknown name's fifth try: %d %s; an account's: %d %s", refused.Status, refused.Body, refusedAnn.Status, refusedAnn.Body)
