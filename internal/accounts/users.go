@@ -307,6 +307,20 @@ func (s *Service) DeleteAccountWithPassword(ctx context.Context, u *domain.User,
 	return s.DeleteAccount(ctx, u.ID)
 }
 
+// DeleteAccountFor is staff member caller deleting user id's account: as
+// for every staff change, only a superuser deletes a staff member's or a
+// superuser's (see domain.MayManage).
+func (s *Service) DeleteAccountFor(ctx context.Context, caller *domain.User, id int64) error {
+	target, err := s.User(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := domain.MayManage(caller, target); err != nil {
+		return err
+	}
+	return s.DeleteAccount(ctx, id)
+}
+
 // DeleteAccount deletes a user, everything of theirs, and their photo.
 func (s *Service) DeleteAccount(ctx context.Context, userID int64) error {
 	var photo *string

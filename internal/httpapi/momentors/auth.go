@@ -104,7 +104,7 @@ func (s *Surface) userDetail(w http.ResponseWriter, r *http.Request, caller, tar
 		}
 		var err error
 		if caller.IsStaff && caller.ID != target.ID {
-			err = s.Accounts.DeleteAccount(r.Context(), target.ID)
+			err = s.Accounts.DeleteAccountFor(r.Context(), caller, target.ID)
 		} else {
 			if !s.Limits.LoginAccount.Check(w, r, s.Errors, accounts.AccountLimitKey(target.ID)) {
 				return
