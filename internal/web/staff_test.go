@@ -219,6 +219,6 @@ func TestStaffPrivileges(t *testing.T) {
 		s.Delete("/auth/users/"+itoa64(root.ID)+"/").Token(pat.Token).JSON(map[string]string{}).Do().
 			ExpectBody(403, `{"detail":"Only a superuser can change another staff member's or a superuser's account."}`)
 		expectPage(t, rootWeb, rootPage, 200, "Staff: user root")
-		s.Delete("/auth/users/"+itoa64(ula.ID)+"/").Token(pat.Token).JSON(map[string]string{}).Do().Expect(204)
+		s.Delete("/auth/users/" + itoa64(ula.ID) + "/").Token(pat.Token).JSON(map[string]string{}).Do().Expect(204)
 	})
 }
