@@ -52,14 +52,14 @@ func refuseSelf(caller *domain.User, id int64, code, msg string) error {
 }
 
 // staffChange runs change on user id, locked, in one transaction with the
-// record of the action; change reports the action it took ("" when the
-// account already was as asked, and nothing is recorded).
-func (s *Service) staffChange(ctx context.Context, caller *domain.User, id int64, change func(q *store.Q, u *domain.User) (string, error)) (*domain.User, error) {
+// record of the action, once caller may manage that account (see
+// domain.MayManage); change reports the action it took ("" when the
+// account already was as asked: nothing is recorded and changed is false).
+func (s *Service) staffChange(ctx context.Context, caller *domain.User, id int64, change func(q *store.Q, u *domain.User) (string, error)) (out *domain.User, changed bool, err error) {
 	if err := domain.RequireStaff(caller); err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	var out *domain.User
-	err := s.store.Tx(ctx, func(q *store.Q) error {
+	err = s.store.Tx(ctx, func(q *store.Q) error {
 		u, err := q.LockUser(ctx, id)
 		if errors.Is(err, store.ErrNotFound) {
 			return errs.NotFound("user_not_found", "")
@@ -67,18 +67,22 @@ func (s *Service) staffChange(ctx context.Context, caller *domain.User, id int64
 		if err != nil {
 			return err
 		}
+		if err := domain.MayManage(caller, u); err != nil {
+			return err
+		}
 		action, err := change(q, u)
 		if err != nil || action == "" {
 			out = u
 			return err
 		}
+		changed = true
 		if err := q.RecordStaffAction(ctx, domain.NewStaffAction(caller, action, "user", u.ID, u.Username, "", s.clock.Now())); err != nil {
 			return err
 		}
 		out, err = q.UserByID(ctx, id)
 		return err
 	})
-	return out, err
+	return out, changed, err
 }
 
 // SetActive deactivates or reactivates an account. A deactivated account
@@ -86,11 +90,12 @@ func (s *Service) staffChange(ctx context.Context, caller *domain.User, id int64
 // once: its web sign-ins and reset links are ended, its DRF-style token
 // deleted, and its JWTs (access and refresh) refused for good, also after a
 // reactivation, which restores logging in with the same password. Staff
-// cannot deactivate themselves.
-func (s *Service) SetActive(ctx context.Context, caller *domain.User, id int64, active bool) (*domain.User, error) {
+// cannot deactivate themselves, and only a superuser changes a staff
+// member's account. changed is false when the account already was as asked.
+func (s *Service) SetActive(ctx context.Context, caller *domain.User, id int64, active bool) (u *domain.User, changed bool, err error) {
 	if !active {
 		if err := refuseSelf(caller, id, CodeDeactivateSelf, MsgDeactivateSelf); err != nil {
-			return nil, err
+			return nil, false, err
 		}
 	}
 	return s.staffChange(ctx, caller, id, func(q *store.Q, u *domain.User) (string, error) {
@@ -120,12 +125,16 @@ func (s *Service) SetActive(ctx context.Context, caller *domain.User, id int64, 
 }
 
 // SetStaff grants or removes staff access (removing it removes superuser
-// too). Staff cannot remove their own.
-func (s *Service) SetStaff(ctx context.Context, caller *domain.User, id int64, staff bool) (*domain.User, error) {
+// too). Only a superuser may, and not their own. changed is false when
+// the account already was as asked.
+func (s *Service) SetStaff(ctx context.Context, caller *domain.User, id int64, staff bool) (u *domain.User, changed bool, err error) {
 	if !staff {
 		if err := refuseSelf(caller, id, CodeRemoveOwnStaff, MsgRemoveOwnStaff); err != nil {
-			return nil, err
+			return nil, false, err
 		}
+	}
+	if err := domain.MayChangeStaff(caller); err != nil {
+		return nil, false, err
 	}
 	return s.staffChange(ctx, caller, id, func(q *store.Q, u *domain.User) (string, error) {
 		if u.IsStaff == staff {

@@ -3,6 +3,7 @@ package accounts
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -130,6 +131,39 @@ func uniqueToField(err error) error {
 	return errs.Conflict("unique", "That value is already in use.")
 }
 
+// loginAccount finds the account a login names: by username, whatever its
+// case, or with byEmail by e-mail address (identifier trimmed).
+func (s *Service) loginAccount(ctx context.Context, identifier string, byEmail bool) (*domain.User, error) {
+	u, err := s.store.UserByUsername(ctx, strings.ToLower(identifier))
+	if errors.Is(err, store.ErrNotFound) && byEmail && strings.Contains(identifier, "@") {
+		u, err = s.store.UserByEmail(ctx, identifier)
+	}
+	return u, err
+}
+
+// LoginLimitKey is the key of the per-account login limit for a login as
+// identifier (byEmail as in Login): the account it names, so its username
+// and its e-mail address, in any case, count together; a name that is no
+// account is counted as itself, trimmed and lower-cased, so guesses at
+// unknown names are limited too, with the same answer. The key of a known
+// account is AccountLimitKey's.
+func (s *Service) LoginLimitKey(ctx context.Context, identifier string, byEmail bool) (string, error) {
+	identifier = strings.TrimSpace(identifier)
+	u, err := s.loginAccount(ctx, identifier, byEmail)
+	if errors.Is(err, store.ErrNotFound) {
+		// "name:" and "account:" never meet: no typed name is a key of the other kind.
+		return "name:" + strings.ToLower(identifier), nil
+	}
+	if err != nil {
+		return "", err
+	}
+	return AccountLimitKey(u.ID), nil
+}
+
+// AccountLimitKey is the per-account login limit's key for user id, which
+// the routes that check a signed-in user's current password take from too.
+func AccountLimitKey(id int64) string { return "account:" + strconv.FormatInt(id, 10) }
+
 var dummyHash = sync.OnceValue(func() string { return hashPassword("mentord-timing-equaliser", DefaultArgon2) })
 
 // Login checks a username (or, with byEmail, an e-mail address) and password.
@@ -141,10 +175,7 @@ func (s *Service) Login(ctx context.Context, identifier, password string, byEmai
 	if identifier == "" || password == "" {
 		return nil, bad
 	}
-	u, err := s.store.UserByUsername(ctx, strings.ToLower(identifier))
-	if errors.Is(err, store.ErrNotFound) && byEmail && strings.Contains(identifier, "@") {
-		u, err = s.store.UserByEmail(ctx, identifier)
-	}
+	u, err := s.loginAccount(ctx, identifier, byEmail)
 	if errors.Is(err, store.ErrNotFound) {
 		// Spend the same time as a real check, so timing tells nothing.
 		if _, _, err := s.check(ctx, password, dummyHash()); err != nil {
@@ -274,6 +305,20 @@ func (s *Service) DeleteAccountWithPassword(ctx context.Context, u *domain.User,
 		return err
 	}
 	return s.DeleteAccount(ctx, u.ID)
+}
+
+// DeleteAccountFor is staff member caller deleting user id's account: as
+// for every staff change, only a superuser deletes a staff member's or a
+// superuser's (see domain.MayManage).
+func (s *Service) DeleteAccountFor(ctx context.Context, caller *domain.User, id int64) error {
+	target, err := s.User(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := domain.MayManage(caller, target); err != nil {
+		return err
+	}
+	return s.DeleteAccount(ctx, id)
 }
 
 // DeleteAccount deletes a user, everything of theirs, and their photo.

@@ -53,3 +53,36 @@ func RequireStaff(u *User) error {
 	}
 	return nil
 }
+
+// Messages of who may manage whom, as Django's admin has it: a superuser
+// manages everyone; other staff manage only accounts that are not staff,
+// and only a superuser grants or removes staff access.
+const (
+	MsgManageStaff  = "Only a superuser can change another staff member's or a superuser's account."
+	MsgGrantStaff   = "Only a superuser can grant or remove staff access."
+	CodeNotSuperior = "superuser_required"
+)
+
+// MayManage refuses staff member caller an action on target's account
+// when target is staff (or a superuser) and caller is not a superuser.
+func MayManage(caller, target *User) error {
+	if err := RequireStaff(caller); err != nil {
+		return err
+	}
+	if caller.ID != target.ID && (target.IsStaff || target.IsSuperuser) && !caller.IsSuperuser {
+		return errs.Forbidden(CodeNotSuperior, MsgManageStaff)
+	}
+	return nil
+}
+
+// MayChangeStaff refuses a change to anyone's staff flag to all but a
+// superuser.
+func MayChangeStaff(caller *User) error {
+	if err := RequireStaff(caller); err != nil {
+		return err
+	}
+	if !caller.IsSuperuser {
+		return errs.Forbidden(CodeNotSuperior, MsgGrantStaff)
+	}
+	return nil
+}

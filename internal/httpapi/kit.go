@@ -14,6 +14,7 @@ import (
 type Accounts interface {
 	Authenticator
 	Login(ctx context.Context, identifier, password string, byEmail bool) (*domain.User, error)
+	LoginLimitKey(ctx context.Context, identifier string, byEmail bool) (string, error)
 	RefreshJWT(ctx context.Context, refresh string) (string, error)
 }
 
@@ -101,7 +102,7 @@ func (k Kit) Login(w http.ResponseWriter, r *http.Request, identifier, password 
 		k.Fail(w, r, errs.Unauthenticated(errs.AuthBadCredentials, ""))
 		return nil, false
 	}
-	if !k.Limits.LoginAccount.Check(w, r, k.Errors, *identifier) {
+	if !k.loginLimit(w, r, *identifier, byEmail) {
 		return nil, false
 	}
 	u, err := k.Accounts.Login(r.Context(), *identifier, *password, byEmail)
@@ -111,6 +112,21 @@ func (k Kit) Login(w http.ResponseWriter, r *http.Request, identifier, password 
 	}
 	NoteUser(r, u.ID)
 	return u, true
+}
+
+// loginLimit takes one try from the per-account login limit of the account
+// identifier names (see accounts.LoginLimitKey); when refused, or when the
+// account cannot be looked up, it has answered and returns false.
+func (k Kit) loginLimit(w http.ResponseWriter, r *http.Request, identifier string, byEmail bool) bool {
+	if k.Limits.LoginAccount == nil {
+		return true
+	}
+	key, err := k.Accounts.LoginLimitKey(r.Context(), identifier, byEmail)
+	if err != nil {
+		k.Fail(w, r, err)
+		return false
+	}
+	return k.Limits.LoginAccount.Check(w, r, k.Errors, key)
 }
 
 // LoginByUsername reads {"username", "password"} and logs in (the

@@ -172,8 +172,16 @@ func (a *App) login(w http.ResponseWriter, r *http.Request) {
 		a.render(w, r, http.StatusBadRequest, "login", &view{Title: "Log in", Nav: "login", Form: f, Data: next})
 		return
 	}
-	if !a.limited(w, r, a.Limits.LoginAccount, id) {
-		return
+	if a.Limits.LoginAccount != nil {
+		// Counted per account, by username or e-mail address alike.
+		key, err := a.Accounts.LoginLimitKey(r.Context(), id, true)
+		if err != nil {
+			a.fail(w, r, err)
+			return
+		}
+		if !a.limited(w, r, a.Limits.LoginAccount, key) {
+			return
+		}
 	}
 	u, err := a.Accounts.Login(r.Context(), id, password, true)
 	if errs.CodeOf(err) == errs.AuthBadCredentials {

@@ -144,7 +144,7 @@ func (a *App) removePhoto(w http.ResponseWriter, r *http.Request, u *domain.User
 func (a *App) changePassword(w http.ResponseWriter, r *http.Request, u *domain.User) {
 	// Counted with the log-ins to this account: the current password can
 	// be guessed here too.
-	if !a.readForm(w, r, formBody) || !a.limited(w, r, a.Limits.LoginAccount, u.Username) {
+	if !a.readForm(w, r, formBody) || !a.limited(w, r, a.Limits.LoginAccount, accounts.AccountLimitKey(u.ID)) {
 		return
 	}
 	f := newForm(r)

@@ -77,6 +77,8 @@ type staffUserView struct {
 	Tab    string
 	Person *domain.User
 	Self   bool
+	// The buttons the viewer may use, by the domain's rules.
+	Manage, ChangeStaff bool
 }
 
 func (a *App) staffUser(w http.ResponseWriter, r *http.Request, u *domain.User) {
@@ -94,7 +96,8 @@ func (a *App) showStaffUser(w http.ResponseWriter, r *http.Request, u *domain.Us
 		return
 	}
 	a.staffRender(w, r, status, "staff-user", "user "+person.Username, f,
-		&staffUserView{Tab: "users", Person: person, Self: person.ID == u.ID})
+		&staffUserView{Tab: "users", Person: person, Self: person.ID == u.ID,
+			Manage: domain.MayManage(u, person) == nil, ChangeStaff: domain.MayManage(u, person) == nil && domain.MayChangeStaff(u) == nil})
 }
 
 // staffUserActions are the buttons on a user's page, by the last part of
@@ -111,18 +114,19 @@ func (a *App) staffUserAction(w http.ResponseWriter, r *http.Request, u *domain.
 	var person *domain.User
 	var err error
 	var msg string
+	changed := true
 	switch act {
 	case "deactivate":
-		person, err = a.Accounts.SetActive(r.Context(), u, id, false)
+		person, changed, err = a.Accounts.SetActive(r.Context(), u, id, false)
 		msg = "%s is deactivated: they are signed out everywhere, and no password, token or link of theirs works until they are reactivated."
 	case "reactivate":
-		person, err = a.Accounts.SetActive(r.Context(), u, id, true)
+		person, changed, err = a.Accounts.SetActive(r.Context(), u, id, true)
 		msg = "%s is active again and can log in with their password. Their old API tokens stay ended; they get new ones by logging in."
 	case "grant-staff":
-		person, err = a.Accounts.SetStaff(r.Context(), u, id, true)
+		person, changed, err = a.Accounts.SetStaff(r.Context(), u, id, true)
 		msg = "%s is staff now: they see the staff admin."
 	case "remove-staff":
-		person, err = a.Accounts.SetStaff(r.Context(), u, id, false)
+		person, changed, err = a.Accounts.SetStaff(r.Context(), u, id, false)
 		msg = "%s is no longer staff."
 	case "send-reset":
 		err = a.Accounts.SendPasswordReset(r.Context(), u, id, a.Links.PasswordReset(r))
@@ -133,11 +137,18 @@ func (a *App) staffUserAction(w http.ResponseWriter, r *http.Request, u *domain.
 	}
 	if f := (&formState{Errors: map[string][]string{}}); err != nil && f.take(err, nil) {
 		// A refusal (deactivating oneself, say) is told on the page.
-		a.showStaffUser(w, r, u, http.StatusBadRequest, f)
+		a.showStaffUser(w, r, u, httpapi.Status(err), f)
 		return
 	}
 	if err != nil {
 		a.fail(w, r, err)
+		return
+	}
+	if !changed {
+		// Already so (another staff member, or a second click): nothing
+		// is recorded, and the page says so rather than claim the change.
+		a.flash(w, r, "Nothing changed: "+person.Username+" already was as asked.")
+		a.redirect(w, r, next)
 		return
 	}
 	name := person.Username

@@ -171,3 +171,54 @@ func TestListPagesFarPastTheEnd(t *testing.T) {
 		}
 	})
 }
+
+// TestStaffPrivileges: as in Django's admin, only a superuser changes a
+// staff member's or a superuser's account or anyone's staff access; other
+// staff manage ordinary accounts only, and are not offered the rest. The
+// rule is the domain's, so the Momentors API's staff delete keeps it too.
+// An action that changes nothing says so.
+func TestStaffPrivileges(t *testing.T) {
+	eachEngine(t, apptest.Options{Now: mentoringNow, NoWorker: true}, func(t *testing.T, s *apptest.Server) {
+		root := s.Staff("root") // a superuser
+		pat, ula := s.SignUp("pat"), s.SignUp("ula")
+		rootWeb := logIn(t, s, "root")
+		patPage, ulaPage, rootPage := "/app/staff/users/"+itoa64(pat.ID), "/app/staff/users/"+itoa64(ula.ID), "/app/staff/users/"+itoa64(root.ID)
+		expectPost(t, rootWeb, patPage+"/grant-staff", nil, 200, "pat is staff now")
+		expectPost(t, rootWeb, patPage+"/grant-staff", nil, 200, "Nothing changed")
+		patWeb := logIn(t, s, "pat") // plain staff
+
+		// A superuser's account: nothing offered, everything refused.
+		body := expectPage(t, patWeb, rootPage, 200, "Staff: user root", "Only a superuser can change")
+		for _, act := range []string{"deactivate", "remove-staff", "reactivate", "grant-staff"} {
+			if strings.Contains(body, rootPage+"/"+act+`"`) {
+				t.Errorf("plain staff are offered to %s a superuser", act)
+			}
+			if status, body := patWeb.post(rootPage+"/"+act, nil); status != 403 || !strings.Contains(body, "Only a superuser can change") {
+				t.Errorf("plain staff %s a superuser: %d\n%s", act, status, body)
+			}
+		}
+		// An ordinary account: managed, but staff access is not theirs to give.
+		body = expectPage(t, patWeb, ulaPage, 200, "Staff: user ula", `action="`+ulaPage+`/deactivate"`, "Only a superuser can grant")
+		if strings.Contains(body, ulaPage+`/grant-staff"`) {
+			t.Error("plain staff are offered to grant staff access")
+		}
+		if status, body := patWeb.post(ulaPage+"/grant-staff", nil); status != 403 || !strings.Contains(body, "Only a superuser can grant") {
+			t.Errorf("plain staff granting staff: %d\n%s", status, body)
+		}
+		expectPost(t, patWeb, ulaPage+"/deactivate", nil, 200, "ula is deactivated")
+		expectPost(t, patWeb, ulaPage+"/deactivate", nil, 200, "Nothing changed")
+		expectPost(t, patWeb, ulaPage+"/reactivate", nil, 200, "ula is active again")
+		// Only a superuser's own change is in the log: none of the refusals,
+		// nor the repeats.
+		if body := expectPage(t, rootWeb, "/app/staff/log", 200, "Staff: log"); strings.Count(body, "Granted staff to") != 1 || strings.Count(body, "Deactivated") != 1 {
+			t.Errorf("the log records refusals or repeats\n%s", body)
+		}
+
+		// The Momentors API: plain staff delete an ordinary account, not a
+		// superuser's (403 in DRF's shape).
+		s.Delete("/auth/users/"+itoa64(root.ID)+"/").Token(pat.Token).JSON(map[string]string{}).Do().
+			ExpectBody(403, `{"detail":"Only a superuser can change another staff member's or a superuser's account."}`)
+		expectPage(t, rootWeb, rootPage, 200, "Staff: user root")
+		s.Delete("/auth/users/" + itoa64(ula.ID) + "/").Token(pat.Token).JSON(map[string]string{}).Do().Expect(204)
+	})
+}

@@ -104,9 +104,9 @@ func (s *Surface) userDetail(w http.ResponseWriter, r *http.Request, caller, tar
 		}
 		var err error
 		if caller.IsStaff && caller.ID != target.ID {
-			err = s.Accounts.DeleteAccount(r.Context(), target.ID)
+			err = s.Accounts.DeleteAccountFor(r.Context(), caller, target.ID)
 		} else {
-			if !s.Limits.LoginAccount.Check(w, r, s.Errors, target.Username) {
+			if !s.Limits.LoginAccount.Check(w, r, s.Errors, accounts.AccountLimitKey(target.ID)) {
 				return
 			}
 			err = s.Accounts.DeleteAccountWithPassword(r.Context(), target, f.Raw("current_password", false))
@@ -124,7 +124,7 @@ func (s *Surface) setPassword(w http.ResponseWriter, r *http.Request, u *domain.
 	// Counted with the log-ins to this account, as the web app's form is:
 	// whoever holds a token could otherwise guess the password unthrottled
 	// and take the account.
-	if !s.Limits.LoginAccount.Check(w, r, s.Errors, u.Username) {
+	if !s.Limits.LoginAccount.Check(w, r, s.Errors, accounts.AccountLimitKey(u.ID)) {
 		return
 	}
 	f, ok := s.Object(w, r)

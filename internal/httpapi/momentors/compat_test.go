@@ -312,3 +312,78 @@ func TestPasswordGuessesWithATokenAreCounted(t *testing.T) {
 		s.Post("/auth/users/set_password/").Token(bob.Token).JSON(guess).Do().Expect(400)
 	})
 }
+
+// TestLoginLimitPerAccountNotPerName: the per-account login limit counts
+// the account however it is named — its username or its e-mail address, in
+// any case, on any login route — so naming it both ways does not double
+// the guesses; it holds across processes on PostgreSQL. A name that is no
+// account has a count of its own, refused with the same answer.
+func TestLoginLimitPerAccountNotPerName(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e store.Engine) {
+		url := storetest.URL(t, e)
+		cfg := func(c *config.Config) {
+			c.LoginPerMinute = 4
+			c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}
+		}
+		a := apptest.Start(t, e, apptest.Options{URL: url, Config: cfg, NoWorker: true})
+		servers := []*apptest.Server{a}
+		if e == store.Postgres {
+			servers = append(servers, apptest.Start(t, e, apptest.Options{URL: url, Config: cfg, NoWorker: true, SMTP: a.SMTP}))
+		}
+		a.SignUp("ann") // one log-in
+		n := 0
+		// Each try from an address of its own, on the next process.
+		try := func(route, name, password string) *apptest.Response {
+			n++
+			s := servers[n%len(servers)]
+			var q *apptest.Req
+			switch route {
+			case "momentors":
+				q = s.Post("/auth/token/login/").JSON(map[string]string{"username": name, "password": password})
+			case "tutoring":
+				q = s.Post("/api/auth/login/").JSON(map[string]string{"email": name, "password": password})
+			case "quota":
+				q = s.Post("/user/login").JSON(map[string]string{"email": name, "password": password})
+			case "web":
+				q = s.Post("/app/login").Form(map[string]string{"username": name, "password": password})
+			}
+			return q.Header("X-Forwarded-For", fmt.Sprintf("203.0.113.%d", n)).Do()
+		}
+		var got []int
+		for _, tc := range []struct{ route, name, password string }{
+			{"tutoring", "ann@example.com", "wrong-password"},
+			{"momentors", "ANN", "wrong-password"},
+			{"web", " Ann@Example.COM ", "wrong-password"},
+			// The account's four are spent, whatever it is called now.
+			{"quota", "ann@example.com", apptest.Password},
+			{"momentors", "ann", apptest.Password},
+			{"web", "ann", apptest.Password},
+		} {
+			got = append(got, try(tc.route, tc.name, tc.password).Status)
+		}
+		if want := []int{401, 400, 401, 429, 429, 429}; fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("ann's log-ins by username and e-mail, in several cases, on every route: %v, want %v", got, want)
+		}
+		refusedAnn := try("momentors", "ann", "wrong-password")
+
+		// No such account: its own count of four, by its name in any case,
+		// refused as ann is.
+		got = nil
+		for _, name := range []string{"nobody@example.com", "NOBODY@example.com", " nobody@Example.com", "nobody@example.com"} {
+			got = append(got, try("tutoring", name, "wrong-password").Status)
+		}
+		if want := []int{401, 401, 401, 401}; fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("four log-ins as an unknown name: %v, want %v", got, want)
+		}
+		refused := try("momentors", "Nobody@example.com", "wrong-password")
+		digits := func(b []byte) string {
+			return strings.Map(func(r rune) rune { return map[bool]rune{true: '#', false: r}[r >= '0' && r <= '9'] }, string(b))
+		}
+		if refused.Status != 429 || refusedAnn.Status != 429 || digits(refused.Body) != digits(refusedAnn.Body) ||
+			(refused.Header.Get("Retry-After") == "") != (refusedAnn.Header.Get("Retry-After") == "") {
+			t.Fatalf("an unknown name's fifth try: %d %s; an account's: %d %s", refused.Status, refused.Body, refusedAnn.Status, refusedAnn.Body)
+		}
+		// bob's count is untouched by all this.
+		a.SignUp("bob")
+	})
+}
