@@ -251,7 +251,7 @@ func (s *Service) UserFor(ctx context.Context, caller *domain.User, id int64) (*
 }
 
 // ChangeEmail sets a user's e-mail address.
-func (s *Service) ChangeEmail(ctx context.Context, userID int64, raw *string) (*domain.User, error) {
+func (s *Service) ChangeEmail(ctx context.Context, caller *domain.User, userID int64, raw *string) (*domain.User, error) {
 	v := &errs.Invalid{}
 	email := checkEmail(v, "email", raw)
 	if err := v.Err(); err != nil {
@@ -262,6 +262,13 @@ func (s *Service) ChangeEmail(ctx context.Context, userID int64, raw *string) (*
 		var err error
 		if u, err = q.UserByID(ctx, userID); err != nil {
 			return err
+		}
+		// Staff changing someone else's address: a new address and a reset
+		// e-mail would take the account, so a superior's is refused.
+		if caller.ID != userID {
+			if err := domain.MayManage(caller, u); err != nil {
+				return err
+			}
 		}
 		if taken, err := q.EmailTaken(ctx, email, userID); err != nil {
 			return err

@@ -218,6 +218,13 @@ func TestStaffPrivileges(t *testing.T) {
 		// superuser's (403 in DRF's shape).
 		s.Delete("/auth/users/"+itoa64(root.ID)+"/").Token(pat.Token).JSON(map[string]string{}).Do().
 			ExpectBody(403, `{"detail":"Only a superuser can change another staff member's or a superuser's account."}`)
+		// Nor their e-mail address, which with a reset e-mail would be the account.
+		s.Patch("/auth/users/"+itoa64(root.ID)+"/").Token(pat.Token).JSON(map[string]string{"email": "pat@evil.example"}).Do().
+			ExpectBody(403, `{"detail":"Only a superuser can change another staff member's or a superuser's account."}`)
+		if u, _ := s.Store.UserByID(t.Context(), root.ID); u.Email == "pat@evil.example" {
+			t.Fatal("a plain staff member changed a superuser's e-mail")
+		}
+		s.Patch("/auth/users/" + itoa64(ula.ID) + "/").Token(pat.Token).JSON(map[string]string{"email": "ula2@example.com"}).Do().Expect(200)
 		expectPage(t, rootWeb, rootPage, 200, "Staff: user root")
 		s.Delete("/auth/users/" + itoa64(ula.ID) + "/").Token(pat.Token).JSON(map[string]string{}).Do().Expect(204)
 	})

@@ -91,7 +91,7 @@ func (s *Surface) userDetail(w http.ResponseWriter, r *http.Request, caller, tar
 			httpapi.WriteJSON(w, http.StatusOK, userJSON(target))
 			return
 		}
-		u, err := s.Accounts.ChangeEmail(r.Context(), target.ID, email)
+		u, err := s.Accounts.ChangeEmail(r.Context(), caller, target.ID, email)
 		if err != nil {
 			s.Fail(w, r, err)
 			return
